@@ -1,0 +1,54 @@
+# BlockDB developer entry points. See DEVELOPERS.md.
+#
+#   make run        install missing packages, build Release, start a single-node server
+#   make test       install, build, run the default test suite (CTest)
+#   make sanitize   the test suite under ASan + UBSan (build-asan/)
+#   make tsan       the concurrency tests under ThreadSanitizer (build-tsan/)
+#   make soak       long crash loops (CRASH_CYCLES, default 300)
+#   make bench      benchmarks against RocksDB (and later PostgreSQL) in the same run
+#   make format     clang-format every source file
+
+BUILD_DIR ?= build
+JOBS ?= 2
+CMAKE_FLAGS ?=
+CTEST_FLAGS ?= --output-on-failure -j$(JOBS) --timeout 600
+export CCACHE_DIR ?= $(HOME)/.cache/blockdb-ccache
+
+LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+
+.PHONY: deps build run test sanitize tsan soak bench format clean
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release $(LAUNCHER) $(CMAKE_FLAGS)
+
+build: deps
+	@$(MAKE) --no-print-directory $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	$(BUILD_DIR)/bin/blockdb-server
+
+test: build
+	ctest --test-dir $(BUILD_DIR) $(CTEST_FLAGS)
+
+sanitize: deps
+	$(MAKE) --no-print-directory build test BUILD_DIR=build-asan CMAKE_FLAGS="-DBLOCKDB_SANITIZE=address"
+
+tsan: deps
+	$(MAKE) --no-print-directory build BUILD_DIR=build-tsan CMAKE_FLAGS="-DBLOCKDB_SANITIZE=thread"
+	ctest --test-dir build-tsan $(CTEST_FLAGS) -R concurrency
+
+soak: build
+	BLOCKDB_CRASH_CYCLES=$${CRASH_CYCLES:-300} ctest --test-dir $(BUILD_DIR) --output-on-failure -R crash --timeout 3600
+
+bench: build
+	$(BUILD_DIR)/bin/blockdb-bench-engine $(BENCH_ARGS)
+
+format:
+	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf build build-asan build-tsan

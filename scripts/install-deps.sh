@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages BlockDB needs to build, test and benchmark, skipping the work
+# when every package is already present. Run as root (or with sudo available).
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ pkg-config ccache make
+  uuid-dev default-jre-headless antlr4 libantlr4-runtime-dev
+  libboost-dev libssl-dev libspdlog-dev doctest-dev libcxxopts-dev libtomlplusplus-dev
+  liblz4-dev
+  libpqxx-dev libbenchmark-dev librocksdb-dev
+  postgresql-15 postgresql-client-15
+  clang libclang-rt-14-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,2 @@
+// blockdb-server: placeholder until the server module lands.
+int main() { return 0; }

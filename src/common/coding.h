@@ -1,0 +1,46 @@
+// Byte coding: little-endian fixed-width integers and LEB128-style varints, as used by every
+// on-disk and wire format of BlockDB (docs/format/). Decoders never read past the input and
+// report truncated or overlong input by returning false / nullopt.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace blockdb {
+
+void PutFixed32(std::string* dst, uint32_t v);
+void PutFixed64(std::string* dst, uint64_t v);
+void PutVarint32(std::string* dst, uint32_t v);
+void PutVarint64(std::string* dst, uint64_t v);
+// Varint length followed by the bytes.
+void PutLengthPrefixed(std::string* dst, std::string_view value);
+
+void EncodeFixed32(char* dst, uint32_t v);
+void EncodeFixed64(char* dst, uint64_t v);
+uint32_t DecodeFixed32(const char* p);
+uint64_t DecodeFixed64(const char* p);
+
+// Number of bytes PutVarint64 would write for v (1..10).
+int VarintLength(uint64_t v);
+
+// Consuming decoders: on success advance *in past the value and return true; on truncated or
+// malformed input return false and leave *in unspecified.
+bool GetFixed32(std::string_view* in, uint32_t* v);
+bool GetFixed64(std::string_view* in, uint64_t* v);
+bool GetVarint32(std::string_view* in, uint32_t* v);
+bool GetVarint64(std::string_view* in, uint64_t* v);
+bool GetLengthPrefixed(std::string_view* in, std::string_view* value);
+
+// Pointer-range varint decoder for hot loops: returns the byte after the varint, or nullptr if
+// [p, limit) does not hold a complete, valid varint.
+const char* DecodeVarint32(const char* p, const char* limit, uint32_t* v);
+const char* DecodeVarint64(const char* p, const char* limit, uint64_t* v);
+
+// Lowercase hex of bytes, and back (nullopt on odd length or a non-hex digit).
+std::string ToHex(std::string_view bytes);
+std::optional<std::string> FromHex(std::string_view hex);
+
+}  // namespace blockdb
