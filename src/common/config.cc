@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <limits>
 #include <functional>
+#include <limits>
 #include <sstream>
 
-// tomlplusplus parses the file: TOML's grammar (multi-line strings, dotted keys, dates) is not worth
-// re-implementing. It throws on syntax errors; the exception is caught in ParseToml below.
+// tomlplusplus parses the file: TOML's grammar (multi-line strings, dotted keys, dates) is not
+// worth re-implementing. It throws on syntax errors; the exception is caught in ParseToml below.
 #include <toml++/toml.h>
 
 #include "common/check.h"
@@ -25,6 +25,12 @@ constexpr uint64_t kTiB = 1024 * kGiB;
 constexpr std::string_view kEnvPrefix = "BLOCKDB_";
 constexpr std::string_view kSections[] = {"database", "cluster", "server", "log"};
 
+std::string Quoted(std::string_view s) {
+  std::string out = "\"";
+  AppendJsonEscaped(s, &out);  // JSON string escapes are valid TOML basic-string escapes
+  return out + "\"";
+}
+
 // One value on its way into a field: a typed TOML node from the file, or text from an environment
 // variable or an override. `origin` says where it came from, for error messages.
 struct Input {
@@ -37,6 +43,15 @@ struct Input {
     if (node == nullptr) {
       return std::string(text);
     }
+    if (auto s = node->value_exact<std::string>()) {
+      return Quoted(*s);
+    }
+    if (auto d = node->value_exact<double>()) {
+      char buf[64];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), *d);  // shortest round-trip form
+      return std::string(buf, end);
+    }
+    // toml++ prints integers, booleans, dates, arrays and tables in TOML syntax.
     std::ostringstream out;
     node->visit([&](const auto& v) { out << v; });
     return out.str();
@@ -65,12 +80,6 @@ std::string FormatByteSize(uint64_t bytes) {
   return std::to_string(bytes);
 }
 
-std::string Quoted(std::string_view s) {
-  std::string out = "\"";
-  AppendJsonEscaped(s, &out);  // JSON string escapes are valid TOML basic-string escapes
-  return out + "\"";
-}
-
 // A whole decimal number, optionally negative; nothing else (no spaces, no "0x").
 std::optional<int64_t> ParseInteger(std::string_view text) {
   int64_t value = 0;
@@ -93,7 +102,8 @@ struct FieldSpec {
 };
 
 // `field` is a generic lambda returning a reference to the member, e.g. FIELD(server.port).
-#define FIELD(path) [](auto& c) -> auto& { return c.path; }
+#define FIELD(path) \
+  [](auto& c) -> auto& { return c.path; }
 
 template <typename Field>
 using FieldType = std::remove_reference_t<decltype(std::declval<Field>()(std::declval<Config&>()))>;
@@ -150,7 +160,8 @@ FieldSpec ByteSize(std::string_view section, std::string_view key, Field field, 
     field(c) = *v;
     return Status::OK();
   };
-  return {section, key, [=](Config& c) { field(c) = def; }, assign, [=](const Config& c) {
+  return {section, key, [=](Config& c) { field(c) = def; }, assign,
+          [=](const Config& c) {
             std::string shown = FormatByteSize(field(c));
             return shown.back() == 'B' ? Quoted(shown) : shown;
           }};
@@ -221,9 +232,8 @@ FieldSpec Choice(std::string_view section, std::string_view key, Field field, Fi
     }
     return Invalid(section, key, in, expected);
   };
-  return {section, key, [=](Config& c) { field(c) = def; }, assign, [=](const Config& c) {
-            return Quoted(names[static_cast<size_t>(field(c))]);
-          }};
+  return {section, key, [=](Config& c) { field(c) = def; }, assign,
+          [=](const Config& c) { return Quoted(names[static_cast<size_t>(field(c))]); }};
 }
 
 // Every setting: section, key, member, default, validation. docs/CONFIGURATION.md mirrors this
@@ -241,8 +251,7 @@ const std::vector<FieldSpec>& Fields() {
               60'000),
       ByteSize("database", "log_segment_size", FIELD(database.log_segment_size), 64 * kMiB,
                64 * kKiB, 4 * kGiB),
-      Integer("database", "compaction_threshold", FIELD(database.compaction_threshold), 4, 2,
-              1000),
+      Integer("database", "compaction_threshold", FIELD(database.compaction_threshold), 4, 2, 1000),
       Integer("database", "blockchain_batch_size", FIELD(database.blockchain_batch_size), 1000, 1,
               1'000'000),
       Integer("database", "block_interval_ms", FIELD(database.block_interval_ms), 1000, 1,
@@ -428,10 +437,16 @@ std::vector<std::string> DescribeConfig(const Config& config) {
 }
 
 Result<uint64_t> ParseByteSize(std::string_view text) {
-  static constexpr std::pair<std::string_view, uint64_t> kUnits[] = {
-      {"", 1},           {"b", 1},          {"kib", kKiB},          {"mib", kMiB},
-      {"gib", kGiB},     {"tib", kTiB},     {"kb", 1000},           {"mb", 1000'000},
-      {"gb", 1000'000'000}, {"tb", 1000'000'000'000}};
+  static constexpr std::pair<std::string_view, uint64_t> kUnits[] = {{"", 1},
+                                                                     {"b", 1},
+                                                                     {"kib", kKiB},
+                                                                     {"mib", kMiB},
+                                                                     {"gib", kGiB},
+                                                                     {"tib", kTiB},
+                                                                     {"kb", 1000},
+                                                                     {"mb", 1000'000},
+                                                                     {"gb", 1000'000'000},
+                                                                     {"tb", 1000'000'000'000}};
   size_t digits = 0;
   while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) {
     ++digits;

@@ -49,9 +49,9 @@ struct Config {
     uint64_t memtable_size_limit;  // bytes
     uint64_t block_cache_size;     // bytes; 0 disables the cache
     WalSyncMode wal_sync_mode;
-    uint64_t wal_sync_interval_ms;  // key wal_sync_interval; used when wal_sync_mode is kInterval
-    uint64_t log_segment_size;      // bytes
-    uint64_t compaction_threshold;  // number of L0 files that triggers a compaction
+    uint64_t wal_sync_interval_ms;   // key wal_sync_interval; used when wal_sync_mode is kInterval
+    uint64_t log_segment_size;       // bytes
+    uint64_t compaction_threshold;   // number of L0 files that triggers a compaction
     uint64_t blockchain_batch_size;  // ledger entries per block
     uint64_t block_interval_ms;      // a non-empty block is sealed at least this often
   } database;
@@ -66,8 +66,8 @@ struct Config {
 
   struct Server {
     std::string host;
-    uint16_t port;       // PostgreSQL wire protocol
-    uint16_t http_port;  // HTTP sidecar (health, metrics, admin API)
+    uint16_t port;            // PostgreSQL wire protocol
+    uint16_t http_port;       // HTTP sidecar (health, metrics, admin API)
     uint32_t worker_threads;  // 0 = one per core
     uint32_t max_connections;
   } server;

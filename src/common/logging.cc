@@ -69,7 +69,9 @@ void AppendTimestamp(spdlog::log_clock::time_point tp, spdlog::memory_buf_t& des
                  millis);
 }
 
-void Append(spdlog::memory_buf_t& dest, std::string_view s) { dest.append(s.data(), s.data() + s.size()); }
+void Append(spdlog::memory_buf_t& dest, std::string_view s) {
+  dest.append(s.data(), s.data() + s.size());
+}
 
 class TextFormatter final : public spdlog::formatter {
  public:

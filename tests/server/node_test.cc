@@ -1,0 +1,75 @@
+#include "server/node.h"
+
+#include <doctest/doctest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <string>
+
+#include "common/env.h"
+#include "engine/db.h"
+
+namespace blockdb {
+namespace {
+
+// A temporary directory, removed with its contents at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/blockdb_node_test_XXXXXX";
+    REQUIRE(mkdtemp(tmpl) != nullptr);
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string Join(std::string_view name) const { return JoinPath(path_, name); }
+
+ private:
+  std::string path_;
+};
+
+Config ConfigFor(const std::string& data_dir) {
+  Config config;
+  config.database.data_dir = data_dir;
+  return config;
+}
+
+TEST_CASE("node: Start creates and locks the data directory, Stop releases it") {
+  TempDir tmp;
+  std::string dir = tmp.Join("a/b/data");
+  Node node(ConfigFor(dir));
+  CHECK(node.state() == Node::State::kCreated);
+  CHECK(node.db() == nullptr);
+
+  REQUIRE(node.Start().ok());
+  CHECK(node.state() == Node::State::kRunning);
+  CHECK(Env::Default()->FileExists(dir));
+  CHECK(Env::Default()->FileExists(JoinPath(dir, Node::kLockFileName)));
+  REQUIRE(node.db() != nullptr);
+
+  REQUIRE(node.Stop().ok());
+  CHECK(node.state() == Node::State::kStopped);
+  CHECK(node.db() == nullptr);
+  CHECK(node.Stop().ok());  // idempotent
+
+  // The directory is free again: a new node on it starts.
+  Node again(ConfigFor(dir));
+  REQUIRE(again.Start().ok());
+}  // `again` is stopped by its destructor
+
+TEST_CASE("node: a data directory that cannot be created fails Start and leaves the node idle") {
+  TempDir tmp;
+  std::string file = tmp.Join("not_a_directory");
+  REQUIRE(WriteStringToFileSync(Env::Default(), "x", file).ok());
+  Node node(ConfigFor(JoinPath(file, "data")));
+  Status s = node.Start();
+  CHECK_FALSE(s.ok());
+  CHECK(s.message().find("not_a_directory/data") != std::string::npos);
+  CHECK(node.state() == Node::State::kCreated);
+  CHECK(node.Stop().ok());
+}
+
+}  // namespace
+}  // namespace blockdb
