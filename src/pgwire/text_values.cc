@@ -1,0 +1,182 @@
+// Text form of uuid, bytea and boolean. Dates and timestamps are in datetime_text.cc.
+#include "pgwire/text_values.h"
+
+#include <array>
+
+#include "common/check.h"
+#include "pgwire/sqlstate.h"
+
+namespace blockdb::pgwire {
+
+namespace {
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+void AppendHex(std::string* out, unsigned char b) {
+  out->push_back(kHexDigits[b >> 4]);
+  out->push_back(kHexDigits[b & 0xf]);
+}
+
+Status BadInput(std::string_view type, std::string_view text) {
+  return InvalidTextRepresentation("invalid input syntax for type " + std::string(type) + ": \"" +
+                                   std::string(text) + "\"");
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+Result<std::string> ParseByteaHex(std::string_view hex, std::string_view text) {
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size();) {
+    if (IsSpace(hex[i])) {
+      ++i;
+      continue;
+    }
+    const int hi = HexValue(hex[i]);
+    const int lo = i + 1 < hex.size() ? HexValue(hex[i + 1]) : -1;
+    if (hi < 0 || lo < 0) {
+      return BadInput("bytea", text);
+    }
+    out.push_back(static_cast<char>(hi << 4 | lo));
+    i += 2;
+  }
+  return out;
+}
+
+bool IsOctal(char c) { return c >= '0' && c <= '7'; }
+
+Result<std::string> ParseByteaEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] != '\\') {
+      out.push_back(s[i++]);
+    } else if (i + 1 < s.size() && s[i + 1] == '\\') {
+      out.push_back('\\');
+      i += 2;
+    } else if (i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' && IsOctal(s[i + 2]) &&
+               IsOctal(s[i + 3])) {
+      out.push_back(
+          static_cast<char>((s[i + 1] - '0') << 6 | (s[i + 2] - '0') << 3 | (s[i + 3] - '0')));
+      i += 4;
+    } else {
+      return BadInput("bytea", s);
+    }
+  }
+  return out;
+}
+
+bool MatchesPrefixOf(std::string_view input, std::string_view word, size_t min_length) {
+  if (input.size() < min_length || input.size() > word.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < input.size(); ++i) {
+    if ((input[i] | 0x20) != word[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string FormatUuid(std::string_view uuid) {
+  BLOCKDB_CHECK(uuid.size() == 16);
+  std::string out;
+  out.reserve(36);
+  for (size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) {
+      out.push_back('-');
+    }
+    AppendHex(&out, static_cast<unsigned char>(uuid[i]));
+  }
+  return out;
+}
+
+Result<std::string> ParseUuid(std::string_view text) {
+  std::string_view s = text;
+  if (!s.empty() && s.front() == '{') {
+    if (s.size() < 2 || s.back() != '}') {
+      return BadInput("uuid", text);
+    }
+    s = s.substr(1, s.size() - 2);
+  }
+  std::string out;
+  size_t digits = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '-') {
+      // Allowed only after a complete group of four digits, never twice in a row or at the end.
+      if (digits == 0 || digits % 4 != 0 || digits == 32 || s[i - 1] == '-') {
+        return BadInput("uuid", text);
+      }
+      continue;
+    }
+    const int v = HexValue(s[i]);
+    if (v < 0 || digits == 32) {
+      return BadInput("uuid", text);
+    }
+    if (digits % 2 == 0) {
+      out.push_back(static_cast<char>(v << 4));
+    } else {
+      out.back() = static_cast<char>(out.back() | v);
+    }
+    ++digits;
+  }
+  if (digits != 32) {
+    return BadInput("uuid", text);
+  }
+  return out;
+}
+
+std::string FormatByteaHex(std::string_view bytes) {
+  std::string out = "\\x";
+  out.reserve(2 + 2 * bytes.size());
+  for (char c : bytes) {
+    AppendHex(&out, static_cast<unsigned char>(c));
+  }
+  return out;
+}
+
+Result<std::string> ParseBytea(std::string_view text) {
+  if (text.size() >= 2 && text[0] == '\\' && text[1] == 'x') {
+    return ParseByteaHex(text.substr(2), text);
+  }
+  return ParseByteaEscape(text);
+}
+
+std::string_view FormatBool(bool v) { return v ? "t" : "f"; }
+
+Result<bool> ParseBool(std::string_view text) {
+  std::string_view s = text;
+  while (!s.empty() && IsSpace(s.front())) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && IsSpace(s.back())) {
+    s.remove_suffix(1);
+  }
+  // PostgreSQL's parse_bool: unique prefixes; "o" alone is ambiguous (on/off).
+  if (MatchesPrefixOf(s, "true", 1) || MatchesPrefixOf(s, "yes", 1) ||
+      MatchesPrefixOf(s, "on", 2) || s == "1") {
+    return true;
+  }
+  if (MatchesPrefixOf(s, "false", 1) || MatchesPrefixOf(s, "no", 1) ||
+      MatchesPrefixOf(s, "off", 2) || s == "0") {
+    return false;
+  }
+  return BadInput("boolean", text);
+}
+
+}  // namespace blockdb::pgwire
