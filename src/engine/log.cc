@@ -36,7 +36,23 @@ Result<std::unique_ptr<SegmentedLog>> SegmentedLog::Open(Env* env, const std::st
     RETURN_IF_ERROR(env->SyncDir(DirName(dir)));
   }
   ASSIGN_OR_RETURN(std::vector<Segment> segments, log_internal::RecoverSegments(env, dir));
-  return std::unique_ptr<SegmentedLog>(new SegmentedLog(env, dir, options, std::move(segments)));
+  std::unique_ptr<SegmentedLog> log(new SegmentedLog(env, dir, options, std::move(segments)));
+  RETURN_IF_ERROR(log->SyncRecovered());
+  return log;
+}
+
+// The last segment may hold records a previous process wrote but never synced (it exited or was
+// killed, the machine did not crash): they are in the page cache, recovery accepted them, and
+// they must be made durable before a newer segment can exist. The directory too, as the segment
+// may have been created without a directory sync.
+Status SegmentedLog::SyncRecovered() {
+  std::lock_guard<std::mutex> write_lock(write_mu_);
+  if (NumSegments() == 0) {
+    return Status::OK();
+  }
+  RETURN_IF_ERROR(EnsureWriterOpen());
+  RETURN_IF_ERROR(writer_->Sync());
+  return env_->SyncDir(dir_);
 }
 
 SegmentedLog::SegmentedLog(Env* env, std::string dir, const LogOptions& options,

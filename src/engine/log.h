@@ -126,7 +126,10 @@ class SegmentedLog {
   SegmentedLog(Env* env, std::string dir, const LogOptions& options,
                std::vector<log_internal::Segment> segments);
 
-  // Requires write_mu_ held. Each records a failure in failed_ and returns it.
+  // The mutator side; each requires write_mu_ held (and takes mu_ itself where it must).
+  // Makes the recovered last segment and the directory durable (called once by Open).
+  Status SyncRecovered();
+  // Records the first failure in failed_ (as an IOError) and returns it.
   Status Fail(const Status& s);
   Status ValidateAppend(const std::vector<LogRecord>& records) const;
   Status StartSegment(uint64_t first_index, log_internal::Segment* segment);
@@ -139,8 +142,6 @@ class SegmentedLog {
   // Requires mu_ held. Reads records [from, to] of `segment` (all held there) into *out.
   Status ReadFromSegment(const log_internal::Segment& segment, uint64_t from, uint64_t to,
                          size_t max_bytes, std::vector<LogRecord>* out) const;
-  // Requires mu_ held. Reads from `from` (held) on, stopping after about max_bytes.
-  Status ReadChunk(uint64_t from, size_t max_bytes, std::vector<LogRecord>* out) const;
   // Requires mu_ held. Closes the readers of the oldest segments (but not of `keep`) while more
   // than a few are open, so a long log does not hold a descriptor per segment.
   void CloseSurplusReaders(const log_internal::Segment* keep) const;
