@@ -14,10 +14,12 @@ constexpr int kMurmurShift = 47;
 constexpr int kMaxProbes = 30;
 constexpr size_t kMinFilterBits = 64;
 
-// The bit probe j of a key hash tests in a filter of m bits. h1 + j * h2 < 2^37: no overflow.
+// The bit probe j of a key hash tests in a filter of m bits. h2 is forced odd: m is a multiple of
+// 8, and an even step would make the probes of some keys repeat after m / gcd(h2, m) steps (with
+// the 64-bit minimum, a key with h2 = 32 mod 64 would set only two bits). h1 + j * h2 < 2^37.
 uint64_t ProbeBit(uint64_t hash, int j, uint64_t m) {
   uint64_t h1 = hash & 0xffffffffu;
-  uint64_t h2 = hash >> 32;
+  uint64_t h2 = (hash >> 32) | 1;
   return (h1 + static_cast<uint64_t>(j) * h2) % m;
 }
 

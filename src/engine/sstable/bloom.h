@@ -3,9 +3,9 @@
 //
 // Encoding (docs/format/sstable.md, "Filter block"): the bit array (bit i is bit i%8 of byte
 // i/8), then one byte k, the number of probes. Key hashes come from Hash64 below; probe j of a
-// key sets bit (h1 + j*h2) mod m, where h1/h2 are the low/high 32 bits of the hash and m the
-// number of bits (Kirsch-Mitzenmacher double hashing: two hashes simulate k). At 10 bits per key
-// and k = 6 the false-positive rate is about 0.8%.
+// key sets bit (h1 + j*h2) mod m, where h1 is the low 32 bits of the hash, h2 the high 32 bits
+// with the lowest bit set, and m the number of bits (Kirsch-Mitzenmacher double hashing: two
+// hashes simulate k). At 10 bits per key and k = 6 the false-positive rate is about 0.8%.
 #pragma once
 
 #include <cstdint>
