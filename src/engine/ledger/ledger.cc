@@ -1,0 +1,213 @@
+#include "engine/ledger/ledger.h"
+
+#include <algorithm>
+#include <string>
+#include <unordered_set>
+
+#include "common/coding.h"
+#include "common/logging.h"
+#include "engine/ledger/merkle.h"
+
+namespace blockdb::ledger {
+namespace {
+
+// The leaves after the newest block, as a tree of their own: one read per pending entry (at most
+// blockchain_batch_size of them).
+Result<MerkleFrontier> LoadPendingLeaves(const NodeReader& nodes, uint64_t first, uint64_t end) {
+  MerkleFrontier pending;
+  for (uint64_t i = first; i < end; ++i) {
+    ASSIGN_OR_RETURN(Hash256 leaf, nodes.ReadNode(0, i));
+    pending.Append(leaf);
+  }
+  return pending;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(const Options& options, RecordLookup lookup) {
+  if (options.blockchain_batch_size == 0) {
+    return Status::InvalidArgument("ledger: blockchain_batch_size must be at least 1");
+  }
+  LedgerReader reader(lookup);
+  ASSIGN_OR_RETURN(LedgerState state, reader.ReadState());
+  ASSIGN_OR_RETURN(std::unique_ptr<TreeStore> tree, TreeStore::Open(state.tree_size, lookup));
+  ASSIGN_OR_RETURN(
+      MerkleFrontier pending,
+      LoadPendingLeaves(reader.nodes(), state.last_block.tree_size(), state.tree_size));
+  BlockSealer sealer(options.blockchain_batch_size, state.last_block, pending);
+  Logger("ledger")->info("ledger open: {} entries, {} blocks, {} entries pending", state.tree_size,
+                         state.last_block.index, pending.size());
+  return std::unique_ptr<Ledger>(
+      new Ledger(options, std::move(lookup), std::move(tree), sealer, state.last_log_index));
+}
+
+Ledger::Ledger(const Options& options, RecordLookup lookup, std::unique_ptr<TreeStore> tree,
+               BlockSealer sealer, std::optional<uint64_t> last_log_index)
+    : options_(options),
+      reader_(std::move(lookup)),
+      tree_(std::move(tree)),
+      sealer_(sealer),
+      last_log_index_(last_log_index) {
+  RefreshDigest();
+}
+
+Status Ledger::ValidateBatch(uint64_t log_index, const std::vector<Insert>& inserts) const {
+  if (last_log_index_ && log_index <= *last_log_index_) {
+    return Status::InvalidArgument("ledger: log index " + std::to_string(log_index) +
+                                   " is not after the last applied index " +
+                                   std::to_string(*last_log_index_));
+  }
+  if (tree_->size() + inserts.size() > kMaxTreeSize) {
+    return Status::InvalidArgument("ledger: more than 2^63 entries");
+  }
+  std::unordered_set<std::string_view> keys;
+  keys.reserve(inserts.size());
+  for (const auto& [key, value] : inserts) {
+    if (!key.empty() && key.front() == kRecordPrefix) {
+      return Status::InvalidArgument("ledger: key " + ToHex(key) +
+                                     " starts with the reserved byte 0xff");
+    }
+    if (key.size() > kMaxEntryFieldSize || value.size() > kMaxEntryFieldSize) {
+      return Status::InvalidArgument("ledger: key or value longer than 2^32 - 1 bytes");
+    }
+    if (!keys.insert(key).second) {
+      return Status::InvalidArgument("ledger: key " + ToHex(key) + " inserted twice in one batch");
+    }
+  }
+  return Status::OK();
+}
+
+Status Ledger::OnApply(uint64_t log_index, uint64_t txn_id, int64_t timestamp_micros,
+                       const std::vector<Insert>& inserts, RecordWrites* internal_writes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  RETURN_IF_ERROR(ValidateBatch(log_index, inserts));
+  last_log_index_ = log_index;
+  if (inserts.empty()) {
+    return Status::OK();
+  }
+  internal_writes->reserve(internal_writes->size() + 4 * inserts.size());
+  for (const auto& [key, value] : inserts) {
+    const Hash256 leaf_hash =
+        AppendEntry(EntryView{log_index, txn_id, timestamp_micros, key, value}, internal_writes);
+    if (sealer_.AddLeaf(leaf_hash)) {
+      SealBlock(log_index, timestamp_micros, internal_writes);
+    }
+  }
+  RefreshDigest();
+  return Status::OK();
+}
+
+Hash256 Ledger::AppendEntry(const EntryView& entry, RecordWrites* writes) {
+  std::string bytes;
+  EncodeEntry(entry, &bytes);
+  const uint64_t leaf_index = tree_->size();
+  const Hash256 leaf_hash = HashLeaf(bytes);
+  tree_->Append(leaf_hash, writes);
+
+  LeafLocator locator{entry.log_index, entry.txn_id, entry.timestamp_micros,
+                      std::string(entry.key)};
+  std::string locator_bytes;
+  EncodeLeafLocator(locator, &locator_bytes);
+  writes->emplace_back(LeafKey(leaf_index), std::move(locator_bytes));
+
+  std::string leaf_be;
+  PutBigEndian64(&leaf_be, leaf_index);
+  writes->emplace_back(KeyIndexKey(entry.key), std::move(leaf_be));
+  return leaf_hash;
+}
+
+void Ledger::SealBlock(uint64_t log_index, int64_t timestamp_micros, RecordWrites* writes) {
+  const BlockHeader& header = sealer_.Seal(log_index, timestamp_micros, tree_->Root());
+  std::string bytes;
+  EncodeBlockHeader(header, &bytes);
+  writes->emplace_back(BlockKey(header.index), std::move(bytes));
+  Logger("ledger")->debug("sealed block {}: leaves {}..{}, log index {}", header.index,
+                          header.first_leaf, header.tree_size() - 1, log_index);
+}
+
+Status Ledger::OnSeal(uint64_t log_index, int64_t timestamp_micros, RecordWrites* internal_writes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (last_log_index_ && log_index <= *last_log_index_) {
+    return Status::InvalidArgument("ledger: seal at log index " + std::to_string(log_index) +
+                                   " is not after the last applied index " +
+                                   std::to_string(*last_log_index_));
+  }
+  last_log_index_ = log_index;
+  if (sealer_.pending() > 0) {
+    SealBlock(log_index, timestamp_micros, internal_writes);
+    RefreshDigest();
+  }
+  return Status::OK();
+}
+
+void Ledger::RefreshDigest() {
+  digest_.tree_size = tree_->size();
+  digest_.root = tree_->Root();
+  digest_.last_block_index = sealer_.last().index;
+  digest_.last_block_hash = sealer_.last_hash();
+}
+
+Digest Ledger::GetDigest() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return digest_;
+}
+
+uint64_t Ledger::pending_entries() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sealer_.pending();
+}
+
+std::optional<uint64_t> Ledger::last_log_index() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_log_index_;
+}
+
+Result<InclusionProof> Ledger::ProveInclusion(uint64_t leaf_index, uint64_t tree_size) const {
+  const uint64_t size = GetDigest().tree_size;
+  if (leaf_index >= tree_size || tree_size > size) {
+    return Status::InvalidArgument(
+        "inclusion proof: need leaf_index < tree_size <= " + std::to_string(size) + ", got " +
+        std::to_string(leaf_index) + " and " + std::to_string(tree_size));
+  }
+  return reader_.ProveInclusion(leaf_index, tree_size);
+}
+
+Result<ConsistencyProof> Ledger::ProveConsistency(uint64_t old_size, uint64_t new_size) const {
+  const uint64_t size = GetDigest().tree_size;
+  if (old_size > new_size || new_size > size) {
+    return Status::InvalidArgument(
+        "consistency proof: need old_size <= new_size <= " + std::to_string(size) + ", got " +
+        std::to_string(old_size) + " and " + std::to_string(new_size));
+  }
+  return reader_.ProveConsistency(old_size, new_size);
+}
+
+Result<BlockHeader> Ledger::GetBlock(uint64_t index) const {
+  const uint64_t last = GetDigest().last_block_index;
+  if (index > last) {
+    return Status::NotFound("block " + std::to_string(index) + ": the newest block is " +
+                            std::to_string(last));
+  }
+  return reader_.ReadBlock(index);
+}
+
+Result<std::vector<BlockHeader>> Ledger::ListBlocks(uint64_t first, uint64_t max_count) const {
+  const uint64_t last = GetDigest().last_block_index;
+  if (first > last) {
+    return std::vector<BlockHeader>();
+  }
+  return reader_.ListBlocks(first, std::min(max_count, last - first + 1));
+}
+
+Result<Entry> Ledger::ReadEntry(uint64_t leaf_index) const {
+  if (leaf_index >= GetDigest().tree_size) {
+    return Status::NotFound("leaf " + std::to_string(leaf_index) + " does not exist yet");
+  }
+  return reader_.ReadEntry(leaf_index);
+}
+
+Result<uint64_t> Ledger::FindLeafByKey(std::string_view key) const {
+  return reader_.FindLeafByKey(key);
+}
+
+}  // namespace blockdb::ledger

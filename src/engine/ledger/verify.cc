@@ -1,0 +1,569 @@
+#include "engine/ledger/verify.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "common/coding.h"
+#include "engine/ledger/block.h"
+#include "engine/ledger/entry.h"
+#include "engine/ledger/frontier.h"
+#include "engine/ledger/ledger_reader.h"
+#include "engine/ledger/merkle.h"
+
+namespace blockdb::ledger {
+namespace {
+
+std::string HashHex(const Hash256& h) { return ToHex(AsBytes(h)); }
+
+// Row keys in messages: hex, shortened when long.
+std::string DescribeKey(std::string_view key) {
+  constexpr size_t kMaxShown = 32;
+  if (key.size() <= kMaxShown) {
+    return ToHex(key);
+  }
+  return ToHex(key.substr(0, kMaxShown)) + "... (" + std::to_string(key.size()) + " bytes)";
+}
+
+// What the leaf phase learned about one entry.
+struct LeafOutcome {
+  std::optional<Hash256> hash;  // the leaf hash recomputed from the row, when it could be
+  std::string problem;          // empty when every record of the entry matches
+  bool stored_hash_differs = false;
+};
+
+class Verifier {
+ public:
+  Verifier(const RecordSource& source, const VerifyOptions& options)
+      : source_(source), options_(options), nodes_(source.get) {}
+
+  Result<VerifyReport> Run();
+
+ private:
+  Status Prepare();
+  Status VerifyBlocks();
+  Status VerifyUnsealed();
+  Status CheckNothingBeyond();
+  Status CheckRowsCovered();
+  void CheckTrustedAtEnd();
+
+  Status ReadHeaderChunk(uint64_t* next_block, std::vector<BlockHeader>* chunk);
+  Status HashLeaves(uint64_t begin, uint64_t end, std::vector<LeafOutcome>* out) const;
+  Status HashLeafRange(uint64_t begin, uint64_t end, LeafOutcome* out) const;
+  Status HashOneLeaf(uint64_t leaf, LeafOutcome* out) const;
+  Result<bool> ReadRecord(const std::string& key, const std::string& what, std::string* value,
+                          std::string* problem) const;
+  Status CheckBlock(const BlockHeader& header, uint64_t chunk_begin,
+                    const std::vector<LeafOutcome>& outcomes);
+  Status AppendToTree(const Hash256& leaf, std::string* problem);
+  void CheckTrustedBlock(const BlockHeader& header);
+  void Fail(std::optional<uint64_t> block, std::optional<uint64_t> leaf, std::string reason);
+  void ReportProgress();
+
+  const RecordSource& source_;
+  const VerifyOptions& options_;
+  StoredNodeReader nodes_;
+
+  uint64_t last_block_ = 0;     // newest stored block
+  uint64_t leaves_stored_ = 0;  // leaf locators stored contiguously from 0
+  BlockHeader prev_;            // the last verified block (the anchor at first)
+  Hash256 prev_hash_{};
+  MerkleFrontier tree_;  // rebuilt from recomputed leaves
+  bool trusted_root_seen_ = false;
+  bool trusted_block_seen_ = false;
+  VerifyProgress progress_;
+  VerifyReport report_;
+};
+
+void Verifier::Fail(std::optional<uint64_t> block, std::optional<uint64_t> leaf,
+                    std::string reason) {
+  if (!report_.failure) {
+    report_.failure = VerifyFailure{block, leaf, std::move(reason)};
+  }
+}
+
+void Verifier::ReportProgress() {
+  if (options_.progress) {
+    options_.progress(progress_);
+  }
+}
+
+Result<bool> Verifier::ReadRecord(const std::string& key, const std::string& what,
+                                  std::string* value, std::string* problem) const {
+  Status s = source_.get(key, value);
+  if (s.ok()) {
+    return true;
+  }
+  if (s.IsNotFound()) {
+    *problem = what + " is missing";
+    return false;
+  }
+  if (s.IsCorruption()) {
+    *problem = what + " cannot be read: " + s.ToString();
+    return false;
+  }
+  return s.Annotate("verify: reading " + what);
+}
+
+Status Verifier::Prepare() {
+  auto leaf_exists = [this](uint64_t i) { return RecordExists(source_.get, LeafKey(i)); };
+  auto block_exists = [this](uint64_t i) { return RecordExists(source_.get, BlockKey(i)); };
+  ASSIGN_OR_RETURN(leaves_stored_, FindFirstMissing(0, leaf_exists));
+  ASSIGN_OR_RETURN(uint64_t blocks_end, FindFirstMissing(1, block_exists));
+  last_block_ = blocks_end - 1;
+  const uint64_t start = options_.start_block;
+  if (start > last_block_) {
+    return Status::InvalidArgument("verify: start block " + std::to_string(start) +
+                                   " is beyond the newest block " + std::to_string(last_block_));
+  }
+  LedgerReader reader(source_.get);
+  Result<BlockHeader> anchor = reader.ReadBlock(start);
+  if (!anchor.ok()) {
+    if (anchor.status().IsNotFound() || anchor.status().IsCorruption()) {
+      Fail(start, std::nullopt,
+           "the starting block's header cannot be read: " + anchor.status().ToString());
+      return Status::OK();
+    }
+    return anchor.TakeStatus();
+  }
+  prev_ = *anchor;
+  prev_hash_ = BlockHash(prev_);
+  if (const auto& trusted = options_.trusted_digest) {
+    if (trusted->tree_size < prev_.tree_size() || trusted->last_block_index < start) {
+      return Status::InvalidArgument("verify: the trusted digest predates the start block");
+    }
+  }
+  Result<MerkleFrontier> frontier = MerkleFrontier::Load(nodes_, prev_.tree_size());
+  if (!frontier.ok()) {
+    if (frontier.status().IsNotFound() || frontier.status().IsCorruption()) {
+      Fail(start, std::nullopt,
+           "the tree nodes under the starting block cannot be read: " +
+               frontier.status().ToString());
+      return Status::OK();
+    }
+    return frontier.TakeStatus();
+  }
+  tree_ = *frontier;
+  if (tree_.Root() != prev_.tree_root) {
+    Fail(start, std::nullopt,
+         "the stored tree nodes do not lead to the starting block's tree root");
+    return Status::OK();
+  }
+  CheckTrustedBlock(prev_);
+  if (options_.trusted_digest && options_.trusted_digest->tree_size == tree_.size()) {
+    trusted_root_seen_ = true;
+    if (tree_.Root() != options_.trusted_digest->root) {
+      Fail(start, std::nullopt, "the tree root differs from the trusted digest's root");
+    }
+  }
+  progress_.blocks_total = last_block_ - start;
+  progress_.entries_total =
+      leaves_stored_ > prev_.tree_size() ? leaves_stored_ - prev_.tree_size() : 0;
+  return Status::OK();
+}
+
+void Verifier::CheckTrustedBlock(const BlockHeader& header) {
+  const auto& trusted = options_.trusted_digest;
+  if (!trusted || trusted->last_block_index != header.index) {
+    return;
+  }
+  trusted_block_seen_ = true;
+  if (BlockHash(header) != trusted->last_block_hash) {
+    Fail(header.index, std::nullopt,
+         "the block's hash differs from the trusted digest's last block hash: the header was "
+         "altered");
+  }
+}
+
+Status Verifier::HashOneLeaf(uint64_t leaf, LeafOutcome* out) const {
+  std::string value;
+  ASSIGN_OR_RETURN(bool found,
+                   ReadRecord(LeafKey(leaf), "the leaf locator", &value, &out->problem));
+  if (!found) {
+    return Status::OK();
+  }
+  LeafLocator locator;
+  if (Status s = DecodeLeafLocator(value, &locator); !s.ok()) {
+    out->problem = s.message();
+    return Status::OK();
+  }
+  std::string row;
+  ASSIGN_OR_RETURN(
+      found, ReadRecord(locator.key, "the row " + DescribeKey(locator.key), &row, &out->problem));
+  if (!found) {
+    return Status::OK();
+  }
+  const Hash256 hash = EntryLeafHash(
+      EntryView{locator.log_index, locator.txn_id, locator.timestamp_micros, locator.key, row});
+  out->hash = hash;
+  ASSIGN_OR_RETURN(found,
+                   ReadRecord(NodeKey(0, leaf), "the stored leaf hash", &value, &out->problem));
+  if (!found) {
+    return Status::OK();
+  }
+  if (value != AsBytes(hash)) {
+    out->problem = "the entry rebuilt from row " + DescribeKey(locator.key) + " hashes to " +
+                   HashHex(hash) + ", but the stored leaf hash is " + ToHex(value);
+    out->stored_hash_differs = true;
+    return Status::OK();
+  }
+  ASSIGN_OR_RETURN(
+      found, ReadRecord(KeyIndexKey(locator.key), "the key index record", &value, &out->problem));
+  if (!found) {
+    return Status::OK();
+  }
+  std::string expected;
+  PutBigEndian64(&expected, leaf);
+  if (value != expected) {
+    out->problem =
+        "the key index record of row " + DescribeKey(locator.key) + " does not point to this entry";
+  }
+  return Status::OK();
+}
+
+Status Verifier::HashLeafRange(uint64_t begin, uint64_t end, LeafOutcome* out) const {
+  for (uint64_t i = begin; i < end; ++i) {
+    RETURN_IF_ERROR(HashOneLeaf(i, &out[i - begin]));
+  }
+  return Status::OK();
+}
+
+Status Verifier::HashLeaves(uint64_t begin, uint64_t end, std::vector<LeafOutcome>* out) const {
+  out->assign(end - begin, LeafOutcome{});
+  const uint64_t mid = begin + (end - begin) / 2;
+  Status second;
+  std::thread worker;
+  try {
+    worker = std::thread([&] { second = HashLeafRange(mid, end, out->data() + (mid - begin)); });
+  } catch (const std::system_error&) {
+    // No second thread available: do its half here.
+    second = HashLeafRange(mid, end, out->data() + (mid - begin));
+  }
+  Status first = HashLeafRange(begin, mid, out->data());
+  if (worker.joinable()) {
+    worker.join();
+  }
+  RETURN_IF_ERROR(first);
+  return second;
+}
+
+Status Verifier::AppendToTree(const Hash256& leaf, std::string* problem) {
+  Status io;
+  tree_.Append(leaf, [&](uint32_t level, uint64_t index, const Hash256& hash) {
+    if (level == 0 || !io.ok() || !problem->empty()) {
+      return;  // leaf hashes were compared in the leaf phase
+    }
+    const std::string what =
+        "stored tree node (" + std::to_string(level) + ", " + std::to_string(index) + ")";
+    std::string value;
+    Result<bool> found = ReadRecord(NodeKey(level, index), what, &value, problem);
+    if (!found.ok()) {
+      io = found.TakeStatus();
+    } else if (*found && value != AsBytes(hash)) {
+      *problem = "the " + what + " is " + ToHex(value) + ", but the entries give " + HashHex(hash);
+    }
+  });
+  RETURN_IF_ERROR(io);
+  const auto& trusted = options_.trusted_digest;
+  if (problem->empty() && trusted && trusted->tree_size == tree_.size()) {
+    trusted_root_seen_ = true;
+    if (tree_.Root() != trusted->root) {
+      *problem = "the tree of " + std::to_string(tree_.size()) +
+                 " entries differs from the trusted digest's root";
+    }
+  }
+  return Status::OK();
+}
+
+Status Verifier::ReadHeaderChunk(uint64_t* next_block, std::vector<BlockHeader>* chunk) {
+  LedgerReader reader(source_.get);
+  uint64_t entries = 0;
+  uint64_t first_leaf = prev_.tree_size();
+  uint64_t log_index = prev_.log_index;
+  while (*next_block <= last_block_ && (chunk->empty() || entries < options_.chunk_entries)) {
+    const uint64_t b = *next_block;
+    Result<BlockHeader> header = reader.ReadBlock(b);
+    if (!header.ok()) {
+      if (!header.status().IsNotFound() && !header.status().IsCorruption()) {
+        return header.TakeStatus();
+      }
+      Fail(b, std::nullopt, "the header cannot be read: " + header.status().ToString());
+      return Status::OK();
+    }
+    if (header->first_leaf != first_leaf || header->leaf_count == 0) {
+      Fail(b, std::nullopt,
+           "the header covers leaves [" + std::to_string(header->first_leaf) + ", " +
+               std::to_string(header->tree_size()) + "), but the block must start at leaf " +
+               std::to_string(first_leaf) + " and hold at least one");
+      return Status::OK();
+    }
+    if (header->tree_size() > leaves_stored_) {
+      Fail(b, leaves_stored_,
+           "the leaf locator of entry " + std::to_string(leaves_stored_) +
+               " is missing (the block covers entries up to " +
+               std::to_string(header->tree_size() - 1) + ")");
+      return Status::OK();
+    }
+    if (header->log_index < log_index) {
+      Fail(b, std::nullopt, "the header's log index goes backwards");
+      return Status::OK();
+    }
+    first_leaf = header->tree_size();
+    log_index = header->log_index;
+    entries += header->leaf_count;
+    chunk->push_back(*header);
+    ++*next_block;
+  }
+  return Status::OK();
+}
+
+Status Verifier::CheckBlock(const BlockHeader& header, uint64_t chunk_begin,
+                            const std::vector<LeafOutcome>& outcomes) {
+  const uint64_t b = header.index;
+  if (header.prev_hash != prev_hash_) {
+    // The previous block's roots verified, so either a field of its header or this link changed.
+    const uint64_t blamed = prev_.index == options_.start_block ? b : prev_.index;
+    Fail(blamed, std::nullopt,
+         "the hash of block " + std::to_string(prev_.index) +
+             "'s header no longer matches the prev_hash in block " + std::to_string(b) +
+             ": a field of block " + std::to_string(prev_.index) + "'s header (or block " +
+             std::to_string(b) + "'s link) was altered");
+    return Status::OK();
+  }
+  MerkleFrontier block_tree;
+  std::optional<uint64_t> bad_leaf;
+  std::string problem;
+  for (uint64_t leaf = header.first_leaf; leaf < header.tree_size(); ++leaf) {
+    const LeafOutcome& outcome = outcomes[leaf - chunk_begin];
+    if (!outcome.hash) {
+      Fail(b, bad_leaf.value_or(leaf), bad_leaf ? problem : outcome.problem);
+      return Status::OK();
+    }
+    block_tree.Append(*outcome.hash);
+    if (bad_leaf) {
+      continue;  // only finishing the block's own tree, to tell which record changed
+    }
+    if (!outcome.problem.empty()) {
+      bad_leaf = leaf;
+      problem = outcome.problem;
+      if (!outcome.stored_hash_differs) {
+        Fail(b, leaf, problem);
+        return Status::OK();
+      }
+      continue;
+    }
+    RETURN_IF_ERROR(AppendToTree(*outcome.hash, &problem));
+    if (!problem.empty()) {
+      Fail(b, leaf, problem);
+      return Status::OK();
+    }
+  }
+  const Hash256 data_root = block_tree.Root();
+  if (bad_leaf) {
+    Fail(b, bad_leaf,
+         problem + (data_root == header.data_root
+                        ? "; the rows still match the block's data root, so the stored leaf "
+                          "hash was altered"
+                        : "; the block's data root no longer matches, so the row or its leaf "
+                          "locator was altered"));
+    return Status::OK();
+  }
+  if (data_root != header.data_root) {
+    Fail(b, std::nullopt,
+         "the header's data root " + HashHex(header.data_root) +
+             " differs from the root of the block's entries " + HashHex(data_root));
+    return Status::OK();
+  }
+  if (tree_.Root() != header.tree_root) {
+    Fail(b, std::nullopt,
+         "the header's tree root " + HashHex(header.tree_root) +
+             " differs from the recomputed tree root " + HashHex(tree_.Root()));
+    return Status::OK();
+  }
+  CheckTrustedBlock(header);
+  if (report_.failure) {
+    return Status::OK();
+  }
+  prev_ = header;
+  prev_hash_ = BlockHash(header);
+  ++report_.blocks_checked;
+  report_.entries_checked += header.leaf_count;
+  return Status::OK();
+}
+
+Status Verifier::VerifyBlocks() {
+  uint64_t next_block = options_.start_block + 1;
+  while (next_block <= last_block_ && !report_.failure) {
+    std::vector<BlockHeader> chunk;
+    RETURN_IF_ERROR(ReadHeaderChunk(&next_block, &chunk));
+    if (chunk.empty()) {
+      break;  // the header problem is recorded
+    }
+    // A header problem found after this chunk's blocks is reported only if they all verify.
+    std::optional<VerifyFailure> header_failure = std::move(report_.failure);
+    report_.failure.reset();
+    const uint64_t begin = chunk.front().first_leaf;
+    std::vector<LeafOutcome> outcomes;
+    RETURN_IF_ERROR(HashLeaves(begin, chunk.back().tree_size(), &outcomes));
+    for (const BlockHeader& header : chunk) {
+      RETURN_IF_ERROR(CheckBlock(header, begin, outcomes));
+      if (report_.failure) {
+        return Status::OK();
+      }
+    }
+    report_.failure = std::move(header_failure);
+    progress_.blocks_done = report_.blocks_checked;
+    progress_.entries_done = report_.entries_checked;
+    ReportProgress();
+  }
+  return Status::OK();
+}
+
+Status Verifier::VerifyUnsealed() {
+  uint64_t begin = prev_.tree_size();
+  while (begin < leaves_stored_ && !report_.failure) {
+    const uint64_t end = begin + std::min(options_.chunk_entries, leaves_stored_ - begin);
+    std::vector<LeafOutcome> outcomes;
+    RETURN_IF_ERROR(HashLeaves(begin, end, &outcomes));
+    for (uint64_t leaf = begin; leaf < end; ++leaf) {
+      const LeafOutcome& outcome = outcomes[leaf - begin];
+      std::string problem = outcome.problem;
+      if (problem.empty()) {
+        RETURN_IF_ERROR(AppendToTree(*outcome.hash, &problem));
+      }
+      if (!problem.empty()) {
+        Fail(std::nullopt, leaf, "entry not yet in a block: " + problem);
+        return Status::OK();
+      }
+      ++report_.entries_checked;
+    }
+    progress_.entries_done = report_.entries_checked;
+    ReportProgress();
+    begin = end;
+  }
+  return Status::OK();
+}
+
+Status Verifier::CheckNothingBeyond() {
+  std::unique_ptr<Iterator> it = source_.new_iterator();
+  it->Seek(BlockKey(last_block_ + 1));
+  if (it->Valid()) {
+    if (std::optional<uint64_t> b = ParseIndexedKey(kBlockTag, it->key())) {
+      Fail(last_block_ + 1, std::nullopt,
+           "the header is missing, but block " + std::to_string(*b) + " is stored");
+      return Status::OK();
+    }
+  }
+  it->Seek(LeafKey(leaves_stored_));
+  if (it->Valid()) {
+    if (std::optional<uint64_t> leaf = ParseIndexedKey(kLeafTag, it->key())) {
+      Fail(
+          std::nullopt, leaves_stored_,
+          "the leaf locator is missing, but that of entry " + std::to_string(*leaf) + " is stored");
+      return Status::OK();
+    }
+  }
+  return it->status();
+}
+
+Status Verifier::CheckRowsCovered() {
+  std::unique_ptr<Iterator> it = source_.new_iterator();
+  uint64_t rows = 0;
+  for (it->SeekToFirst(); it->Valid() && (it->key().empty() || it->key()[0] != kRecordPrefix);
+       it->Next()) {
+    ++rows;
+  }
+  RETURN_IF_ERROR(it->status());
+  if (rows != leaves_stored_) {
+    Fail(std::nullopt, std::nullopt,
+         "the store holds " + std::to_string(rows) + " rows but the ledger has " +
+             std::to_string(leaves_stored_) + " entries: rows were added or removed outside it");
+  }
+  return Status::OK();
+}
+
+void Verifier::CheckTrustedAtEnd() {
+  const auto& trusted = options_.trusted_digest;
+  if (!trusted) {
+    return;
+  }
+  if (!trusted_block_seen_) {
+    Fail(trusted->last_block_index, std::nullopt,
+         "the trusted digest names this block, but the stored ledger ends at block " +
+             std::to_string(last_block_) + ": blocks were removed");
+  } else if (!trusted_root_seen_) {
+    Fail(std::nullopt, std::nullopt,
+         "the trusted digest has " + std::to_string(trusted->tree_size) +
+             " entries, but the stored ledger only " + std::to_string(tree_.size()) +
+             ": entries were removed");
+  }
+}
+
+Result<VerifyReport> Verifier::Run() {
+  const auto started = std::chrono::steady_clock::now();
+  RETURN_IF_ERROR(Prepare());
+  ReportProgress();
+  if (!report_.failure) {
+    RETURN_IF_ERROR(VerifyBlocks());
+  }
+  if (!report_.failure) {
+    RETURN_IF_ERROR(VerifyUnsealed());
+  }
+  if (!report_.failure) {
+    RETURN_IF_ERROR(CheckNothingBeyond());
+  }
+  if (!report_.failure) {
+    CheckTrustedAtEnd();
+  }
+  if (!report_.failure && options_.check_rows_covered) {
+    RETURN_IF_ERROR(CheckRowsCovered());
+  }
+  report_.digest.tree_size = tree_.size();
+  report_.digest.root = tree_.Root();
+  report_.digest.last_block_index = prev_.index;
+  report_.digest.last_block_hash = prev_hash_;
+  report_.elapsed_micros =
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - started)
+                                .count());
+  return report_;
+}
+
+}  // namespace
+
+std::string VerifyReport::ToString() const {
+  char seconds[32];
+  std::snprintf(seconds, sizeof(seconds), "%.2f", static_cast<double>(elapsed_micros) / 1e6);
+  if (ok()) {
+    return "OK: " + std::to_string(blocks_checked) + " blocks, " + std::to_string(entries_checked) +
+           " entries verified in " + seconds +
+           " s; digest tree_size=" + std::to_string(digest.tree_size) +
+           " root=" + HashHex(digest.root) +
+           " last_block=" + std::to_string(digest.last_block_index) +
+           " last_block_hash=" + HashHex(digest.last_block_hash);
+  }
+  std::string where;
+  if (failure->block_index) {
+    where = "block " + std::to_string(*failure->block_index);
+  } else if (failure->leaf_index) {
+    where = "the entries after the last block";
+  } else {
+    where = "the store";
+  }
+  if (failure->leaf_index) {
+    where += ", entry " + std::to_string(*failure->leaf_index);
+  }
+  return "FAILED at " + where + ": " + failure->reason;
+}
+
+Result<VerifyReport> VerifyLedger(const RecordSource& source, const VerifyOptions& options) {
+  if (options.chunk_entries == 0) {
+    return Status::InvalidArgument("verify: chunk_entries must be at least 1");
+  }
+  return Verifier(source, options).Run();
+}
+
+}  // namespace blockdb::ledger

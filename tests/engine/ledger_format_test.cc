@@ -1,0 +1,201 @@
+// Golden bytes of the ledger's formats (docs/format/ledger.md): entries, leaf locators, record
+// keys, block headers and genesis. The expected bytes are written out literally, as in the doc.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "common/coding.h"
+#include "engine/ledger/block.h"
+#include "engine/ledger/entry.h"
+#include "engine/ledger/merkle.h"
+#include "engine/ledger/records.h"
+#include "ledger_test_util.h"
+
+namespace blockdb::ledger {
+namespace {
+
+using testing::Bytes;
+using testing::H;
+using testing::Hex;
+
+constexpr int64_t kTs = 1700000000000000;  // 0x00060a24181e4000
+
+// The worked example of docs/format/ledger.md.
+const char* const kEntryHex =
+    "01"                // version
+    "0700000000000000"  // log_index 7
+    "2a00000000000000"  // txn_id 42
+    "00401e18240a0600"  // timestamp_micros 1700000000000000
+    "02000000"
+    "6b31"  // key "k1"
+    "02000000"
+    "7631";  // value "v1"
+const char* const kEntryLeafHash =
+    "d92981e6ba50909605454c12a3a9d53425d122eea7a66a33747e94d2929364ed";
+const char* const kGenesisHash = "044b8bae2fba92b2f84c46393314d8b424d7f7ed4e72a38a3e60f9e52af0dd08";
+
+TEST_CASE("ledger format: entry golden bytes and leaf hash") {
+  const EntryView entry{7, 42, kTs, "k1", "v1"};
+  std::string bytes;
+  EncodeEntry(entry, &bytes);
+  CHECK(ToHex(bytes) == kEntryHex);
+  CHECK(bytes.size() == kEntryFixedBytes + 4);
+  CHECK(Hex(EntryLeafHash(entry)) == kEntryLeafHash);
+  CHECK(Hex(HashLeaf(bytes)) == kEntryLeafHash);
+
+  Entry decoded;
+  REQUIRE(DecodeEntry(bytes, &decoded).ok());
+  CHECK(decoded == Entry{7, 42, kTs, "k1", "v1"});
+
+  // Negative timestamps are two's complement; empty key and value are allowed.
+  std::string other;
+  EncodeEntry(EntryView{0, 0, -1, "", ""}, &other);
+  CHECK(ToHex(other) ==
+        "01"
+        "0000000000000000"
+        "0000000000000000"
+        "ffffffffffffffff"
+        "00000000"
+        "00000000");
+  REQUIRE(DecodeEntry(other, &decoded).ok());
+  CHECK(decoded.timestamp_micros == -1);
+}
+
+TEST_CASE("ledger format: entry decoding rejects every malformed input") {
+  const std::string good = Bytes(kEntryHex);
+  Entry entry;
+  for (size_t len = 0; len < good.size(); ++len) {
+    CAPTURE(len);
+    CHECK(DecodeEntry(good.substr(0, len), &entry).IsCorruption());
+  }
+  CHECK(DecodeEntry(good + "x", &entry).IsCorruption());
+  std::string bad_version = good;
+  bad_version[0] = 2;
+  CHECK(DecodeEntry(bad_version, &entry).IsCorruption());
+  std::string long_key = good;
+  long_key[25] = 0x7f;  // key length far beyond the input
+  CHECK(DecodeEntry(long_key, &entry).IsCorruption());
+}
+
+TEST_CASE("ledger format: record keys") {
+  CHECK(ToHex(NodeKey(0, 0)) == "ff4e000000000000000000");
+  CHECK(ToHex(NodeKey(3, 0x0102)) == "ff4e030000000000000102");
+  CHECK(ToHex(BlockKey(1)) == "ff420000000000000001");
+  CHECK(ToHex(LeafKey(0x1122334455667788)) == "ff4c1122334455667788");
+  CHECK(ToHex(KeyIndexKey("k1")) == "ff4b6b31");
+  CHECK(ParseIndexedKey(kBlockTag, BlockKey(99)) == 99u);
+  CHECK(ParseIndexedKey(kLeafTag, BlockKey(99)) == std::nullopt);
+  CHECK(ParseIndexedKey(kLeafTag, LeafKey(5) + "x") == std::nullopt);
+  // Big-endian indexes sort numerically under bytewise comparison.
+  CHECK(LeafKey(255) < LeafKey(256));
+  CHECK(BlockKey(1) < BlockKey(uint64_t{1} << 40));
+}
+
+TEST_CASE("ledger format: leaf locator golden bytes") {
+  const LeafLocator locator{7, 42, kTs, "k1"};
+  std::string bytes;
+  EncodeLeafLocator(locator, &bytes);
+  CHECK(ToHex(bytes) ==
+        "01"
+        "0700000000000000"
+        "2a00000000000000"
+        "00401e18240a0600"
+        "02000000"
+        "6b31");
+  LeafLocator decoded;
+  REQUIRE(DecodeLeafLocator(bytes, &decoded).ok());
+  CHECK(decoded == locator);
+  for (size_t len = 0; len < bytes.size(); ++len) {
+    CHECK(DecodeLeafLocator(bytes.substr(0, len), &decoded).IsCorruption());
+  }
+  CHECK(DecodeLeafLocator(bytes + "x", &decoded).IsCorruption());
+}
+
+TEST_CASE("ledger format: genesis block") {
+  const BlockHeader& genesis = GenesisBlock();
+  std::string bytes;
+  EncodeBlockHeader(genesis, &bytes);
+  CHECK(ToHex(bytes) ==
+        "01"
+        "0000000000000000"
+        "0000000000000000"
+        "0000000000000000"
+        "0000000000000000"
+        "0000000000000000"
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        "0000000000000000000000000000000000000000000000000000000000000000");
+  CHECK(Hex(BlockHash(genesis)) == kGenesisHash);
+  CHECK(genesis.tree_size() == 0);
+}
+
+TEST_CASE("ledger format: block header golden bytes and hash") {
+  BlockHeader header;
+  header.index = 1;
+  header.log_index = 7;
+  header.timestamp_micros = kTs;
+  header.first_leaf = 0;
+  header.leaf_count = 1;
+  header.data_root = H(kEntryLeafHash);
+  header.tree_root = H(kEntryLeafHash);
+  header.prev_hash = H(kGenesisHash);
+  std::string bytes;
+  EncodeBlockHeader(header, &bytes);
+  CHECK(bytes.size() == kBlockHeaderSize);
+  CHECK(ToHex(bytes) ==
+        "01"
+        "0100000000000000"                                                    // index 1
+        "0700000000000000"                                                    // log_index 7
+        "00401e18240a0600"                                                    // timestamp_micros
+        "0000000000000000"                                                    // first_leaf 0
+        "0100000000000000"                                                    // leaf_count 1
+        "d92981e6ba50909605454c12a3a9d53425d122eea7a66a33747e94d2929364ed"    // data_root
+        "d92981e6ba50909605454c12a3a9d53425d122eea7a66a33747e94d2929364ed"    // tree_root
+        "044b8bae2fba92b2f84c46393314d8b424d7f7ed4e72a38a3e60f9e52af0dd08");  // prev_hash
+  CHECK(Hex(BlockHash(header)) ==
+        "b9044e14b56986cb1317f5fe14496f564c16be7c358c837b229e5452af4be5e8");
+
+  BlockHeader decoded;
+  REQUIRE(DecodeBlockHeader(bytes, &decoded).ok());
+  CHECK(decoded == header);
+  CHECK(DecodeBlockHeader(bytes.substr(0, 136), &decoded).IsCorruption());
+  CHECK(DecodeBlockHeader(bytes + "x", &decoded).IsCorruption());
+  std::string bad = bytes;
+  bad[0] = 2;
+  CHECK(DecodeBlockHeader(bad, &decoded).IsCorruption());
+  bad = bytes;
+  bad[40] = static_cast<char>(0xff);  // leaf_count's top byte: the range overflows 2^63
+  CHECK(DecodeBlockHeader(bad, &decoded).IsCorruption());
+}
+
+TEST_CASE("ledger format: the block sealer closes at the batch size and chains hashes") {
+  BlockSealer sealer(3, GenesisBlock(), MerkleFrontier());
+  const std::vector<Hash256> leaves = testing::MakeLeaves(7);
+  MerkleFrontier tree;
+  std::vector<BlockHeader> blocks;
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    tree.Append(leaves[i]);
+    if (sealer.AddLeaf(leaves[i])) {
+      blocks.push_back(sealer.Seal(100 + i, 1000 + i, tree.Root()));
+    }
+  }
+  REQUIRE(blocks.size() == 2);
+  CHECK(sealer.pending() == 1);
+  CHECK(blocks[0].index == 1);
+  CHECK(blocks[0].first_leaf == 0);
+  CHECK(blocks[0].leaf_count == 3);
+  CHECK(blocks[0].log_index == 102);
+  CHECK(blocks[0].timestamp_micros == 1002);
+  CHECK(blocks[0].prev_hash == H(kGenesisHash));
+  CHECK(blocks[0].data_root == testing::NaiveMth(std::span(leaves.data(), 3)));
+  CHECK(blocks[0].tree_root == testing::NaiveMth(std::span(leaves.data(), 3)));
+  CHECK(blocks[1].first_leaf == 3);
+  CHECK(blocks[1].prev_hash == BlockHash(blocks[0]));
+  CHECK(blocks[1].data_root == testing::NaiveMth(std::span(leaves.data() + 3, 3)));
+  CHECK(blocks[1].tree_root == testing::NaiveMth(std::span(leaves.data(), 6)));
+  CHECK(sealer.last() == blocks[1]);
+  CHECK(sealer.last_hash() == BlockHash(blocks[1]));
+}
+
+}  // namespace
+}  // namespace blockdb::ledger
