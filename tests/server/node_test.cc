@@ -59,6 +59,23 @@ TEST_CASE("node: Start creates and locks the data directory, Stop releases it") 
   REQUIRE(again.Start().ok());
 }  // `again` is stopped by its destructor
 
+TEST_CASE("node: a second node on a locked data directory fails and may retry later") {
+  TempDir tmp;
+  std::string dir = tmp.Join("data");
+  Node first(ConfigFor(dir));
+  REQUIRE(first.Start().ok());
+
+  Node second(ConfigFor(dir));
+  Status s = second.Start();
+  CHECK(s.code() == StatusCode::kBusy);
+  CHECK_MESSAGE(s.message().find("data directory " + dir + " is in use") != std::string::npos,
+                s.message());
+  CHECK(second.state() == Node::State::kCreated);
+
+  REQUIRE(first.Stop().ok());
+  CHECK(second.Start().ok());
+}
+
 TEST_CASE("node: a data directory that cannot be created fails Start and leaves the node idle") {
   TempDir tmp;
   std::string file = tmp.Join("not_a_directory");
