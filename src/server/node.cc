@@ -100,9 +100,10 @@ Status Node::LockDataDir() {
   std::string path = JoinPath(dir, kLockFileName);
   Result<std::unique_ptr<FileLock>> lock = env_->LockFile(path);
   if (!lock.ok()) {
-    return Status::Busy("data directory " + dir +
-                        " is in use (is another blockdb-server running on it?): cannot lock " +
-                        path + ": " + lock.status().message());
+    // The Env's message names the lock file and the reason.
+    return Status::Busy(
+        "data directory " + dir +
+        " is in use (is another blockdb-server running on it?): " + lock.status().message());
   }
   lock_ = std::move(lock).value();
   Log().info("locked {}", path);
