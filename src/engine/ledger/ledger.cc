@@ -35,8 +35,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const Options& options, RecordLooku
       MerkleFrontier pending,
       LoadPendingLeaves(reader.nodes(), state.last_block.tree_size(), state.tree_size));
   BlockSealer sealer(options.blockchain_batch_size, state.last_block, pending);
-  Logger("ledger")->info("ledger open: {} entries, {} blocks, {} entries pending", state.tree_size,
-                         state.last_block.index, pending.size());
+  Logger("ledger")->info("ledger open: tree size {}, last block {}, pending entries {}",
+                         state.tree_size, state.last_block.index, pending.size());
   return std::unique_ptr<Ledger>(
       new Ledger(options, std::move(lookup), std::move(tree), sealer, state.last_log_index));
 }

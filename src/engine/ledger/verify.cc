@@ -435,7 +435,7 @@ Status Verifier::VerifyUnsealed() {
         RETURN_IF_ERROR(AppendToTree(*outcome.hash, &problem));
       }
       if (!problem.empty()) {
-        Fail(std::nullopt, leaf, "entry not yet in a block: " + problem);
+        Fail(std::nullopt, leaf, problem);
         return Status::OK();
       }
       ++report_.entries_checked;
