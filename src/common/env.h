@@ -4,6 +4,9 @@
 //
 // Paths are plain strings; directories are separated by '/'. All methods are thread-safe on the
 // Env; a file object may be used by one thread at a time unless stated otherwise.
+//
+// Errors: a missing file or directory is NotFound, any other failure IOError; both messages name
+// the path, the operation and the system's reason ("db/LOG: open: No such file or directory").
 #pragma once
 
 #include <cstdint>
