@@ -250,10 +250,6 @@ Status SegmentedLog::SyncUnlocked() {
 Status SegmentedLog::TruncateSuffix(uint64_t from) {
   std::lock_guard<std::mutex> write_lock(write_mu_);
   RETURN_IF_ERROR(failed_);
-  uint64_t last = LastIndex();
-  if (last == 0 || from > last) {
-    return Status::OK();
-  }
   // Make the records that stay durable first, so that "durable on return" covers them too.
   Status s = SyncUnlocked();
   while (s.ok()) {

@@ -107,8 +107,9 @@ class SegmentedLog {
   // returns OutOfRange.
   Status Scan(uint64_t from, const std::function<Status(const LogRecord&)>& fn) const;
 
-  // Removes every record with index >= from (Raft conflict resolution); from == 0 removes all.
-  // Durable on return, including the records kept: later segments are removed one at a time
+  // Removes every record with index >= from (Raft conflict resolution); from == 0 removes all,
+  // from > LastIndex() none. Durable on return, including the records kept (like Sync): later
+  // segments are removed one at a time
   // (each removal followed by a directory sync, newest first) and then the segment holding
   // `from` is cut with Env::TruncateFile, so a crash at any point leaves a valid log.
   Status TruncateSuffix(uint64_t from);

@@ -19,9 +19,9 @@ namespace {
 
 using log_test::AppendRange;
 using log_test::CheckHolds;
+using log_test::LogDir;
 using log_test::OpenOrDie;
 using log_test::SegmentFiles;
-using log_test::TempDir;
 using log_test::TestRecord;
 
 LogOptions OneRecordPerSegment() {
@@ -92,14 +92,14 @@ class EngineLogCapture {
 };
 
 TEST_CASE("log recovery: every cut inside the last record is a torn tail") {
-  TempDir tmp;
-  Env* env = Env::Default();
+  LogDir d(LogDir::Kind::kPosix);
+  Env* env = d.env();
   LogOptions options;
   options.segment_size = 400;
-  WriteLog(env, tmp.path(), options, 40);
-  std::vector<std::string> files = SegmentFiles(env, tmp.path());
+  WriteLog(env, d.path(), options, 40);
+  std::vector<std::string> files = SegmentFiles(env, d.path());
   REQUIRE(files.size() > 2);
-  std::string last_path = JoinPath(tmp.path(), files.back());
+  std::string last_path = JoinPath(d.path(), files.back());
   uint64_t last_first = 0;
   REQUIRE(ParseLogSegmentFileName(files.back(), &last_first));
   REQUIRE(last_first < 40);  // the last segment holds more than the last record
@@ -111,7 +111,7 @@ TEST_CASE("log recovery: every cut inside the last record is a torn tail") {
     CAPTURE(cut);
     WriteAll(env, last_path, original.substr(0, cut));
     EngineLogCapture capture;
-    auto log = OpenOrDie(env, tmp.path(), options);
+    auto log = OpenOrDie(env, d.path(), options);
     CheckHolds(*log, 1, 39);
     std::vector<std::string> lines = capture.Lines();
     if (cut > record_start) {
@@ -128,25 +128,25 @@ TEST_CASE("log recovery: every cut inside the last record is a torn tail") {
     REQUIRE(log->Append({TestRecord(40)}).ok());
     REQUIRE(log->Sync().ok());
     log.reset();
-    log = OpenOrDie(env, tmp.path(), options);
+    log = OpenOrDie(env, d.path(), options);
     CheckHolds(*log, 1, 40);
   }
 }
 
 TEST_CASE("log recovery: a last segment cut anywhere before its second record is removed") {
-  TempDir tmp;
-  Env* env = Env::Default();
-  WriteLog(env, tmp.path(), OneRecordPerSegment(), 8);
-  std::vector<std::string> files = SegmentFiles(env, tmp.path());
+  LogDir d(LogDir::Kind::kMem);
+  Env* env = d.env();
+  WriteLog(env, d.path(), OneRecordPerSegment(), 8);
+  std::vector<std::string> files = SegmentFiles(env, d.path());
   REQUIRE(files.size() == 8);
-  std::string last_path = JoinPath(tmp.path(), files.back());
+  std::string last_path = JoinPath(d.path(), files.back());
   const std::string original = ReadAll(env, last_path);
   // Shorter than the header, header only, and a partial first record.
   for (uint64_t cut = 0; cut < original.size(); cut++) {
     CAPTURE(cut);
     WriteAll(env, last_path, original.substr(0, cut));
     EngineLogCapture capture;
-    auto log = OpenOrDie(env, tmp.path(), OneRecordPerSegment());
+    auto log = OpenOrDie(env, d.path(), OneRecordPerSegment());
     CheckHolds(*log, 1, 7);
     CHECK(log->NumSegments() == 7);
     CHECK_FALSE(env->FileExists(last_path));
@@ -156,11 +156,11 @@ TEST_CASE("log recovery: a last segment cut anywhere before its second record is
 }
 
 TEST_CASE("log recovery: garbage after the last record is cut off") {
-  TempDir tmp;
-  Env* env = Env::Default();
+  LogDir d(LogDir::Kind::kMem);
+  Env* env = d.env();
   LogOptions options;
-  WriteLog(env, tmp.path(), options, 30);
-  std::string path = JoinPath(tmp.path(), SegmentFiles(env, tmp.path()).back());
+  WriteLog(env, d.path(), options, 30);
+  std::string path = JoinPath(d.path(), SegmentFiles(env, d.path()).back());
   const std::string original = ReadAll(env, path);
 
   std::mt19937_64 rng(11);
@@ -181,19 +181,19 @@ TEST_CASE("log recovery: garbage after the last record is cut off") {
   for (const std::string& tail : tails) {
     CAPTURE(tail.size());
     WriteAll(env, path, original + tail);
-    auto log = OpenOrDie(env, tmp.path(), options);
+    auto log = OpenOrDie(env, d.path(), options);
     CheckHolds(*log, 1, 30);
     CHECK(*env->GetFileSize(path) == original.size());
   }
 }
 
 TEST_CASE("log recovery: a damaged middle record of the last segment is Corruption") {
-  TempDir tmp;
-  Env* env = Env::Default();
+  LogDir d(LogDir::Kind::kPosix);
+  Env* env = d.env();
   LogOptions options;
-  WriteLog(env, tmp.path(), options, 20);
-  std::string name = SegmentFiles(env, tmp.path()).back();
-  std::string path = JoinPath(tmp.path(), name);
+  WriteLog(env, d.path(), options, 20);
+  std::string name = SegmentFiles(env, d.path()).back();
+  std::string path = JoinPath(d.path(), name);
   const std::string original = ReadAll(env, path);
   const uint64_t start = RecordOffset(1, 10);
   const uint64_t end = RecordOffset(1, 11);
@@ -202,71 +202,71 @@ TEST_CASE("log recovery: a damaged middle record of the last segment is Corrupti
     CAPTURE(offset);
     WriteAll(env, path, original);
     FlipByte(env, path, offset);
-    CheckCorruption(env, tmp.path(), options, name, start);
+    CheckCorruption(env, d.path(), options, name, start);
   }
   // The file was left alone: restoring it brings everything back.
   WriteAll(env, path, original);
-  CheckHolds(*OpenOrDie(env, tmp.path(), options), 1, 20);
+  CheckHolds(*OpenOrDie(env, d.path(), options), 1, 20);
 }
 
 TEST_CASE("log recovery: damage in a segment that is not the last is Corruption") {
-  TempDir tmp;
-  Env* env = Env::Default();
-  WriteLog(env, tmp.path(), OneRecordPerSegment(), 10);
-  std::vector<std::string> files = SegmentFiles(env, tmp.path());
+  LogDir d(LogDir::Kind::kMem);
+  Env* env = d.env();
+  WriteLog(env, d.path(), OneRecordPerSegment(), 10);
+  std::vector<std::string> files = SegmentFiles(env, d.path());
   REQUIRE(files.size() == 10);
   std::string name = files[4];  // holds record 5, its only and last record
-  std::string path = JoinPath(tmp.path(), name);
+  std::string path = JoinPath(d.path(), name);
   const std::string original = ReadAll(env, path);
 
   SUBCASE("bit flip in the record") {
     FlipByte(env, path, kLogSegmentHeaderSize + 26);
-    CheckCorruption(env, tmp.path(), OneRecordPerSegment(), name, kLogSegmentHeaderSize);
+    CheckCorruption(env, d.path(), OneRecordPerSegment(), name, kLogSegmentHeaderSize);
   }
   SUBCASE("record cut short") {
     WriteAll(env, path, original.substr(0, original.size() - 1));
-    CheckCorruption(env, tmp.path(), OneRecordPerSegment(), name, kLogSegmentHeaderSize);
+    CheckCorruption(env, d.path(), OneRecordPerSegment(), name, kLogSegmentHeaderSize);
   }
   SUBCASE("garbage after the record") {
     WriteAll(env, path, original + "junk");
-    CheckCorruption(env, tmp.path(), OneRecordPerSegment(), name, original.size());
+    CheckCorruption(env, d.path(), OneRecordPerSegment(), name, original.size());
   }
   SUBCASE("bit flip in the header") {
     FlipByte(env, path, 13);
-    CheckCorruption(env, tmp.path(), OneRecordPerSegment(), name, 0);
+    CheckCorruption(env, d.path(), OneRecordPerSegment(), name, 0);
   }
   SUBCASE("no records") {
     WriteAll(env, path, original.substr(0, kLogSegmentHeaderSize));
-    CheckCorruption(env, tmp.path(), OneRecordPerSegment(), name, kLogSegmentHeaderSize);
+    CheckCorruption(env, d.path(), OneRecordPerSegment(), name, kLogSegmentHeaderSize);
   }
   SUBCASE("shorter than the header") {
     WriteAll(env, path, original.substr(0, 10));
-    CheckCorruption(env, tmp.path(), OneRecordPerSegment(), name, 0);
+    CheckCorruption(env, d.path(), OneRecordPerSegment(), name, 0);
   }
   SUBCASE("a missing segment leaves an index gap") {
     REQUIRE(env->RemoveFile(path).ok());
-    CheckCorruption(env, tmp.path(), OneRecordPerSegment(), files[5], 0);
+    CheckCorruption(env, d.path(), OneRecordPerSegment(), files[5], 0);
   }
   SUBCASE("the first segment is damaged") {
     name = files[0];
-    path = JoinPath(tmp.path(), name);
+    path = JoinPath(d.path(), name);
     FlipByte(env, path, kLogSegmentHeaderSize + 2);
-    CheckCorruption(env, tmp.path(), OneRecordPerSegment(), name, kLogSegmentHeaderSize);
+    CheckCorruption(env, d.path(), OneRecordPerSegment(), name, kLogSegmentHeaderSize);
   }
 }
 
 TEST_CASE("log recovery: a damaged header of a last segment holding records is Corruption") {
-  TempDir tmp;
-  Env* env = Env::Default();
-  WriteLog(env, tmp.path(), LogOptions(), 5);
-  std::string name = SegmentFiles(env, tmp.path()).back();
-  FlipByte(env, JoinPath(tmp.path(), name), 3);
-  CheckCorruption(env, tmp.path(), LogOptions(), name, 0);
+  LogDir d(LogDir::Kind::kMem);
+  Env* env = d.env();
+  WriteLog(env, d.path(), LogOptions(), 5);
+  std::string name = SegmentFiles(env, d.path()).back();
+  FlipByte(env, JoinPath(d.path(), name), 3);
+  CheckCorruption(env, d.path(), LogOptions(), name, 0);
 }
 
 TEST_CASE("log recovery: records out of order or misnamed segments are Corruption") {
-  TempDir tmp;
-  Env* env = Env::Default();
+  LogDir d(LogDir::Kind::kMem);
+  Env* env = d.env();
 
   SUBCASE("a valid record with the wrong index") {
     std::string data;
@@ -274,8 +274,8 @@ TEST_CASE("log recovery: records out of order or misnamed segments are Corruptio
     EncodeLogRecord(TestRecord(1), &data);
     uint64_t offset = data.size();
     EncodeLogRecord(TestRecord(3), &data);
-    WriteAll(env, JoinPath(tmp.path(), LogSegmentFileName(1)), data);
-    CheckCorruption(env, tmp.path(), LogOptions(), LogSegmentFileName(1), offset);
+    WriteAll(env, JoinPath(d.path(), LogSegmentFileName(1)), data);
+    CheckCorruption(env, d.path(), LogOptions(), LogSegmentFileName(1), offset);
   }
   SUBCASE("a record repeated") {
     std::string data;
@@ -283,46 +283,46 @@ TEST_CASE("log recovery: records out of order or misnamed segments are Corruptio
     EncodeLogRecord(TestRecord(1), &data);
     uint64_t offset = data.size();
     EncodeLogRecord(TestRecord(1), &data);
-    WriteAll(env, JoinPath(tmp.path(), LogSegmentFileName(1)), data);
-    CheckCorruption(env, tmp.path(), LogOptions(), LogSegmentFileName(1), offset);
+    WriteAll(env, JoinPath(d.path(), LogSegmentFileName(1)), data);
+    CheckCorruption(env, d.path(), LogOptions(), LogSegmentFileName(1), offset);
   }
   SUBCASE("a header naming another index than the file") {
-    WriteLog(env, tmp.path(), LogOptions(), 3);
-    REQUIRE(env->RenameFile(JoinPath(tmp.path(), LogSegmentFileName(1)),
-                            JoinPath(tmp.path(), LogSegmentFileName(2)))
+    WriteLog(env, d.path(), LogOptions(), 3);
+    REQUIRE(env->RenameFile(JoinPath(d.path(), LogSegmentFileName(1)),
+                            JoinPath(d.path(), LogSegmentFileName(2)))
                 .ok());
-    CheckCorruption(env, tmp.path(), LogOptions(), LogSegmentFileName(2), 0);
+    CheckCorruption(env, d.path(), LogOptions(), LogSegmentFileName(2), 0);
   }
   SUBCASE("overlapping segments") {
-    WriteLog(env, tmp.path(), OneRecordPerSegment(), 3);
+    WriteLog(env, d.path(), OneRecordPerSegment(), 3);
     std::string data;
     EncodeLogSegmentHeader(2, &data);
     EncodeLogRecord(TestRecord(2), &data);
     EncodeLogRecord(TestRecord(3), &data);
-    WriteAll(env, JoinPath(tmp.path(), LogSegmentFileName(2)), data);
-    CheckCorruption(env, tmp.path(), OneRecordPerSegment(), LogSegmentFileName(3), 0);
+    WriteAll(env, JoinPath(d.path(), LogSegmentFileName(2)), data);
+    CheckCorruption(env, d.path(), OneRecordPerSegment(), LogSegmentFileName(3), 0);
   }
 }
 
 TEST_CASE("log recovery: other files in the directory are ignored") {
-  TempDir tmp;
-  Env* env = Env::Default();
-  WriteLog(env, tmp.path(), LogOptions(), 4);
-  WriteAll(env, JoinPath(tmp.path(), "LOCK"), "");
-  WriteAll(env, JoinPath(tmp.path(), "00000000000000000009.log.tmp"), "x");
-  WriteAll(env, JoinPath(tmp.path(), "1.log"), "x");
-  CheckHolds(*OpenOrDie(env, tmp.path(), LogOptions()), 1, 4);
+  LogDir d(LogDir::Kind::kMem);
+  Env* env = d.env();
+  WriteLog(env, d.path(), LogOptions(), 4);
+  WriteAll(env, JoinPath(d.path(), "LOCK"), "");
+  WriteAll(env, JoinPath(d.path(), "00000000000000000009.log.tmp"), "x");
+  WriteAll(env, JoinPath(d.path(), "1.log"), "x");
+  CheckHolds(*OpenOrDie(env, d.path(), LogOptions()), 1, 4);
 }
 
 TEST_CASE("log recovery: a segment of a newer format version is NotSupported") {
-  TempDir tmp;
-  Env* env = Env::Default();
+  LogDir d(LogDir::Kind::kMem);
+  Env* env = d.env();
   std::string data(kLogSegmentMagic);
   PutFixed32(&data, kLogFormatVersion + 1);
   PutFixed64(&data, 1);
   PutFixed32(&data, crc32c::Mask(crc32c::Value(data)));
-  WriteAll(env, JoinPath(tmp.path(), LogSegmentFileName(1)), data);
-  auto log = SegmentedLog::Open(env, tmp.path(), LogOptions());
+  WriteAll(env, JoinPath(d.path(), LogSegmentFileName(1)), data);
+  auto log = SegmentedLog::Open(env, d.path(), LogOptions());
   REQUIRE_FALSE(log.ok());
   CHECK(log.status().code() == StatusCode::kNotSupported);
   CHECK(log.status().message().find(LogSegmentFileName(1)) != std::string::npos);

@@ -17,9 +17,9 @@ namespace {
 
 using log_test::AppendRange;
 using log_test::CheckHolds;
+using log_test::LogDir;
 using log_test::OpenOrDie;
 using log_test::SegmentFiles;
-using log_test::TempDir;
 using log_test::TestRecord;
 using log_test::TestRecords;
 
@@ -31,9 +31,9 @@ LogOptions SmallSegments() {
 }
 
 TEST_CASE("log: empty log opens, reports empty, reads nothing") {
-  TempDir tmp;
-  std::string dir = tmp.path() + "/a/log";  // missing parents are created
-  auto log = OpenOrDie(Env::Default(), dir, LogOptions());
+  LogDir d(LogDir::Kind::kPosix);
+  std::string dir = d.path() + "/a/log";  // missing parents are created
+  auto log = OpenOrDie(d.env(), dir, LogOptions());
   CHECK(log->FirstIndex() == 0);
   CHECK(log->LastIndex() == 0);
   CHECK(log->NumSegments() == 0);
@@ -55,99 +55,103 @@ TEST_CASE("log: empty log opens, reports empty, reads nothing") {
 }
 
 TEST_CASE("log: append, read and scan round trip across many segment rotations") {
-  TempDir tmp;
-  auto log = OpenOrDie(Env::Default(), tmp.path(), SmallSegments());
-  std::mt19937_64 rng(7);
-  uint64_t next = 1;
-  while (next <= 400) {
-    uint64_t n = 1 + rng() % 5;
-    AppendRange(log.get(), next, next + n - 1, n);
-    next += n;
-  }
-  const uint64_t last = next - 1;
-  CheckHolds(*log, 1, last);
-  CHECK(log->NumSegments() > 20);
-  CHECK(SegmentFiles(Env::Default(), tmp.path()).size() == log->NumSegments());
-  CHECK(SegmentFiles(Env::Default(), tmp.path()).front() == "00000000000000000001.log");
+  for (LogDir::Kind kind : {LogDir::Kind::kMem, LogDir::Kind::kPosix}) {
+    LogDir d(kind);
+    auto log = OpenOrDie(d.env(), d.path(), SmallSegments());
+    std::mt19937_64 rng(7);
+    uint64_t next = 1;
+    while (next <= 400) {
+      uint64_t n = 1 + rng() % 5;
+      AppendRange(log.get(), next, next + n - 1, n);
+      next += n;
+    }
+    const uint64_t last = next - 1;
+    CheckHolds(*log, 1, last);
+    CHECK(log->NumSegments() > 20);
+    CHECK(SegmentFiles(d.env(), d.path()).size() == log->NumSegments());
+    CHECK(SegmentFiles(d.env(), d.path()).front() == "00000000000000000001.log");
 
-  uint64_t bytes = 0;
-  for (uint64_t i = 1; i <= last; i++) {
-    bytes += LogRecordEncodedSize(TestRecord(i));
-  }
-  CHECK(log->SizeBytes() == bytes + log->NumSegments() * kLogSegmentHeaderSize);
+    uint64_t bytes = 0;
+    for (uint64_t i = 1; i <= last; i++) {
+      bytes += LogRecordEncodedSize(TestRecord(i));
+    }
+    CHECK(log->SizeBytes() == bytes + log->NumSegments() * kLogSegmentHeaderSize);
 
-  // Single records and ranges that start and end anywhere, crossing segment boundaries.
-  for (int trial = 0; trial < 200; trial++) {
-    uint64_t a = 1 + rng() % last;
-    uint64_t b = std::min(last, a + rng() % 40);
-    std::vector<LogRecord> out;
-    REQUIRE(log->Read(a, b, &out).ok());
-    REQUIRE(out == TestRecords(a, b));
-  }
+    // Single records and ranges that start and end anywhere, crossing segment boundaries.
+    for (int trial = 0; trial < 200; trial++) {
+      uint64_t a = 1 + rng() % last;
+      uint64_t b = std::min(last, a + rng() % 40);
+      std::vector<LogRecord> out;
+      REQUIRE(log->Read(a, b, &out).ok());
+      REQUIRE(out == TestRecords(a, b));
+    }
 
-  for (uint64_t from : {uint64_t{0}, uint64_t{1}, uint64_t{2}, last / 2, last, last + 1}) {
-    uint64_t expect = std::max<uint64_t>(from, 1);
-    Status s = log->Scan(from, [&](const LogRecord& r) {
-      CHECK(r == TestRecord(expect));
-      expect++;
-      return Status::OK();
-    });
-    CHECK(s.ok());
-    CHECK(expect == std::max(last + 1, std::max<uint64_t>(from, 1)));
+    for (uint64_t from : {uint64_t{0}, uint64_t{1}, uint64_t{2}, last / 2, last, last + 1}) {
+      uint64_t expect = std::max<uint64_t>(from, 1);
+      Status s = log->Scan(from, [&](const LogRecord& r) {
+        CHECK(r == TestRecord(expect));
+        expect++;
+        return Status::OK();
+      });
+      CHECK(s.ok());
+      CHECK(expect == std::max(last + 1, std::max<uint64_t>(from, 1)));
+    }
   }
 }
 
 TEST_CASE("log: a batch larger than the segment size stays in one segment") {
-  TempDir tmp;
-  auto log = OpenOrDie(Env::Default(), tmp.path(), SmallSegments());
+  LogDir d(LogDir::Kind::kMem);
+  auto log = OpenOrDie(d.env(), d.path(), SmallSegments());
   AppendRange(log.get(), 1, 40, 40);
   CHECK(log->NumSegments() == 1);
   AppendRange(log.get(), 41, 41);
   CHECK(log->NumSegments() == 2);
-  CHECK(SegmentFiles(Env::Default(), tmp.path()).back() == "00000000000000000041.log");
+  CHECK(SegmentFiles(d.env(), d.path()).back() == "00000000000000000041.log");
   CheckHolds(*log, 1, 41);
 }
 
 TEST_CASE("log: reopen sees every synced record and continues the sequence") {
-  TempDir tmp;
-  {
-    auto log = OpenOrDie(Env::Default(), tmp.path(), SmallSegments());
-    AppendRange(log.get(), 1, 150, 3);
+  for (LogDir::Kind kind : {LogDir::Kind::kMem, LogDir::Kind::kPosix}) {
+    LogDir d(kind);
+    {
+      auto log = OpenOrDie(d.env(), d.path(), SmallSegments());
+      AppendRange(log.get(), 1, 150, 3);
+      REQUIRE(log->Sync().ok());
+    }
+    auto log = OpenOrDie(d.env(), d.path(), SmallSegments());
+    CheckHolds(*log, 1, 150);
+    size_t segments = log->NumSegments();
+    uint64_t size = log->SizeBytes();
+    CHECK(log->Append({TestRecord(152)}).IsInvalidArgument());
+    AppendRange(log.get(), 151, 200, 4);
     REQUIRE(log->Sync().ok());
+    CHECK(log->NumSegments() > segments);
+    CHECK(log->SizeBytes() > size);
+    log.reset();
+    log = OpenOrDie(d.env(), d.path(), SmallSegments());
+    CheckHolds(*log, 1, 200);
   }
-  auto log = OpenOrDie(Env::Default(), tmp.path(), SmallSegments());
-  CheckHolds(*log, 1, 150);
-  size_t segments = log->NumSegments();
-  uint64_t size = log->SizeBytes();
-  CHECK(log->Append({TestRecord(152)}).IsInvalidArgument());
-  AppendRange(log.get(), 151, 200, 4);
-  REQUIRE(log->Sync().ok());
-  CHECK(log->NumSegments() > segments);
-  CHECK(log->SizeBytes() > size);
-  log.reset();
-  log = OpenOrDie(Env::Default(), tmp.path(), SmallSegments());
-  CheckHolds(*log, 1, 200);
 }
 
 TEST_CASE("log: reopen with a larger segment size keeps appending to the last segment") {
-  TempDir tmp;
+  LogDir d(LogDir::Kind::kPosix);
   {
-    auto log = OpenOrDie(Env::Default(), tmp.path(), LogOptions());
+    auto log = OpenOrDie(d.env(), d.path(), LogOptions());
     AppendRange(log.get(), 1, 10);
     REQUIRE(log->Sync().ok());
   }
-  auto log = OpenOrDie(Env::Default(), tmp.path(), LogOptions());
+  auto log = OpenOrDie(d.env(), d.path(), LogOptions());
   AppendRange(log.get(), 11, 20);
   REQUIRE(log->Sync().ok());
   CHECK(log->NumSegments() == 1);
   log.reset();
-  log = OpenOrDie(Env::Default(), tmp.path(), LogOptions());
+  log = OpenOrDie(d.env(), d.path(), LogOptions());
   CheckHolds(*log, 1, 20);
 }
 
 TEST_CASE("log: index continuity is enforced and a refused append writes nothing") {
-  TempDir tmp;
-  auto log = OpenOrDie(Env::Default(), tmp.path(), SmallSegments());
+  LogDir d(LogDir::Kind::kMem);
+  auto log = OpenOrDie(d.env(), d.path(), SmallSegments());
   CHECK(log->Append({TestRecord(0)}).IsInvalidArgument());  // indexes start at 1
   // An empty log accepts any start.
   REQUIRE(log->Append({TestRecord(100), TestRecord(101)}).ok());
@@ -169,19 +173,19 @@ TEST_CASE("log: index continuity is enforced and a refused append writes nothing
   REQUIRE(log->Append({TestRecord(102)}).ok());
   REQUIRE(log->Sync().ok());
   log.reset();
-  log = OpenOrDie(Env::Default(), tmp.path(), SmallSegments());
+  log = OpenOrDie(d.env(), d.path(), SmallSegments());
   CheckHolds(*log, 100, 102);
 }
 
 TEST_CASE("log: a record of the maximum payload size round trips") {
-  TempDir tmp;
-  auto log = OpenOrDie(Env::Default(), tmp.path(), LogOptions());
+  LogDir d(LogDir::Kind::kMem);
+  auto log = OpenOrDie(d.env(), d.path(), LogOptions());
   LogRecord big{1, 5, 1, std::string(kLogMaxPayload, 'b')};
   big.payload[12345] = 'c';
   REQUIRE(log->Append({big}).ok());
   REQUIRE(log->Sync().ok());
   log.reset();
-  log = OpenOrDie(Env::Default(), tmp.path(), LogOptions());
+  log = OpenOrDie(d.env(), d.path(), LogOptions());
   std::vector<LogRecord> out;
   REQUIRE(log->Read(1, 1, &out).ok());
   REQUIRE(out.size() == 1);
@@ -189,8 +193,8 @@ TEST_CASE("log: a record of the maximum payload size round trips") {
 }
 
 TEST_CASE("log: reads outside the held range are OutOfRange") {
-  TempDir tmp;
-  auto log = OpenOrDie(Env::Default(), tmp.path(), SmallSegments());
+  LogDir d(LogDir::Kind::kMem);
+  auto log = OpenOrDie(d.env(), d.path(), SmallSegments());
   AppendRange(log.get(), 5, 50, 2);
   std::vector<LogRecord> out;
   CHECK(log->Read(4, 6, &out).code() == StatusCode::kOutOfRange);
@@ -204,8 +208,8 @@ TEST_CASE("log: reads outside the held range are OutOfRange") {
 }
 
 TEST_CASE("log: scan stops at the first error its callback returns") {
-  TempDir tmp;
-  auto log = OpenOrDie(Env::Default(), tmp.path(), SmallSegments());
+  LogDir d(LogDir::Kind::kMem);
+  auto log = OpenOrDie(d.env(), d.path(), SmallSegments());
   AppendRange(log.get(), 1, 60, 6);
   std::vector<uint64_t> seen;
   Status s = log->Scan(10, [&](const LogRecord& r) {
@@ -221,9 +225,9 @@ TEST_CASE("log: scan stops at the first error its callback returns") {
 }
 
 TEST_CASE("log: TruncateSuffix inside a segment, at a segment start, and of everything") {
-  TempDir tmp;
-  Env* env = Env::Default();
-  auto log = OpenOrDie(env, tmp.path(), SmallSegments());
+  LogDir d(LogDir::Kind::kMem);
+  Env* env = d.env();
+  auto log = OpenOrDie(env, d.path(), SmallSegments());
   AppendRange(log.get(), 1, 120, 2);
   REQUIRE(log->Sync().ok());
   size_t segments = log->NumSegments();
@@ -237,15 +241,15 @@ TEST_CASE("log: TruncateSuffix inside a segment, at a segment start, and of ever
     REQUIRE(log->TruncateSuffix(37).ok());
     CheckHolds(*log, 1, 36);
     CHECK(log->NumSegments() < segments);
-    CHECK(SegmentFiles(env, tmp.path()).size() == log->NumSegments());
+    CHECK(SegmentFiles(env, d.path()).size() == log->NumSegments());
   }
   SUBCASE("at the first record of a segment") {
-    std::vector<std::string> files = SegmentFiles(env, tmp.path());
+    std::vector<std::string> files = SegmentFiles(env, d.path());
     uint64_t start = 0;
     REQUIRE(ParseLogSegmentFileName(files[files.size() / 2], &start));
     REQUIRE(log->TruncateSuffix(start).ok());
     CheckHolds(*log, 1, start - 1);
-    CHECK(SegmentFiles(env, tmp.path()).size() == files.size() / 2);
+    CHECK(SegmentFiles(env, d.path()).size() == files.size() / 2);
   }
   SUBCASE("beyond the end: nothing happens") {
     REQUIRE(log->TruncateSuffix(121).ok());
@@ -255,7 +259,7 @@ TEST_CASE("log: TruncateSuffix inside a segment, at a segment start, and of ever
     REQUIRE(log->TruncateSuffix(1).ok());
     CheckHolds(*log, 1, 0);
     CHECK(log->NumSegments() == 0);
-    CHECK(SegmentFiles(env, tmp.path()).empty());
+    CHECK(SegmentFiles(env, d.path()).empty());
     // An empty log takes any start again.
     REQUIRE(log->Append({TestRecord(7)}).ok());
     REQUIRE(log->TruncateSuffix(0).ok());
@@ -271,14 +275,14 @@ TEST_CASE("log: TruncateSuffix inside a segment, at a segment start, and of ever
   AppendRange(log.get(), last + 1, last + 25, 5);
   REQUIRE(log->Sync().ok());
   log.reset();
-  log = OpenOrDie(env, tmp.path(), SmallSegments());
+  log = OpenOrDie(env, d.path(), SmallSegments());
   CheckHolds(*log, 1, last + 25);
 }
 
 TEST_CASE("log: TruncatePrefix deletes whole old segments and never the active one") {
-  TempDir tmp;
-  Env* env = Env::Default();
-  auto log = OpenOrDie(env, tmp.path(), SmallSegments());
+  LogDir d(LogDir::Kind::kMem);
+  Env* env = d.env();
+  auto log = OpenOrDie(env, d.path(), SmallSegments());
   AppendRange(log.get(), 1, 120, 3);
   REQUIRE(log->Sync().ok());
   size_t segments = log->NumSegments();
@@ -291,7 +295,7 @@ TEST_CASE("log: TruncatePrefix deletes whole old segments and never the active o
   CHECK(first > 1);
   CHECK(first <= 51);  // the segment holding 51 stays
   CheckHolds(*log, first, 120);
-  CHECK(SegmentFiles(env, tmp.path()).size() == log->NumSegments());
+  CHECK(SegmentFiles(env, d.path()).size() == log->NumSegments());
   std::vector<LogRecord> out;
   CHECK(log->Read(first - 1, first, &out).code() == StatusCode::kOutOfRange);
   // Scan from below the first index visits what is held.
@@ -305,7 +309,7 @@ TEST_CASE("log: TruncatePrefix deletes whole old segments and never the active o
   CHECK(expect == 121);
 
   log.reset();
-  log = OpenOrDie(env, tmp.path(), SmallSegments());
+  log = OpenOrDie(env, d.path(), SmallSegments());
   CheckHolds(*log, first, 120);
 
   // Everything but the active segment.
@@ -316,13 +320,13 @@ TEST_CASE("log: TruncatePrefix deletes whole old segments and never the active o
   AppendRange(log.get(), 121, 130);
   REQUIRE(log->Sync().ok());
   log.reset();
-  log = OpenOrDie(env, tmp.path(), SmallSegments());
+  log = OpenOrDie(env, d.path(), SmallSegments());
   CheckHolds(*log, first, 130);
 }
 
 TEST_CASE("log: after TruncatePrefix an emptied log only restarts above the prefix point") {
-  TempDir tmp;
-  auto log = OpenOrDie(Env::Default(), tmp.path(), SmallSegments());
+  LogDir d(LogDir::Kind::kMem);
+  auto log = OpenOrDie(d.env(), d.path(), SmallSegments());
   AppendRange(log.get(), 1, 60, 3);
   REQUIRE(log->TruncatePrefix(40).ok());
   REQUIRE(log->TruncateSuffix(log->FirstIndex()).ok());
@@ -333,8 +337,8 @@ TEST_CASE("log: after TruncatePrefix an emptied log only restarts above the pref
 }
 
 TEST_CASE("log concurrency: readers and scans run while one writer appends and syncs") {
-  TempDir tmp;
-  auto log = OpenOrDie(Env::Default(), tmp.path(), SmallSegments());
+  LogDir d(LogDir::Kind::kMem);
+  auto log = OpenOrDie(d.env(), d.path(), SmallSegments());
   AppendRange(log.get(), 1, 10);
   std::atomic<bool> done{false};
   std::atomic<int> failures{0};

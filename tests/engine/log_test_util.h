@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/env.h"
+#include "common/mem_env.h"
 #include "common/status.h"
 #include "engine/log.h"
 
@@ -36,6 +37,35 @@ class TempDir {
   const std::string& path() const { return path_; }
 
  private:
+  std::string path_;
+};
+
+// A log directory, either in a fresh MemEnv (fast, and the place for fault injection) or in a
+// fresh /tmp directory through the POSIX Env (the real file system). The directory exists.
+class LogDir {
+ public:
+  enum class Kind { kMem, kPosix };
+
+  explicit LogDir(Kind kind) {
+    if (kind == Kind::kMem) {
+      mem_ = std::make_unique<MemEnv>();
+      env_ = mem_.get();
+      path_ = "/db/log";
+    } else {
+      tmp_ = std::make_unique<TempDir>();
+      env_ = Env::Default();
+      path_ = tmp_->path() + "/log";
+    }
+    REQUIRE(env_->CreateDirs(path_).ok());
+  }
+
+  Env* env() const { return env_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::unique_ptr<MemEnv> mem_;
+  std::unique_ptr<TempDir> tmp_;
+  Env* env_ = nullptr;
   std::string path_;
 };
 
