@@ -3,6 +3,7 @@
 
 #include "pgwire/codec.h"
 #include "pgwire/frontend_builder.h"
+#include "pgwire/hex_util.h"
 
 namespace blockdb::pgwire {
 namespace {
@@ -70,6 +71,17 @@ TEST_CASE("pgwire decoder: StartupMessage with parameters, fed one byte at a tim
   CHECK_FALSE(s.Find("options").has_value());
   CHECK(d.phase() == FrontendDecoder::Phase::kTyped);
   CHECK(d.buffered() == 0);
+}
+
+TEST_CASE("pgwire decoder: the StartupMessage example of docs/protocol/pgwire.md") {
+  const std::string bytes = Unhex(
+      "00 00 00 20 00 03 00 00 75 73 65 72 00 61 6c 69 63 65 00 64 61 74 61 62 61 73 65 00 64 "
+      "62 00 00");
+  CHECK(bytes == StartupBytes({{"user", "alice"}, {"database", "db"}}));
+  FrontendDecoder d;
+  const auto s = std::get<StartupMessage>(DecodeOne(&d, bytes));
+  CHECK(s.Find("user") == "alice");
+  CHECK(s.Find("database") == "db");
 }
 
 TEST_CASE("pgwire decoder: startup with no parameters and minor version 3.2") {
