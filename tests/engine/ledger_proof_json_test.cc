@@ -147,5 +147,25 @@ TEST_CASE("ledger proof json: the reader is strict") {
   CHECK(trailing.status().message().find("offset 21") != std::string::npos);
 }
 
+TEST_CASE("ledger proof json: digests") {
+  Digest digest;
+  digest.tree_size = 85;
+  digest.root = H("5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328");
+  digest.last_block_index = 10;
+  digest.last_block_hash = H("044b8bae2fba92b2f84c46393314d8b424d7f7ed4e72a38a3e60f9e52af0dd08");
+  const std::string json = DigestToJson(digest);
+  CHECK(
+      json ==
+      "{\"type\":\"digest\",\"tree_size\":85,"
+      "\"root_hash\":\"5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328\","
+      "\"last_block_index\":10,"
+      "\"last_block_hash\":\"044b8bae2fba92b2f84c46393314d8b424d7f7ed4e72a38a3e60f9e52af0dd08\"}");
+  CHECK(ParseDigestJson(json).value() == digest);
+  CHECK(ParseDigestJson(kInclusionJson).status().IsInvalidArgument());
+  CHECK(ParseProofJson(json).status().IsInvalidArgument());
+  const std::string no_hash = json.substr(0, json.find(",\"last_block_hash\"")) + "}";
+  CHECK(ParseDigestJson(no_hash).status().IsInvalidArgument());
+}
+
 }  // namespace
 }  // namespace blockdb::ledger

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -167,7 +168,7 @@ class FlatObjectParser {
   }
 
   Status Error(const std::string& what) const {
-    return Status::InvalidArgument("proof JSON: offset " + std::to_string(pos_) + ": " + what);
+    return Status::InvalidArgument("JSON: offset " + std::to_string(pos_) + ": " + what);
   }
 
   std::string_view in_;
@@ -175,8 +176,8 @@ class FlatObjectParser {
 };
 
 Status MemberError(const std::string& name, const JsonValue& value, const std::string& what) {
-  return Status::InvalidArgument("proof JSON: offset " + std::to_string(value.offset) +
-                                 ": member \"" + name + "\" " + what);
+  return Status::InvalidArgument("JSON: offset " + std::to_string(value.offset) + ": member \"" +
+                                 name + "\" " + what);
 }
 
 // Takes the members of a proof one by one, checking types, then rejects any left over.
@@ -236,7 +237,7 @@ class MemberReader {
   Result<JsonValue> Take(const std::string& name, JsonValue::Kind kind, const char* expected) {
     auto it = members_.find(name);
     if (it == members_.end()) {
-      return Status::InvalidArgument("proof JSON: member \"" + name + "\" is missing");
+      return Status::InvalidArgument("JSON: member \"" + name + "\" is missing");
     }
     JsonValue value = std::move(it->second);
     members_.erase(it);
@@ -265,7 +266,7 @@ Result<AnyProof> ReadInclusion(MemberReader* m) {
   RETURN_IF_ERROR(m->Number("tree_size", &proof.tree_size));
   if (m->Has("leaf_hash") == m->Has("leaf_data")) {
     return Status::InvalidArgument(
-        "proof JSON: an inclusion proof needs exactly one of \"leaf_hash\" and \"leaf_data\"");
+        "JSON: an inclusion proof needs exactly one of \"leaf_hash\" and \"leaf_data\"");
   }
   if (m->Has("leaf_hash")) {
     RETURN_IF_ERROR(m->Hash("leaf_hash", &proof.leaf_hash));
@@ -329,19 +330,55 @@ std::string ProofToJson(const ConsistencyProof& proof) {
   return out;
 }
 
-Result<AnyProof> ParseProofJson(std::string_view json) {
+std::string DigestToJson(const Digest& digest) {
+  std::string out = "{\"type\":\"digest\",\"tree_size\":" + std::to_string(digest.tree_size);
+  AppendHashMember(&out, "root_hash", digest.root);
+  out += ",\"last_block_index\":" + std::to_string(digest.last_block_index);
+  AppendHashMember(&out, "last_block_hash", digest.last_block_hash);
+  out += '}';
+  return out;
+}
+
+namespace {
+
+// Parses the members and takes "type".
+Status ReadObject(std::string_view json, std::unique_ptr<MemberReader>* reader, std::string* type) {
   std::map<std::string, JsonValue> members;
   RETURN_IF_ERROR(FlatObjectParser(json).Parse(&members));
-  MemberReader reader(std::move(members));
+  *reader = std::make_unique<MemberReader>(std::move(members));
+  return (*reader)->String("type", type);
+}
+
+}  // namespace
+
+Result<Digest> ParseDigestJson(std::string_view json) {
+  std::unique_ptr<MemberReader> reader;
   std::string type;
-  RETURN_IF_ERROR(reader.String("type", &type));
+  RETURN_IF_ERROR(ReadObject(json, &reader, &type));
+  if (type != "digest") {
+    return Status::InvalidArgument("digest JSON: \"type\" must be \"digest\"");
+  }
+  Digest digest;
+  RETURN_IF_ERROR(reader->Number("tree_size", &digest.tree_size));
+  RETURN_IF_ERROR(reader->Hash("root_hash", &digest.root));
+  RETURN_IF_ERROR(reader->Number("last_block_index", &digest.last_block_index));
+  RETURN_IF_ERROR(reader->Hash("last_block_hash", &digest.last_block_hash));
+  RETURN_IF_ERROR(reader->CheckNoneLeft());
+  return digest;
+}
+
+Result<AnyProof> ParseProofJson(std::string_view json) {
+  std::unique_ptr<MemberReader> owned;
+  std::string type;
+  RETURN_IF_ERROR(ReadObject(json, &owned, &type));
+  MemberReader& reader = *owned;
   if (type == "inclusion") {
     return ReadInclusion(&reader);
   }
   if (type == "consistency") {
     return ReadConsistency(&reader);
   }
-  return Status::InvalidArgument("proof JSON: \"type\" must be \"inclusion\" or \"consistency\"");
+  return Status::InvalidArgument("JSON: \"type\" must be \"inclusion\" or \"consistency\"");
 }
 
 }  // namespace blockdb::ledger

@@ -6,6 +6,11 @@
 //   {"type":"consistency","old_size":6,"new_size":8,"old_root":"<64 hex>",
 //    "new_root":"<64 hex>","path":["<64 hex>",...]}
 //
+// A digest, as a client saves it:
+//
+//   {"type":"digest","tree_size":85,"root_hash":"<64 hex>","last_block_index":10,
+//    "last_block_hash":"<64 hex>"}
+//
 // An inclusion proof may carry "leaf_data" (hex of the entry bytes) instead of "leaf_hash"; the
 // reader then hashes it as a leaf. The reader is strict: exactly these members, each once, sizes
 // as plain non-negative decimal integers below 2^64, hashes as 64 hex digits, no string escapes.
@@ -29,8 +34,12 @@ using AnyProof = std::variant<InclusionProof, ConsistencyProof>;
 std::string ProofToJson(const InclusionProof& proof);
 std::string ProofToJson(const ConsistencyProof& proof);
 
+std::string DigestToJson(const Digest& digest);
+
 // Parses one proof. InvalidArgument naming the byte offset and the problem on any deviation from
 // the shape above. Does not verify the proof.
 Result<AnyProof> ParseProofJson(std::string_view json);
+// Parses one digest, as strictly.
+Result<Digest> ParseDigestJson(std::string_view json);
 
 }  // namespace blockdb::ledger
