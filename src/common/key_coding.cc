@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 #include "common/check.h"
@@ -29,19 +30,11 @@ constexpr uint8_t kTerminator = 0x01;
 constexpr uint64_t kSignBit = uint64_t{1} << 63;
 
 uint8_t TagFor(KeyType type) {
-  switch (type) {
-    case KeyType::kBool:
-      return kTagBool;
-    case KeyType::kInt64:
-      return kTagInt64;
-    case KeyType::kDouble:
-      return kTagDouble;
-    case KeyType::kString:
-      return kTagString;
-    case KeyType::kTimestamp:
-      return kTagTimestamp;
-  }
-  BLOCKDB_CHECK_MSG(false, "unknown KeyType");
+  // Indexed by KeyType.
+  static constexpr uint8_t kTags[] = {kTagBool, kTagInt64, kTagDouble, kTagString, kTagTimestamp};
+  auto index = static_cast<size_t>(type);
+  BLOCKDB_CHECK_MSG(index < std::size(kTags), "unknown KeyType");
+  return kTags[index];
 }
 
 // Byte as stored: ascending bytes as is, descending bytes inverted.
