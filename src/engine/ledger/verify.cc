@@ -43,7 +43,9 @@ class Verifier {
   Result<VerifyReport> Run();
 
  private:
+  // Finds the stored extent and loads the starting block (the anchor) and its tree frontier.
   Status Prepare();
+  Status LoadAnchor();
   Status VerifyBlocks();
   Status VerifyUnsealed();
   Status CheckNothingBeyond();
@@ -56,8 +58,14 @@ class Verifier {
   Status HashOneLeaf(uint64_t leaf, LeafOutcome* out) const;
   Result<bool> ReadRecord(const std::string& key, const std::string& what, std::string* value,
                           std::string* problem) const;
+  // Verifies one block whose leaves were hashed into `outcomes` (indexed from chunk_begin).
   Status CheckBlock(const BlockHeader& header, uint64_t chunk_begin,
                     const std::vector<LeafOutcome>& outcomes);
+  bool CheckLink(const BlockHeader& header);
+  // Appends the block's recomputed leaves to the rebuilt tree (checking stored nodes) and to the
+  // block's own tree, whose root goes to *data_root. Records a failure for the first bad entry.
+  Status ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_begin,
+                           const std::vector<LeafOutcome>& outcomes, Hash256* data_root);
   Status AppendToTree(const Hash256& leaf, std::string* problem);
   void CheckTrustedBlock(const BlockHeader& header);
   void Fail(std::optional<uint64_t> block, std::optional<uint64_t> leaf, std::string reason);
@@ -119,6 +127,20 @@ Status Verifier::Prepare() {
     return Status::InvalidArgument("verify: start block " + std::to_string(start) +
                                    " is beyond the newest block " + std::to_string(last_block_));
   }
+  if (const auto& trusted = options_.trusted_digest) {
+    if (trusted->last_block_index < start) {
+      return Status::InvalidArgument("verify: the trusted digest predates the start block");
+    }
+  }
+  RETURN_IF_ERROR(LoadAnchor());
+  progress_.blocks_total = last_block_ - start;
+  progress_.entries_total =
+      leaves_stored_ > prev_.tree_size() ? leaves_stored_ - prev_.tree_size() : 0;
+  return Status::OK();
+}
+
+Status Verifier::LoadAnchor() {
+  const uint64_t start = options_.start_block;
   LedgerReader reader(source_.get);
   Result<BlockHeader> anchor = reader.ReadBlock(start);
   if (!anchor.ok()) {
@@ -131,10 +153,8 @@ Status Verifier::Prepare() {
   }
   prev_ = *anchor;
   prev_hash_ = BlockHash(prev_);
-  if (const auto& trusted = options_.trusted_digest) {
-    if (trusted->tree_size < prev_.tree_size() || trusted->last_block_index < start) {
-      return Status::InvalidArgument("verify: the trusted digest predates the start block");
-    }
+  if (options_.trusted_digest && options_.trusted_digest->tree_size < prev_.tree_size()) {
+    return Status::InvalidArgument("verify: the trusted digest predates the start block");
   }
   Result<MerkleFrontier> frontier = MerkleFrontier::Load(nodes_, prev_.tree_size());
   if (!frontier.ok()) {
@@ -159,9 +179,6 @@ Status Verifier::Prepare() {
       Fail(start, std::nullopt, "the tree root differs from the trusted digest's root");
     }
   }
-  progress_.blocks_total = last_block_ - start;
-  progress_.entries_total =
-      leaves_stored_ > prev_.tree_size() ? leaves_stored_ - prev_.tree_size() : 0;
   return Status::OK();
 }
 
@@ -320,19 +337,24 @@ Status Verifier::ReadHeaderChunk(uint64_t* next_block, std::vector<BlockHeader>*
   return Status::OK();
 }
 
-Status Verifier::CheckBlock(const BlockHeader& header, uint64_t chunk_begin,
-                            const std::vector<LeafOutcome>& outcomes) {
-  const uint64_t b = header.index;
-  if (header.prev_hash != prev_hash_) {
-    // The previous block's roots verified, so either a field of its header or this link changed.
-    const uint64_t blamed = prev_.index == options_.start_block ? b : prev_.index;
-    Fail(blamed, std::nullopt,
-         "the hash of block " + std::to_string(prev_.index) +
-             "'s header no longer matches the prev_hash in block " + std::to_string(b) +
-             ": a field of block " + std::to_string(prev_.index) + "'s header (or block " +
-             std::to_string(b) + "'s link) was altered");
-    return Status::OK();
+bool Verifier::CheckLink(const BlockHeader& header) {
+  if (header.prev_hash == prev_hash_) {
+    return true;
   }
+  // The previous block's roots verified, so either a field of its header or this link changed.
+  const uint64_t b = header.index;
+  const uint64_t blamed = prev_.index == options_.start_block ? b : prev_.index;
+  Fail(blamed, std::nullopt,
+       "the hash of block " + std::to_string(prev_.index) +
+           "'s header no longer matches the prev_hash in block " + std::to_string(b) +
+           ": a field of block " + std::to_string(prev_.index) + "'s header (or block " +
+           std::to_string(b) + "'s link) was altered");
+  return false;
+}
+
+Status Verifier::ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_begin,
+                                   const std::vector<LeafOutcome>& outcomes, Hash256* data_root) {
+  const uint64_t b = header.index;
   MerkleFrontier block_tree;
   std::optional<uint64_t> bad_leaf;
   std::string problem;
@@ -361,29 +383,39 @@ Status Verifier::CheckBlock(const BlockHeader& header, uint64_t chunk_begin,
       return Status::OK();
     }
   }
-  const Hash256 data_root = block_tree.Root();
+  *data_root = block_tree.Root();
   if (bad_leaf) {
     Fail(b, bad_leaf,
-         problem + (data_root == header.data_root
+         problem + (*data_root == header.data_root
                         ? "; the rows still match the block's data root, so the stored leaf "
                           "hash was altered"
                         : "; the block's data root no longer matches, so the row or its leaf "
                           "locator was altered"));
+  }
+  return Status::OK();
+}
+
+Status Verifier::CheckBlock(const BlockHeader& header, uint64_t chunk_begin,
+                            const std::vector<LeafOutcome>& outcomes) {
+  if (!CheckLink(header)) {
+    return Status::OK();
+  }
+  Hash256 data_root;
+  RETURN_IF_ERROR(ReplayBlockLeaves(header, chunk_begin, outcomes, &data_root));
+  if (report_.failure) {
     return Status::OK();
   }
   if (data_root != header.data_root) {
-    Fail(b, std::nullopt,
+    Fail(header.index, std::nullopt,
          "the header's data root " + HashHex(header.data_root) +
              " differs from the root of the block's entries " + HashHex(data_root));
-    return Status::OK();
-  }
-  if (tree_.Root() != header.tree_root) {
-    Fail(b, std::nullopt,
+  } else if (tree_.Root() != header.tree_root) {
+    Fail(header.index, std::nullopt,
          "the header's tree root " + HashHex(header.tree_root) +
              " differs from the recomputed tree root " + HashHex(tree_.Root()));
-    return Status::OK();
+  } else {
+    CheckTrustedBlock(header);
   }
-  CheckTrustedBlock(header);
   if (report_.failure) {
     return Status::OK();
   }
