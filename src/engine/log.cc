@@ -46,7 +46,7 @@ Result<std::unique_ptr<SegmentedLog>> SegmentedLog::Open(Env* env, const std::st
 // they must be made durable before a newer segment can exist. The directory too, as the segment
 // may have been created without a directory sync.
 Status SegmentedLog::SyncRecovered() {
-  std::lock_guard<std::mutex> write_lock(write_mu_);
+  MutexLock write_lock(&write_mu_);
   if (NumSegments() == 0) {
     return Status::OK();
   }
@@ -67,17 +67,17 @@ SegmentedLog::~SegmentedLog() {
 }
 
 uint64_t SegmentedLog::FirstIndex() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return segments_.empty() ? 0 : segments_.front().first_index;
 }
 
 uint64_t SegmentedLog::LastIndex() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return segments_.empty() ? 0 : segments_.back().last_index();
 }
 
 uint64_t SegmentedLog::SizeBytes() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   uint64_t total = 0;
   for (const Segment& seg : segments_) {
     total += seg.size;
@@ -86,7 +86,7 @@ uint64_t SegmentedLog::SizeBytes() const {
 }
 
 size_t SegmentedLog::NumSegments() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return segments_.size();
 }
 
@@ -130,7 +130,7 @@ Status SegmentedLog::ValidateAppend(const std::vector<LogRecord>& records) const
 }
 
 Status SegmentedLog::Append(const std::vector<LogRecord>& records) {
-  std::lock_guard<std::mutex> write_lock(write_mu_);
+  MutexLock write_lock(&write_mu_);
   RETURN_IF_ERROR(failed_);
   if (records.empty()) {
     return Status::OK();
@@ -139,7 +139,7 @@ Status SegmentedLog::Append(const std::vector<LogRecord>& records) {
 
   bool rotate = false;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     rotate = segments_.empty() || segments_.back().size >= options_.segment_size;
   }
   Segment fresh;  // the segment this call starts, if any
@@ -167,7 +167,7 @@ Status SegmentedLog::Append(const std::vector<LogRecord>& records) {
   }
   active_unsynced_ = true;
 
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (rotate) {
     segments_.push_back(std::move(fresh));
   }
@@ -211,7 +211,7 @@ Status SegmentedLog::EnsureWriterOpen() {
   std::string path;
   uint64_t size = 0;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     path = segments_.back().path;
     size = segments_.back().size;
   }
@@ -226,7 +226,7 @@ Status SegmentedLog::EnsureWriterOpen() {
 }
 
 Status SegmentedLog::Sync() {
-  std::lock_guard<std::mutex> write_lock(write_mu_);
+  MutexLock write_lock(&write_mu_);
   RETURN_IF_ERROR(failed_);
   Status s = SyncUnlocked();
   return s.ok() ? s : Fail(s);
@@ -248,14 +248,14 @@ Status SegmentedLog::SyncUnlocked() {
 // ---- Truncation ----
 
 Status SegmentedLog::TruncateSuffix(uint64_t from) {
-  std::lock_guard<std::mutex> write_lock(write_mu_);
+  MutexLock write_lock(&write_mu_);
   RETURN_IF_ERROR(failed_);
   // Make the records that stay durable first, so that "durable on return" covers them too.
   Status s = SyncUnlocked();
   while (s.ok()) {
     uint64_t first_of_last = 0;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       if (segments_.empty() || from > segments_.back().last_index()) {
         break;
       }
@@ -276,7 +276,7 @@ Status SegmentedLog::RemoveLastSegment() {
   RETURN_IF_ERROR(CloseActive(/*sync=*/false));
   std::string path;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     path = segments_.back().path;
     segments_.pop_back();
   }
@@ -290,7 +290,7 @@ Status SegmentedLog::CutLastSegment(uint64_t from) {
   std::string path;
   uint64_t cut = 0;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     Segment& seg = segments_.back();
     BLOCKDB_CHECK(from > seg.first_index && from <= seg.last_index());
     cut = seg.offsets[from - seg.first_index];
@@ -303,13 +303,13 @@ Status SegmentedLog::CutLastSegment(uint64_t from) {
 }
 
 Status SegmentedLog::TruncatePrefix(uint64_t upto) {
-  std::lock_guard<std::mutex> write_lock(write_mu_);
+  MutexLock write_lock(&write_mu_);
   RETURN_IF_ERROR(failed_);
   prefix_point_ = std::max(prefix_point_, upto);
   while (true) {
     std::string path;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       if (segments_.size() < 2 || segments_.front().last_index() > upto) {
         return Status::OK();
       }
@@ -346,7 +346,7 @@ Status SegmentedLog::Read(uint64_t from, uint64_t to, std::vector<LogRecord>* ou
   }
   uint64_t next = from;
   while (next <= to) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (segments_.empty() || next < segments_.front().first_index ||
         to > segments_.back().last_index()) {
       return Status::OutOfRange(
@@ -371,7 +371,7 @@ Status SegmentedLog::Scan(uint64_t from, const std::function<Status(const LogRec
   while (true) {
     chunk.clear();
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       if (segments_.empty()) {
         return Status::OK();
       }

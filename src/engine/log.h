@@ -18,12 +18,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/env.h"
 #include "common/status.h"
+#include "engine/internal/mutex.h"
 
 namespace blockdb {
 
@@ -73,8 +73,8 @@ class SegmentedLog {
   // Closes the files without syncing: whatever was not synced may be lost in a crash.
   ~SegmentedLog();
 
-  uint64_t FirstIndex() const;  // index of the first record held, 0 when empty
-  uint64_t LastIndex() const;   // index of the last record held, 0 when empty
+  uint64_t FirstIndex() const EXCLUDES(mu_);  // index of the first record held, 0 when empty
+  uint64_t LastIndex() const EXCLUDES(mu_);   // index of the last record held, 0 when empty
 
   // Appends records (written to the OS, NOT durable until Sync()). records[i].index must be
   // LastIndex()+1+i, or, when the log is empty, start at any index >= 1 that is greater than the
@@ -86,18 +86,18 @@ class SegmentedLog {
   // than kLogMaxPayload (log_format.h). After any write or sync error the log is failed: this
   // and every later Append/Sync/Truncate* call returns the same IOError (an fsync error is never
   // retried; the caller treats it as fatal). Reads keep working on the records appended before.
-  Status Append(const std::vector<LogRecord>& records);
+  Status Append(const std::vector<LogRecord>& records) EXCLUDES(write_mu_, mu_);
 
   // fdatasync of the active segment (and of the directory when a segment was created since the
   // last Sync; segments replaced by a newer one were synced when it was started). On return every
   // record appended so far is durable. Holds no lock readers need while the fsync runs.
-  Status Sync();
+  Status Sync() EXCLUDES(write_mu_, mu_);
 
   // Appends to *out the records with from <= index <= to, in order. Returns OK without reading
   // when from > to; OutOfRange when part of [from, to] is not held (below FirstIndex(), removed
   // by TruncatePrefix, or above LastIndex()); Corruption naming file and offset when a record
   // no longer matches its checksum. On error *out may hold some of the records.
-  Status Read(uint64_t from, uint64_t to, std::vector<LogRecord>* out) const;
+  Status Read(uint64_t from, uint64_t to, std::vector<LogRecord>* out) const EXCLUDES(mu_);
 
   // Calls fn for each record held with index >= from, in order, stopping at (and returning) the
   // first non-OK status. Records below FirstIndex() are not visited: a caller that needs every
@@ -105,68 +105,71 @@ class SegmentedLog {
   // the log held (it may call the log). Records appended while the scan runs may or may not be
   // visited; if TruncatePrefix removes the next record before the scan reaches it, the scan
   // returns OutOfRange.
-  Status Scan(uint64_t from, const std::function<Status(const LogRecord&)>& fn) const;
+  Status Scan(uint64_t from, const std::function<Status(const LogRecord&)>& fn) const EXCLUDES(mu_);
 
   // Removes every record with index >= from (Raft conflict resolution); from == 0 removes all,
   // from > LastIndex() none. Durable on return, including the records kept (like Sync): later
   // segments are removed one at a time
   // (each removal followed by a directory sync, newest first) and then the segment holding
   // `from` is cut with Env::TruncateFile, so a crash at any point leaves a valid log.
-  Status TruncateSuffix(uint64_t from);
+  Status TruncateSuffix(uint64_t from) EXCLUDES(write_mu_, mu_);
 
   // Deletes whole non-active segments whose records all have index <= upto (after the engine
   // flushed them into SSTables, or Raft took a snapshot), oldest first, each removal followed by
   // a directory sync. Durable on return. The active (last) segment is never deleted, so the log
   // keeps at least the records of that segment; FirstIndex() may stay <= upto.
-  Status TruncatePrefix(uint64_t upto);
+  Status TruncatePrefix(uint64_t upto) EXCLUDES(write_mu_, mu_);
 
-  uint64_t SizeBytes() const;  // bytes of all segments, headers included
-  size_t NumSegments() const;
+  uint64_t SizeBytes() const EXCLUDES(mu_);  // bytes of all segments, headers included
+  size_t NumSegments() const EXCLUDES(mu_);
 
  private:
   SegmentedLog(Env* env, std::string dir, const LogOptions& options,
                std::vector<log_internal::Segment> segments);
 
-  // The mutator side; each requires write_mu_ held (and takes mu_ itself where it must).
+  // The mutator side: each requires write_mu_ held, and takes mu_ itself where it must.
   // Makes the recovered last segment and the directory durable (called once by Open).
-  Status SyncRecovered();
+  Status SyncRecovered() EXCLUDES(write_mu_, mu_);
   // Records the first failure in failed_ (as an IOError) and returns it.
-  Status Fail(const Status& s);
-  Status ValidateAppend(const std::vector<LogRecord>& records) const;
-  Status StartSegment(uint64_t first_index, log_internal::Segment* segment);
-  Status CloseActive(bool sync);
-  Status EnsureWriterOpen();
-  Status SyncUnlocked();
-  Status RemoveLastSegment();
-  Status CutLastSegment(uint64_t from);
+  Status Fail(const Status& s) REQUIRES(write_mu_);
+  Status ValidateAppend(const std::vector<LogRecord>& records) const REQUIRES(write_mu_)
+      EXCLUDES(mu_);
+  Status StartSegment(uint64_t first_index, log_internal::Segment* segment) REQUIRES(write_mu_)
+      EXCLUDES(mu_);
+  Status CloseActive(bool sync) REQUIRES(write_mu_) EXCLUDES(mu_);
+  Status EnsureWriterOpen() REQUIRES(write_mu_) EXCLUDES(mu_);
+  Status SyncUnlocked() REQUIRES(write_mu_) EXCLUDES(mu_);
+  Status RemoveLastSegment() REQUIRES(write_mu_) EXCLUDES(mu_);
+  Status CutLastSegment(uint64_t from) REQUIRES(write_mu_) EXCLUDES(mu_);
 
-  // Requires mu_ held. Reads records [from, to] of `segment` (all held there) into *out.
+  // The reader side.
+  // Reads records [from, to] of `segment` (all held there) into *out, stopping early once about
+  // max_bytes are read (but always reading at least one record).
   Status ReadFromSegment(const log_internal::Segment& segment, uint64_t from, uint64_t to,
-                         size_t max_bytes, std::vector<LogRecord>* out) const;
-  // Requires mu_ held. Closes the readers of the oldest segments (but not of `keep`) while more
-  // than a few are open, so a long log does not hold a descriptor per segment.
-  void CloseSurplusReaders(const log_internal::Segment* keep) const;
-  // Requires mu_ held; nullptr when `index` is not held.
-  const log_internal::Segment* FindSegment(uint64_t index) const;
+                         size_t max_bytes, std::vector<LogRecord>* out) const REQUIRES(mu_);
+  // Closes the readers of the oldest segments (but not of `keep`) while more than a few are
+  // open, so a long log does not hold a descriptor per segment.
+  void CloseSurplusReaders(const log_internal::Segment* keep) const REQUIRES(mu_);
+  // nullptr when `index` is not held.
+  const log_internal::Segment* FindSegment(uint64_t index) const REQUIRES(mu_);
 
   Env* const env_;
   const std::string dir_;
   const LogOptions options_;
 
   // Lock order: write_mu_ before mu_.
-  std::mutex write_mu_;
-  // Guarded by write_mu_: the mutator side.
-  std::unique_ptr<WritableFile> writer_;  // the active (last) segment, opened on first Append
-  bool active_unsynced_ = false;          // writer_ holds bytes not yet synced
-  bool dir_unsynced_ = false;             // a segment was created since the last SyncDir
-  uint64_t prefix_point_ = 0;             // highest TruncatePrefix `upto` seen
-  Status failed_;                         // non-OK once the log has failed
+  Mutex write_mu_;
+  std::unique_ptr<WritableFile> writer_ GUARDED_BY(write_mu_);  // the last segment, or null
+  bool active_unsynced_ GUARDED_BY(write_mu_) = false;  // writer_ holds bytes not yet synced
+  bool dir_unsynced_ GUARDED_BY(write_mu_) = false;     // a segment was created since SyncDir
+  uint64_t prefix_point_ GUARDED_BY(write_mu_) = 0;     // highest TruncatePrefix `upto` seen
+  Status failed_ GUARDED_BY(write_mu_);                 // non-OK once the log has failed
 
-  mutable std::mutex mu_;
-  // Guarded by mu_ (and modified only with write_mu_ held too), oldest first. Never holds a
-  // segment without records. A vector of a type completed in log.cc; there are few segments, so
-  // removing from the front is cheap.
-  std::vector<log_internal::Segment> segments_;
+  mutable Mutex mu_;
+  // Oldest first; modified only with write_mu_ held too. Never holds a segment without records.
+  // A vector of a type completed in log.cc; there are few segments, so removing from the front
+  // is cheap.
+  std::vector<log_internal::Segment> segments_ GUARDED_BY(mu_);
 };
 
 }  // namespace blockdb
