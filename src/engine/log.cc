@@ -10,6 +10,7 @@
 
 namespace blockdb {
 
+using log_internal::CorruptionAt;
 using log_internal::Segment;
 
 namespace {
@@ -19,11 +20,6 @@ namespace {
 constexpr size_t kReadChunkBytes = 1 << 20;
 // At most this many segments keep a reader open; reads are mostly of the newest segments.
 constexpr size_t kMaxOpenReaders = 16;
-
-Status CorruptionAt(const std::string& path, uint64_t offset, std::string_view what) {
-  return Status::Corruption("log segment " + path + " offset " + std::to_string(offset) + ": " +
-                            std::string(what));
-}
 
 }  // namespace
 

@@ -336,6 +336,30 @@ TEST_CASE("log: after TruncatePrefix an emptied log only restarts above the pref
   CheckHolds(*log, 41, 41);
 }
 
+TEST_CASE(
+    "log: a record damaged on disk after open is Corruption on read, naming file and offset") {
+  LogDir d(LogDir::Kind::kMem);
+  auto log = OpenOrDie(d.env(), d.path(), LogOptions());
+  AppendRange(log.get(), 1, 10);
+  REQUIRE(log->Sync().ok());
+  std::string path = JoinPath(d.path(), LogSegmentFileName(1));
+  uint64_t offset = kLogSegmentHeaderSize;
+  for (uint64_t i = 1; i < 4; i++) {
+    offset += LogRecordEncodedSize(TestRecord(i));
+  }
+  REQUIRE(d.mem()->CorruptByte(path, offset + 20, 0x01).ok());  // the term of record 4
+  std::vector<LogRecord> out;
+  Status s = log->Read(4, 4, &out);
+  CHECK(s.IsCorruption());
+  CHECK(s.message() ==
+        "log segment " + path + " offset " + std::to_string(offset) + ": record checksum mismatch");
+  s = log->Scan(1, [](const LogRecord&) { return Status::OK(); });
+  CHECK(s.IsCorruption());
+  out.clear();
+  REQUIRE(log->Read(5, 10, &out).ok());  // the records around it are fine
+  CHECK(out == TestRecords(5, 10));
+}
+
 TEST_CASE("log concurrency: readers and scans run while one writer appends and syncs") {
   LogDir d(LogDir::Kind::kMem);
   auto log = OpenOrDie(d.env(), d.path(), SmallSegments());

@@ -60,6 +60,7 @@ class LogDir {
   }
 
   Env* env() const { return env_; }
+  MemEnv* mem() const { return mem_.get(); }  // null for kPosix
   const std::string& path() const { return path_; }
 
  private:

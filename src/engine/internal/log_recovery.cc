@@ -18,11 +18,6 @@ namespace {
 // recovery should hold in memory.
 constexpr size_t kWindowBytes = 1 << 20;
 
-Status CorruptionAt(const std::string& path, uint64_t offset, std::string_view what) {
-  return Status::Corruption("log segment " + path + " offset " + std::to_string(offset) + ": " +
-                            std::string(what));
-}
-
 // Random access to one file through a sliding window, so that recovery reads each byte about
 // once, and never allocates more than the file holds whatever a length field claims.
 class FileWindow {

@@ -6,11 +6,19 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/env.h"
+#include "common/status.h"
 
 namespace blockdb::log_internal {
+
+// "log segment <path> offset <offset>: <what>", the form of every Corruption the log reports.
+inline Status CorruptionAt(const std::string& path, uint64_t offset, std::string_view what) {
+  return Status::Corruption("log segment " + path + " offset " + std::to_string(offset) + ": " +
+                            std::string(what));
+}
 
 // What the log keeps in memory per segment: enough to find any record with one read.
 struct Segment {
