@@ -120,7 +120,9 @@ class DB {
 
   // Switches the memtable and waits until it is an SSTable (no-op when it is empty).
   virtual Status Flush() = 0;
-  // Flushes, then merges every SSTable into one sorted run in the deepest level in use; waits.
+  // Flushes, then merges every SSTable into one sorted run in the deepest level in use (or
+  // deeper, until the run fits that level's size budget); waits. Writes made meanwhile may stay
+  // in the memtable or level 0.
   virtual Status CompactAll() = 0;
 
   // Finishes queued writes, syncs the log, stops background work. Idempotent; the destructor

@@ -116,7 +116,11 @@ TEST_CASE("db fault: acknowledged batches survive crashes at random moments, who
     std::set<uint64_t> visible = VisibleBatches(db.get());
     CHECK(visible == acked);  // kAlways: everything acknowledged, and nothing else was written
   }
-  CHECK(db->GetStats().flushes + db->GetStats().files_per_level[1] > 0);
+  uint64_t files = 0;
+  for (uint64_t n : db->GetStats().files_per_level) {
+    files += n;
+  }
+  CHECK(files > 0);  // the rounds wrote enough for flushes (and crashes during them)
 }
 
 TEST_CASE("db fault: in interval mode a crash loses only an unsynced suffix") {

@@ -230,19 +230,16 @@ TEST_CASE("db: background flushes and compactions keep every key") {
   Fill(db.get(), 0, 12000, 25);
   CheckFilled(db.get(), 0, 12000);
   REQUIRE(db->Flush().ok());
+  // How far background compaction has got at this moment depends on timing: only what Flush()
+  // guarantees is checked here, the rest after CompactAll().
   EngineStats stats = db->GetStats();
   CHECK(stats.flushes >= 3);
-  CHECK(stats.compactions >= 1);
-  CHECK(stats.files_per_level[0] < 3 + 1);
-  uint64_t deeper = 0;
-  for (int level = 1; level < kNumLevels; ++level) {
-    deeper += stats.files_per_level[level];
-  }
-  CHECK(deeper > 0);
   CHECK(stats.WriteAmplification() > 1.0);
 
   REQUIRE(db->CompactAll().ok());
   stats = db->GetStats();
+  CHECK(stats.compactions >= 1);
+  CHECK(stats.compaction_bytes_written > 0);
   CHECK(stats.files_per_level[0] == 0);
   int levels_in_use = 0;
   for (int level = 0; level < kNumLevels; ++level) {

@@ -6,7 +6,8 @@
 //   - Level n >= 1 may hold level1_max_bytes * 10^(n-1) bytes. Over budget, one file (picked
 //     round-robin by key) is merged with the overlapping files of level n+1. A file that overlaps
 //     nothing below is moved down by a MANIFEST edit alone (a trivial move).
-//   - CompactAll merges every file into one sorted run in the deepest level in use.
+//   - CompactAll merges every file into one sorted run in the deepest level in use, or deeper
+//     until the run fits that level's budget.
 // Runs on its own thread. Readers are never blocked: they hold the Version they started with.
 
 #include <algorithm>
@@ -172,8 +173,18 @@ std::optional<DBImpl::CompactionJob> DBImpl::PickFullCompaction() {
     }
   }
   bool single_run = job.inputs.size() == v.files(job.output_level).size();
-  if (job.inputs.empty() || (single_run && job.output_level > 0)) {
+  if (job.inputs.empty() || single_run) {
     return std::nullopt;  // already one sorted run
+  }
+  // Deep enough that the run fits its level's budget (with an eighth to spare), so that no
+  // automatic compaction has to push it further down right after.
+  uint64_t total = 0;
+  for (const FileMetaData& f : job.inputs) {
+    total += f.file_size;
+  }
+  while (job.output_level < kNumLevels - 1 &&
+         total + total / 8 > MaxBytesForLevel(job.output_level)) {
+    ++job.output_level;
   }
   return job;
 }

@@ -38,6 +38,7 @@ Status DBImpl::FlushImmutable() {
   std::shared_ptr<MemTable> imm = view_->imm;
   BLOCKDB_CHECK(imm != nullptr);
   uint64_t last_index = imm_last_index_;
+  flush_running_ = true;
   mu_.Unlock();
 
   FileMetaData meta;
@@ -63,9 +64,11 @@ Status DBImpl::FlushImmutable() {
   }
 
   mu_.Lock();
+  flush_running_ = false;
   if (s.ok()) {
     compaction_cv_.Signal();
   }
+  bg_cv_.SignalAll();
   return s;
 }
 
@@ -103,7 +106,8 @@ Status DBImpl::WriteLevel0Table(const MemTable& mem, FileMetaData* meta) {
 }
 
 Status DBImpl::WaitForFlush() {
-  while (view_->imm != nullptr && failed_.ok() && !stop_background_.load()) {
+  // Until the log prefix is truncated too, so that a caller sees the whole flush done.
+  while ((view_->imm != nullptr || flush_running_) && failed_.ok() && !stop_background_.load()) {
     bg_cv_.Wait();
   }
   if (!failed_.ok()) {

@@ -119,13 +119,8 @@ Status DBImpl::Get(std::string_view key, std::string* value, uint64_t snapshot) 
   std::shared_ptr<const ReadView> view = CurrentView(&applied);
   snapshot = std::min(snapshot, applied);
   uint64_t index = 0;
-  for (const MemTable* mem : {view->mem.get(), view->imm.get()}) {
-    if (mem != nullptr && mem->Get(key, &index, value)) {
-      return index <= snapshot ? Status::OK() : Status::NotFound("");
-    }
-  }
   std::string engine_value;
-  RETURN_IF_ERROR(view->version->Get(key, &engine_value));
+  RETURN_IF_ERROR(GetFromView(*view, key, &engine_value));
   std::string_view user_value;
   if (!DecodeEngineValue(engine_value, &index, &user_value)) {
     return Status::Corruption("malformed engine value of key " + PrintableKey(key));

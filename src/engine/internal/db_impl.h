@@ -151,6 +151,7 @@ class DBImpl : public DB {
   CondVar bg_cv_{&mu_};          // a flush/compaction finished, the writer queue drained, ...
   std::shared_ptr<const ReadView> view_ GUARDED_BY(mu_);
   uint64_t imm_last_index_ GUARDED_BY(mu_) = 0;  // applied index covered by view_->imm
+  bool flush_running_ GUARDED_BY(mu_) = false;  // FlushImmutable is between its first and last step
   uint64_t last_logged_index_ GUARDED_BY(mu_) = 0;
   uint64_t next_file_number_ GUARDED_BY(mu_) = 1;
   int64_t last_timestamp_ GUARDED_BY(mu_) = 0;
