@@ -9,8 +9,9 @@
 //     tests/fuzz/pgwire_decoder_fuzz.cc src/pgwire/codec.cc src/pgwire/frontend_decode.cc \
 //     src/pgwire/internal/wire.cc src/common/status.cc src/common/check.cc \
 //     -o pgwire_decoder_fuzz
-// Run (corpus directory optional, -max_len bounds one input):
-//   ./pgwire_decoder_fuzz -max_len=4096 -max_total_time=600 corpus/
+// Run from a copy of the seed corpus (libFuzzer adds new inputs to the first directory given):
+//   cp -r tests/fuzz/corpus/pgwire_decoder /tmp/pgwire_corpus
+//   ./pgwire_decoder_fuzz -max_len=4096 -max_total_time=600 /tmp/pgwire_corpus
 //
 // Input layout: byte 0 picks small or default limits, bytes 1-4 the schedule of authentication
 // expectations (2 bits per decoded message), byte 5 the feeding pattern; the rest is the stream.

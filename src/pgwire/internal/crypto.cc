@@ -32,8 +32,8 @@ std::string Digest(const EVP_MD* md, std::initializer_list<std::string_view> par
 
 }  // namespace
 
-// The common module's Sha256 would do for the SHA-256 part; these local one-shots keep the
-// authentication code to a single dependency (OpenSSL EVP) alongside MD5, which common lacks.
+// One EVP helper serves both digests: MD5 (which common/ does not offer, and should not: only
+// PostgreSQL's legacy MD5 authentication needs it) and SHA-256 over several parts, as SCRAM uses.
 std::string Sha256Digest(std::initializer_list<std::string_view> parts) {
   return Digest(EVP_sha256(), parts);
 }
