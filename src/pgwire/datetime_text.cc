@@ -260,7 +260,8 @@ std::string FormatTimestampImpl(int64_t micros, std::string_view zone) {
 }  // namespace
 
 int64_t DaysFromCivil(const CivilDate& date) {
-  // Howard Hinnant's days_from_civil (public domain), shifted to PostgreSQL's epoch.
+  // Howard Hinnant's days_from_civil (public domain), shifted to PostgreSQL's epoch. Not
+  // std::chrono::year_month_day: its years stop at 32767, PostgreSQL's dates reach 5874897.
   const int64_t y = date.year - (date.month <= 2 ? 1 : 0);
   const int64_t era = FloorDiv(y, 400);
   const int64_t yoe = y - era * 400;

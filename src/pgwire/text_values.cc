@@ -106,6 +106,8 @@ std::string FormatUuid(std::string_view uuid) {
   return out;
 }
 
+// Not libuuid's uuid_parse: it accepts only the hyphenated 36-character form, while clients may
+// send any form PostgreSQL's uuid_in accepts.
 Result<std::string> ParseUuid(std::string_view text) {
   std::string_view s = text;
   if (!s.empty() && s.front() == '{') {
