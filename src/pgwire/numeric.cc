@@ -49,10 +49,11 @@ std::string_view TrimSpace(std::string_view s) {
 }
 
 // Drops leading zero digits (lowering the weight) and trailing ones; zero becomes weight 0.
-void Strip(Numeric* n) {
+// False when the lowered weight no longer fits numeric's int16 weight.
+bool Strip(Numeric* n) {
   auto& d = n->digits;
   const auto first = std::find_if(d.begin(), d.end(), [](int16_t x) { return x != 0; });
-  n->weight = static_cast<int16_t>(n->weight - (first - d.begin()));
+  const int64_t weight = int64_t{n->weight} - (first - d.begin());
   d.erase(d.begin(), first);
   while (!d.empty() && d.back() == 0) {
     d.pop_back();
@@ -60,7 +61,18 @@ void Strip(Numeric* n) {
   if (d.empty()) {
     n->weight = 0;
     n->negative = false;
+    return true;
   }
+  if (weight < std::numeric_limits<int16_t>::min()) {
+    return false;
+  }
+  n->weight = static_cast<int16_t>(weight);
+  return true;
+}
+
+Status Overflow() {
+  return Status::OutOfRange("value overflows numeric format")
+      .WithSqlState(kSqlStateNumericValueOutOfRange);
 }
 
 std::optional<Numeric> ParseSpecial(std::string_view body, bool negative, bool has_sign) {
@@ -103,7 +115,9 @@ Result<Numeric> FromDecimalDigits(std::string_view dec, int64_t dweight, int64_t
     }
     n.digits.push_back(v);
   }
-  Strip(&n);
+  if (!Strip(&n)) {
+    return Overflow();
+  }
   return n;
 }
 
@@ -176,7 +190,9 @@ Result<Numeric> DecodeNumericBinary(std::string_view bytes) {
     return special;
   }
   n.negative = sign == kSignNeg;
-  Strip(&n);
+  if (!Strip(&n)) {
+    return Overflow();
+  }
   return n;
 }
 

@@ -34,7 +34,8 @@ struct Numeric {
 void EncodeNumericBinary(std::string* out, const Numeric& n);
 
 // Parses the binary form. 22P03 for a bad length, sign, dscale or digit (PostgreSQL's checks);
-// leading and trailing zero digits are stripped, as PostgreSQL does on receipt.
+// leading and trailing zero digits are stripped, as PostgreSQL does on receipt (22003 if that
+// pushes the weight below numeric's range).
 Result<Numeric> DecodeNumericBinary(std::string_view bytes);
 
 // Parses PostgreSQL's numeric input syntax: optional surrounding whitespace, optional sign,

@@ -209,6 +209,8 @@ TEST_CASE("numeric: malformed binary is 22P03; denormalised digits are accepted"
   CHECK(n->weight == 0);
   CHECK(n->digits == std::vector<int16_t>{7});
   CHECK(FormatNumericText(*n) == "7");
+  // weight -32768 with a leading zero digit: the stripped weight would not fit.
+  CHECK(DecodeNumericBinary(Unhex("0002 8000 0000 0000 0000 0001")).status().sqlstate() == "22003");
   auto neg_zero = DecodeNumericBinary(Unhex("00010000400000010000"));
   REQUIRE(neg_zero.ok());
   CHECK(FormatNumericText(*neg_zero) == "0.0");
