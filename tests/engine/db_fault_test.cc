@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <random>
@@ -302,6 +303,21 @@ TEST_CASE("db fault: a bit flip in the MANIFEST stops Open with Corruption and o
     REQUIRE_FALSE(db.ok());
     CHECK_MESSAGE(NamesFileAndOffset(db.status(), "MANIFEST"), db.status().ToString());
   }
+}
+
+TEST_CASE("db fault: a missing MANIFEST beside data files stops Open instead of starting afresh") {
+  MemEnv env;
+  EngineOptions options = FaultOptions(&env);
+  BuildDb(&env, options, 30, true);
+  BuildDb(&env, options, 0, false);
+  REQUIRE(env.RemoveFile(std::string(kDir) + "/MANIFEST").ok());
+  Result<std::unique_ptr<DB>> db = DB::Open(options);
+  REQUIRE_FALSE(db.ok());
+  CHECK(db.status().IsCorruption());
+  CHECK(db.status().message().find("MANIFEST is missing") != std::string::npos);
+  std::vector<std::string> files = env.AllFiles();
+  CHECK(std::any_of(files.begin(), files.end(),
+                    [](const std::string& f) { return f.ends_with(".sst"); }));
 }
 
 // Applies a fault after `good` acknowledged batches, checks the DB fails permanently, then

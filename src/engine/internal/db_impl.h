@@ -96,6 +96,7 @@ class DBImpl : public DB {
 
   // ---- recovery (db_recovery.cc)
   Status LoadManifest(ManifestState* state) EXCLUDES(mu_);
+  Status CheckNoDataWithoutManifest();
   Status RemoveOrphans(const ManifestState& state);
   Status ReplayLog(uint64_t manifest_applied_index) EXCLUDES(mu_);
   Status ReplayRecord(const LogRecord& record, uint64_t* rejected) EXCLUDES(mu_);

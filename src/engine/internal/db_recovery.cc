@@ -44,11 +44,32 @@ Status DBImpl::LoadManifest(ManifestState* state) {
   }
   Status s = ReadManifest(env_, dir_, state);
   if (s.IsNotFound()) {
+    RETURN_IF_ERROR(CheckNoDataWithoutManifest());
     *state = ManifestState();
     Logger("engine")->info("creating a new database in {}", dir_);
     return WriteManifest(env_, dir_, *state);
   }
   return s;
+}
+
+Status DBImpl::CheckNoDataWithoutManifest() {
+  // The MANIFEST is written before anything else exists, so tables or log segments without one
+  // mean it was lost: starting afresh would delete the tables as orphans and lose the data.
+  ASSIGN_OR_RETURN(std::vector<std::string> children, env_->GetChildren(dir_));
+  for (const std::string& name : children) {
+    uint64_t number = 0;
+    bool data = ParseTableFileName(name, &number);
+    if (name == kLogDirName) {
+      ASSIGN_OR_RETURN(std::vector<std::string> segments,
+                       env_->GetChildren(JoinPath(dir_, kLogDirName)));
+      data = !segments.empty();
+    }
+    if (data) {
+      return Status::Corruption(JoinPath(dir_, kManifestFileName) + " is missing but " +
+                                JoinPath(dir_, name) + " exists");
+    }
+  }
+  return Status::OK();
 }
 
 Status DBImpl::RemoveOrphans(const ManifestState& state) {
