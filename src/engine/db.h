@@ -100,6 +100,8 @@ class DB {
   // within the batch or already exists when the batch is applied (nothing of the batch becomes
   // visible; a batch rejected at apply time still consumed its log index); the DB's failure
   // status once it has failed; Shutdown after Close. In SyncMode::kAlways, OK means durable.
+  // An IOError (the write or fsync of the log failed) leaves the outcome unknown: the batch may
+  // still be found in the log, and applied, when the DB is reopened.
   virtual Result<uint64_t> Write(const WriteBatch& batch) = 0;
 
   // Logs a seal command (the ledger closes a block when it is applied); returns its log index.

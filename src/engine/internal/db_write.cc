@@ -135,6 +135,10 @@ void DBImpl::LeadGroup(Writer* leader) {
 
   mu_.Unlock();
   std::vector<LogRecord> records = EncodeGroup(group, first_index, now);
+  uint64_t payload_bytes = 0;
+  for (const LogRecord& r : records) {
+    payload_bytes += r.payload.size();
+  }
   Status s = LogGroup(records);
   if (s.ok()) {
     s = ApplyGroup(records, group, *view);
@@ -152,13 +156,7 @@ void DBImpl::LeadGroup(Writer* leader) {
   stats_.commit_groups++;
   stats_.group_records += group.size();
   stats_.max_group_size = std::max<uint64_t>(stats_.max_group_size, group.size());
-  stats_.log_bytes_written += [&records] {
-    uint64_t n = 0;
-    for (const LogRecord& r : records) {
-      n += r.payload.size();
-    }
-    return n;
-  }();
+  stats_.log_bytes_written += payload_bytes;
   FinishGroup(group);
 }
 
