@@ -234,6 +234,21 @@ TEST_CASE("sstable table: option variants and key shapes") {
   }
 }
 
+TEST_CASE("sstable table: option validation") {
+  CHECK(TableOptions().Validate().ok());
+  TableOptions o;
+  o.restart_interval = 0;
+  CHECK(o.Validate().IsInvalidArgument());
+  o = TableOptions();
+  o.block_size = 0;
+  CHECK(o.Validate().IsInvalidArgument());
+  o = TableOptions();
+  o.bloom_bits_per_key = 65;
+  CHECK(o.Validate().IsInvalidArgument());
+  o.bloom_bits_per_key = 0;
+  CHECK(o.Validate().ok());
+}
+
 TEST_CASE("sstable table: empty table") {
   std::string contents = BuildTable(TableOptions(), {});
   auto table = OpenTable(contents);

@@ -10,6 +10,22 @@ constexpr int kIndexRestartInterval = 1;
 
 }  // namespace
 
+Status TableOptions::Validate() const {
+  auto bad = [](std::string_view field, std::string_view why) {
+    return Status::InvalidArgument("table option " + std::string(field) + " " + std::string(why));
+  };
+  if (block_size < 1 || block_size > (size_t{256} << 20)) {
+    return bad("block_size", "must be between 1 and 256 MiB");
+  }
+  if (restart_interval < 1 || restart_interval > 65536) {
+    return bad("restart_interval", "must be between 1 and 65536");
+  }
+  if (bloom_bits_per_key > 64) {
+    return bad("bloom_bits_per_key", "must be at most 64 (<= 0 disables the filter)");
+  }
+  return Status::OK();
+}
+
 TableBuilder::TableBuilder(const TableOptions& options, WritableFile* file)
     : options_(options),
       file_(file),

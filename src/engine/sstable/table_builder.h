@@ -26,12 +26,17 @@ struct TableOptions {
   int restart_interval = 16;    // keys between restart points (prefix compression)
   int bloom_bits_per_key = 10;  // <= 0: no filter (every lookup reads a data block)
   bool compress = true;         // LZ4 per block when it saves at least 1/8
+
+  // InvalidArgument naming the field unless 1 <= block_size <= 256 MiB,
+  // 1 <= restart_interval <= 65536 and bloom_bits_per_key <= 64. Options that pass are safe to
+  // give to TableBuilder (for configuration coming from users).
+  Status Validate() const;
 };
 
 class TableBuilder {
  public:
   // Does not own file, which must stay open until Finish() or Abandon() returns.
-  // REQUIRES: options.restart_interval >= 1.
+  // REQUIRES: options.Validate().ok().
   TableBuilder(const TableOptions& options, WritableFile* file);
   TableBuilder(const TableBuilder&) = delete;
   TableBuilder& operator=(const TableBuilder&) = delete;
