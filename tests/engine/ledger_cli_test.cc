@@ -200,6 +200,7 @@ TEST_CASE("ledger cli: proofs as JSON, including ones a Ledger produced") {
         2);
   CHECK(Cli({"verify-proof", "--json", dir.Write("empty.json", "")}).code == 2);
   CHECK(Cli({"verify-proof", "--json", "/nonexistent/proof.json"}).code == 2);
+  CHECK(Cli({"verify-proof", "--json", "-"}).code == 2);  // standard input is empty here
 }
 
 }  // namespace
