@@ -5,6 +5,8 @@
 #include "common/check.h"
 #include "common/logging.h"
 #include "engine/db.h"
+#include "engine/ledger_db.h"
+#include "server/seal_timer.h"
 #include "server/version.h"
 
 namespace blockdb {
@@ -110,24 +112,32 @@ Status Node::LockDataDir() {
   return Status::OK();
 }
 
+DB* Node::db() const { return ledger_db_ != nullptr ? ledger_db_->db() : nullptr; }
+
 Status Node::OpenEngine() {
-  EngineOptions options = ToEngineOptions(config_, env_);
-  Result<std::unique_ptr<DB>> db = DB::Open(options);
-  if (!db.ok()) {
-    return db.status().Annotate("cannot open the storage engine in " + options.dir);
+  LedgerDBOptions options;
+  options.engine = ToEngineOptions(config_, env_);
+  options.ledger.blockchain_batch_size = config_.database.blockchain_batch_size;
+  Result<std::unique_ptr<LedgerDB>> ldb = LedgerDB::Open(options);
+  if (!ldb.ok()) {
+    return ldb.status().Annotate("cannot open the storage engine in " + options.engine.dir);
   }
-  db_ = std::move(db).value();
-  Log().info("storage engine open, applied index {}", db_->AppliedIndex());
+  ledger_db_ = std::move(ldb).value();
+  Log().info("storage engine open, applied index {}, ledger tree size {}",
+             ledger_db_->db()->AppliedIndex(), ledger_db_->GetDigest().tree_size);
+  seal_timer_ = std::make_unique<SealTimer>(
+      ledger_db_.get(), std::chrono::milliseconds(config_.database.block_interval_ms));
   return Status::OK();
 }
 
 Status Node::CloseEngine() {
-  if (db_ == nullptr) {
+  if (ledger_db_ == nullptr) {
     return Status::OK();
   }
-  Status s = db_->Close();
-  uint64_t applied = db_->AppliedIndex();
-  db_.reset();
+  seal_timer_.reset();  // joins the timer: no seal may be proposed to a closing engine
+  Status s = ledger_db_->Close();
+  uint64_t applied = ledger_db_->db()->AppliedIndex();
+  ledger_db_.reset();
   if (!s.ok()) {
     return s.Annotate("closing the storage engine");
   }

@@ -2,8 +2,11 @@
 //
 // A Node owns the validated Config and everything built from it. Start() brings the node up in
 // order: create the data directory, take the exclusive LOCK file in it (so two servers can never
-// write the same files), open the storage engine. Stop() takes it down in reverse: close the
-// engine (which finishes in-flight writes and syncs), release the lock. Each step is logged on
+// write the same files), open the storage engine with its ledger (LedgerDB, blocks of
+// database.blockchain_batch_size entries), start the block timer (a seal every
+// database.block_interval_ms while entries are pending). Stop() takes it down in reverse: stop
+// the block timer, close the engine (which finishes in-flight writes and syncs), release the
+// lock. Each step is logged on
 // the "server" logger, one line per state change.
 //
 // Later layers (Raft, the SQL layer, the pgwire listener, the HTTP sidecar) are wired in here too,
@@ -23,6 +26,8 @@
 namespace blockdb {
 
 class DB;
+class LedgerDB;
+class SealTimer;
 
 class Node {
  public:
@@ -50,7 +55,9 @@ class Node {
   const Config& config() const { return config_; }
 
   // The storage engine while running, else null.
-  DB* db() const { return db_.get(); }
+  DB* db() const;
+  // The engine with its ledger (digest, proofs, VERIFY) while running, else null.
+  LedgerDB* ledger_db() const { return ledger_db_.get(); }
 
   // Name of the lock file inside the data directory.
   static constexpr const char* kLockFileName = "LOCK";
@@ -66,7 +73,8 @@ class Node {
   Env* const env_;
   std::atomic<State> state_{State::kCreated};
   std::unique_ptr<FileLock> lock_;
-  std::unique_ptr<DB> db_;
+  std::unique_ptr<LedgerDB> ledger_db_;
+  std::unique_ptr<SealTimer> seal_timer_;  // runs while the engine is open
 };
 
 }  // namespace blockdb
