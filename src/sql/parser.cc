@@ -1,0 +1,234 @@
+// The parser boundary: UTF-8 decoding, lexing, the nesting check, the two-stage ANTLR parse and
+// the translation of every exception into a Status.
+#include "sql/parser.h"
+
+#include <exception>
+#include <memory>
+
+#include "BlockSQLLexer.h"
+#include "BlockSQLParser.h"
+#include "sql/internal/ast_builder.h"
+#include "sql/internal/sql_error.h"
+#include "sql/internal/text.h"
+
+namespace blockdb::sql {
+namespace {
+
+using internal::AstBuilder;
+using internal::P;
+
+// An input stream over code points we decoded ourselves: the runtime's own UTF-8 conversion
+// throws on invalid input, and PostgreSQL's error for that case must come first.
+class CodePointStream : public antlr4::ANTLRInputStream {
+ public:
+  explicit CodePointStream(std::u32string code_points) {
+    _data = std::move(code_points);
+    p = 0;
+  }
+};
+
+// Thrown by FirstErrorStrategy at the first token the grammar cannot accept.
+struct RejectedToken {
+  antlr4::Token* token;
+};
+
+// Stops at the first syntax error instead of recovering: PostgreSQL reports exactly one error,
+// and recovery would only cost time on garbage input.
+class FirstErrorStrategy : public antlr4::DefaultErrorStrategy {
+ public:
+  void reportError(antlr4::Parser* parser, const antlr4::RecognitionException& e) override {
+    antlr4::Token* token = e.getOffendingToken();
+    throw RejectedToken{token != nullptr ? token : parser->getCurrentToken()};
+  }
+  void recover(antlr4::Parser* parser, std::exception_ptr) override {
+    throw RejectedToken{parser->getCurrentToken()};
+  }
+  antlr4::Token* recoverInline(antlr4::Parser* parser) override {
+    throw RejectedToken{parser->getCurrentToken()};
+  }
+  void sync(antlr4::Parser*) override {}
+};
+
+bool IsPrefixOperator(size_t type) {
+  switch (type) {
+    case P::NOT_:
+    case P::PLUS:
+    case P::MINUS:
+    case P::CONCAT:
+    case P::TILDE:
+    case P::NOT_TILDE:
+    case P::TILDE_STAR:
+    case P::NOT_TILDE_STAR:
+    case P::OTHER_OP:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The generated parser recurses once per nesting level of parentheses, brackets, CASE and
+// prefix operators (NOT NOT x, - - x, OPERATOR(s.-) OPERATOR(s.-) x). Counting them on the token
+// stream before parsing bounds its stack and time on hostile input, whatever the build type.
+void CheckNesting(const std::vector<antlr4::Token*>& tokens) {
+  int open = 0;
+  int run = 0;  // consecutive prefix operators
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    antlr4::Token* t = tokens[i];
+    if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) {
+      continue;
+    }
+    const size_t type = t->getType();
+    if (type == P::LPAREN || type == P::LBRACKET || type == P::CASE_) {
+      ++open;
+      run = 0;
+    } else if (type == P::RPAREN || type == P::RBRACKET || type == P::END_) {
+      open = open > 0 ? open - 1 : 0;
+      run = 0;
+    } else if (type == P::SEMI) {
+      open = 0;
+      run = 0;
+    } else if (type == P::OPERATOR_ && i + 1 < tokens.size() &&
+               tokens[i + 1]->getType() == P::LPAREN) {
+      ++run;  // OPERATOR(schema.op) counts as one operator: skip to its ")"
+      while (i + 1 < tokens.size() && tokens[i]->getType() != P::RPAREN) {
+        ++i;
+      }
+    } else if (IsPrefixOperator(type)) {
+      ++run;
+    } else {
+      run = 0;
+    }
+    if (open + run > kMaxNestingDepth) {
+      internal::ThrowSqlError("54001",
+                              "statement too complex: nested more than " +
+                                  std::to_string(kMaxNestingDepth) + " levels deep",
+                              AstBuilder::Pos(t));
+    }
+  }
+}
+
+// SLL prediction is fast and right for almost every input; when it reports an error the input is
+// parsed again with full LL prediction, which is exact (the standard ANTLR two-stage setup), and
+// that parse's first error is the one reported.
+P::ScriptContext* ParseTokens(antlr4::CommonTokenStream* tokens, P* parser) {
+  parser->removeErrorListeners();
+  parser->setErrorHandler(std::make_shared<FirstErrorStrategy>());
+  auto* simulator = parser->getInterpreter<antlr4::atn::ParserATNSimulator>();
+  simulator->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+  try {
+    return parser->script();
+  } catch (const RejectedToken&) {
+    tokens->seek(0);
+    parser->reset();
+    simulator->setPredictionMode(antlr4::atn::PredictionMode::LL);
+  }
+  try {
+    return parser->script();
+  } catch (const RejectedToken& rejected) {
+    internal::ThrowSqlError("42601", AstBuilder::SyntaxErrorMessage(rejected.token),
+                            AstBuilder::Pos(rejected.token));
+  }
+}
+
+Result<std::vector<StatementPtr>> ParseDecoded(std::string_view sql,
+                                               internal::DecodedText decoded) {
+  CodePointStream input(std::move(decoded.code_points));
+  blocksql::BlockSQLLexer lexer(&input);
+  lexer.removeErrorListeners();
+  antlr4::CommonTokenStream tokens(&lexer);
+  tokens.fill();
+  CheckNesting(tokens.getTokens());
+  P parser(&tokens);
+  P::ScriptContext* tree = ParseTokens(&tokens, &parser);
+  AstBuilder builder(sql, decoded.byte_offsets);
+  return builder.BuildScript(tree);
+}
+
+Status ToStatus(const internal::SqlError& e) {
+  return Status::InvalidArgument(e.message).WithSqlState(e.sqlstate);
+}
+
+Status InternalError(std::string_view what) {
+  return Status::InvalidArgument("internal error in the SQL parser: " + std::string(what))
+      .WithSqlState("XX000");
+}
+
+}  // namespace
+
+Result<std::vector<StatementPtr>> Parse(std::string_view sql) { return Parse(sql, nullptr); }
+
+Result<std::vector<StatementPtr>> Parse(std::string_view sql, int* error_position) {
+  if (error_position != nullptr) {
+    *error_position = 0;
+  }
+  try {
+    ASSIGN_OR_RETURN(internal::DecodedText decoded, internal::DecodeUtf8(sql));
+    return ParseDecoded(sql, std::move(decoded));
+  } catch (const internal::SqlError& e) {
+    if (error_position != nullptr) {
+      *error_position = e.position;
+    }
+    return ToStatus(e);
+  } catch (const std::exception& e) {
+    return InternalError(e.what());
+  } catch (...) {
+    return InternalError("unknown exception");
+  }
+}
+
+Result<std::vector<StatementText>> SplitStatements(std::string_view sql, int* error_position) {
+  if (error_position != nullptr) {
+    *error_position = 0;
+  }
+  try {
+    ASSIGN_OR_RETURN(internal::DecodedText decoded, internal::DecodeUtf8(sql));
+    const std::vector<size_t> offsets = decoded.byte_offsets;
+    CodePointStream input(std::move(decoded.code_points));
+    blocksql::BlockSQLLexer lexer(&input);
+    lexer.removeErrorListeners();
+    std::vector<StatementText> out;
+    antlr4::Token* first = nullptr;
+    antlr4::Token* last = nullptr;
+    auto flush = [&] {
+      if (first != nullptr) {
+        StatementText s;
+        s.span = {offsets[first->getStartIndex()], offsets[last->getStopIndex() + 1]};
+        s.text = sql.substr(s.span.begin, s.span.end - s.span.begin);
+        s.position = AstBuilder::Pos(first);
+        out.push_back(s);
+      }
+      first = last = nullptr;
+    };
+    // Tokens are owned by the lexer's factory only through these unique_ptrs.
+    std::vector<std::unique_ptr<antlr4::Token>> owned;
+    for (owned.push_back(lexer.nextToken()); owned.back()->getType() != antlr4::Token::EOF;
+         owned.push_back(lexer.nextToken())) {
+      antlr4::Token* t = owned.back().get();
+      if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) {
+        continue;
+      }
+      if (t->getType() == P::UNTERMINATED) {
+        internal::ThrowSqlError("42601", AstBuilder::SyntaxErrorMessage(t), AstBuilder::Pos(t));
+      }
+      if (t->getType() == P::SEMI) {
+        flush();
+        continue;
+      }
+      first = first != nullptr ? first : t;
+      last = t;
+    }
+    flush();
+    return out;
+  } catch (const internal::SqlError& e) {
+    if (error_position != nullptr) {
+      *error_position = e.position;
+    }
+    return ToStatus(e);
+  } catch (const std::exception& e) {
+    return InternalError(e.what());
+  } catch (...) {
+    return InternalError("unknown exception");
+  }
+}
+
+}  // namespace blockdb::sql
