@@ -77,6 +77,7 @@ struct EngineStats {
   uint64_t group_records = 0;   // records in those groups
   uint64_t max_group_size = 0;  // largest number of records in one group
   uint64_t fsyncs = 0;          // log syncs
+  uint64_t queued_writes = 0;   // writes waiting in (or leading) the commit queue right now
   uint64_t write_stalls = 0;    // times a writer waited for a flush to free memtable space
   uint64_t block_cache_usage = 0;
 

@@ -246,6 +246,7 @@ EngineStats DBImpl::GetStats() const {
   MutexLock lock(&mu_);
   EngineStats stats = stats_;
   stats.applied_index = AppliedIndex();
+  stats.queued_writes = writers_.size();
   if (log_ != nullptr) {
     stats.log_bytes = log_->SizeBytes();
     stats.log_segments = log_->NumSegments();
