@@ -80,6 +80,7 @@ struct EngineStats {
   uint64_t queued_writes = 0;   // writes waiting in (or leading) the commit queue right now
   uint64_t write_stalls = 0;    // times a writer waited for a flush to free memtable space
   uint64_t block_cache_usage = 0;
+  uint64_t table_cache_usage = 0;  // open tables' index, filter and properties blocks
 
   // Bytes written to storage per byte of user data (log + flushes + compactions).
   double WriteAmplification() const;

@@ -294,3 +294,38 @@ TEST_CASE("db: iterator seeks and prefix scans across memtable and tables") {
 
 }  // namespace
 }  // namespace blockdb
+
+namespace blockdb {
+namespace {
+
+TEST_CASE("db: memory stays within the memtable, block cache and table cache bounds") {
+  TempDir dir;
+  auto options = SmallOptions(Env::Default(), dir.path());
+  options.sync_mode = EngineOptions::SyncMode::kInterval;
+  options.memtable_size_limit = 64 << 10;
+  options.block_cache_size = 32 << 10;
+  options.table_cache_size = 16 << 10;
+  options.compaction_threshold = 100;  // many level-0 tables: more open tables than fit
+  auto db = OpenOrDie(options);
+  // One batch, plus an arena block per memtable, is all a memtable can exceed its half by.
+  uint64_t slack = 2 * (10 * (16 + 40 + 32) + 4096 + 64);
+  for (uint64_t i = 0; i < 8000; i += 10) {
+    Fill(db.get(), i, i + 10, 10);
+    REQUIRE(db->GetStats().memtable_bytes <= options.memtable_size_limit + slack);
+  }
+  REQUIRE(db->Flush().ok());
+  EngineStats stats = db->GetStats();
+  REQUIRE(stats.files_per_level[0] > 8);
+  std::string value;
+  for (uint64_t i = 0; i < 8000; i += 3) {
+    REQUIRE(db->Get(Key(i), &value).ok());
+  }
+  CheckFilled(db.get(), 0, 8000);
+  stats = db->GetStats();
+  CHECK(stats.block_cache_usage <= options.block_cache_size);
+  CHECK(stats.table_cache_usage <= options.table_cache_size);
+  CHECK(stats.table_cache_usage > 0);
+}
+
+}  // namespace
+}  // namespace blockdb

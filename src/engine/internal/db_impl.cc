@@ -260,6 +260,7 @@ EngineStats DBImpl::GetStats() const {
     }
   }
   stats.block_cache_usage = block_cache_->usage();
+  stats.table_cache_usage = table_cache_->Usage();
   return stats;
 }
 
