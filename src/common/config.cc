@@ -214,6 +214,24 @@ FieldSpec Text(std::string_view section, std::string_view key, Field field, std:
           [=](const Config& c) { return Quoted(field(c)); }};
 }
 
+// A string that may be empty (the default) and is never shown: DescribeConfig, which the server
+// logs, prints "(redacted)" for a set value.
+template <typename Field>
+FieldSpec Secret(std::string_view section, std::string_view key, Field field) {
+  auto assign = [=](Config& c, const Input& in) -> Status {
+    std::optional<std::string> v = StringOf(in);
+    if (!v) {
+      // Not in.Shown(): the value is a secret even when it has the wrong type.
+      return Status::InvalidArgument("config: " + Qualified(section, key) + " is not a string" +
+                                     in.origin);
+    }
+    field(c) = std::move(*v);
+    return Status::OK();
+  };
+  return {section, key, [=](Config& c) { field(c).clear(); }, assign,
+          [=](const Config& c) { return Quoted(field(c).empty() ? "" : "(redacted)"); }};
+}
+
 // One of a fixed set of names; names[i] stands for the enum value i.
 template <typename Field>
 FieldSpec Choice(std::string_view section, std::string_view key, Field field, FieldType<Field> def,
@@ -265,10 +283,16 @@ const std::vector<FieldSpec>& Fields() {
       Integer("cluster", "transaction_timeout", FIELD(cluster.transaction_timeout_s), 30, 1,
               86'400),
       Text("server", "host", FIELD(server.host), "127.0.0.1"),
-      Integer("server", "port", FIELD(server.port), 5433, 1, 65535),
-      Integer("server", "http_port", FIELD(server.http_port), 8080, 1, 65535),
+      // Port 0: the kernel picks a free port; the listener logs the one it bound.
+      Integer("server", "port", FIELD(server.port), 5433, 0, 65535),
+      Integer("server", "http_port", FIELD(server.http_port), 8080, 0, 65535),
       Integer("server", "worker_threads", FIELD(server.worker_threads), 0, 0, 1024),
       Integer("server", "max_connections", FIELD(server.max_connections), 100, 1, 100'000),
+      Integer("server", "http_max_connections", FIELD(server.http_max_connections), 64, 1,
+              10'000),
+      Integer("server", "http_read_timeout", FIELD(server.http_read_timeout_ms), 10'000, 10,
+              3'600'000),
+      Secret("server", "admin_token", FIELD(server.admin_token)),
       Choice("log", "level", FIELD(log.level), LogLevel::kInfo,
              {"trace", "debug", "info", "warn", "error"}),
       Choice("log", "format", FIELD(log.format), LogFormat::kText, {"text", "json"}),

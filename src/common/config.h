@@ -11,7 +11,7 @@
 //
 // Every source is checked strictly: an unknown section or key, a value of the wrong type or out of
 // range fails with InvalidArgument naming the key and the value, for example
-//   config: server.port = 70000 is out of range (1..65535)
+//   config: server.port = 70000 is out of range (0..65535)
 // so a typo is reported at start instead of being silently ignored.
 #pragma once
 
@@ -66,10 +66,14 @@ struct Config {
 
   struct Server {
     std::string host;
-    uint16_t port;            // PostgreSQL wire protocol
-    uint16_t http_port;       // HTTP sidecar (health, metrics, admin API)
+    uint16_t port;            // PostgreSQL wire protocol; 0 = an ephemeral port
+    uint16_t http_port;       // HTTP sidecar (health, metrics, admin API); 0 = an ephemeral port
     uint32_t worker_threads;  // 0 = one per core
     uint32_t max_connections;
+    uint32_t http_max_connections;
+    uint64_t http_read_timeout_ms;  // key http_read_timeout
+    // Bearer token non-loopback callers of the HTTP admin endpoints must send; empty = none.
+    std::string admin_token;
   } server;
 
   struct Log {

@@ -70,6 +70,9 @@ TEST_CASE("config: defaults when no source is given") {
   CHECK(c.server.http_port == 8080);
   CHECK(c.server.worker_threads == 0);
   CHECK(c.server.max_connections == 100);
+  CHECK(c.server.http_max_connections == 64);
+  CHECK(c.server.http_read_timeout_ms == 10'000);
+  CHECK(c.server.admin_token.empty());
   CHECK(c.log.level == LogLevel::kInfo);
   CHECK(c.log.format == LogFormat::kText);
 
@@ -148,16 +151,16 @@ TEST_CASE("config: environment beats the file, overrides beat the environment") 
 
 TEST_CASE("config: out-of-range values name key, value and range") {
   CHECK(FileError("[server]\nport = 70000\n")
-            .starts_with("config: server.port = 70000 is out of range (1..65535)"));
+            .starts_with("config: server.port = 70000 is out of range (0..65535)"));
   ConfigSources env;
   env.environment = {{"BLOCKDB_SERVER_PORT", "70000"}};
   CHECK(ErrorOf(env) ==
-        "config: server.port = 70000 is out of range (1..65535) (from environment variable "
+        "config: server.port = 70000 is out of range (0..65535) (from environment variable "
         "BLOCKDB_SERVER_PORT)");
   ConfigSources flag;
-  flag.overrides = {"server.port=0"};
+  flag.overrides = {"server.port=-1"};
   CHECK(ErrorOf(flag) ==
-        "config: server.port = 0 is out of range (1..65535) (from override 'server.port=0')");
+        "config: server.port = -1 is out of range (0..65535) (from override 'server.port=-1')");
   CHECK(FileError("[database]\nmemtable_size_limit = \"1KiB\"\n")
             .starts_with("config: database.memtable_size_limit = \"1KiB\" is out of range "
                          "(64KiB..64GiB)"));
@@ -278,7 +281,7 @@ TEST_CASE("config: DescribeConfig prints every setting as TOML") {
   c.server.port = 6000;
   c.database.block_cache_size = 12345;
   std::vector<std::string> lines = DescribeConfig(c);
-  CHECK(lines.size() == 21);
+  CHECK(lines.size() == 24);
   CHECK(lines.front() == "database.data_dir = \"./blockdb_data\"");
   auto has = [&](std::string_view line) {
     return std::find(lines.begin(), lines.end(), line) != lines.end();
@@ -289,6 +292,55 @@ TEST_CASE("config: DescribeConfig prints every setting as TOML") {
   CHECK(has("cluster.enable_transactions = true"));
   CHECK(has("server.port = 6000"));
   CHECK(has("log.level = \"info\""));
+  CHECK(has("server.admin_token = \"\""));
+}
+
+TEST_CASE("config: ports may be 0 (ephemeral)") {
+  ConfigSources sources;
+  sources.overrides = {"server.port=0", "server.http_port=0"};
+  Result<Config> r = LoadConfig(sources);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->server.port == 0);
+  CHECK(r->server.http_port == 0);
+  sources.overrides = {"server.http_port=65536"};
+  CHECK(ErrorOf(sources) ==
+        "config: server.http_port = 65536 is out of range (0..65535) (from override "
+        "'server.http_port=65536')");
+}
+
+TEST_CASE("config: HTTP sidecar settings") {
+  ConfigSources sources;
+  sources.environment = {{"BLOCKDB_SERVER_ADMIN_TOKEN", "s3cret"},
+                         {"BLOCKDB_SERVER_HTTP_READ_TIMEOUT", "250"},
+                         {"BLOCKDB_SERVER_HTTP_MAX_CONNECTIONS", "8"}};
+  Result<Config> r = LoadConfig(sources);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->server.admin_token == "s3cret");
+  CHECK(r->server.http_read_timeout_ms == 250);
+  CHECK(r->server.http_max_connections == 8);
+
+  // The token is never printed, neither in the effective configuration nor in errors.
+  std::vector<std::string> lines = DescribeConfig(*r);
+  CHECK(std::find(lines.begin(), lines.end(), "server.admin_token = \"(redacted)\"") !=
+        lines.end());
+  for (const std::string& line : lines) {
+    CHECK(line.find("s3cret") == std::string::npos);
+  }
+  std::string message = FileError("[server]\nadmin_token = 12345\n");
+  CHECK(message.starts_with("config: server.admin_token is not a string (in "));
+  CHECK(message.find("12345") == std::string::npos);
+
+  // An explicitly empty token is allowed (and means none).
+  ConfigFile empty_token("[server]\nadmin_token = \"\"\n");
+  ConfigSources from_file;
+  from_file.file = empty_token.path();
+  r = LoadConfig(from_file);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->server.admin_token.empty());
+  CHECK(FileError("[server]\nhttp_read_timeout = 5\n")
+            .starts_with("config: server.http_read_timeout = 5 is out of range (10..3600000)"));
+  CHECK(FileError("[server]\nhttp_max_connections = 0\n")
+            .starts_with("config: server.http_max_connections = 0 is out of range (1..10000)"));
 }
 
 }  // namespace

@@ -99,7 +99,7 @@ TEST_CASE("server process: configuration errors exit 2 naming the key") {
 
   auto bad_flag = StartServer({"--data-dir", data_dir, "--pg-port", "70000"});
   CHECK(RunToExit(*bad_flag) == 2);
-  CHECK_MESSAGE(bad_flag->output().find("config: server.port = 70000 is out of range (1..65535)") !=
+  CHECK_MESSAGE(bad_flag->output().find("config: server.port = 70000 is out of range (0..65535)") !=
                     std::string::npos,
                 bad_flag->output());
 
