@@ -159,11 +159,11 @@ bool GetLengthPrefixed(std::string_view* in, std::string_view* value) {
   return true;
 }
 
-const char* DecodeVarint32(const char* p, const char* limit, uint32_t* v) {
+const char* DecodeVarint32Slow(const char* p, const char* limit, uint32_t* v) {
   return DecodeVarint<uint32_t>(p, limit, v);
 }
 
-const char* DecodeVarint64(const char* p, const char* limit, uint64_t* v) {
+const char* DecodeVarint64Slow(const char* p, const char* limit, uint64_t* v) {
   return DecodeVarint<uint64_t>(p, limit, v);
 }
 

@@ -36,8 +36,24 @@ bool GetLengthPrefixed(std::string_view* in, std::string_view* value);
 
 // Pointer-range varint decoder for hot loops: returns the byte after the varint, or nullptr if
 // [p, limit) does not hold a complete, valid varint.
-const char* DecodeVarint32(const char* p, const char* limit, uint32_t* v);
-const char* DecodeVarint64(const char* p, const char* limit, uint64_t* v);
+// The one-byte case (values < 128: almost every length prefix) is inlined, because these run
+// inside memtable and block comparisons.
+const char* DecodeVarint32Slow(const char* p, const char* limit, uint32_t* v);
+const char* DecodeVarint64Slow(const char* p, const char* limit, uint64_t* v);
+inline const char* DecodeVarint32(const char* p, const char* limit, uint32_t* v) {
+  if (p < limit && (static_cast<uint8_t>(*p) & 0x80) == 0) {
+    *v = static_cast<uint8_t>(*p);
+    return p + 1;
+  }
+  return DecodeVarint32Slow(p, limit, v);
+}
+inline const char* DecodeVarint64(const char* p, const char* limit, uint64_t* v) {
+  if (p < limit && (static_cast<uint8_t>(*p) & 0x80) == 0) {
+    *v = static_cast<uint8_t>(*p);
+    return p + 1;
+  }
+  return DecodeVarint64Slow(p, limit, v);
+}
 
 // Lowercase hex of bytes, and back (nullopt on odd length or a non-hex digit).
 std::string ToHex(std::string_view bytes);
