@@ -6,6 +6,8 @@
 #include "common/logging.h"
 #include "engine/db.h"
 #include "engine/ledger_db.h"
+#include "server/http/http_server.h"
+#include "server/metrics.h"
 #include "server/seal_timer.h"
 #include "server/version.h"
 
@@ -37,7 +39,9 @@ EngineOptions ToEngineOptions(const Config& config, Env* env) {
 }  // namespace
 
 Node::Node(Config config, Env* env)
-    : config_(std::move(config)), env_(env != nullptr ? env : Env::Default()) {}
+    : config_(std::move(config)),
+      env_(env != nullptr ? env : Env::Default()),
+      metrics_(std::make_unique<MetricsRegistry>()) {}
 
 Node::~Node() {
   // A destructor cannot return the Status; Stop() logs nothing it returns, so log it here.
@@ -62,7 +66,14 @@ Status Node::Start() {
   if (s.ok()) {
     s = OpenEngine();
   }
+  if (s.ok()) {
+    s = StartHttp();  // after the engine: /ready, /metrics and /status read it
+  }
   if (!s.ok()) {
+    Status closed = CloseEngine();  // no-op unless the engine was opened
+    if (!closed.ok()) {
+      Log().error("after a failed start: {}", closed.ToString());
+    }
     lock_.reset();
     return s;
   }
@@ -76,6 +87,7 @@ Status Node::Stop() {
     return Status::OK();
   }
   Log().info("node {} stopping", config_.cluster.node_id);
+  StopHttp();  // first: nothing may read the engine while it closes
   Status first = CloseEngine();
   lock_.reset();
   Log().info("released {}", JoinPath(config_.database.data_dir, kLockFileName));

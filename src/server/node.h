@@ -4,12 +4,12 @@
 // order: create the data directory, take the exclusive LOCK file in it (so two servers can never
 // write the same files), open the storage engine with its ledger (LedgerDB, blocks of
 // database.blockchain_batch_size entries), start the block timer (a seal every
-// database.block_interval_ms while entries are pending). Stop() takes it down in reverse: stop
-// the block timer, close the engine (which finishes in-flight writes and syncs), release the
-// lock. Each step is logged on
-// the "server" logger, one line per state change.
+// database.block_interval_ms while entries are pending), start the HTTP sidecar. Stop() takes it
+// down in reverse: stop the HTTP sidecar, stop the block timer, close the engine (which finishes
+// in-flight writes and syncs), release the lock. Each step is logged on the "server" logger, one
+// line per state change.
 //
-// Later layers (Raft, the SQL layer, the pgwire listener, the HTTP sidecar) are wired in here too,
+// Later layers (Raft, the SQL layer, the pgwire listener) are wired in here too,
 // so that main() stays a thin shell around Start() and Stop().
 //
 // Thread safety: Start() and Stop() must be called from one thread (the main thread); the other
@@ -17,7 +17,13 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <string>
 
 #include "common/config.h"
 #include "common/env.h"
@@ -25,6 +31,8 @@
 
 namespace blockdb {
 
+class HttpServer;
+class MetricsRegistry;
 class DB;
 class LedgerDB;
 class SealTimer;
@@ -59,6 +67,34 @@ class Node {
   // The engine with its ledger (digest, proofs, VERIFY) while running, else null.
   LedgerDB* ledger_db() const { return ledger_db_.get(); }
 
+  // --- HTTP sidecar (node_http.cc; endpoints in docs/protocol/http.md) ---
+  // The sidecar starts after the engine opens and stops first in Stop().
+
+  // The node's metrics (GET /metrics). Lives as long as the Node; later layers register theirs
+  // here (statements by kind, errors by SQLSTATE...). The engine's statistics are collected at
+  // scrape time while the engine is open.
+  MetricsRegistry& metrics() const { return *metrics_; }
+
+  // The port the HTTP sidecar listens on while running (the kernel's choice when
+  // server.http_port is 0), else 0.
+  uint16_t http_port() const;
+
+  // OK when the node can commit a write; otherwise Busy with the reason (GET /ready answers 503
+  // with it). A single node can commit once its engine is open; with Raft it will also need a
+  // known leader.
+  Status CheckReady() const;
+
+  // Sets field `name` of GET /status to the JSON value `json_value()` returns (called on every
+  // request, on the HTTP thread; it must return valid JSON). Replaces a field set before. The
+  // ledger digest goes in field kLedgerDigestField (null until it is set). REQUIRES: name is not
+  // one of the fixed fields (node_id, role, applied_index, uptime_seconds, version, data_dir,
+  // http_port).
+  void SetStatusField(std::string name, std::function<std::string()> json_value);
+  static constexpr const char* kLedgerDigestField = "ledger_digest";
+
+  // The JSON object GET /status serves.
+  std::string StatusJson() const;
+
   // Name of the lock file inside the data directory.
   static constexpr const char* kLockFileName = "LOCK";
 
@@ -68,6 +104,8 @@ class Node {
   // The single place where the storage engine is opened and closed.
   Status OpenEngine();
   Status CloseEngine();
+  Status StartHttp();
+  void StopHttp();
 
   const Config config_;
   Env* const env_;
@@ -75,6 +113,14 @@ class Node {
   std::unique_ptr<FileLock> lock_;
   std::unique_ptr<LedgerDB> ledger_db_;
   std::unique_ptr<SealTimer> seal_timer_;  // runs while the engine is open
+
+  // HTTP sidecar and what it serves.
+  const std::unique_ptr<MetricsRegistry> metrics_;
+  std::unique_ptr<HttpServer> http_;  // runs while the node is up
+  uint64_t engine_collector_ = 0;     // id of the engine statistics collector, 0 when none
+  std::chrono::steady_clock::time_point start_time_;
+  mutable std::mutex status_mu_;
+  std::map<std::string, std::function<std::string()>> status_fields_;  // guarded by status_mu_
 };
 
 }  // namespace blockdb

@@ -320,6 +320,28 @@ TEST_CASE("db fault: a missing MANIFEST beside data files stops Open instead of 
                     [](const std::string& f) { return f.ends_with(".sst"); }));
 }
 
+TEST_CASE("db fault: an fsync error while a compaction finishes its output fails the DB") {
+  MemEnv env;
+  EngineOptions options = FaultOptions(&env);
+  options.compaction_threshold = 100;  // level 0 accumulates until CompactAll
+  auto db = Reopen(options);
+  for (uint64_t b = 0; b < 300; ++b) {
+    REQUIRE(db->Write(MakeBatch(b)).ok());
+  }
+  REQUIRE(db->Flush().ok());
+  REQUIRE(db->GetStats().files_per_level[0] >= 2);
+  env.SetSyncError(true);
+  Status s = db->CompactAll();
+  CHECK(s.IsIOError());
+  CHECK(db->Write(MakeBatch(1000)).status().IsIOError());
+  env.ClearFaults();
+  (void)db->Close();
+  db.reset();
+  env.SimulateCrash();
+  db = Reopen(options);
+  CHECK(VisibleBatches(db.get()).size() == 300);
+}
+
 // Applies a fault after `good` acknowledged batches, checks the DB fails permanently, then
 // reopens without the fault and checks nothing acknowledged was lost.
 void CheckPermanentFailure(const std::function<void(MemEnv*)>& inject, bool expect_io_error) {

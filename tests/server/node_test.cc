@@ -33,6 +33,7 @@ class TempDir {
 Config ConfigFor(const std::string& data_dir) {
   Config config;
   config.database.data_dir = data_dir;
+  config.server.http_port = 0;  // the node starts its HTTP sidecar: never a fixed port
   return config;
 }
 

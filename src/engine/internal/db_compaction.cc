@@ -281,6 +281,8 @@ Status DBImpl::WriteCompactionOutputs(CompactionJob* job) {
   }
   if (s.ok() && builder != nullptr) {
     s = FinishOutputFile(file.get(), builder.get(), &meta, job);
+    builder.reset();  // finished (or failed while finishing): never abandoned afterwards
+    file.reset();
   }
   if (s.ok()) {
     s = env_->SyncDir(dir_);
