@@ -1,0 +1,380 @@
+// Calendar arithmetic and the text form of date, timestamp and timestamptz. Intervals are in
+// interval.cc.
+#include <cstdio>
+#include <optional>
+
+#include "sql/types/datetime.h"
+#include "sql/types/errors.h"
+#include "sql/types/internal/text_util.h"
+
+namespace blockdb::sql {
+
+namespace {
+
+using internal::Consume;
+using internal::EqualsIgnoreCase;
+using internal::FloorDiv;
+using internal::ReadDigits;
+
+Status BadSyntax(std::string_view type, std::string_view text) {
+  return Status::InvalidArgument("invalid input syntax for type " + std::string(type) + ": \"" +
+                                 std::string(text) + "\"")
+      .WithSqlState(kSqlStateInvalidDatetimeFormat);
+}
+
+Status OutOfRange(std::string_view type, std::string_view text) {
+  return DatetimeOutOfRange(std::string(type) + " out of range: \"" + std::string(text) + "\"");
+}
+
+// Strips a trailing " BC" (any case); true when there was one.
+bool StripBc(std::string_view* s) {
+  if (s->size() >= 3 && EqualsIgnoreCase(s->substr(s->size() - 3), " bc")) {
+    s->remove_suffix(3);
+    *s = internal::TrimSpace(*s);
+    return true;
+  }
+  return false;
+}
+
+std::string FormatCivil(const CivilDate& d) {
+  char buf[48];
+  const int64_t year = d.year > 0 ? d.year : 1 - d.year;
+  std::snprintf(buf, sizeof(buf), "%04lld-%02d-%02d", static_cast<long long>(year), d.month, d.day);
+  return buf;
+}
+
+// What went wrong in a date/time string, mapped to PostgreSQL's SQLSTATEs.
+enum class DtError {
+  kNone,
+  kSyntax,      // 22007 invalid input syntax
+  kFieldRange,  // 22008 date/time field value out of range
+  kZoneRange,   // 22009 time zone displacement out of range
+};
+
+struct DateTimeFields {
+  CivilDate date;
+  int64_t time = 0;          // microseconds into the day (86400000000 for 24:00:00)
+  int64_t zone_seconds = 0;  // east of UTC
+};
+
+// Reads 1..max_digits decimal digits; returns how many were read (0 when none).
+size_t ReadNumber(std::string_view* s, int64_t* v, size_t max_digits) {
+  size_t n = 0;
+  int64_t x = 0;
+  while (n < s->size() && n < max_digits && internal::IsDigit((*s)[n])) {
+    x = x * 10 + ((*s)[n] - '0');
+    ++n;
+  }
+  s->remove_prefix(n);
+  *v = x;
+  return n;
+}
+
+// "Y-M-D" with a year of 3 or more digits, or "M-D-Y" (DateStyle MDY) whose two-digit year is
+// 1970..2069, as PostgreSQL reads them.
+DtError ReadDate(std::string_view* s, CivilDate* date) {
+  int64_t f[3];
+  size_t digits[3];
+  for (int i = 0; i < 3; ++i) {
+    if (i > 0 && !Consume(s, '-')) {
+      return DtError::kSyntax;
+    }
+    digits[i] = ReadNumber(s, &f[i], 9);
+    if (digits[i] == 0 || (!s->empty() && internal::IsDigit(s->front()))) {
+      return DtError::kSyntax;
+    }
+  }
+  int64_t year;
+  int64_t month;
+  int64_t day;
+  if (digits[0] >= 3) {
+    year = f[0];
+    month = f[1];
+    day = f[2];
+    if (digits[1] > 2 || digits[2] > 2) {
+      return DtError::kSyntax;
+    }
+  } else {
+    month = f[0];
+    day = f[1];
+    year = f[2];
+    if (digits[1] > 2) {
+      return DtError::kSyntax;
+    }
+    if (digits[2] == 2) {
+      year += year < 70 ? 2000 : 1900;
+    }
+  }
+  if (year == 0 || month < 1 || month > 12 || day < 1 ||
+      day > DaysInMonth(year, static_cast<int>(month))) {
+    return DtError::kFieldRange;
+  }
+  *date = CivilDate{year, static_cast<int>(month), static_cast<int>(day)};
+  return DtError::kNone;
+}
+
+// "H:M[:S[.fraction]]", fields of one or two digits; the fraction rounds to microseconds.
+DtError ReadTime(std::string_view* s, int64_t* micros) {
+  int64_t h;
+  int64_t m;
+  int64_t sec = 0;
+  if (ReadNumber(s, &h, 2) == 0 || !Consume(s, ':') || ReadNumber(s, &m, 2) == 0) {
+    return DtError::kSyntax;
+  }
+  int64_t frac = 0;
+  if (Consume(s, ':')) {
+    if (ReadNumber(s, &sec, 2) == 0) {
+      return DtError::kSyntax;
+    }
+    if (Consume(s, '.')) {
+      int64_t scale = kMicrosPerSecond;
+      size_t n = 0;
+      bool round_up = false;
+      for (; n < s->size() && internal::IsDigit((*s)[n]); ++n) {
+        if (scale > 1) {
+          scale /= 10;
+          frac += ((*s)[n] - '0') * scale;
+        } else if (n == 6) {
+          round_up = (*s)[n] >= '5';
+        }
+      }
+      s->remove_prefix(n);
+      frac += round_up ? 1 : 0;
+    }
+  }
+  if (!s->empty() && internal::IsDigit(s->front())) {
+    return DtError::kSyntax;
+  }
+  if (h > 24 || m > 59 || sec > 60 || (h == 24 && (m != 0 || sec != 0 || frac != 0))) {
+    return DtError::kFieldRange;
+  }
+  *micros = ((h * 60 + m) * 60 + sec) * kMicrosPerSecond + frac;
+  return DtError::kNone;
+}
+
+// Zone suffix: Z, +HH, +HHMM, +HH:MM (or '-'), the whole remaining input.
+DtError ReadZone(std::string_view s, int64_t* offset_seconds) {
+  if (s == "Z" || s == "z") {
+    *offset_seconds = 0;
+    return DtError::kNone;
+  }
+  if (s.empty() || (s[0] != '+' && s[0] != '-')) {
+    return DtError::kSyntax;
+  }
+  const int sign = s[0] == '-' ? -1 : 1;
+  s.remove_prefix(1);
+  int64_t hours;
+  int64_t minutes = 0;
+  if (!ReadDigits(&s, 2, &hours) && !ReadDigits(&s, 1, &hours)) {
+    return DtError::kSyntax;
+  }
+  Consume(&s, ':');
+  if (!s.empty() && !ReadDigits(&s, 2, &minutes)) {
+    return DtError::kSyntax;
+  }
+  if (!s.empty()) {
+    return DtError::kSyntax;
+  }
+  if (hours > 15 || minutes > 59) {
+    return DtError::kZoneRange;
+  }
+  *offset_seconds = sign * (hours * 3600 + minutes * 60);
+  return DtError::kNone;
+}
+
+// A date, then optionally ( |T)time, then optionally [ ]zone; " BC" already stripped.
+DtError ReadDateTime(std::string_view s, DateTimeFields* out) {
+  if (DtError e = ReadDate(&s, &out->date); e != DtError::kNone) {
+    return e;
+  }
+  s = internal::TrimSpace(s);
+  if (s.empty()) {
+    return DtError::kNone;
+  }
+  if (s.front() == 'T' || s.front() == 't') {
+    s.remove_prefix(1);
+  }
+  if (DtError e = ReadTime(&s, &out->time); e != DtError::kNone) {
+    return e;
+  }
+  s = internal::TrimSpace(s);
+  return s.empty() ? DtError::kNone : ReadZone(s, &out->zone_seconds);
+}
+
+Status DtStatus(DtError e, std::string_view type, std::string_view text) {
+  switch (e) {
+    case DtError::kFieldRange:
+      return DatetimeOutOfRange("date/time field value out of range: \"" + std::string(text) +
+                                "\"");
+    case DtError::kZoneRange:
+      return Status::OutOfRange("time zone displacement out of range: \"" + std::string(text) +
+                                "\"")
+          .WithSqlState("22009");
+    default:
+      return BadSyntax(type, text);
+  }
+}
+
+// Parses the date and time fields of a date, timestamp or timestamptz literal (BC applied).
+Result<DateTimeFields> ParseFields(std::string_view text, std::string_view type) {
+  std::string_view s = internal::TrimSpace(text);
+  const bool bc = StripBc(&s);
+  DateTimeFields f;
+  if (DtError e = ReadDateTime(s, &f); e != DtError::kNone) {
+    return DtStatus(e, type, text);
+  }
+  if (bc) {
+    f.date.year = 1 - f.date.year;
+  }
+  return f;
+}
+
+// infinity, -infinity, epoch; nullopt for anything else.
+std::optional<int64_t> SpecialTimestamp(std::string_view s) {
+  if (EqualsIgnoreCase(s, "infinity") || EqualsIgnoreCase(s, "+infinity")) {
+    return kTimestampPosInfinity;
+  }
+  if (EqualsIgnoreCase(s, "-infinity")) {
+    return kTimestampNegInfinity;
+  }
+  if (EqualsIgnoreCase(s, "epoch")) {
+    return -kUnixToPgEpochDays * kMicrosPerDay;
+  }
+  return std::nullopt;
+}
+
+Result<int64_t> ParseTimestampImpl(std::string_view text, bool apply_zone) {
+  const std::string_view type = apply_zone ? "timestamp with time zone" : "timestamp";
+  if (std::optional<int64_t> special = SpecialTimestamp(internal::TrimSpace(text))) {
+    return *special;
+  }
+  ASSIGN_OR_RETURN(const DateTimeFields f, ParseFields(text, type));
+  const int64_t days = DaysFromCivil(f.date);
+  // |days| is far below 2^40 after this check: the arithmetic below cannot overflow.
+  if (days < kMinDate - 1 || days >= kEndDate) {
+    return OutOfRange(type, text);
+  }
+  const int64_t result =
+      days * kMicrosPerDay + f.time - (apply_zone ? f.zone_seconds * kMicrosPerSecond : 0);
+  if (result < kMinTimestamp || result >= kEndTimestamp) {
+    return OutOfRange(type, text);
+  }
+  return result;
+}
+
+std::string FormatTimestampImpl(int64_t micros, std::string_view zone) {
+  if (micros == kTimestampPosInfinity) {
+    return "infinity";
+  }
+  if (micros == kTimestampNegInfinity) {
+    return "-infinity";
+  }
+  const int64_t days = FloorDiv(micros, kMicrosPerDay);
+  int64_t rest = micros - days * kMicrosPerDay;
+  const CivilDate date = CivilFromDays(days);
+  const int64_t frac = rest % kMicrosPerSecond;
+  rest /= kMicrosPerSecond;
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), " %02lld:%02lld:%02lld", static_cast<long long>(rest / 3600),
+                static_cast<long long>(rest / 60 % 60), static_cast<long long>(rest % 60));
+  std::string s = FormatCivil(date) + buf;
+  if (frac != 0) {
+    std::snprintf(buf, sizeof(buf), ".%06lld", static_cast<long long>(frac));
+    std::string f = buf;
+    f.erase(f.find_last_not_of('0') + 1);
+    s += f;
+  }
+  s += zone;
+  if (date.year <= 0) {
+    s += " BC";
+  }
+  return s;
+}
+
+}  // namespace
+
+bool IsLeapYear(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int DaysInMonth(int64_t y, int m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && IsLeapYear(y) ? 29 : kDays[m - 1];
+}
+
+bool IsValidDate(int64_t d) {
+  return d == kDateNegInfinity || d == kDatePosInfinity || (d >= kMinDate && d < kEndDate);
+}
+
+bool IsValidTimestamp(int64_t t) {
+  return !IsFiniteTimestamp(t) || (t >= kMinTimestamp && t < kEndTimestamp);
+}
+
+int64_t DaysFromCivil(const CivilDate& date) {
+  // Howard Hinnant's days_from_civil (public domain), shifted to PostgreSQL's epoch. Not
+  // std::chrono::year_month_day: its years stop at 32767, PostgreSQL's dates reach 5874897.
+  const int64_t y = date.year - (date.month <= 2 ? 1 : 0);
+  const int64_t era = FloorDiv(y, 400);
+  const int64_t yoe = y - era * 400;
+  const int64_t mp = (date.month + 9) % 12;
+  const int64_t doy = (153 * mp + 2) / 5 + date.day - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468 - kUnixToPgEpochDays;
+}
+
+CivilDate CivilFromDays(int64_t days_since_2000) {
+  const int64_t z = days_since_2000 + kUnixToPgEpochDays + 719468;
+  const int64_t era = FloorDiv(z, 146097);
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  CivilDate d;
+  d.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  d.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  d.year = yoe + era * 400 + (d.month <= 2 ? 1 : 0);
+  return d;
+}
+
+std::string FormatDate(int32_t days_since_2000) {
+  if (days_since_2000 == kDatePosInfinity) {
+    return "infinity";
+  }
+  if (days_since_2000 == kDateNegInfinity) {
+    return "-infinity";
+  }
+  const CivilDate date = CivilFromDays(days_since_2000);
+  return FormatCivil(date) + (date.year <= 0 ? " BC" : "");
+}
+
+Result<int32_t> ParseDate(std::string_view text) {
+  const std::string_view s = internal::TrimSpace(text);
+  if (EqualsIgnoreCase(s, "infinity") || EqualsIgnoreCase(s, "+infinity")) {
+    return kDatePosInfinity;
+  }
+  if (EqualsIgnoreCase(s, "-infinity")) {
+    return kDateNegInfinity;
+  }
+  if (EqualsIgnoreCase(s, "epoch")) {
+    return static_cast<int32_t>(-kUnixToPgEpochDays);
+  }
+  // A time (and zone) after the date is read and ignored, as PostgreSQL does.
+  ASSIGN_OR_RETURN(const DateTimeFields f, ParseFields(text, "date"));
+  const int64_t days = DaysFromCivil(f.date);
+  if (days < kMinDate || days >= kEndDate) {
+    return OutOfRange("date", text);
+  }
+  return static_cast<int32_t>(days);
+}
+
+std::string FormatTimestamp(int64_t micros_since_2000) {
+  return FormatTimestampImpl(micros_since_2000, "");
+}
+
+std::string FormatTimestamptz(int64_t micros_since_2000) {
+  return FormatTimestampImpl(micros_since_2000, "+00");
+}
+
+Result<int64_t> ParseTimestamp(std::string_view text) { return ParseTimestampImpl(text, false); }
+
+Result<int64_t> ParseTimestamptz(std::string_view text) { return ParseTimestampImpl(text, true); }
+
+}  // namespace blockdb::sql

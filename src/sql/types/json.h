@@ -1,0 +1,39 @@
+// JSON and JSONB values: strict validation and PostgreSQL's jsonb normal form.
+//
+// json keeps the text exactly as written once it validates. jsonb is stored as its normal form,
+// which is also its output text as PostgreSQL 15 prints it: object keys sorted by length and then
+// bytewise, duplicate keys collapsed (the last one wins), escapes resolved, numbers printed as
+// numeric, and ", " / ": " separators ({"a": 2, "b": [1, 2.50]}).
+//
+// Errors: 22P02 "invalid input syntax for type json" (PostgreSQL adds a DETAIL naming the token;
+// here it follows the message after ": "), 22P05 for \u0000 in jsonb (it cannot be text),
+// 54001 for nesting deeper than kMaxJsonDepth. Pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace blockdb::sql {
+
+inline constexpr int kMaxJsonDepth = 1000;
+
+// OK when `text` is one JSON value (RFC 8259, surrounded by optional whitespace).
+Status ValidateJson(std::string_view text);
+
+// The jsonb normal form of `text`.
+Result<std::string> NormalizeJsonb(std::string_view text);
+
+// PostgreSQL's jsonb ordering of two values in normal form: Object > Array > Boolean > Number >
+// String > Null; arrays by element count, then element by element; objects by pair count, then
+// key, value, key, value... in stored key order; numbers as numeric (1.0 = 1.00); strings bytewise
+// (C collation). A top-level scalar sorts as a one-element array that is less than a real
+// one-element array. REQUIRES: both arguments are NormalizeJsonb output.
+int CompareJsonb(std::string_view a, std::string_view b);
+
+// A string equal for exactly the jsonb values CompareJsonb finds equal (numbers lose their
+// display scale), for hashing. REQUIRES: NormalizeJsonb output.
+std::string JsonbHashKey(std::string_view normal);
+
+}  // namespace blockdb::sql
