@@ -15,4 +15,8 @@ inline constexpr int kExitUsage = 2;
 // offline, trusting only its arguments.
 int RunVerifyProof(int argc, char** argv);
 
+// `verify --data-dir DIR [--config FILE] [--from-block N] [--digest FILE|JSON]`: VERIFY over a
+// stopped server's data directory (exit 1 when the ledger does not verify or the data is damaged).
+int RunVerify(int argc, char** argv);
+
 }  // namespace blockdb::cli

@@ -19,6 +19,7 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
+    {"verify", "verify the ledger of a stopped server's data directory", RunVerify},
     {"verify-proof", "check an inclusion or consistency proof offline", RunVerifyProof},
 };
 

@@ -38,6 +38,13 @@ EngineOptions ToEngineOptions(const Config& config, Env* env) {
 
 }  // namespace
 
+LedgerDBOptions LedgerDBOptionsFor(const Config& config, Env* env) {
+  LedgerDBOptions options;
+  options.engine = ToEngineOptions(config, env);
+  options.ledger.blockchain_batch_size = config.database.blockchain_batch_size;
+  return options;
+}
+
 Node::Node(Config config, Env* env)
     : config_(std::move(config)),
       env_(env != nullptr ? env : Env::Default()),
@@ -127,9 +134,7 @@ Status Node::LockDataDir() {
 DB* Node::db() const { return ledger_db_ != nullptr ? ledger_db_->db() : nullptr; }
 
 Status Node::OpenEngine() {
-  LedgerDBOptions options;
-  options.engine = ToEngineOptions(config_, env_);
-  options.ledger.blockchain_batch_size = config_.database.blockchain_batch_size;
+  LedgerDBOptions options = LedgerDBOptionsFor(config_, env_);
   Result<std::unique_ptr<LedgerDB>> ldb = LedgerDB::Open(options);
   if (!ldb.ok()) {
     return ldb.status().Annotate("cannot open the storage engine in " + options.engine.dir);

@@ -36,6 +36,12 @@ class MetricsRegistry;
 class DB;
 class LedgerDB;
 class SealTimer;
+struct LedgerDBOptions;
+
+// How the server opens its engine and ledger for `config` (data directory, engine tunables,
+// blockchain_batch_size). Offline tools (blockdb-cli verify) open a data directory with the same
+// options, so that replaying its log builds exactly the blocks the server would.
+LedgerDBOptions LedgerDBOptionsFor(const Config& config, Env* env);
 
 class Node {
  public:
