@@ -6,11 +6,14 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "db_test_util.h"
+#include "engine/apply_hook.h"
 #include "engine/db.h"
 #include "engine/ledger_db.h"
 #include "engine/write_batch.h"
@@ -65,6 +68,64 @@ inline uint64_t CountRows(DB* db) {
   }
   REQUIRE_MESSAGE(it->status().ok(), it->status().ToString());
   return rows;
+}
+
+// Every key (rows and internal records) and value visible at the latest snapshot.
+using Store = std::map<std::string, std::string>;
+
+inline Store ReadStore(DB* db) { return db_test::ScanAll(db); }
+
+// Stores a fixed set of internal records with the first batch it sees: lets a test play a root
+// attacker who rebuilds the SSTables (valid checksums, any content) without going through the
+// ledger.
+class ForgeHook : public ApplyHook {
+ public:
+  explicit ForgeHook(std::vector<std::pair<std::string, std::string>> records)
+      : records_(std::move(records)) {}
+
+  Status OnApply(uint64_t, const WriteBatch&,
+                 std::vector<std::pair<std::string, std::string>>* internal_writes) override {
+    if (!done_) {
+      *internal_writes = std::move(records_);
+      done_ = true;
+    }
+    return Status::OK();
+  }
+  Status OnSeal(uint64_t, int64_t, std::vector<std::pair<std::string, std::string>>*) override {
+    return Status::OK();
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> records_;
+  bool done_ = false;
+};
+
+// Writes `store` (rows and internal records alike) into a new engine in `dir`, flushed so that
+// opening it replays nothing: the directory holds exactly these keys. REQUIRES: a row in store.
+inline void WriteForgedStore(const Store& store, EngineOptions options, const std::string& dir) {
+  std::vector<std::pair<std::string, std::string>> internal;
+  std::vector<WriteBatch> batches(1);
+  for (const auto& [key, value] : store) {
+    if (IsInternalKey(key)) {
+      internal.emplace_back(key, value);
+      continue;
+    }
+    if (batches.back().Count() == 500) {
+      batches.emplace_back();
+    }
+    batches.back().Insert(key, value);
+  }
+  REQUIRE(batches.front().Count() > 0);
+  ForgeHook hook(std::move(internal));
+  options.dir = dir;
+  options.apply_hook = &hook;
+  std::unique_ptr<DB> db = db_test::OpenOrDie(options);
+  for (const WriteBatch& batch : batches) {
+    Result<uint64_t> r = db->Write(batch);
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  }
+  REQUIRE(db->Flush().ok());
+  REQUIRE(db->Close().ok());
 }
 
 }  // namespace blockdb::ledger_db_test
