@@ -2,6 +2,9 @@
 // its data directory in this process and check that every batch it acknowledged (recorded in its
 // separately fsynced "acked" file) is present in full, that no batch is partly visible, and that
 // no rejected duplicate batch ever appears. Then the next cycle continues on the same directory.
+// With the ledger on, also: VERIFY passes after every kill, the ledger holds exactly one entry
+// per recovered row (each batch's entries contiguous, all or nothing), and its tree only grows
+// (a consistency proof from the previous cycle's digest verifies).
 //
 // 20 cycles by default; BLOCKDB_CRASH_CYCLES sets more (`make soak`). BLOCKDB_SEED replays a run.
 
@@ -16,9 +19,12 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/env.h"
 #include "engine/db.h"
+#include "engine/ledger/proof.h"
+#include "engine/ledger_db.h"
 #include "tools/crash_workload.h"
 #include "util/process.h"
 
@@ -78,14 +84,11 @@ std::set<BatchId> ReadAcked(const std::string& path) {
   return acked;
 }
 
-// Opens the DB and checks it against the acknowledged batches; returns the applied index.
-uint64_t CheckDb(const std::string& dir, const std::set<BatchId>& acked) {
-  Result<std::unique_ptr<DB>> opened = DB::Open(crash_workload::CrashEngineOptions(dir));
-  REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
-  std::unique_ptr<DB> db = std::move(opened).value();
+// Checks the rows of db against the acknowledged batches; returns the rows of each visible batch.
+std::map<BatchId, int> CheckRows(DB* db, const std::set<BatchId>& acked) {
   std::map<BatchId, int> keys;
   std::unique_ptr<Iterator> it = db->NewIterator();
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+  for (it->SeekToFirst(); it->Valid() && !IsInternalKey(it->key()); it->Next()) {
     std::string key(it->key());
     unsigned long long cycle = 0;
     unsigned long long batch = 0;
@@ -104,13 +107,64 @@ uint64_t CheckDb(const std::string& dir, const std::set<BatchId>& acked) {
     REQUIRE_MESSAGE(keys.count(id) == 1, "acknowledged batch ", id.second, " of cycle ", id.first,
                     " is missing");
   }
+  return keys;
+}
+
+// Opens the DB and checks it against the acknowledged batches; returns the applied index.
+uint64_t CheckDb(const std::string& dir, const std::set<BatchId>& acked) {
+  Result<std::unique_ptr<DB>> opened = DB::Open(crash_workload::CrashEngineOptions(dir));
+  REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+  std::unique_ptr<DB> db = std::move(opened).value();
+  (void)CheckRows(db.get(), acked);
   uint64_t applied = db->AppliedIndex();
   REQUIRE(db->Close().ok());
   return applied;
 }
 
-TEST_CASE("crash loop: SIGKILL during group commits, flushes and compactions loses nothing") {
-  uint64_t cycles = EnvNumber("BLOCKDB_CRASH_CYCLES", 20);
+// Opens the DB with its ledger and checks rows and ledger; returns the digest.
+ledger::Digest CheckLedgerDb(const std::string& dir, const std::set<BatchId>& acked,
+                             const ledger::Digest& previous) {
+  Result<std::unique_ptr<LedgerDB>> opened =
+      LedgerDB::Open(crash_workload::CrashLedgerOptions(dir));
+  REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+  std::unique_ptr<LedgerDB> ldb = std::move(opened).value();
+  const std::map<BatchId, int> batches = CheckRows(ldb->db(), acked);
+
+  Result<ledger::VerifyReport> report = ldb->Verify({});
+  REQUIRE_MESSAGE(report.ok(), report.status().ToString());
+  REQUIRE_MESSAGE(report->ok(), report->ToString());
+  const ledger::Digest digest = ldb->GetDigest();
+  CHECK(report->digest == digest);
+  uint64_t rows = 0;
+  for (const auto& [id, count] : batches) {
+    rows += count;
+    // A batch's entries are consecutive leaves, in the batch's order.
+    Result<uint64_t> first = ldb->FindLeafByKey(crash_workload::BatchKey(id.first, id.second, 0));
+    REQUIRE_MESSAGE(first.ok(), first.status().ToString());
+    for (int k = 1; k < count; ++k) {
+      Result<uint64_t> leaf = ldb->FindLeafByKey(crash_workload::BatchKey(id.first, id.second, k));
+      REQUIRE(leaf.ok());
+      CHECK(*leaf == *first + k);
+    }
+  }
+  // One entry per recovered row: acknowledged batches plus any logged before the kill.
+  CHECK(digest.tree_size == rows);
+  // The tree only grew since the previous cycle.
+  REQUIRE(digest.tree_size >= previous.tree_size);
+  Result<ledger::ConsistencyProof> proof =
+      ldb->ProveConsistency(previous.tree_size, digest.tree_size);
+  REQUIRE_MESSAGE(proof.ok(), proof.status().ToString());
+  if (previous.tree_size > 0) {
+    CHECK(proof->old_root == previous.root);
+  }
+  CHECK(ledger::VerifyProof(*proof).ok());
+  REQUIRE(ldb->Close().ok());
+  return digest;
+}
+
+// Runs `cycles` kill-and-check cycles of the crash writer, with or without the ledger.
+void RunCrashLoop(bool with_ledger, uint64_t default_cycles) {
+  uint64_t cycles = EnvNumber("BLOCKDB_CRASH_CYCLES", default_cycles);
   uint64_t seed = EnvNumber("BLOCKDB_SEED", std::random_device{}());
   INFO("seed " << seed << " (rerun with BLOCKDB_SEED=" << seed << ")");
   std::mt19937_64 rng(seed);
@@ -121,10 +175,15 @@ TEST_CASE("crash loop: SIGKILL during group commits, flushes and compactions los
   REQUIRE_MESSAGE(std::filesystem::exists(writer), writer, " is not built");
 
   uint64_t last_applied = 0;
+  ledger::Digest last_digest;
   for (uint64_t cycle = 0; cycle < cycles; ++cycle) {
     INFO("cycle " << cycle);
-    auto spawned = testing::Subprocess::Spawn(
-        {writer, db_dir, acked_path, std::to_string(cycle), std::to_string(1 + rng() % 4)});
+    std::vector<std::string> argv = {writer, db_dir, acked_path, std::to_string(cycle),
+                                     std::to_string(1 + rng() % 4)};
+    if (with_ledger) {
+      argv.push_back("ledger");
+    }
+    auto spawned = testing::Subprocess::Spawn(argv);
     REQUIRE(spawned.ok());
     std::unique_ptr<testing::Subprocess> proc = std::move(spawned).value();
     // Kill after a random number of acknowledgements plus a random few milliseconds, so the
@@ -139,10 +198,22 @@ TEST_CASE("crash loop: SIGKILL during group commits, flushes and compactions los
     REQUIRE(code.has_value());
     CHECK_MESSAGE(*code == 128 + SIGKILL, "writer exited by itself; output:\n", proc->output());
 
+    if (with_ledger) {
+      last_digest = CheckLedgerDb(db_dir, ReadAcked(acked_path), last_digest);
+      continue;
+    }
     uint64_t applied = CheckDb(db_dir, ReadAcked(acked_path));
     CHECK(applied >= last_applied);
     last_applied = applied;
   }
+}
+
+TEST_CASE("crash loop: SIGKILL during group commits, flushes and compactions loses nothing") {
+  RunCrashLoop(/*with_ledger=*/false, 20);
+}
+
+TEST_CASE("crash loop: with the ledger on, VERIFY passes after every SIGKILL") {
+  RunCrashLoop(/*with_ledger=*/true, 12);
 }
 
 }  // namespace

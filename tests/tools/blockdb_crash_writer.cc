@@ -1,6 +1,6 @@
 // blockdb_crash_writer: the process the crash-loop test (tests/crash/crash_loop_test.cc) kills.
 //
-//   blockdb_crash_writer <db_dir> <acked_file> <cycle> [threads]
+//   blockdb_crash_writer <db_dir> <acked_file> <cycle> [threads] [ledger]
 //
 // Opens the DB in <db_dir> (SyncMode::kAlways) and writes the batches of crash_workload.h for
 // <cycle> forever from [threads] writer threads (default 3, so that commits group). After each
@@ -8,6 +8,10 @@
 // prints "acked <n>\n" (n = acknowledgements so far) so that the test can wait for progress.
 // Batch 0 is written and acknowledged before the threads start (the duplicate batches refer to
 // it). Exits 1 with a message on any unexpected engine result.
+//
+// With the word "ledger" as fifth argument the engine is opened through LedgerDB (blocks of
+// crash_workload::kLedgerBatchSize entries) and every writer also logs a seal command after each
+// batch whose number IsSealBatch, so that kills land in block closes too.
 
 #include <atomic>
 #include <cstdio>
@@ -20,6 +24,7 @@
 #include "common/env.h"
 #include "crash_workload.h"
 #include "engine/db.h"
+#include "engine/ledger_db.h"
 
 namespace blockdb {
 namespace {
@@ -69,30 +74,54 @@ void WriteBatchOrDie(DB* db, AckLog* acks, uint64_t cycle, uint64_t batch) {
   acks->Record(cycle, batch);
 }
 
+// Writes a batch, then (with the ledger on) a seal every few batches.
+void WriteStep(DB* db, bool ledger, AckLog* acks, uint64_t cycle, uint64_t batch) {
+  WriteBatchOrDie(db, acks, cycle, batch);
+  if (ledger && crash_workload::IsSealBatch(batch)) {
+    Result<uint64_t> sealed = db->Seal(0);
+    if (!sealed.ok()) {
+      AckLog::Die("seal after batch " + std::to_string(batch) + ": " + sealed.status().ToString());
+    }
+  }
+}
+
 int Run(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: %s <db_dir> <acked_file> <cycle> [threads]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <db_dir> <acked_file> <cycle> [threads] [ledger]\n", argv[0]);
     return 2;
   }
   uint64_t cycle = std::strtoull(argv[3], nullptr, 10);
   int threads = argc > 4 ? std::atoi(argv[4]) : 3;
+  const bool ledger = argc > 5 && std::string(argv[5]) == "ledger";
   Result<std::unique_ptr<WritableFile>> acked = Env::Default()->NewAppendableFile(argv[2]);
   if (!acked.ok()) {
     AckLog::Die(acked.status().ToString());
   }
   AckLog acks(std::move(acked).value());
-  Result<std::unique_ptr<DB>> opened = DB::Open(crash_workload::CrashEngineOptions(argv[1]));
-  if (!opened.ok()) {
-    AckLog::Die("open: " + opened.status().ToString());
+  std::unique_ptr<DB> plain;
+  std::unique_ptr<LedgerDB> with_ledger;
+  if (ledger) {
+    Result<std::unique_ptr<LedgerDB>> opened =
+        LedgerDB::Open(crash_workload::CrashLedgerOptions(argv[1]));
+    if (!opened.ok()) {
+      AckLog::Die("open: " + opened.status().ToString());
+    }
+    with_ledger = std::move(opened).value();
+  } else {
+    Result<std::unique_ptr<DB>> opened = DB::Open(crash_workload::CrashEngineOptions(argv[1]));
+    if (!opened.ok()) {
+      AckLog::Die("open: " + opened.status().ToString());
+    }
+    plain = std::move(opened).value();
   }
-  std::unique_ptr<DB> db = std::move(opened).value();
-  WriteBatchOrDie(db.get(), &acks, cycle, 0);
+  DB* db = ledger ? with_ledger->db() : plain.get();
+  WriteStep(db, ledger, &acks, cycle, 0);
   std::atomic<uint64_t> next_batch{1};
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&] {
       while (true) {  // until killed
-        WriteBatchOrDie(db.get(), &acks, cycle, next_batch.fetch_add(1));
+        WriteStep(db, ledger, &acks, cycle, next_batch.fetch_add(1));
       }
     });
   }

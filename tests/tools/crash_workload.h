@@ -12,12 +12,16 @@
 #include <string>
 
 #include "engine/db.h"
+#include "engine/ledger_db.h"
 
 namespace blockdb::crash_workload {
 
 inline int BatchSize(uint64_t batch) { return 3 + static_cast<int>(batch % 4); }
 
 inline bool IsDuplicateBatch(uint64_t batch) { return batch % 10 == 9; }
+
+// With the ledger on, the writer logs a seal command after these batches.
+inline bool IsSealBatch(uint64_t batch) { return batch % 7 == 3; }
 
 inline std::string BatchKey(uint64_t cycle, uint64_t batch, int k) {
   char buf[64];
@@ -63,6 +67,16 @@ inline EngineOptions CrashEngineOptions(const std::string& dir) {
   options.target_file_size = 16 << 10;
   options.level1_max_bytes = 64 << 10;
   options.table.block_size = 1024;
+  return options;
+}
+
+// Ledger entries per block with the ledger on: small, so that kills land in block closes.
+inline constexpr uint64_t kLedgerBatchSize = 11;
+
+inline LedgerDBOptions CrashLedgerOptions(const std::string& dir) {
+  LedgerDBOptions options;
+  options.engine = CrashEngineOptions(dir);
+  options.ledger.blockchain_batch_size = kLedgerBatchSize;
   return options;
 }
 
