@@ -59,8 +59,8 @@ void AppendHistogram(const MetricFamilySnapshot& family, const MetricSample& sam
   for (size_t i = 0; i < sample.bucket_counts.size(); ++i) {
     std::string le = i < family.bucket_bounds.size() ? FormatMetricValue(family.bucket_bounds[i])
                                                      : std::string("+Inf");
-    AppendLine(family.name, "_bucket", family, sample, &le,
-               std::to_string(sample.bucket_counts[i]), out);
+    AppendLine(family.name, "_bucket", family, sample, &le, std::to_string(sample.bucket_counts[i]),
+               out);
   }
   AppendLine(family.name, "_sum", family, sample, nullptr, FormatMetricValue(sample.sum), out);
   AppendLine(family.name, "_count", family, sample, nullptr,
@@ -108,9 +108,9 @@ std::string_view MetricTypeName(MetricType type) {
 }
 
 const std::vector<double>& LatencyBuckets() {
-  static const std::vector<double>* buckets = new std::vector<double>{
-      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-      0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
+  static const std::vector<double>* buckets =
+      new std::vector<double>{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                              0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
   return *buckets;
 }
 
@@ -131,8 +131,9 @@ void Histogram::Observe(double value) {
   // The first bound >= value (buckets are "less than or equal"); NaN lands in +Inf.
   size_t bucket = upper_bounds_.size();
   if (!std::isnan(value)) {
-    bucket = static_cast<size_t>(std::lower_bound(upper_bounds_.begin(), upper_bounds_.end(), value) -
-                                 upper_bounds_.begin());
+    bucket =
+        static_cast<size_t>(std::lower_bound(upper_bounds_.begin(), upper_bounds_.end(), value) -
+                            upper_bounds_.begin());
   }
   buckets_[bucket].fetch_add(1, std::memory_order_relaxed);
   sum_.fetch_add(value, std::memory_order_relaxed);
@@ -241,9 +242,9 @@ MetricsRegistry::Entry& MetricsRegistry::FindOrAdd(std::string_view name, std::s
   std::lock_guard<std::mutex> lock(mu_);
   for (const std::unique_ptr<Entry>& entry : entries_) {
     if (entry->name == name) {
-      BLOCKDB_CHECK_MSG(entry->type == type && entry->label_names == label_names &&
-                            entry->bounds == bounds,
-                        "metric registered twice with different definitions");
+      BLOCKDB_CHECK_MSG(
+          entry->type == type && entry->label_names == label_names && entry->bounds == bounds,
+          "metric registered twice with different definitions");
       return *entry;
     }
   }
@@ -255,8 +256,8 @@ MetricsRegistry::Entry& MetricsRegistry::FindOrAdd(std::string_view name, std::s
   entry->bounds = bounds;
   switch (type) {
     case MetricType::kCounter:
-      entry->counters = std::make_unique<CounterFamily>(
-          std::move(label_names), [] { return std::make_unique<Counter>(); });
+      entry->counters = std::make_unique<CounterFamily>(std::move(label_names),
+                                                        [] { return std::make_unique<Counter>(); });
       break;
     case MetricType::kGauge:
       entry->gauges = std::make_unique<GaugeFamily>(std::move(label_names),

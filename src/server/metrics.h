@@ -100,8 +100,7 @@ struct MetricFamilySnapshot {
 };
 
 // Convenience for collectors: a family with one unlabelled sample.
-MetricFamilySnapshot SingleValue(std::string name, std::string help, MetricType type,
-                                 double value);
+MetricFamilySnapshot SingleValue(std::string name, std::string help, MetricType type, double value);
 
 // Renders families in the Prometheus text format 0.0.4: "# HELP" and "# TYPE" lines, then one line
 // per sample (histograms: name_bucket{...,le="..."} per bound and +Inf, name_sum, name_count).
@@ -196,7 +195,7 @@ class MetricsRegistry {
                    std::vector<std::string> label_names, std::vector<double> bounds);
 
   mutable std::mutex mu_;
-  std::vector<std::unique_ptr<Entry>> entries_;      // guarded by mu_
+  std::vector<std::unique_ptr<Entry>> entries_;     // guarded by mu_
   std::map<uint64_t, MetricCollector> collectors_;  // guarded by mu_
   uint64_t next_collector_id_ = 1;                  // guarded by mu_
 };

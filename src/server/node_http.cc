@@ -62,8 +62,9 @@ std::string JsonNumber(double value) {
 
 Status Node::StartHttp() {
   start_time_ = std::chrono::steady_clock::now();
-  metrics_->AddGaugeFamily("blockdb_build_info", "BlockDB's version; the value is always 1.",
-                           {"version"})
+  metrics_
+      ->AddGaugeFamily("blockdb_build_info", "BlockDB's version; the value is always 1.",
+                       {"version"})
       .WithLabels({Version()})
       .Set(1);
   // Registered only while the engine is open (StopHttp removes it before the engine closes).
@@ -79,9 +80,9 @@ Status Node::StartHttp() {
   HttpEndpoints endpoints{[this] { return CheckReady(); },
                           [this] { return metrics_->RenderText(); },
                           [this] { return StatusJson(); }};
-  http_ = std::make_unique<HttpServer>(
-      HttpOptionsFor(config_), HttpRouter(std::move(endpoints), config_.server.admin_token),
-      metrics_.get());
+  http_ = std::make_unique<HttpServer>(HttpOptionsFor(config_),
+                                       HttpRouter(std::move(endpoints), config_.server.admin_token),
+                                       metrics_.get());
   Status s = http_->Start();
   if (!s.ok()) {
     StopHttp();

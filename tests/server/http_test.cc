@@ -2,13 +2,13 @@
 // loopback connections on an ephemeral port, and the Node serving it.
 #include "server/http/http_server.h"
 
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -121,7 +121,7 @@ TEST_CASE("http router: with an admin token, non-loopback callers need it for ad
     CHECK(router.Handle(Get(path, false, "s3cret")).status == 401);
     CHECK(router.Handle(Get(path, false, "Bearer s3cret")).status == 200);
     CHECK(router.Handle(Get(path, false, "bearer s3cret")).status == 200);  // scheme: any case
-    CHECK(router.Handle(Get(path, /*loopback=*/true)).status == 200);      // loopback trusted
+    CHECK(router.Handle(Get(path, /*loopback=*/true)).status == 200);       // loopback trusted
   }
   // Liveness and readiness stay open to probes.
   CHECK(router.Handle(Get("/health", false)).status == 200);

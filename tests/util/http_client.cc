@@ -161,8 +161,8 @@ Result<HttpReply> HttpGet(uint16_t port, std::string_view target, std::chrono::m
                           const std::string& address) {
   ASSIGN_OR_RETURN(std::unique_ptr<HttpConnection> connection,
                    HttpConnection::Connect(address, port));
-  std::string request = "GET " + std::string(target) + " HTTP/1.1\r\nHost: " + address +
-                        "\r\nConnection: close\r\n";
+  std::string request =
+      "GET " + std::string(target) + " HTTP/1.1\r\nHost: " + address + "\r\nConnection: close\r\n";
   for (const std::string& header : extra_headers) {
     request += header + "\r\n";
   }

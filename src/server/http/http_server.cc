@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,7 +19,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <spdlog/spdlog.h>
 
 #include "common/check.h"
 #include "common/logging.h"
@@ -98,10 +98,9 @@ struct ServerMetrics {
         duration(registry.AddHistogramFamily(
             "blockdb_http_request_duration_seconds",
             "Time from a complete HTTP request to its response ready to send, by endpoint path.",
-            {"path"},
-            LatencyBuckets())),
-        open_connections(registry.AddGauge("blockdb_http_open_connections",
-                                           "HTTP connections being served.")),
+            {"path"}, LatencyBuckets())),
+        open_connections(
+            registry.AddGauge("blockdb_http_open_connections", "HTTP connections being served.")),
         rejected(registry.AddCounter("blockdb_http_rejected_connections_total",
                                      "HTTP connections refused (503) at the connection limit.")),
         timeouts(registry.AddCounter(

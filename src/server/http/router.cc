@@ -83,7 +83,8 @@ bool HttpRouter::Authorized(const HttpRequest& request) const {
   // "Bearer <token>"; the scheme is case-insensitive (RFC 7235), the token is not.
   constexpr std::string_view kScheme = "Bearer ";
   std::string_view value = request.authorization;
-  if (value.size() < kScheme.size() || !EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme)) {
+  if (value.size() < kScheme.size() ||
+      !EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme)) {
     return false;
   }
   return ConstantTimeEquals(value.substr(kScheme.size()), admin_token_);

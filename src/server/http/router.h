@@ -29,9 +29,9 @@ namespace blockdb {
 
 // The parts of a request the router looks at.
 struct HttpRequest {
-  std::string method;         // "GET"
-  std::string target;         // "/status?verbose=1": path and optional query
-  std::string authorization;  // value of the Authorization header, "" when absent
+  std::string method;          // "GET"
+  std::string target;          // "/status?verbose=1": path and optional query
+  std::string authorization;   // value of the Authorization header, "" when absent
   bool from_loopback = false;  // the peer address is 127.0.0.0/8 or ::1
 };
 
@@ -44,7 +44,8 @@ struct HttpResponse {
 };
 
 // Content-Type of /metrics, as Prometheus expects for the text format 0.0.4.
-inline constexpr std::string_view kPrometheusContentType = "text/plain; version=0.0.4; charset=utf-8";
+inline constexpr std::string_view kPrometheusContentType =
+    "text/plain; version=0.0.4; charset=utf-8";
 
 // Where the endpoints get their content. Every callback must be set.
 struct HttpEndpoints {
