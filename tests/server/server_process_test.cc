@@ -5,10 +5,12 @@
 
 #include <chrono>
 #include <filesystem>
+#include <regex>
 #include <string>
 #include <vector>
 
 #include "common/env.h"
+#include "util/http_client.h"
 #include "util/process.h"
 
 namespace blockdb {
@@ -53,6 +55,26 @@ std::unique_ptr<Subprocess> StartServer(std::vector<std::string> args,
   return std::move(process).value();
 }
 
+// Both listeners on ports the kernel picks: tests never rely on a fixed port being free.
+const std::vector<std::string> kEphemeralPorts = {"--pg-port", "0", "--http-port", "0"};
+
+std::vector<std::string> WithEphemeralPorts(std::vector<std::string> args) {
+  args.insert(args.end(), kEphemeralPorts.begin(), kEphemeralPorts.end());
+  return args;
+}
+
+// The HTTP port from the line "http listening on 127.0.0.1:NNNNN", which the server logs before
+// it reports "ready". REQUIRES: the server has logged "ready".
+uint16_t LoggedHttpPort(const Subprocess& server) {
+  std::smatch match;
+  static const std::regex kLine("http listening on 127\\.0\\.0\\.1:([0-9]+)");
+  REQUIRE_MESSAGE(std::regex_search(server.output(), match, kLine), server.output());
+  int port = std::stoi(match[1].str());
+  REQUIRE(port > 0);
+  REQUIRE(port <= 65535);
+  return static_cast<uint16_t>(port);
+}
+
 // Runs the server to completion and returns its exit code.
 int RunToExit(Subprocess& process) {
   std::optional<int> code = process.WaitForExit(kDeadline);
@@ -63,15 +85,15 @@ int RunToExit(Subprocess& process) {
 TEST_CASE("server process: starts, locks its data directory, stops cleanly on SIGTERM") {
   TempDir tmp;
   std::string data_dir = tmp.Join("data/node1");  // parents do not exist yet
-  auto server = StartServer({"--data-dir", data_dir});
+  auto server = StartServer(WithEphemeralPorts({"--data-dir", data_dir}));
   REQUIRE_MESSAGE(server->WaitForOutput("ready", kDeadline), server->output());
   // The connection hint follows the log line (stdout and stderr share the pipe).
-  CHECK(server->WaitForOutput("psql -h 127.0.0.1 -p 5433 -U blockdb blockdb", kDeadline));
+  CHECK(server->WaitForOutput("Connect with: psql -h 127.0.0.1 -p ", kDeadline));
   CHECK(std::filesystem::is_directory(data_dir));
   CHECK(std::filesystem::exists(JoinPath(data_dir, "LOCK")));
 
   // A second server on the same directory refuses to start, naming the reason.
-  auto second = StartServer({"--data-dir", data_dir, "--pg-port", "5434"});
+  auto second = StartServer(WithEphemeralPorts({"--data-dir", data_dir}));
   int code = RunToExit(*second);
   CHECK(code == 1);
   CHECK_MESSAGE(
@@ -85,12 +107,61 @@ TEST_CASE("server process: starts, locks its data directory, stops cleanly on SI
   CHECK(server->output().find("node 1 stopped") != std::string::npos);
 
   // Once it is gone, the directory can be used again (SIGINT also stops cleanly).
-  auto third = StartServer({"--data-dir", data_dir, "--log-format", "json"});
+  auto third = StartServer(WithEphemeralPorts({"--data-dir", data_dir, "--log-format", "json"}));
   REQUIRE_MESSAGE(third->WaitForOutput("ready", kDeadline), third->output());
   CHECK(third->output().find(R"("level":"info","logger":"server","msg":"node 1 ready)") !=
         std::string::npos);
   REQUIRE(third->Signal(SIGINT).ok());
   CHECK(RunToExit(*third) == 0);
+}
+
+TEST_CASE("server process: serves /health, /ready, /metrics and /status on the port it logged") {
+  using testing::HttpGet;
+  using testing::HttpReply;
+  TempDir tmp;
+  std::string data_dir = tmp.Join("data");
+  auto server = StartServer(WithEphemeralPorts({"--data-dir", data_dir}));
+  REQUIRE_MESSAGE(server->WaitForOutput("ready", kDeadline), server->output());
+  uint16_t port = LoggedHttpPort(*server);
+  auto get = [&](std::string_view target) {
+    Result<HttpReply> reply = HttpGet(port, target, kDeadline);
+    REQUIRE_MESSAGE(reply.ok(), reply.status().ToString());
+    return std::move(reply).value();
+  };
+
+  HttpReply health = get("/health");
+  CHECK(health.status == 200);
+  CHECK(health.body == "ok\n");
+  HttpReply ready = get("/ready");
+  CHECK(ready.status == 200);
+  CHECK(ready.body == "ready\n");
+
+  HttpReply metrics = get("/metrics");
+  CHECK(metrics.status == 200);
+  CHECK(metrics.Header("content-type").starts_with("text/plain; version=0.0.4"));
+  CHECK(metrics.body.find("\nblockdb_engine_applied_index ") != std::string::npos);
+  CHECK(metrics.body.find("\nblockdb_node_ready 1\n") != std::string::npos);
+  CHECK(metrics.body.find("blockdb_http_requests_total{path=\"/health\",code=\"200\"} 1\n") !=
+        std::string::npos);
+
+  // /status: one JSON object; its fields read loosely (order and spacing not assumed).
+  HttpReply status = get("/status");
+  CHECK(status.status == 200);
+  CHECK(status.Header("content-type") == "application/json");
+  CHECK(std::regex_search(status.body, std::regex(R"(^\{.*\}\n$)")));
+  CHECK(std::regex_search(status.body, std::regex(R"("node_id"\s*:\s*1[,}])")));
+  CHECK(std::regex_search(status.body, std::regex(R"("role"\s*:\s*"leader")")));
+  CHECK(std::regex_search(status.body, std::regex(R"("applied_index"\s*:\s*[0-9]+)")));
+  CHECK(std::regex_search(status.body, std::regex(R"("uptime_seconds"\s*:\s*[0-9.e+-]+)")));
+  CHECK(std::regex_search(status.body, std::regex(R"("version"\s*:\s*"[0-9]+\.[0-9]+\.[0-9]+")")));
+  CHECK(status.body.find("\"data_dir\":\"" + data_dir + "\"") != std::string::npos);
+  CHECK(std::regex_search(status.body,
+                          std::regex("\"http_port\"\\s*:\\s*" + std::to_string(port) + "[,}]")));
+
+  REQUIRE(server->Signal(SIGTERM).ok());
+  CHECK(RunToExit(*server) == 0);
+  CHECK(server->output().find("http stopped") != std::string::npos);
+  CHECK_FALSE(testing::HttpConnection::Connect("127.0.0.1", port).ok());
 }
 
 TEST_CASE("server process: configuration errors exit 2 naming the key") {
