@@ -126,6 +126,18 @@ TEST_CASE("db: duplicate key across batches rejects the whole later batch") {
         std::map<std::string, std::string>{{std::string("\x01\x02", 2), ""}, {"k1", "first"}});
 }
 
+TEST_CASE("db: invalid options are refused by Open") {
+  TempDir dir;
+  EngineOptions options = SmallOptions(Env::Default(), dir.path());
+  options.memtable_size_limit = 1000;
+  CHECK(DB::Open(options).status().IsInvalidArgument());
+  options = SmallOptions(Env::Default(), dir.path());
+  options.table.restart_interval = 0;
+  CHECK(DB::Open(options).status().IsInvalidArgument());
+  options = SmallOptions(Env::Default(), "");
+  CHECK(DB::Open(options).status().IsInvalidArgument());
+}
+
 TEST_CASE("db: invalid batches are refused before logging") {
   TempDir dir;
   auto db = OpenOrDie(SmallOptions(Env::Default(), dir.path()));

@@ -40,7 +40,7 @@ Status EngineOptions::Validate() const {
   if (max_group_bytes == 0) {
     return bad("max_group_bytes", "is 0");
   }
-  return Status::OK();
+  return table.Validate().Annotate("engine option table");
 }
 
 double EngineStats::WriteAmplification() const {
