@@ -32,46 +32,6 @@ Status OutOfRange(std::string_view type) {
       .WithSqlState(kSqlStateDatetimeFieldOverflow);
 }
 
-// Length of the UTF-8 sequence starting at s[i] if it is well formed, else 0. Hand-written
-// rather than through iconv or ICU: the rules PostgreSQL applies fit in a few lines, and those
-// libraries would be a dependency for this alone.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 >= 0x01 && b0 <= 0x7f) {
-    return 1;
-  }
-  size_t n;
-  unsigned char lo = 0x80;  // allowed range of the second byte
-  unsigned char hi = 0xbf;
-  if (b0 >= 0xc2 && b0 <= 0xdf) {
-    n = 2;
-  } else if (b0 >= 0xe0 && b0 <= 0xef) {
-    n = 3;
-    lo = b0 == 0xe0 ? 0xa0 : 0x80;  // no overlong forms
-    hi = b0 == 0xed ? 0x9f : 0xbf;  // no UTF-16 surrogates
-  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-    n = 4;
-    lo = b0 == 0xf0 ? 0x90 : 0x80;  // no overlong forms
-    hi = b0 == 0xf4 ? 0x8f : 0xbf;  // nothing above U+10FFFF
-  } else {
-    return 0;  // NUL, continuation byte, or lead byte of an overlong/out-of-range form
-  }
-  if (s.size() - i < n) {
-    return 0;
-  }
-  const auto b1 = static_cast<unsigned char>(s[i + 1]);
-  if (b1 < lo || b1 > hi) {
-    return 0;
-  }
-  for (size_t k = 2; k < n; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if (b < 0x80 || b > 0xbf) {
-      return 0;
-    }
-  }
-  return n;
-}
-
 }  // namespace
 
 void EncodeBoolBinary(std::string* out, bool v) { out->push_back(v ? '\1' : '\0'); }
@@ -190,17 +150,6 @@ Result<std::string> DecodeJsonbBinary(std::string_view bytes) {
     return InvalidBinaryRepresentation("unsupported jsonb version number");
   }
   return DecodeTextBinary(bytes.substr(1));
-}
-
-bool IsValidUtf8Text(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    const size_t n = Utf8SequenceLength(s, i);
-    if (n == 0) {
-      return false;
-    }
-    i += n;
-  }
-  return true;
 }
 
 }  // namespace blockdb::pgwire

@@ -9,35 +9,29 @@
 #pragma once
 
 #include <cstdint>
-#include <limits>
 #include <string>
 #include <string_view>
 
 #include "common/status.h"
+#include "sql/types/datetime.h"
+#include "sql/types/scalar_text.h"
 
 namespace blockdb::pgwire {
 
 // date: int32 days since 2000-01-01; timestamp/timestamptz: int64 microseconds since
-// 2000-01-01 00:00:00 (UTC for timestamptz). These sentinels are -infinity / infinity.
-inline constexpr int32_t kDateNegInfinity = std::numeric_limits<int32_t>::min();
-inline constexpr int32_t kDatePosInfinity = std::numeric_limits<int32_t>::max();
-inline constexpr int64_t kTimestampNegInfinity = std::numeric_limits<int64_t>::min();
-inline constexpr int64_t kTimestampPosInfinity = std::numeric_limits<int64_t>::max();
-// PostgreSQL's valid finite ranges, [min, end): 4714-11-24 BC up to 5874898-01-01 for dates,
-// up to 294277-01-01 for timestamps.
-inline constexpr int32_t kMinDate = -2451545;
-inline constexpr int32_t kEndDate = 2145031949;
-inline constexpr int64_t kMinTimestamp = -211813488000000000;
-inline constexpr int64_t kEndTimestamp = 9223371331200000000;
-inline constexpr int64_t kMicrosPerDay = 86400000000;
-
-// interval: int64 microseconds, int32 days, int32 months (16 bytes, in that order).
-struct Interval {
-  int64_t microseconds = 0;
-  int32_t days = 0;
-  int32_t months = 0;
-  bool operator==(const Interval&) const = default;
-};
+// 2000-01-01 00:00:00 (UTC for timestamptz); interval: int64 microseconds, int32 days, int32
+// months (16 bytes, in that order). The value types, their ranges and infinities are the SQL
+// layer's (sql/types/datetime.h).
+using sql::Interval;
+using sql::kDateNegInfinity;
+using sql::kDatePosInfinity;
+using sql::kEndDate;
+using sql::kEndTimestamp;
+using sql::kMicrosPerDay;
+using sql::kMinDate;
+using sql::kMinTimestamp;
+using sql::kTimestampNegInfinity;
+using sql::kTimestampPosInfinity;
 
 inline constexpr uint8_t kJsonbVersion = 1;
 
@@ -76,8 +70,7 @@ Result<std::string> DecodeTextBinary(std::string_view bytes);
 // The JSON text after the version byte (22P03 for another version), checked as UTF-8.
 Result<std::string> DecodeJsonbBinary(std::string_view bytes);
 
-// True when `s` is well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF)
-// and contains no NUL byte: what PostgreSQL accepts as text in a UTF8 database.
-bool IsValidUtf8Text(std::string_view s);
+// The UTF-8 check PostgreSQL applies to text (sql/types/scalar_text.h).
+using sql::IsValidUtf8Text;
 
 }  // namespace blockdb::pgwire

@@ -1,14 +1,16 @@
-// Text forms of date, timestamp, uuid, bytea and boolean, against PostgreSQL 15's output.
+// Text forms of date, timestamp, uuid, bytea, boolean and numeric, against PostgreSQL 15's output
+// (the calendar and SQLSTATE details that the table-driven pg_io_types_test.cc does not spell out).
 #include <doctest/doctest.h>
 
-#include "pgwire/binary_values.h"
-#include "pgwire/hex_util.h"
-#include "pgwire/text_values.h"
+#include "common/coding.h"
+#include "sql/types/datetime.h"
+#include "sql/types/numeric.h"
+#include "sql/types/scalar_text.h"
 
-namespace blockdb::pgwire {
+namespace blockdb::sql {
 namespace {
 
-using testing::Unhex;
+std::string Unhex(std::string_view hex) { return FromHex(hex).value(); }
 
 TEST_CASE("text: civil date conversion") {
   CHECK(DaysFromCivil({2000, 1, 1}) == 0);
@@ -35,10 +37,20 @@ TEST_CASE("text: dates") {
   CHECK(*ParseDate("infinity") == kDatePosInfinity);
   CHECK(*ParseDate("-Infinity") == kDateNegInfinity);
   CHECK(*ParseDate("5874897-12-31") == kEndDate - 1);
-  for (const char* bad : {"", "2023-02-29", "2024-13-01", "2024-00-10", "2024-01-32", "24-01-01",
-                          "2024/01/01", "2024-01-01x", "0000-01-01 BC", "2024-1-01"}) {
+  CHECK(*ParseDate("2024-1-1") == 8766);          // one-digit month and day
+  CHECK(*ParseDate("124-01-01") == -685195);      // a three-digit year is a year
+  CHECK(*ParseDate("1-01-01") == 366);            // M-D-YY (DateStyle MDY): 2001-01-01
+  CHECK(*ParseDate("2024-01-01 12:00") == 8766);  // a time is read and ignored
+  CHECK(*ParseDate("epoch") == -10957);
+  for (const char* bad : {"", "2024/01/01", "2024-01-01x", "2024-001-01", "today"}) {
     CAPTURE(bad);
     CHECK(ParseDate(bad).status().sqlstate() == "22007");
+  }
+  // Well-formed fields out of range are 22008, as in PostgreSQL.
+  for (const char* bad :
+       {"2023-02-29", "2024-13-01", "2024-00-10", "2024-01-32", "24-01-01", "0000-01-01 BC"}) {
+    CAPTURE(bad);
+    CHECK(ParseDate(bad).status().sqlstate() == "22008");
   }
   CHECK(ParseDate("4714-11-23 BC").status().sqlstate() == "22008");
   CHECK(ParseDate("5874898-01-01").status().sqlstate() == "22008");
@@ -68,13 +80,20 @@ TEST_CASE("text: timestamps") {
   CHECK(*ParseTimestamptz("2000-01-01 10:00:00Z") == 36000000000);
   CHECK(*ParseTimestamptz("2000-01-01 10:00:00") == 36000000000);
   CHECK(*ParseTimestamptz("infinity") == kTimestampPosInfinity);
-  for (const char* bad :
-       {"", "2000-01-01 25:00:00", "2000-01-01 24:00:01", "2000-01-01 10:60", "2000-01-01 10",
-        "2000-01-01 10:00:00.", "2000-01-01 10:00:00+", "2000-01-01 10:00:00+1",
-        "2000-01-01 10:00:00 +01", "2000-01-01x10:00", "2000-01-01 10:00:00+16"}) {
+  CHECK(*ParseTimestamptz("2000-01-01 10:00:00+1") == 32400000000);
+  CHECK(*ParseTimestamptz("2000-01-01 10:00:00 +01") == 32400000000);
+  CHECK(*ParseTimestamptz("2000-01-01 10:00:00.") == 36000000000);
+  CHECK(*ParseTimestamptz("2000-01-01 10:00:60") == 36060000000);  // a leap second rolls over
+  for (const char* bad : {"", "2000-01-01 10", "2000-01-01 10:00:00+", "2000-01-01 10:00 UTC"}) {
     CAPTURE(bad);
     CHECK(ParseTimestamptz(bad).status().sqlstate() == "22007");
   }
+  for (const char* bad :
+       {"2000-01-01 25:00:00", "2000-01-01 24:00:01", "2000-01-01 10:60", "2000-01-01 10:00:61"}) {
+    CAPTURE(bad);
+    CHECK(ParseTimestamptz(bad).status().sqlstate() == "22008");
+  }
+  CHECK(ParseTimestamptz("2000-01-01 10:00:00+16").status().sqlstate() == "22009");
   CHECK(ParseTimestamp("294277-01-01 00:00:00").status().sqlstate() == "22008");
   CHECK(ParseTimestamp("294276-12-31 23:59:59.999999").ok());
 }
@@ -109,10 +128,13 @@ TEST_CASE("text: bytea") {
   CHECK(*ParseBytea("\\x00 FF\n10") == std::string("\0\xff\x10", 3));
   CHECK(*ParseBytea("a\\\\b\\001") == "a\\b\x01");
   CHECK(*ParseBytea("plain") == "plain");
-  for (const char* bad : {"\\x0", "\\x0g", "\\", "a\\b", "\\400", "\\01"}) {
+  for (const char* bad : {"\\", "a\\b", "\\400", "\\01"}) {
     CAPTURE(bad);
     CHECK(ParseBytea(bad).status().sqlstate() == "22P02");
   }
+  // Bad hex digits are 22023 in PostgreSQL, unlike bad escapes.
+  CHECK(ParseBytea("\\x0").status().sqlstate() == "22023");
+  CHECK(ParseBytea("\\x0g").status().sqlstate() == "22023");
 }
 
 TEST_CASE("text: boolean") {
@@ -132,5 +154,33 @@ TEST_CASE("text: boolean") {
   }
 }
 
+TEST_CASE("text: numeric in PostgreSQL's base-10000 form") {
+  auto n = ParseNumericText("12345.678");
+  REQUIRE(n.ok());
+  CHECK(n->weight == 1);
+  CHECK(n->dscale == 3);
+  CHECK(n->digits == std::vector<int16_t>{1, 2345, 6780});
+  CHECK_FALSE(n->negative);
+}
+
+TEST_CASE("text: bad numeric text is 22P02, too large is 22003") {
+  for (const char* bad : {"", " ", "abc", "1.2.3", "--1", "+-1", "1e", "1e+", "1x", "e5", ".",
+                          "+NaN", "1 2", "0x10"}) {
+    CAPTURE(bad);
+    CHECK(ParseNumericText(bad).status().sqlstate() == "22P02");
+  }
+  CHECK(ParseNumericText("1e1000").ok());
+  CHECK(ParseNumericText("1e1001").ok());  // PostgreSQL limits the weight, not the exponent
+  CHECK(ParseNumericText("1e131071").ok());
+  CHECK(ParseNumericText("1e131072").status().sqlstate() == "22003");
+  CHECK(ParseNumericText("1e-16383").ok());
+  CHECK(ParseNumericText("1e-16384").status().sqlstate() == "22003");
+  CHECK(ParseNumericText("1e9999999999").status().sqlstate() == "22003");
+  CHECK(ParseNumericText("0e9999999").ok());
+  CHECK(ParseNumericText("1" + std::string(200000, '0')).status().sqlstate() == "22003");
+  CHECK(ParseNumericText("0." + std::string(20000, '1')).status().sqlstate() == "22003");
+  CHECK(ParseNumericText(std::string(100000, '0') + "1").ok());
+}
+
 }  // namespace
-}  // namespace blockdb::pgwire
+}  // namespace blockdb::sql
