@@ -174,8 +174,14 @@ std::string FormatMetricValue(double value) {
   if (std::isinf(value)) {
     return value > 0 ? "+Inf" : "-Inf";
   }
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);  // shortest round-trip form
+  // The shortest digits that round-trip, in fixed notation for 1e-4 <= |value| < 1e21 and in
+  // scientific notation otherwise: bucket bounds read as the usual "0.0005" (Go's clients use the
+  // same small-number rule), large byte counters print every digit.
+  const double magnitude = std::fabs(value);
+  const bool fixed = value == 0 || (magnitude >= 1e-4 && magnitude < 1e21);
+  char buf[400];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value,
+                                 fixed ? std::chars_format::fixed : std::chars_format::scientific);
   return std::string(buf, end);
 }
 

@@ -109,7 +109,9 @@ MetricFamilySnapshot SingleValue(std::string name, std::string help, MetricType 
 // bucket_counts.size() == bucket_bounds.size() + 1 for histograms.
 std::string RenderPrometheusText(const std::vector<MetricFamilySnapshot>& families);
 
-// Formats a sample value as Prometheus does: shortest round-trip decimal, "+Inf", "-Inf", "NaN".
+// Formats a sample value for the text format: the shortest decimal that round-trips, in fixed
+// notation for 1e-4 <= |value| < 1e21 ("0.0005", "123456789"), else scientific ("1e-05",
+// "1e+21"); "+Inf", "-Inf", "NaN".
 std::string FormatMetricValue(double value);
 
 // True for a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*) or label name ([a-zA-Z_][a-zA-Z0-9_]*,

@@ -73,6 +73,13 @@ TEST_CASE("metrics: values are formatted as Prometheus parses them") {
   CHECK(FormatMetricValue(0) == "0");
   CHECK(FormatMetricValue(12345678) == "12345678");
   CHECK(FormatMetricValue(0.1) == "0.1");
+  CHECK(FormatMetricValue(-2.5) == "-2.5");
+  CHECK(FormatMetricValue(0.0001) == "0.0001");
+  CHECK(FormatMetricValue(0.00025) == "0.00025");
+  CHECK(FormatMetricValue(0.00001) == "1e-05");
+  CHECK(FormatMetricValue(1.1127e-05) == "1.1127e-05");
+  CHECK(FormatMetricValue(123456789012345.0) == "123456789012345");
+  CHECK(FormatMetricValue(1e20) == "100000000000000000000");
   CHECK(FormatMetricValue(1e21) == "1e+21");
   CHECK(FormatMetricValue(std::numeric_limits<double>::infinity()) == "+Inf");
   CHECK(FormatMetricValue(-std::numeric_limits<double>::infinity()) == "-Inf");
