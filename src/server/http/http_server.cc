@@ -371,6 +371,7 @@ asio::awaitable<void> HttpServer::Impl::SendAndClose(beast::tcp_stream& stream, 
   http::response<http::string_body> response(status, 11);
   response.set(http::field::server, std::string("blockdb/") + Version());
   response.set(http::field::content_type, "text/plain; charset=utf-8");
+  response.set(http::field::cache_control, "no-store");
   response.body() = std::move(body);
   response.keep_alive(false);
   response.prepare_payload();
