@@ -277,5 +277,16 @@ TEST_CASE("types: float text output is the shortest round trip, as PostgreSQL 12
   }
 }
 
+TEST_CASE("types: json nesting is bounded") {
+  const auto nested = [](int depth) {
+    return std::string(static_cast<size_t>(depth), '[') +
+           std::string(static_cast<size_t>(depth), ']');
+  };
+  CHECK(Outcome(ParseValue(nested(999), TypeOf("jsonb"))).size() == 2 * 999 + 0);
+  CHECK(Outcome(ParseValue(nested(1001), TypeOf("jsonb"))) == "ERROR 54001");
+  CHECK(Outcome(ParseValue(nested(1001), TypeOf("json"))) == "ERROR 54001");
+  CHECK(Outcome(ParseValue("[1, \"\\u0000\"]", TypeOf("json"))) == "[1, \"\\u0000\"]");
+}
+
 }  // namespace
 }  // namespace blockdb::sql

@@ -5,9 +5,9 @@
 // bytewise, duplicate keys collapsed (the last one wins), escapes resolved, numbers printed as
 // numeric, and ", " / ": " separators ({"a": 2, "b": [1, 2.50]}).
 //
-// Errors: 22P02 "invalid input syntax for type json" (PostgreSQL adds a DETAIL naming the token;
-// here it follows the message after ": "), 22P05 for \u0000 in jsonb (it cannot be text),
-// 54001 for nesting deeper than kMaxJsonDepth. Pure functions.
+// Errors: 22P02 "invalid input syntax for type json" (without the DETAIL PostgreSQL adds),
+// 22P05 for \u0000 in jsonb (it cannot be text), 54001 for nesting deeper than kMaxJsonDepth.
+// Pure functions.
 #pragma once
 
 #include <string>

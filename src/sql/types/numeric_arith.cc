@@ -76,14 +76,31 @@ Digits SubMag(const Digits& a, const Digits& b) {
   return r;
 }
 
+Digits ShiftUp(const Digits& a, int64_t k);
+
+size_t TrailingZeros(const Digits& a) {
+  size_t n = 0;
+  while (n < a.size() && a[n] == 0) {
+    ++n;
+  }
+  return n;
+}
+
+// Schoolbook, after setting aside the trailing zeros of both factors (1e100000 has one
+// significant digit) and skipping zero digits.
 Digits MulMag(const Digits& a, const Digits& b) {
   if (a.empty() || b.empty()) {
     return {};
   }
-  std::vector<uint64_t> acc(a.size() + b.size() + 1, 0);
-  for (size_t i = 0; i < a.size(); ++i) {
-    for (size_t j = 0; j < b.size(); ++j) {
-      acc[i + j] += static_cast<uint64_t>(a[i]) * b[j];
+  const size_t za = TrailingZeros(a);
+  const size_t zb = TrailingZeros(b);
+  std::vector<uint64_t> acc(a.size() - za + b.size() - zb + 1, 0);
+  for (size_t i = za; i < a.size(); ++i) {
+    if (a[i] == 0) {
+      continue;
+    }
+    for (size_t j = zb; j < b.size(); ++j) {
+      acc[i - za + j - zb] += static_cast<uint64_t>(a[i]) * b[j];
     }
   }
   Digits r(acc.size(), 0);
@@ -94,7 +111,7 @@ Digits MulMag(const Digits& a, const Digits& b) {
     carry = s / 10;
   }
   Trim(&r);
-  return r;
+  return ShiftUp(r, static_cast<int64_t>(za + zb));
 }
 
 // a * 10^k.

@@ -91,7 +91,10 @@ const sql::Numeric& Value::numeric_value() const {
   return std::get<sql::Numeric>(v_);
 }
 
-std::string_view Value::bytes() const { return std::get<std::string>(v_); }
+std::string_view Value::bytes() const {
+  BLOCKDB_CHECK(std::holds_alternative<std::string>(v_));
+  return std::get<std::string>(v_);
+}
 
 int32_t Value::date_value() const {
   BLOCKDB_CHECK(type_ == TypeId::kDate);
