@@ -151,12 +151,13 @@ keywordQueryExpression
 keywordQueryBody: keywordQueryTerm (setOperator queryTerm)*;
 keywordQueryTerm: keywordQueryPrimary (intersectOperator queryPrimary)*;
 
+// DISTINCT needs a target list; plain SELECT may have none (SELECT FROM t is valid PostgreSQL).
 simpleSelect
-  : SELECT_ distinctClause? targetList? fromClause? whereClause? groupByClause? havingClause?
-    windowClause?
+  : SELECT_ (distinctClause targetList | ALL_? targetList?) fromClause? whereClause?
+    groupByClause? havingClause? windowClause?
   ;
 
-distinctClause: ALL_ | DISTINCT_ (ON_ LPAREN exprList RPAREN)?;
+distinctClause: DISTINCT_ (ON_ LPAREN exprList RPAREN)?;
 
 targetList: targetItem (COMMA targetItem)*;
 
@@ -209,7 +210,7 @@ fromItem
 fromPrimary
   : relationExpr asOfClause? tableAlias?                                 # tableFrom
   | LATERAL_? LPAREN queryExpression RPAREN tableAlias?                  # subqueryFrom
-  | LATERAL_? functionCall (WITH_ ORDINALITY_)? tableAlias?              # functionFrom
+  | LATERAL_? (functionCall | specialFunction) (WITH_ ORDINALITY_)? tableAlias?  # functionFrom
   | LPAREN fromItem RPAREN tableAlias?                                   # parenFrom
   ;
 
@@ -242,8 +243,8 @@ expr
   | expr subqueryOp quantifier=(ANY_ | SOME_ | ALL_)
     LPAREN (queryExpression | expr) RPAREN                               # quantifiedExpression
   | expr compOp expr                                                     # comparisonExpression
-  | expr IS_ NOT_? (NULL_ | TRUE_ | FALSE_ | UNKNOWN_)                   # isExpression
   | expr IS_ NOT_? DISTINCT_ FROM_ expr                                  # distinctFromExpression
+  | expr IS_ NOT_? (NULL_ | TRUE_ | FALSE_ | UNKNOWN_)                   # isExpression
   | expr (ISNULL_ | NOTNULL_)                                            # nullTestExpression
   | NOT_ expr                                                            # notExpression
   | expr AND_ expr                                                       # andExpression
@@ -311,6 +312,7 @@ stringLiteral: STRING_LITERAL | ESCAPE_STRING_LITERAL | DOLLAR_STRING;
 
 typedLiteral
   : constTypeName stringLiteral                                          # constTypedLiteral
+  | NATIONAL_STRING_LITERAL                                              # nationalLiteral
   | INTERVAL_ stringLiteral intervalQualifier?                           # intervalLiteral
   | INTERVAL_ LPAREN INTEGER_LITERAL RPAREN stringLiteral                # intervalPrecisionLiteral
   | funcName stringLiteral                                               # genericTypedLiteral
@@ -875,12 +877,15 @@ STRING_LITERAL: '\'' (~'\'' | '\'\'')* '\'';
 ESCAPE_STRING_LITERAL: [eE] '\'' (~['\\] | '\\' . | '\'\'')* '\'';
 BIT_STRING_LITERAL: [bB] '\'' ~'\''* '\'';
 HEX_STRING_LITERAL: [xX] '\'' ~'\''* '\'';
+NATIONAL_STRING_LITERAL: [nN] '\'' (~'\'' | '\'\'')* '\'';
+// U&'...' and U&"..." (Unicode escapes) are not supported: one token that no rule accepts.
+UNICODE_ESCAPE_LITERAL: [uU] '&' ('\'' (~'\'' | '\'\'')* '\'' | '"' (~'"' | '""')* '"');
 DOLLAR_STRING: '$' DOLLAR_TAG? '$' { ConsumeDollarQuotedBody(); };
 
 // A quoted string, identifier, dollar-quoted string or block comment still open at end of input.
 // The parser rejects it; the error message depends on how the token starts.
 UNTERMINATED
-  : ([eE] '\'' (~['\\] | '\\' . | '\'\'')* | '\'' (~'\'' | '\'\'')* | [bBxX] '\'' ~'\''*
+  : ([eE] '\'' (~['\\] | '\\' . | '\'\'')* | [nN]? '\'' (~'\'' | '\'\'')* | [bBxX] '\'' ~'\''*
     | '"' (~'"' | '""')*) EOF
   ;
 

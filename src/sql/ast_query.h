@@ -82,12 +82,13 @@ struct SubqueryRef : FromItem {
   bool lateral = false;
 };
 
-// generate_series(1, 10) [WITH ORDINALITY] [AS] alias, optionally LATERAL.
+// generate_series(1, 10) [WITH ORDINALITY] [AS] alias, optionally LATERAL. PostgreSQL also
+// allows the SQL-syntax functions here (FROM CURRENT_DATE, FROM coalesce(a, b)).
 struct FunctionRef : FromItem {
   static constexpr FromKind kKind = FromKind::kFunction;
   explicit FunctionRef(int pos) : FromItem(kKind, pos) {}
 
-  ExprPtr function;  // always a FunctionExpr
+  ExprPtr function;  // a FunctionExpr, or an SqlValueExpr for CURRENT_DATE and friends
   bool lateral = false;
   bool with_ordinality = false;
 };

@@ -20,6 +20,12 @@ TEST_CASE("parser expr: boolean precedence OR < AND < NOT < IS < comparison") {
   CHECK(Expr("a = b IS TRUE") == "(IS TRUE (= a b))");
   CHECK(Expr("NOT x IS NULL") == "(NOT (IS NULL x))");
   CHECK(Expr("x IS NOT NULL IS TRUE") == "(IS TRUE (IS NOT NULL x))");
+  CHECK(Expr("a IS DISTINCT FROM b = c") == "(IS DISTINCT FROM a (= b c))");
+  CHECK(Expr("a IS NULL IS DISTINCT FROM b") == "(IS DISTINCT FROM (IS NULL a) b)");
+  CHECK(Failure("SELECT a IS DISTINCT FROM b IS NULL").position == 29);
+  CHECK(Failure("SELECT a IS DISTINCT FROM b IS DISTINCT FROM c").position == 29);
+  CHECK(Failure("SELECT a IS DISTINCT FROM b ISNULL").message ==
+        "syntax error at or near \"ISNULL\"");
   CHECK(Expr("a ISNULL") == "(IS NULL a)");
   CHECK(Expr("a NOTNULL = true") == "(= (IS NOT NULL a) TRUE)");
 }
@@ -142,6 +148,9 @@ TEST_CASE("parser expr: casts, typed literals and type names") {
   CHECK(Expr("INTERVAL '1-2' YEAR TO MONTH") == "(:: '1-2' interval year to month)");
   CHECK(Expr("INTERVAL(2) '1.234 s'") == "(:: '1.234 s' interval(2))");
   CHECK(Expr("int4 '1'") == "(:: '1' int4)");
+  CHECK(Expr("CHAR 'abc'") == "(:: 'abc' bpchar)");  // no length: not CHAR(1) before a literal
+  CHECK(Expr("BIT '101'") == "(:: '101' bit)");
+  CHECK(Expr("N'it''s'") == "(:: 'it''s' bpchar)");
   CHECK(Expr("pg_catalog.text 'x'") == "(:: 'x' pg_catalog.text)");
   CHECK(Expr("uuid 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'") ==
         "(:: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11' uuid)");

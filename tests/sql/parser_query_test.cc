@@ -20,6 +20,7 @@ TEST_CASE("parser query: target lists, aliases and DISTINCT") {
   CHECK(Sexp("SELECT") == "(select (targets))");
   CHECK(Sexp("SELECT FROM t") == "(select (targets) (from (table t)))");
   CHECK(Sexp("SELECT 1 AS \"Count\"") == "(select (targets (as 1 \"Count\")))");
+  CHECK(Failure("SELECT DISTINCT FROM t").message == "syntax error at or near \"FROM\"");
 }
 
 TEST_CASE("parser query: WHERE, GROUP BY, HAVING, WINDOW") {
@@ -97,6 +98,9 @@ TEST_CASE("parser query: subqueries, functions and VALUES in FROM") {
   CHECK(Sexp("SELECT * FROM generate_series(1, 10) WITH ORDINALITY AS g(i, n)") ==
         "(select (targets *) (from (function (call generate_series 1 10) WITH-ORDINALITY (alias g "
         "i n))))");
+  CHECK(Sexp("SELECT * FROM CURRENT_DATE AS d, coalesce(1, 2) c") ==
+        "(select (targets *) (from (function CURRENT_DATE (alias d)) (function (call coalesce 1 "
+        "2) (alias c))))");
   CHECK(Sexp("SELECT * FROM blockdb_digest()") ==
         "(select (targets *) (from (function (call blockdb_digest))))");
   CHECK(Sexp("SELECT * FROM unnest(ARRAY[1,2]) u") ==

@@ -77,7 +77,9 @@ class AstBuilder {
   static std::string UpperText(antlr4::ParserRuleContext* ctx);  // "MATERIALIZED VIEW"
   ExprPtr BuildLiteral(P::LiteralContext* ctx);
   TypeName BuildTypeName(P::TypeNameContext* ctx);
-  TypeName BuildConstTypeName(P::ConstTypeNameContext* ctx);
+  // `literal`: the type prefixes a string constant (CHAR 'abc'), where PostgreSQL leaves a
+  // missing CHAR/BIT length unconstrained instead of 1.
+  TypeName BuildConstTypeName(P::ConstTypeNameContext* ctx, bool literal = false);
   static std::string IntervalFields(P::IntervalQualifierContext* ctx, TypeName* type);
 
   // ---- build_expr.cc

@@ -278,7 +278,7 @@ std::string AstBuilder::IntervalFields(P::IntervalQualifierContext* ctx, TypeNam
   return fields;
 }
 
-TypeName AstBuilder::BuildConstTypeName(P::ConstTypeNameContext* ctx) {
+TypeName AstBuilder::BuildConstTypeName(P::ConstTypeNameContext* ctx, bool literal) {
   TypeName type;
   type.position = Pos(ctx);
   std::string name;
@@ -319,15 +319,15 @@ TypeName AstBuilder::BuildConstTypeName(P::ConstTypeNameContext* ctx) {
   } else if (auto* b = dynamic_cast<P::BitTypeContext*>(ctx)) {
     name = b->VARYING_() != nullptr ? "varbit" : "bit";
     length = b->INTEGER_LITERAL();
-    if (length == nullptr && b->VARYING_() == nullptr) {
-      type.modifiers.push_back(1);  // BIT means BIT(1)
+    if (length == nullptr && b->VARYING_() == nullptr && !literal) {
+      type.modifiers.push_back(1);  // BIT means BIT(1), except before a literal
     }
   } else if (auto* c = dynamic_cast<P::CharacterTypeContext*>(ctx)) {
     const bool varying = c->VARYING_() != nullptr || c->VARCHAR_() != nullptr;
     name = varying ? "varchar" : "bpchar";
     length = c->INTEGER_LITERAL();
-    if (length == nullptr && !varying) {
-      type.modifiers.push_back(1);  // CHAR means CHAR(1)
+    if (length == nullptr && !varying && !literal) {
+      type.modifiers.push_back(1);  // CHAR means CHAR(1), except before a literal
     }
   } else if (auto* d = dynamic_cast<P::DatetimeTypeContext*>(ctx)) {
     const bool timestamp = d->TIMESTAMP_() != nullptr;

@@ -12,6 +12,11 @@ namespace {
 bool IsComparison(P::ExprContext* ctx) {
   return dynamic_cast<P::ComparisonExpressionContext*>(ctx) != nullptr;
 }
+// `a IS DISTINCT FROM b` followed by another IS-level test is an error too (PostgreSQL's IS
+// precedence level is non-associative), while postfix tests chain: `a IS NULL IS NULL`.
+bool IsDistinctFrom(P::ExprContext* ctx) {
+  return dynamic_cast<P::DistinctFromExpressionContext*>(ctx) != nullptr;
+}
 bool IsOpenPatternTest(P::ExprContext* ctx) {
   return dynamic_cast<P::LikeExpressionContext*>(ctx) != nullptr ||
          dynamic_cast<P::SimilarExpressionContext*>(ctx) != nullptr ||
@@ -209,6 +214,9 @@ ExprPtr AstBuilder::BuildBooleanLayer(P::ExprContext* ctx) {
     return e;
   }
   if (auto* c = dynamic_cast<P::IsExpressionContext*>(ctx)) {
+    if (IsDistinctFrom(c->expr())) {
+      SyntaxErrorAt(c->IS_()->getSymbol());
+    }
     IsTest test = IsTest::kNull;
     if (c->TRUE_() != nullptr) {
       test = IsTest::kTrue;
@@ -223,6 +231,9 @@ ExprPtr AstBuilder::BuildBooleanLayer(P::ExprContext* ctx) {
     return e;
   }
   if (auto* c = dynamic_cast<P::DistinctFromExpressionContext*>(ctx)) {
+    if (IsDistinctFrom(c->expr(0))) {
+      SyntaxErrorAt(c->IS_()->getSymbol());
+    }
     auto e = std::make_unique<IsExpr>(Pos(c->IS_()), IsTest::kDistinctFrom);
     e->negated = c->NOT_() != nullptr;
     e->arg = BuildExpr(c->expr(0));
@@ -230,6 +241,9 @@ ExprPtr AstBuilder::BuildBooleanLayer(P::ExprContext* ctx) {
     return e;
   }
   if (auto* c = dynamic_cast<P::NullTestExpressionContext*>(ctx)) {
+    if (IsDistinctFrom(c->expr())) {
+      SyntaxErrorAt(c->getStop());
+    }
     auto e = std::make_unique<IsExpr>(Pos(c->getStop()), IsTest::kNull);
     e->negated = c->NOTNULL_() != nullptr;
     e->arg = BuildExpr(c->expr());

@@ -249,7 +249,7 @@ std::vector<TargetItem> AstBuilder::BuildTargets(P::TargetListContext* ctx) {
 
 QueryBodyPtr AstBuilder::BuildSimpleSelect(P::SimpleSelectContext* ctx) {
   auto s = std::make_unique<SelectBody>(Pos(ctx));
-  if (P::DistinctClauseContext* d = ctx->distinctClause(); d && d->DISTINCT_() != nullptr) {
+  if (P::DistinctClauseContext* d = ctx->distinctClause()) {
     s->distinct = true;
     if (d->exprList() != nullptr) {
       s->distinct_on = BuildExprList(d->exprList());
@@ -349,7 +349,8 @@ FromItemPtr AstBuilder::BuildFromPrimary(P::FromPrimaryContext* ctx) {
   if (auto* f = dynamic_cast<P::FunctionFromContext*>(ctx)) {
     auto fn = std::make_unique<FunctionRef>(Pos(f));
     fn->lateral = f->LATERAL_() != nullptr;
-    fn->function = BuildFunctionCall(f->functionCall());
+    fn->function = f->functionCall() != nullptr ? BuildFunctionCall(f->functionCall())
+                                                : BuildSpecialFunction(f->specialFunction());
     fn->with_ordinality = f->ORDINALITY_() != nullptr;
     fn->alias = BuildAlias(f->tableAlias());
     return fn;

@@ -2,6 +2,7 @@
 #include <cctype>
 
 #include "sql/internal/ast_builder.h"
+#include "sql/internal/text.h"
 
 namespace blockdb::sql::internal {
 namespace {
@@ -218,8 +219,16 @@ ExprPtr AstBuilder::BuildTypedLiteral(P::TypedLiteralContext* ctx) {
   auto e = std::make_unique<CastExpr>(Pos(ctx), CastSyntax::kTypedLiteral);
   P::StringLiteralContext* literal = nullptr;
   if (auto* c = dynamic_cast<P::ConstTypedLiteralContext*>(ctx)) {
-    e->type = BuildConstTypeName(c->constTypeName());
+    e->type = BuildConstTypeName(c->constTypeName(), /*literal=*/true);
     literal = c->stringLiteral();
+  } else if (auto* n = dynamic_cast<P::NationalLiteralContext*>(ctx)) {
+    // N'text' is a bpchar constant of any length.
+    e->type.names = {"bpchar"};
+    e->type.position = Pos(ctx);
+    const std::string text = n->NATIONAL_STRING_LITERAL()->getText();
+    e->arg = std::make_unique<LiteralExpr>(Pos(ctx), LiteralKind::kString,
+                                           UnquoteString(std::string_view(text).substr(1)));
+    return e;
   } else if (auto* c = dynamic_cast<P::IntervalLiteralContext*>(ctx)) {
     e->type.names = {"interval"};
     if (c->intervalQualifier() != nullptr) {
