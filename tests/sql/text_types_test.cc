@@ -83,8 +83,12 @@ TEST_CASE("text: timestamps") {
   CHECK(*ParseTimestamptz("2000-01-01 10:00:00+1") == 32400000000);
   CHECK(*ParseTimestamptz("2000-01-01 10:00:00 +01") == 32400000000);
   CHECK(*ParseTimestamptz("2000-01-01 10:00:00.") == 36000000000);
+  CHECK(*ParseTimestamptz("2000-01-01 10:00 UTC") == 36000000000);
+  CHECK(*ParseTimestamptz("2000-01-01 10:00 gmt") == 36000000000);
+  CHECK(*ParseTimestamptz("2000-01-01 00:00:00.0000005") == 0);  // ties to even, as rint
+  CHECK(*ParseTimestamptz("2000-01-01 00:00:00.0000015") == 2);
   CHECK(*ParseTimestamptz("2000-01-01 10:00:60") == 36060000000);  // a leap second rolls over
-  for (const char* bad : {"", "2000-01-01 10", "2000-01-01 10:00:00+", "2000-01-01 10:00 UTC"}) {
+  for (const char* bad : {"", "2000-01-01 10", "2000-01-01 10:00:00+", "2000-01-01 10:00 EST"}) {
     CAPTURE(bad);
     CHECK(ParseTimestamptz(bad).status().sqlstate() == "22007");
   }

@@ -1,7 +1,10 @@
 // Calendar arithmetic and the text form of date, timestamp and timestamptz. Intervals are in
 // interval.cc.
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
+#include <string>
 
 #include "sql/types/datetime.h"
 #include "sql/types/errors.h"
@@ -126,20 +129,16 @@ DtError ReadTime(std::string_view* s, int64_t* micros) {
     if (ReadNumber(s, &sec, 2) == 0) {
       return DtError::kSyntax;
     }
-    if (Consume(s, '.')) {
-      int64_t scale = kMicrosPerSecond;
-      size_t n = 0;
-      bool round_up = false;
-      for (; n < s->size() && internal::IsDigit((*s)[n]); ++n) {
-        if (scale > 1) {
-          scale /= 10;
-          frac += ((*s)[n] - '0') * scale;
-        } else if (n == 6) {
-          round_up = (*s)[n] >= '5';
-        }
+    if (!s->empty() && s->front() == '.') {
+      size_t n = 1;
+      while (n < s->size() && internal::IsDigit((*s)[n])) {
+        ++n;
       }
+      // PostgreSQL's ParseFractionalSecond: strtod, then rint(fraction * 1e6) (ties to even).
+      std::string fraction = "0";
+      fraction += s->substr(0, n);
+      frac = static_cast<int64_t>(std::rint(std::strtod(fraction.c_str(), nullptr) * 1e6));
       s->remove_prefix(n);
-      frac += round_up ? 1 : 0;
     }
   }
   if (!s->empty() && internal::IsDigit(s->front())) {
@@ -152,11 +151,14 @@ DtError ReadTime(std::string_view* s, int64_t* micros) {
   return DtError::kNone;
 }
 
-// Zone suffix: Z, +HH, +HHMM, +HH:MM (or '-'), the whole remaining input.
+// Zone suffix, the whole remaining input: +HH, +HHMM, +HH:MM (or '-'), or one of the names of
+// UTC (Z, UTC, GMT, UT; any case). Other zone names are not known.
 DtError ReadZone(std::string_view s, int64_t* offset_seconds) {
-  if (s == "Z" || s == "z") {
-    *offset_seconds = 0;
-    return DtError::kNone;
+  for (const std::string_view utc : {"z", "utc", "gmt", "ut"}) {
+    if (EqualsIgnoreCase(s, utc)) {
+      *offset_seconds = 0;
+      return DtError::kNone;
+    }
   }
   if (s.empty() || (s[0] != '+' && s[0] != '-')) {
     return DtError::kSyntax;

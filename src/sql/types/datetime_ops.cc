@@ -2,6 +2,7 @@
 // timestamp_trunc, timestamp_part_common, extract_date, interval_part_common).
 #include "sql/types/datetime_ops.h"
 
+#include <cmath>
 #include <limits>
 #include <string>
 
@@ -372,6 +373,57 @@ Result<Interval> IntervalSub(const Interval& a, const Interval& b) {
 }
 
 Result<Interval> IntervalNegate(const Interval& a) { return IntervalSub(Interval(), a); }
+
+namespace {
+
+// PostgreSQL's TSROUND: to the nearest millionth.
+double TsRound(double v) { return std::rint(v * 1000000.0) / 1000000.0; }
+
+bool FitsInt32(double v) { return !std::isnan(v) && v <= INT32_MAX && v >= INT32_MIN; }
+
+// The shared tail of interval_mul and interval_div: `months` and `days` are the exact scaled
+// fields, `time` the scaled microseconds.
+Result<Interval> ScaleInterval(double months, double days, double time) {
+  if (!FitsInt32(months) || !FitsInt32(days)) {
+    return IntervalOutOfRange();
+  }
+  Interval r;
+  r.months = static_cast<int32_t>(months);
+  int64_t day = static_cast<int32_t>(days);
+  const double month_remainder_days = TsRound((months - r.months) * 30);
+  double sec_remainder = TsRound((days - static_cast<double>(day) + month_remainder_days -
+                                  static_cast<double>(static_cast<int32_t>(month_remainder_days))) *
+                                 86400);
+  if (std::fabs(sec_remainder) >= 86400) {
+    const auto whole = static_cast<int32_t>(sec_remainder / 86400);
+    day += whole;
+    sec_remainder -= static_cast<double>(whole) * 86400;
+  }
+  day += static_cast<int32_t>(month_remainder_days);
+  const double micros = std::rint(time + sec_remainder * kMicrosPerSecond);
+  if (day < INT32_MIN || day > INT32_MAX || std::isnan(micros) || micros < -9223372036854775808.0 ||
+      micros >= 9223372036854775808.0) {
+    return IntervalOutOfRange();
+  }
+  r.days = static_cast<int32_t>(day);
+  r.microseconds = static_cast<int64_t>(micros);
+  return r;
+}
+
+}  // namespace
+
+Result<Interval> IntervalMultiply(const Interval& a, double factor) {
+  return ScaleInterval(a.months * factor, a.days * factor,
+                       static_cast<double>(a.microseconds) * factor);
+}
+
+Result<Interval> IntervalDivide(const Interval& a, double divisor) {
+  if (divisor == 0.0) {
+    return DivisionByZero();
+  }
+  return ScaleInterval(a.months / divisor, a.days / divisor,
+                       static_cast<double>(a.microseconds) / divisor);
+}
 
 Result<int64_t> DateTruncTimestamp(std::string_view field, int64_t ts, bool tz) {
   const std::string_view type = tz ? "timestamp with time zone" : "timestamp without time zone";

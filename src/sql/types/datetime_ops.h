@@ -30,6 +30,11 @@ Result<int32_t> DateDifference(int32_t a, int32_t b);
 Result<Interval> IntervalAdd(const Interval& a, const Interval& b);
 Result<Interval> IntervalSub(const Interval& a, const Interval& b);
 Result<Interval> IntervalNegate(const Interval& a);
+// interval * factor and interval / factor as PostgreSQL's interval_mul/interval_div: each field
+// is scaled and its fraction cascades down (months to 30-day days, days to microseconds), never
+// up. 22008 when a field overflows, 22012 for division by zero.
+Result<Interval> IntervalMultiply(const Interval& a, double factor);
+Result<Interval> IntervalDivide(const Interval& a, double divisor);
 
 // date_trunc(field, ts) for timestamp (tz = false) or timestamptz (tz = true): microseconds,
 // milliseconds, second, minute, hour, day, week (to Monday), month, quarter, year, decade, century,

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "sql/types/datetime.h"
@@ -123,6 +124,13 @@ bool LookupUnit(std::string_view word, Unit* unit) {
   return false;
 }
 
+// ".ddd" as a double, the way PostgreSQL reads fractions (strtod of the digits).
+double ParseFraction(std::string_view dot_digits) {
+  std::string s = "0";
+  s += dot_digits;
+  return std::strtod(s.c_str(), nullptr);
+}
+
 // A signed decimal number split into its integer part and fraction (same sign).
 struct Number {
   int64_t whole = 0;
@@ -136,11 +144,22 @@ struct Accumulator {
   __int128 micros = 0;
   unsigned seen = 0;  // bit per Unit, to reject a unit given twice
 
-  // Adds `fraction` days as whole days and microseconds (PostgreSQL's AdjustFractDays).
-  void AddFractionalDays(double fraction) {
-    const double whole = std::trunc(fraction);
-    days += static_cast<int64_t>(whole);
-    micros += static_cast<int64_t>(std::trunc((fraction - whole) * kMicrosPerDay));
+  // PostgreSQL's AdjustFractMicroseconds: `fraction` (|fraction| < 1) of `scale` microseconds,
+  // a remainder above half a microsecond rounding away from zero.
+  void AddFractionalMicros(double fraction, int64_t scale) {
+    const double total = fraction * static_cast<double>(scale);
+    auto us = static_cast<int64_t>(total);
+    const double rest = total - static_cast<double>(us);
+    us += rest > 0.5 ? 1 : (rest < -0.5 ? -1 : 0);
+    micros += us;
+  }
+
+  // PostgreSQL's AdjustFractDays: `fraction` of `scale` days as whole days and microseconds.
+  void AddFractionalDays(double fraction, int scale) {
+    const double total = fraction * scale;
+    const auto whole = static_cast<int64_t>(total);
+    days += whole;
+    AddFractionalMicros(total - static_cast<double>(whole), kMicrosPerDay);
   }
 };
 
@@ -179,24 +198,25 @@ int64_t UnitMonths(Unit unit) {
 }
 
 void AddUnit(Accumulator* acc, const Number& n, Unit unit) {
-  if (const int64_t us = UnitMicros(unit); us != 0) {
-    // Fractions of a microsecond are dropped, as PostgreSQL does.
-    acc->micros += static_cast<__int128>(n.whole) * us +
-                   static_cast<int64_t>(std::trunc(n.fraction * static_cast<double>(us)));
+  if (unit == Unit::kMicrosecond) {
+    acc->micros += n.whole;  // a fraction of a microsecond is dropped, as PostgreSQL does
+  } else if (const int64_t us = UnitMicros(unit); us != 0) {
+    acc->micros += static_cast<__int128>(n.whole) * us;
+    acc->AddFractionalMicros(n.fraction, us);
   } else if (unit == Unit::kDay) {
     acc->days += n.whole;
-    acc->AddFractionalDays(n.fraction);
+    acc->AddFractionalMicros(n.fraction, kMicrosPerDay);
   } else if (unit == Unit::kWeek) {
     acc->days += static_cast<__int128>(n.whole) * 7;
-    acc->AddFractionalDays(n.fraction * 7);
+    acc->AddFractionalDays(n.fraction, 7);
   } else if (unit == Unit::kMonth) {
     acc->months += n.whole;
-    acc->AddFractionalDays(n.fraction * 30);
+    acc->AddFractionalDays(n.fraction, 30);
   } else {
     // Years and longer: a fraction becomes whole months, rounded (PostgreSQL's rint).
     const int64_t m = UnitMonths(unit);
-    acc->months +=
-        static_cast<__int128>(n.whole) * m + static_cast<int64_t>(std::rint(n.fraction * m));
+    acc->months += static_cast<__int128>(n.whole) * m +
+                   static_cast<int64_t>(std::rint(n.fraction * static_cast<double>(m)));
   }
 }
 
@@ -221,11 +241,10 @@ bool ReadNumber(std::string_view* s, Number* n, bool* overflow) {
   double fraction = 0;
   size_t frac_digits = 0;
   if (i < in.size() && in[i] == '.') {
-    double scale = 0.1;
+    const size_t start = i;
     for (++i; i < in.size() && IsDigit(in[i]); ++i, ++frac_digits) {
-      fraction += (in[i] - '0') * scale;
-      scale /= 10;
     }
+    fraction = ParseFraction(in.substr(start, i - start));
   }
   if (int_digits == 0 && frac_digits == 0) {
     return false;
@@ -263,15 +282,12 @@ bool ParseTimeToken(std::string_view tok, __int128* micros) {
   }
   int64_t frac = 0;
   if (nfields == 3 && !tok.empty() && tok[0] == '.') {
-    tok.remove_prefix(1);
-    int64_t scale = kMicrosPerSecond;
-    size_t i = 0;
-    for (; i < tok.size() && IsDigit(tok[i]); ++i) {
-      if (scale > 1) {
-        scale /= 10;
-        frac += (tok[i] - '0') * scale;
-      }
+    size_t i = 1;
+    while (i < tok.size() && IsDigit(tok[i])) {
+      ++i;
     }
+    // PostgreSQL's ParseFractionalSecond: rint(fraction * 1e6), ties to even.
+    frac = static_cast<int64_t>(std::rint(ParseFraction(tok.substr(0, i)) * kMicrosPerSecond));
     tok.remove_prefix(i);
   }
   if (!tok.empty() || nfields < 2 || fields[1] > 59 || fields[2] > 59) {

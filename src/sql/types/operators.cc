@@ -51,6 +51,15 @@ std::optional<OperatorTypes> ResolveDateTime(BinaryOp op, TypeId a, TypeId b) {
   using T = TypeId;
   const bool add = op == BinaryOp::kAdd;
   const bool sub = op == BinaryOp::kSub;
+  if (op == BinaryOp::kMul && a == T::kInterval && IsNumber(b)) {
+    return OperatorTypes{T::kInterval, T::kFloat8, T::kInterval};
+  }
+  if (op == BinaryOp::kMul && IsNumber(a) && b == T::kInterval) {
+    return OperatorTypes{T::kFloat8, T::kInterval, T::kInterval};
+  }
+  if (op == BinaryOp::kDiv && a == T::kInterval && IsNumber(b)) {
+    return OperatorTypes{T::kInterval, T::kFloat8, T::kInterval};
+  }
   if (!add && !sub) {
     return std::nullopt;
   }
@@ -210,6 +219,14 @@ Result<Value> DateTimeOp(BinaryOp op, const OperatorTypes& types, const Value& a
   if (types.result == TypeId::kInt4) {
     ASSIGN_OR_RETURN(const int32_t days, DateDifference(a.date_value(), b.date_value()));
     return Value::Int4(days);
+  }
+  if (op == BinaryOp::kMul || op == BinaryOp::kDiv) {
+    const bool interval_left = types.left == TypeId::kInterval;
+    const Interval& span = interval_left ? a.interval_value() : b.interval_value();
+    const double factor = interval_left ? b.float_value() : a.float_value();
+    ASSIGN_OR_RETURN(const Interval r, op == BinaryOp::kMul ? IntervalMultiply(span, factor)
+                                                            : IntervalDivide(span, factor));
+    return Value::Interval(r);
   }
   if (types.left == TypeId::kInterval && types.right == TypeId::kInterval) {
     ASSIGN_OR_RETURN(const Interval r, add ? IntervalAdd(a.interval_value(), b.interval_value())

@@ -34,7 +34,9 @@ struct OperatorTypes {
 //            % is not defined on floats.
 //  dates     date +- integer -> date, date - date -> integer, date/timestamp/timestamptz +-
 //            interval -> timestamp (timestamptz for timestamptz), timestamp - timestamp ->
-//            interval (dates widen to timestamps), interval +- interval -> interval.
+//            interval (dates widen to timestamps), interval +- interval -> interval,
+//            interval * number, number * interval, interval / number -> interval (the number
+//            as double precision).
 //  ||        bytea || bytea -> bytea; text with any non-array operand -> text.
 // An unknown literal takes the other operand's type; two unknowns are 42725 "operator is not
 // unique". 42883 when no operator exists.
