@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/check.h"
+#include "engine/ledger/snapshot_source.h"
 
 namespace blockdb {
 
@@ -87,14 +88,8 @@ Result<ledger::VerifyReport> LedgerDB::Verify(const ledger::VerifyOptions& optio
   // One applied index for every read: the verifier sees exactly the state at this moment,
   // whatever is applied while it runs (keys are written once, so a later read at this snapshot
   // returns what an earlier one would have).
-  DB* db = db_.get();
-  const uint64_t snapshot = db->AppliedIndex();
-  ledger::RecordSource source;
-  source.get = [db, snapshot](std::string_view key, std::string* value) {
-    return db->Get(key, value, snapshot);
-  };
-  source.new_iterator = [db, snapshot] { return db->NewIterator(snapshot); };
-  return ledger::VerifyLedger(source, options);
+  SnapshotRecordSource records(db_.get(), db_->AppliedIndex());
+  return ledger::VerifyLedger(records.source(), options);
 }
 
 }  // namespace blockdb

@@ -13,9 +13,12 @@
 #include <thread>
 #include <vector>
 
+#include "common/coding.h"
 #include "common/mem_env.h"
 #include "engine/ledger/entry.h"
 #include "engine/ledger/proof.h"
+#include "engine/ledger/records.h"
+#include "engine/ledger/snapshot_source.h"
 #include "engine/ledger_db.h"
 #include "ledger_db_test_util.h"
 
@@ -499,6 +502,56 @@ TEST_CASE("ledger db concurrency: proofs for the published digest while writers 
   CHECK(verifies > 0);
   CHECK(ldb->GetDigest().tree_size == CountRows(ldb->db()));
   CheckRecovered(*ldb);
+}
+
+TEST_CASE("ledger db: the snapshot record source answers exactly as DB::Get at its snapshot") {
+  MemEnv env;
+  auto ldb = OpenOrDie(LedgerOptions(&env, "/db", 4));
+  for (uint64_t b = 0; b < 60; ++b) {
+    WriteOrDie(ldb.get(), MakeRowBatch(b));
+    if (b == 30) {
+      REQUIRE(ldb->db()->Flush().ok());
+    }
+  }
+  DB* db = ldb->db();
+  const uint64_t snapshot = db->AppliedIndex();
+  const uint64_t leaves = ldb->GetDigest().tree_size;
+  for (uint64_t b = 60; b < 70; ++b) {
+    WriteOrDie(ldb.get(), MakeRowBatch(b));  // after the snapshot: must stay invisible
+  }
+  SnapshotRecordSource source(db, snapshot);
+  // Keys in the orders the verifier uses and others: forward, with gaps, backwards, missing,
+  // across families and levels.
+  std::vector<std::string> keys;
+  for (uint64_t i = 0; i < leaves + 30; ++i) {
+    keys.push_back(ledger::LeafKey(i));
+    keys.push_back(ledger::NodeKey(0, i));
+    keys.push_back(ledger::NodeKey(1, i / 2));
+  }
+  for (uint64_t i = leaves + 30; i-- > 0;) {
+    keys.push_back(ledger::NodeKey(0, i * 7 % (leaves + 30)));
+    keys.push_back(ledger::LeafKey(i));
+  }
+  keys.push_back(RowKey(3, 0));
+  keys.push_back(RowKey(65, 0));
+  keys.push_back(ledger::KeyIndexKey(RowKey(65, 0)));
+  auto check = [&](size_t begin, size_t step) {
+    for (size_t i = begin; i < keys.size(); i += step) {
+      std::string expected;
+      std::string actual;
+      const Status want = db->Get(keys[i], &expected, snapshot);
+      const Status got = source.Get(keys[i], &actual);
+      if (want.code() != got.code() || (want.ok() && expected != actual)) {
+        FAIL_CHECK("key " << ToHex(keys[i]) << ": " << want.ToString() << " vs " << got.ToString());
+      }
+    }
+  };
+  std::thread other([&] { check(1, 2); });
+  check(0, 2);
+  other.join();
+  std::string value;
+  CHECK(source.Get(ledger::LeafKey(leaves), &value).IsNotFound());
+  CHECK(source.Get(RowKey(65, 0), &value).IsNotFound());
 }
 
 }  // namespace
