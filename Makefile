@@ -5,7 +5,8 @@
 #   make sanitize   the test suite under ASan + UBSan (build-asan/)
 #   make tsan       the concurrency tests under ThreadSanitizer (build-tsan/)
 #   make soak       long crash loops (CRASH_CYCLES, default 300)
-#   make bench      benchmarks against RocksDB (and later PostgreSQL) in the same run
+#   make bench      benchmarks against RocksDB (and later PostgreSQL) in the same run, then the
+#                   ledger's (on/off, VERIFY against raw SHA-256, proofs; LEDGER_BENCH_ARGS)
 #   make format     clang-format every source file
 
 BUILD_DIR ?= build
@@ -46,6 +47,7 @@ soak: build
 
 bench: build
 	$(BUILD_DIR)/bin/blockdb-bench-engine $(BENCH_ARGS)
+	$(BUILD_DIR)/bin/blockdb-bench-ledger $(LEDGER_BENCH_ARGS)
 
 format:
 	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -1,0 +1,244 @@
+// blockdb-bench-ledger: what the ledger costs and how fast it checks, in one run on one machine.
+//
+//   blockdb-bench-ledger [--entries N] [--seconds S] [--writers W] [--proofs N]
+//                        [--verify-runs R] [--dir DIR]
+//
+//   1. durable inserts with the ledger off and on (W writers, default 16): single-row batches,
+//      then batches of 100, S seconds each (default 3);
+//   2. N rows (default 10^6; 16-byte keys, 100-byte values) loaded with and without the ledger,
+//      compacted: ledger bytes on disk per entry;
+//   3. VERIFY over the N entries (the best of R runs, default 1), in entries/s and MB/s of entry
+//      bytes, against raw single-core SHA-256 measured in the same run (target: >= 50% of raw
+//      speed x cores used);
+//   4. inclusion and consistency proof latency (p50/p99, warm) and size at N entries.
+//
+// Prints figures and ratios; never fails on a time. Exit 1 only when an operation fails.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "bench_util.h"
+#include "engine/ledger/entry.h"
+#include "engine/ledger_db.h"
+#include "ledger_workloads.h"
+
+namespace blockdb::bench {
+namespace {
+
+struct Args {
+  uint64_t entries = 1000000;
+  double seconds = 3.0;
+  int writers = 16;
+  uint64_t proofs = 10000;
+  int verify_runs = 1;
+  std::string dir;
+};
+
+Args ParseArgs(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; i += 2) {
+    const std::string k = argv[i];
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "option %s needs a value\n", k.c_str());
+      std::exit(2);
+    }
+    const std::string v = argv[i + 1];
+    if (k == "--entries") {
+      a.entries = std::stoull(v);
+    } else if (k == "--seconds") {
+      a.seconds = std::stod(v);
+    } else if (k == "--writers") {
+      a.writers = std::stoi(v);
+    } else if (k == "--proofs") {
+      a.proofs = std::stoull(v);
+    } else if (k == "--verify-runs") {
+      a.verify_runs = std::max(1, std::stoi(v));
+    } else if (k == "--dir") {
+      a.dir = v;
+    } else {
+      std::fprintf(stderr, "unknown option %s\n", k.c_str());
+      std::exit(2);
+    }
+  }
+  if (a.dir.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    a.dir = std::string(tmp ? tmp : "/tmp") + "/blockdb-bench-ledger-" + std::to_string(getpid());
+  }
+  return a;
+}
+
+[[noreturn]] void Die(const std::string& what, const Status& s) {
+  std::fprintf(stderr, "blockdb-bench-ledger: %s: %s\n", what.c_str(), s.ToString().c_str());
+  std::exit(1);
+}
+
+std::unique_ptr<DB> OpenPlain(const std::string& dir) {
+  Result<std::unique_ptr<DB>> db = DB::Open(BenchEngineOptions(dir));
+  if (!db.ok()) {
+    Die("open " + dir, db.status());
+  }
+  return std::move(db).value();
+}
+
+std::unique_ptr<LedgerDB> OpenLedger(const std::string& dir) {
+  LedgerDBOptions options;
+  options.engine = BenchEngineOptions(dir);
+  options.ledger.blockchain_batch_size = 1000;  // the server's default
+  Result<std::unique_ptr<LedgerDB>> ldb = LedgerDB::Open(options);
+  if (!ldb.ok()) {
+    Die("open " + dir, ldb.status());
+  }
+  return std::move(ldb).value();
+}
+
+double Ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
+
+// Durable inserts with the ledger off, then on, each in a fresh directory.
+void InsertPair(const Args& args, int rows_per_batch, std::vector<std::string>* ratios) {
+  const std::string name =
+      "insert_w" + std::to_string(args.writers) + "_batch" + std::to_string(rows_per_batch);
+  InsertFigures off;
+  InsertFigures on;
+  {
+    const std::string dir = args.dir + "/" + name + "_off";
+    auto db = OpenPlain(dir);
+    off = DurableInserts(db.get(), args.writers, rows_per_batch, args.seconds);
+    (void)db->Close();
+    std::filesystem::remove_all(dir);
+  }
+  {
+    const std::string dir = args.dir + "/" + name + "_on";
+    auto ldb = OpenLedger(dir);
+    on = DurableInserts(ldb->db(), args.writers, rows_per_batch, args.seconds);
+    (void)ldb->Close();
+    std::filesystem::remove_all(dir);
+  }
+  for (const auto& [label, f] : {std::pair{"ledger off", off}, std::pair{"ledger on", on}}) {
+    std::printf("%-24s %-11s %12.0f rows/s  batch p50 %8.1f us  p99 %8.1f us%s\n", name.c_str(),
+                label, f.rows_per_s, f.batch_p50_us, f.batch_p99_us, f.failed ? "  FAILED" : "");
+  }
+  char line[200];
+  std::snprintf(line, sizeof(line), "%-24s ledger on / off = %.2fx rows/s", name.c_str(),
+                Ratio(on.rows_per_s, off.rows_per_s));
+  ratios->push_back(line);
+}
+
+int Main(int argc, char** argv) {
+  const Args args = ParseArgs(argc, argv);
+  const int cores =
+      std::min(2, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  std::printf(
+      "BlockDB ledger benchmark: %llu entries (16-byte keys, 100-byte values), durable "
+      "writes fsynced, blocks of 1000 entries, %u hardware threads, data under %s\n\n",
+      static_cast<unsigned long long>(args.entries), std::thread::hardware_concurrency(),
+      args.dir.c_str());
+  std::vector<std::string> ratios;
+
+  std::printf("== durable inserts, %d writers, %.1f s each\n", args.writers, args.seconds);
+  InsertPair(args, 1, &ratios);
+  InsertPair(args, 100, &ratios);
+
+  std::printf("\n== bulk load of %llu rows (batches of 1000, 2 writers), then CompactAll\n",
+              static_cast<unsigned long long>(args.entries));
+  const std::string plain_dir = args.dir + "/load_off";
+  const std::string ledger_dir = args.dir + "/load_on";
+  uint64_t plain_bytes = 0;
+  {
+    auto db = OpenPlain(plain_dir);
+    const double s = Load(db.get(), args.entries);
+    if (s < 0) {
+      return 1;
+    }
+    if (Status c = db->CompactAll(); !c.ok()) {
+      Die("compact", c);
+    }
+    (void)db->Close();
+    plain_bytes = DirectoryBytes(plain_dir);
+    std::printf("%-24s %-11s %12.0f rows/s  disk %8.1f MiB\n", "load", "ledger off",
+                args.entries / s, plain_bytes / 1048576.0);
+  }
+  std::filesystem::remove_all(plain_dir);
+  auto ldb = OpenLedger(ledger_dir);
+  const double load_s = Load(ldb->db(), args.entries);
+  if (load_s < 0) {
+    return 1;
+  }
+  if (Status c = ldb->db()->CompactAll(); !c.ok()) {
+    Die("compact", c);
+  }
+  const uint64_t ledger_bytes = DirectoryBytes(ledger_dir);
+  const double per_entry =
+      (static_cast<double>(ledger_bytes) - static_cast<double>(plain_bytes)) / args.entries;
+  std::printf("%-24s %-11s %12.0f rows/s  disk %8.1f MiB  ledger bytes/entry %.1f\n", "load",
+              "ledger on", args.entries / load_s, ledger_bytes / 1048576.0, per_entry);
+
+  std::printf("\n== VERIFY over %llu entries against raw SHA-256\n",
+              static_cast<unsigned long long>(args.entries));
+  const size_t entry_bytes = ledger::kEntryFixedBytes + 16 + 100;
+  const ShaFigures sha = MeasureSha256(entry_bytes, 0.5);
+  std::printf("%-24s 1 core: %8.1f MB/s (1 MiB messages), %8.1f MB/s (%zu-byte messages)\n",
+              "raw sha-256", sha.bulk_mb_per_s, sha.entry_mb_per_s, entry_bytes);
+  Result<ledger::VerifyReport> report = Status::Aborted("not run");
+  uint64_t best_micros = UINT64_MAX;
+  for (int run = 0; run < args.verify_runs; ++run) {
+    report = ldb->Verify({});
+    if (!report.ok() || !report->ok()) {
+      std::fprintf(stderr, "verify: %s\n",
+                   report.ok() ? report->ToString().c_str() : report.status().ToString().c_str());
+      return 1;
+    }
+    best_micros = std::min(best_micros, report->elapsed_micros);
+  }
+  const double verify_s = static_cast<double>(best_micros) / 1e6;
+  const double entries_per_s = report->entries_checked / verify_s;
+  const double verify_mb_per_s = entries_per_s * entry_bytes / 1e6;
+  std::printf("%-24s %12.0f entries/s  %8.1f MB/s of entry bytes  (%.2f s, %d cores used)\n",
+              "verify", entries_per_s, verify_mb_per_s, verify_s, cores);
+  char line[240];
+  std::snprintf(line, sizeof(line),
+                "%-24s verify / (raw sha-256 x %d cores) = %.2f (1 MiB messages), %.2f (entry-sized"
+                "); target >= 0.50",
+                "verify", cores, Ratio(verify_mb_per_s, sha.bulk_mb_per_s * cores),
+                Ratio(verify_mb_per_s, sha.entry_mb_per_s * cores));
+  ratios.push_back(line);
+
+  std::printf("\n== proofs at %llu entries, %llu each, warm\n",
+              static_cast<unsigned long long>(report->digest.tree_size),
+              static_cast<unsigned long long>(args.proofs));
+  const ProofFigures proofs = MeasureProofs(*ldb, args.proofs);
+  if (proofs.failed) {
+    return 1;
+  }
+  std::printf("%-24s p50 %8.1f us  p99 %8.1f us  size %6.0f bytes (JSON %6.0f)\n", "inclusion",
+              proofs.inclusion_p50_us, proofs.inclusion_p99_us, proofs.inclusion_bytes,
+              proofs.inclusion_json_bytes);
+  std::printf("%-24s p50 %8.1f us  p99 %8.1f us  size %6.0f bytes (JSON %6.0f)\n", "consistency",
+              proofs.consistency_p50_us, proofs.consistency_p99_us, proofs.consistency_bytes,
+              proofs.consistency_json_bytes);
+  std::snprintf(line, sizeof(line),
+                "%-24s %.1f bytes/entry on disk after CompactAll (%.2fx the "
+                "plain store)",
+                "ledger storage", per_entry,
+                Ratio(static_cast<double>(ledger_bytes), static_cast<double>(plain_bytes)));
+  ratios.push_back(line);
+  (void)ldb->Close();
+  ldb.reset();
+  std::filesystem::remove_all(args.dir);
+
+  std::printf("\nRatios (same run):\n");
+  for (const std::string& r : ratios) {
+    std::printf("  %s\n", r.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace blockdb::bench
+
+int main(int argc, char** argv) { return blockdb::bench::Main(argc, argv); }
