@@ -209,7 +209,7 @@ TEST_CASE("http server: every endpoint and status code over a real connection") 
         std::string::npos);
 }
 
-TEST_CASE("http server: keep-alive serves several requests on one connection; HEAD has no body") {
+TEST_CASE("http server: keep-alive serves several requests on one connection, HEAD has no body") {
   TestServer t;
   auto c = Connect(t.port());
   REQUIRE(c->Send("HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n").ok());
@@ -318,7 +318,7 @@ TEST_CASE(
   }));
 }
 
-TEST_CASE("http server: connections beyond the limit get 503; a freed slot is reused") {
+TEST_CASE("http server: connections beyond the limit get 503 and a freed slot is reused") {
   HttpServerOptions options;
   options.max_connections = 2;
   TestServer t(options);
