@@ -218,7 +218,7 @@ TEST_CASE("types: NULL in comparisons and operators") {
   CHECK(CompareForSort(Value::Null(TypeId::kInt4), Value()) == 0);
 }
 
-TEST_CASE("types: equal values hash alike across integer, numeric and float types") {
+TEST_CASE("types: equal values hash alike across number types and related types") {
   const Value one[] = {Value::Int2(1),
                        Value::Int4(1),
                        Value::Int8(1),
@@ -233,6 +233,9 @@ TEST_CASE("types: equal values hash alike across integer, numeric and float type
   }
   CHECK(HashValue(ValueOf("numeric", "123456789012345678901234567890.50")) ==
         HashValue(ValueOf("numeric", "123456789012345678901234567890.5")));
+  CHECK(HashValue(Value::Float8(0.5)) == HashValue(ValueOf("numeric", "0.50")));
+  CHECK(HashValue(Value::Float4(0.5f)) == HashValue(Value::Float8(0.5)));
+  CHECK(HashValue(ValueOf("numeric", "NaN")) == HashValue(Value::Float4(NAN)));
   CHECK(HashValue(Value::Float8(-0.0)) == HashValue(Value::Float8(0.0)));
   CHECK(HashValue(Value::Float8(std::nan(""))) == HashValue(Value::Float8(-std::nan(""))));
   CHECK(HashValue(Value::Text("abc")) == HashValue(Value::Varchar("abc")));

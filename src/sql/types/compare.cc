@@ -95,32 +95,16 @@ uint64_t HashBytes(std::string_view s) { return Mix(std::hash<std::string_view>(
 
 uint64_t HashInt(int64_t v) { return Mix(static_cast<uint64_t>(v)); }
 
-// Exact numbers that fit int64 hash as that integer; others by their digits without scale.
-uint64_t HashNumeric(const Numeric& n) {
-  if (!n.is_finite()) {
-    return Mix(0x4e614e0000000000ULL + static_cast<uint64_t>(n.kind));
-  }
-  const bool integral =
-      n.digits.empty() || static_cast<int64_t>(n.digits.size()) <= int64_t{n.weight} + 1;
-  if (integral && n.weight < 5) {
-    Result<int64_t> i = NumericToInt(n, INT64_MIN, INT64_MAX, "bigint");
-    if (i.ok()) {
-      return HashInt(*i);
-    }
-  }
-  uint64_t h = Mix(static_cast<uint64_t>(n.weight) ^ (n.negative ? 0x8000000000000000ULL : 0));
-  for (const int16_t d : n.digits) {
-    h = Mix(h ^ static_cast<uint64_t>(d));
-  }
-  return h;
-}
-
+// Every number hashes through its double value: values equal under CompareForSort have equal
+// doubles whatever their types (mixed comparisons with a float happen in double precision, and
+// equal exact values convert to the same double), so grouping is consistent across int2, int4,
+// int8, numeric, real and double precision. Distinct values that share a double only collide.
 uint64_t HashDouble(double d) {
   if (std::isnan(d)) {
     return Mix(0x7ff8000000000000ULL);
   }
-  if (d == std::trunc(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0) {
-    return HashInt(static_cast<int64_t>(d));  // also folds -0 into 0
+  if (d == 0) {
+    d = 0;  // -0 = +0
   }
   uint64_t bits;
   std::memcpy(&bits, &d, sizeof(bits));
@@ -202,12 +186,10 @@ uint64_t HashValue(const Value& v) {
     case TypeId::kInt2:
     case TypeId::kInt4:
     case TypeId::kInt8:
-      return HashInt(v.int_value());
     case TypeId::kFloat4:
     case TypeId::kFloat8:
-      return HashDouble(v.float_value());
     case TypeId::kNumeric:
-      return HashNumeric(v.numeric_value());
+      return HashDouble(AsDouble(v));
     case TypeId::kDate:
     case TypeId::kTimestamp:
     case TypeId::kTimestamptz: {

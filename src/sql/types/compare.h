@@ -37,9 +37,9 @@ Result<std::optional<int>> CompareValues(const Value& a, const Value& b);
 int CompareForSort(const Value& a, const Value& b);
 
 // A hash consistent with CompareForSort: values that compare equal hash alike, including across
-// int2, int4, int8 and numeric (1::int4, 1::int8 and 1.0::numeric group together), floats holding
-// integral values and those integers, date and the timestamp of its midnight, text and varchar,
-// and intervals of equal span. NULLs hash alike. Stable within a process only.
+// all number types (1::int4, 1::int8, 1.0::numeric and 1::float8 group together), date and the
+// timestamp of its midnight, text and varchar, intervals of equal span, and jsonb values equal
+// as jsonb. NULLs hash alike. Stable within a process only.
 uint64_t HashValue(const Value& v);
 
 }  // namespace blockdb::sql

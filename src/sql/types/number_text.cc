@@ -48,8 +48,9 @@ Result<Int> ParseInt(std::string_view text, std::string_view type) {
   if (!negative) {
     if (v < -int64_t{std::numeric_limits<Int>::max()}) {
       overflow = true;
+    } else {
+      v = -v;
     }
-    v = -v;
   }
   if (overflow) {
     return NumericOutOfRange("value \"" + std::string(text) + "\" is out of range for type " +
