@@ -205,7 +205,7 @@ TEST_CASE("MemEnv crash: torn tails keep a random prefix of the unsynced bytes")
   (void)saw_empty;  // possible but not certain in 64 draws of 65 outcomes
 }
 
-TEST_CASE("MemEnv crash: garbled torn tails never touch synced bytes; seeds replay") {
+TEST_CASE("MemEnv crash: garbled torn tails never touch synced bytes, and seeds replay") {
   const std::string synced(100, 's');
   const std::string unsynced(100, 'u');
   bool saw_garbage = false;

@@ -96,7 +96,7 @@ TEST_CASE("PosixEnv errors name the path and the system error") {
   CHECK(missing.status().message().find("No such file or directory") != std::string::npos);
 }
 
-TEST_CASE("PosixEnv Sync makes data reach the file; Close flushes the buffer") {
+TEST_CASE("PosixEnv Sync makes data reach the file, and Close flushes the buffer") {
   TempDir dir;
   Env* env = Env::Default();
   std::string path = JoinPath(dir.path(), "f");
@@ -156,7 +156,7 @@ TEST_CASE("PosixEnv LockFile fails while another process holds the lock") {
   CHECK(mine.ok());
 }
 
-TEST_CASE("PosixEnv CreateDirs makes every missing parent; SyncDir works on them") {
+TEST_CASE("PosixEnv CreateDirs makes every missing parent, and SyncDir works on them") {
   TempDir dir;
   Env* env = Env::Default();
   std::string deep = JoinPath(dir.path(), "a/b/c");

@@ -174,7 +174,7 @@ TEST_CASE("numeric: text -> binary -> text against PostgreSQL 15") {
   }
 }
 
-TEST_CASE("numeric: malformed binary is 22P03; denormalised digits are accepted") {
+TEST_CASE("numeric: malformed binary is 22P03, denormalised digits are accepted") {
   CHECK(DecodeNumericBinary("").status().sqlstate() == "22P03");
   CHECK(DecodeNumericBinary(Unhex("0001000000000000")).status().sqlstate() == "22P03");
   CHECK(DecodeNumericBinary(Unhex("ffff000000000000")).status().sqlstate() == "22P03");
