@@ -109,6 +109,22 @@ constexpr CastCase kCastCases[] = {
     {"text", "1 day", "interval", "1 day"},
     {"text", "{\"x\": [1, 2]}", "jsonb", "{\"x\": [1, 2]}"},
     {"text", "a0eebc999c0b4ef8bb6d6bb9bd380a11", "uuid", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"},
+    {"jsonb", "1", "integer", "1"},
+    {"jsonb", "1.5", "integer", "2"},
+    {"jsonb", "2.50", "numeric", "2.50"},
+    {"jsonb", "true", "boolean", "t"},
+    {"jsonb", "1e2", "double precision", "100"},
+    {"jsonb", "1.5", "real", "1.5"},
+    {"jsonb", "99999", "smallint", "ERROR 22003"},
+    {"jsonb", "1.5", "bigint", "2"},
+    {"jsonb", "\"a\"", "integer", "ERROR 22023"},
+    {"jsonb", "null", "integer", "ERROR 22023"},
+    {"jsonb", "[1]", "numeric", "ERROR 22023"},
+    {"jsonb", "{}", "boolean", "ERROR 22023"},
+    {"jsonb", "1", "boolean", "ERROR 22023"},
+    {"jsonb", "true", "integer", "ERROR 22023"},
+    {"jsonb", "1e400", "double precision", "ERROR 22003"},
+    {"jsonb", "12.345", "numeric(4,2)", "12.35"},
 
 };
 

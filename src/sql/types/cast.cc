@@ -201,6 +201,19 @@ Result<Value> CastDateTime(const Value& v, const Type& to) {
   return to.id() == TypeId::kTimestamp ? Value::Timestamp(t) : Value::Timestamptz(t);
 }
 
+// jsonb holding a number or a boolean to that SQL type; 22023 for any other jsonb value.
+Result<Value> CastJsonbScalar(const Value& v, const Type& to) {
+  JsonbTopLevel top = InspectJsonb(v.bytes());
+  if (to.id() == TypeId::kBool && top.boolean.has_value()) {
+    return Value::Bool(*top.boolean);
+  }
+  if (to.id() != TypeId::kBool && top.number.has_value()) {
+    return CastNumber(Value::Numeric(std::move(*top.number)), to);
+  }
+  return InvalidParameterValue("cannot cast jsonb " + std::string(top.kind) + " to type " +
+                               std::string(TypeIdName(to.id())));
+}
+
 // Output function, then the target's modifier. Boolean prints as true/false here (booltext),
 // unlike its output function's t/f.
 Result<Value> CastToString(const Value& v, const Type& to, CastContext context) {
@@ -242,6 +255,9 @@ std::optional<CastContext> CastContextFor(TypeId from, TypeId to) {
   if ((from == TypeId::kBool && to == TypeId::kInt4) ||
       (from == TypeId::kInt4 && to == TypeId::kBool)) {
     return Ctx::kExplicit;
+  }
+  if (from == TypeId::kJsonb && (to == TypeId::kBool || NumericRank(to) >= 0)) {
+    return Ctx::kExplicit;  // the jsonb scalar casts of PostgreSQL 11+
   }
   if ((from == TypeId::kJson && to == TypeId::kJsonb) ||
       (from == TypeId::kJsonb && to == TypeId::kJson)) {
@@ -293,6 +309,9 @@ Result<Value> CastValue(const Value& v, const Type& to, CastContext context) {
   }
   if (from == TypeId::kJsonb && to.id() == TypeId::kJson) {
     return Value::Json(std::string(v.bytes()));
+  }
+  if (from == TypeId::kJsonb && (to.id() == TypeId::kBool || NumericRank(to.id()) >= 0)) {
+    return CastJsonbScalar(v, to);
   }
   if (from == TypeId::kJson && to.id() == TypeId::kJsonb) {
     ASSIGN_OR_RETURN(std::string normal, NormalizeJsonb(v.bytes()));

@@ -32,7 +32,9 @@ bool CanCast(TypeId from, TypeId to, CastContext context);
 // integer, float or numeric overflow "integer out of range", 0A000 for NaN to integer, 22008 for
 // dates out of range). Rounding as PostgreSQL: float to integer rounds half to even (rint),
 // numeric to integer half away from zero; float to numeric keeps 15 (float8) or 6 (float4)
-// significant digits; boolean to text is 'true' / 'false'.
+// significant digits; boolean to text is 'true' / 'false'; jsonb holding a number or boolean
+// casts explicitly to number types or boolean (22023 "cannot cast jsonb string to type integer"
+// otherwise).
 Result<Value> CastValue(const Value& v, const Type& to, CastContext context);
 
 // The type two inputs of a UNION, CASE, VALUES column or IN list resolve to (PostgreSQL's

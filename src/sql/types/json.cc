@@ -575,4 +575,36 @@ std::string JsonbHashKey(std::string_view normal) {
   return out;
 }
 
+JsonbTopLevel InspectJsonb(std::string_view normal) {
+  JsonbTopLevel top;
+  Result<JsonNode> root = ParseTree(normal, true);
+  if (!root.ok()) {
+    top.kind = "string";
+    return top;
+  }
+  switch (root->kind) {
+    case JsonNode::Kind::kNull:
+      top.kind = "null";
+      break;
+    case JsonNode::Kind::kString:
+      top.kind = "string";
+      break;
+    case JsonNode::Kind::kNumber:
+      top.kind = "numeric";
+      top.number = std::move(root->number);
+      break;
+    case JsonNode::Kind::kBool:
+      top.kind = "boolean";
+      top.boolean = root->boolean;
+      break;
+    case JsonNode::Kind::kArray:
+      top.kind = "array";
+      break;
+    case JsonNode::Kind::kObject:
+      top.kind = "object";
+      break;
+  }
+  return top;
+}
+
 }  // namespace blockdb::sql

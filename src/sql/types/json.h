@@ -10,10 +10,12 @@
 // Pure functions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "common/status.h"
+#include "sql/types/numeric.h"
 
 namespace blockdb::sql {
 
@@ -31,6 +33,16 @@ Result<std::string> NormalizeJsonb(std::string_view text);
 // (C collation). A top-level scalar sorts as a one-element array that is less than a real
 // one-element array. REQUIRES: both arguments are NormalizeJsonb output.
 int CompareJsonb(std::string_view a, std::string_view b);
+
+// The top-level value of a jsonb: its kind as PostgreSQL's cast errors name it ("null",
+// "string", "numeric", "boolean", "array", "object"), and its value when it is a number or a
+// boolean. REQUIRES: NormalizeJsonb output.
+struct JsonbTopLevel {
+  std::string_view kind;
+  std::optional<Numeric> number;
+  std::optional<bool> boolean;
+};
+JsonbTopLevel InspectJsonb(std::string_view normal);
 
 // A string equal for exactly the jsonb values CompareJsonb finds equal (numbers lose their
 // display scale), for hashing. REQUIRES: NormalizeJsonb output.
