@@ -226,7 +226,7 @@ TEST_CASE("keys: encoded order is CompareForSort order, both directions, all key
   }
 }
 
-TEST_CASE("keys: equal numerics share one key; composite keys keep column order") {
+TEST_CASE("keys: equal numerics share one key, composite keys keep column order") {
   CHECK(Key(Type::Of(TypeId::kNumeric), ValueOf("numeric", "1.0")) ==
         Key(Type::Of(TypeId::kNumeric), ValueOf("numeric", "1.000")));
   const Type n = Type::Of(TypeId::kNumeric);

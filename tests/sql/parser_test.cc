@@ -73,7 +73,7 @@ TEST_CASE("parser: SplitStatements respects quotes, dollar quotes and comments")
   CHECK(position == 18);
 }
 
-TEST_CASE("parser: numeric literals keep their text; big integers stay exact") {
+TEST_CASE("parser: numeric literals keep their text, big integers stay exact") {
   CHECK(Expr("42") == "42");
   CHECK(Expr("123456789012345678901234567890") == "123456789012345678901234567890");
   CHECK(Expr("1.5") == "1.5");
