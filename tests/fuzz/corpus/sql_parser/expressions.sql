@@ -1,0 +1,1 @@
+SELECT -2 ^ 2, a::int + 1, x IS NULL = false, E'\n\u00e9', $$d$$, B'01', X'1F', CASE WHEN a THEN b ELSE c END, ARRAY[[1],[2]], (1, 2), a[1:2], (r).f, EXTRACT(YEAR FROM ts), TRIM(LEADING 'x' FROM s), x = ANY($1), ts AT TIME ZONE 'UTC', name COLLATE "C", c.relname OPERATOR(pg_catalog.~) '^t$'
