@@ -134,6 +134,11 @@ class DB {
   virtual Status Close() = 0;
 
   virtual EngineStats GetStats() const = 0;
+
+  // OK while the engine accepts writes; once a log write, an fsync, a flush or the apply hook has
+  // failed, the permanent error that every later write returns (reads keep working). Lets a
+  // readiness probe report a failed engine.
+  virtual Status FailureStatus() const = 0;
 };
 
 }  // namespace blockdb

@@ -111,6 +111,9 @@ Status Node::CheckReady() const {
   if (db() == nullptr) {
     return Status::Busy("storage engine is not open");
   }
+  if (Status failure = db()->FailureStatus(); !failure.ok()) {
+    return Status::Busy("storage engine failed: " + failure.ToString());
+  }
   // A single node leads itself. With Raft: Busy("no leader") until a leader is known.
   return Status::OK();
 }

@@ -352,6 +352,7 @@ void CheckPermanentFailure(const std::function<void(MemEnv*)>& inject, bool expe
   for (uint64_t b = 0; b < kGood; ++b) {
     REQUIRE(db->Write(MakeBatch(b)).ok());
   }
+  CHECK(db->FailureStatus().ok());
   inject(&env);
   Status first;
   uint64_t b = kGood;
@@ -363,6 +364,7 @@ void CheckPermanentFailure(const std::function<void(MemEnv*)>& inject, bool expe
   if (expect_io_error) {
     CHECK(first.IsIOError());
   }
+  CHECK(db->FailureStatus().message() == first.message());
   env.ClearFaults();
   // Permanent: no retry, even though the device works again.
   Result<uint64_t> again = db->Write(MakeBatch(b));

@@ -242,6 +242,11 @@ Status DBImpl::Close() {
   return s;
 }
 
+Status DBImpl::FailureStatus() const {
+  MutexLock lock(&mu_);
+  return failed_;
+}
+
 EngineStats DBImpl::GetStats() const {
   MutexLock lock(&mu_);
   EngineStats stats = stats_;

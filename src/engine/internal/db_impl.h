@@ -45,6 +45,7 @@ class DBImpl : public DB {
   Status CompactAll() override EXCLUDES(mu_);
   Status Close() override EXCLUDES(mu_);
   EngineStats GetStats() const override EXCLUDES(mu_);
+  Status FailureStatus() const override EXCLUDES(mu_);
 
  private:
   // What a reader needs, taken atomically under mu_: the memtables and the SSTable set.
