@@ -95,6 +95,8 @@ class AstBuilder {
 
   // ---- build_special.cc: SQL-syntax functions, CASE, arrays, column references
   ExprPtr BuildSpecialFunction(P::SpecialFunctionContext* ctx);
+  ExprPtr BuildSubstring(P::SubstringFunctionContext* ctx);
+  ExprPtr BuildTrim(P::TrimFunctionContext* ctx);
   ExprPtr BuildCase(P::CasePrimaryContext* ctx);
   ExprPtr BuildArray(P::ArrayBracketsContext* ctx, int position);
   ExprPtr BuildColumnRef(P::ColumnRefContext* ctx);
@@ -131,6 +133,8 @@ class AstBuilder {
   // build_expr.cc helpers
   ExprPtr BuildBoolChain(P::ExprContext* ctx, BoolOp op);
   ExprPtr BuildBooleanLayer(P::ExprContext* ctx);
+  ExprPtr BuildPatternTest(P::ExprContext* ctx);
+  ExprPtr BuildTruthTest(P::ExprContext* ctx);
   ExprPtr BuildValueOperator(P::ValueExprContext* ctx);
   ExprPtr BuildParen(P::ParenPrimaryContext* ctx);
 
@@ -150,6 +154,7 @@ class AstBuilder {
   StatementPtr BuildCopy(P::CopyStmtContext* ctx);
   StatementPtr BuildExplain(P::ExplainStmtContext* ctx);
   StatementPtr BuildFetch(P::FetchStmtContext* ctx);
+  StatementPtr BuildCursorOrChannel(antlr4::ParserRuleContext* ctx);
 
   std::string_view text_;
   const std::vector<size_t>& byte_offsets_;

@@ -140,6 +140,37 @@ ExprPtr AstBuilder::BuildBooleanLayer(P::ExprContext* ctx) {
     e->right = BuildExpr(c->expr(1));
     return e;
   }
+  if (ExprPtr e = BuildPatternTest(ctx)) {
+    return e;
+  }
+  if (ExprPtr e = BuildTruthTest(ctx)) {
+    return e;
+  }
+  if (auto* c = dynamic_cast<P::QuantifiedExpressionContext*>(ctx)) {
+    const bool all = c->quantifier->getType() == P::ALL_;
+    const int pos = Pos(c->subqueryOp());
+    if (c->queryExpression() != nullptr) {
+      auto e = std::make_unique<SubqueryExpr>(pos, all ? SubqueryKind::kAll : SubqueryKind::kAny);
+      e->op = BuildOperator(c->subqueryOp());
+      e->arg = BuildExpr(c->expr(0));
+      e->query = BuildQuery(c->queryExpression());
+      return e;
+    }
+    auto e = std::make_unique<QuantifiedExpr>(pos, all ? Quantifier::kAll : Quantifier::kAny);
+    e->op = BuildOperator(c->subqueryOp());
+    e->left = BuildExpr(c->expr(0));
+    e->array = BuildExpr(c->expr(1));
+    return e;
+  }
+  auto* c = dynamic_cast<P::NotExpressionContext*>(ctx);
+  BLOCKDB_CHECK(c != nullptr);
+  auto e = std::make_unique<BoolExpr>(Pos(c->NOT_()), BoolOp::kNot);
+  e->args.push_back(BuildExpr(c->expr()));
+  return e;
+}
+
+// LIKE, ILIKE, SIMILAR TO, BETWEEN and IN; null for other alternatives.
+ExprPtr AstBuilder::BuildPatternTest(P::ExprContext* ctx) {
   if (auto* c = dynamic_cast<P::LikeExpressionContext*>(ctx)) {
     antlr4::Token* op = OperatorToken(c->NOT_(), c->op);
     if (IsOpenPatternTest(c->expr())) {
@@ -197,22 +228,11 @@ ExprPtr AstBuilder::BuildBooleanLayer(P::ExprContext* ctx) {
     e->list = BuildExprList(c->exprList());
     return e;
   }
-  if (auto* c = dynamic_cast<P::QuantifiedExpressionContext*>(ctx)) {
-    const bool all = c->quantifier->getType() == P::ALL_;
-    const int pos = Pos(c->subqueryOp());
-    if (c->queryExpression() != nullptr) {
-      auto e = std::make_unique<SubqueryExpr>(pos, all ? SubqueryKind::kAll : SubqueryKind::kAny);
-      e->op = BuildOperator(c->subqueryOp());
-      e->arg = BuildExpr(c->expr(0));
-      e->query = BuildQuery(c->queryExpression());
-      return e;
-    }
-    auto e = std::make_unique<QuantifiedExpr>(pos, all ? Quantifier::kAll : Quantifier::kAny);
-    e->op = BuildOperator(c->subqueryOp());
-    e->left = BuildExpr(c->expr(0));
-    e->array = BuildExpr(c->expr(1));
-    return e;
-  }
+  return nullptr;
+}
+
+// IS [NOT] NULL/TRUE/FALSE/UNKNOWN, IS [NOT] DISTINCT FROM, ISNULL/NOTNULL; null otherwise.
+ExprPtr AstBuilder::BuildTruthTest(P::ExprContext* ctx) {
   if (auto* c = dynamic_cast<P::IsExpressionContext*>(ctx)) {
     if (IsDistinctFrom(c->expr())) {
       SyntaxErrorAt(c->IS_()->getSymbol());
@@ -249,11 +269,7 @@ ExprPtr AstBuilder::BuildBooleanLayer(P::ExprContext* ctx) {
     e->arg = BuildExpr(c->expr());
     return e;
   }
-  auto* c = dynamic_cast<P::NotExpressionContext*>(ctx);
-  BLOCKDB_CHECK(c != nullptr);
-  auto e = std::make_unique<BoolExpr>(Pos(c->NOT_()), BoolOp::kNot);
-  e->args.push_back(BuildExpr(c->expr()));
-  return e;
+  return nullptr;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -342,6 +342,11 @@ StatementPtr AstBuilder::BuildSessionStatement(antlr4::ParserRuleContext* ctx) {
   if (auto* t = dynamic_cast<P::ExplainStmtContext*>(ctx)) {
     return BuildExplain(t);
   }
+  return BuildCursorOrChannel(ctx);
+}
+
+// DECLARE, FETCH/MOVE, CLOSE, COPY, LISTEN, UNLISTEN, NOTIFY and VERIFY CHAIN.
+StatementPtr AstBuilder::BuildCursorOrChannel(antlr4::ParserRuleContext* ctx) {
   if (auto* t = dynamic_cast<P::DeclareCursorStmtContext*>(ctx)) {
     auto s = std::make_unique<DeclareCursorStmt>(Pos(t));
     s->name = Name(t->colId());

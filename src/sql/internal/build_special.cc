@@ -54,6 +54,52 @@ SqlValue UserValue(size_t token_type) {
 
 }  // namespace
 
+ExprPtr AstBuilder::BuildSubstring(P::SubstringFunctionContext* c) {
+  const int pos = Pos(c);
+  auto f = SpecialCall(pos, "substring");
+  if (c->expr() == nullptr) {
+    return f;
+  }
+  f->args.push_back(BuildExpr(c->expr()));
+  P::SubstringArgsContext* args = c->substringArgs();
+  if (args->FROM_() != nullptr || args->FOR_() != nullptr) {
+    f->args.push_back(args->from != nullptr
+                          ? BuildExpr(args->from)
+                          : std::make_unique<LiteralExpr>(0, LiteralKind::kInteger, "1"));
+    if (args->for_ != nullptr) {
+      f->args.push_back(BuildExpr(args->for_));
+    }
+  } else {
+    for (P::ExprContext* e : args->expr()) {
+      f->args.push_back(BuildExpr(e));
+    }
+  }
+  return f;
+}
+
+ExprPtr AstBuilder::BuildTrim(P::TrimFunctionContext* c) {
+  const int pos = Pos(c);
+  std::string name = "btrim";
+  if (c->trimSide != nullptr && c->trimSide->getType() == P::LEADING_) {
+    name = "ltrim";
+  } else if (c->trimSide != nullptr && c->trimSide->getType() == P::TRAILING_) {
+    name = "rtrim";
+  }
+  auto f = SpecialCall(pos, name);
+  // TRIM(chars FROM s) -> btrim(s, chars); TRIM(FROM s) and TRIM(s, chars) keep their order.
+  if (c->exprList() != nullptr) {
+    f->args = BuildExprList(c->exprList());
+    if (!c->expr().empty()) {
+      f->args.push_back(BuildExpr(c->expr(0)));
+    }
+  } else {
+    for (P::ExprContext* e : c->expr()) {
+      f->args.push_back(BuildExpr(e));
+    }
+  }
+  return f;
+}
+
 ExprPtr AstBuilder::BuildSpecialFunction(P::SpecialFunctionContext* ctx) {
   const int pos = Pos(ctx);
   if (dynamic_cast<P::CurrentDateFunctionContext*>(ctx) != nullptr) {
@@ -85,25 +131,7 @@ ExprPtr AstBuilder::BuildSpecialFunction(P::SpecialFunctionContext* ctx) {
     return f;
   }
   if (auto* c = dynamic_cast<P::SubstringFunctionContext*>(ctx)) {
-    auto f = SpecialCall(pos, "substring");
-    if (c->expr() == nullptr) {
-      return f;
-    }
-    f->args.push_back(BuildExpr(c->expr()));
-    P::SubstringArgsContext* args = c->substringArgs();
-    if (args->FROM_() != nullptr || args->FOR_() != nullptr) {
-      f->args.push_back(args->from != nullptr
-                            ? BuildExpr(args->from)
-                            : std::make_unique<LiteralExpr>(0, LiteralKind::kInteger, "1"));
-      if (args->for_ != nullptr) {
-        f->args.push_back(BuildExpr(args->for_));
-      }
-    } else {
-      for (P::ExprContext* e : args->expr()) {
-        f->args.push_back(BuildExpr(e));
-      }
-    }
-    return f;
+    return BuildSubstring(c);
   }
   if (auto* c = dynamic_cast<P::PositionFunctionContext*>(ctx)) {
     auto f = SpecialCall(pos, "position");
@@ -112,25 +140,7 @@ ExprPtr AstBuilder::BuildSpecialFunction(P::SpecialFunctionContext* ctx) {
     return f;
   }
   if (auto* c = dynamic_cast<P::TrimFunctionContext*>(ctx)) {
-    std::string name = "btrim";
-    if (c->trimSide != nullptr && c->trimSide->getType() == P::LEADING_) {
-      name = "ltrim";
-    } else if (c->trimSide != nullptr && c->trimSide->getType() == P::TRAILING_) {
-      name = "rtrim";
-    }
-    auto f = SpecialCall(pos, name);
-    // TRIM(chars FROM s) -> btrim(s, chars); TRIM(FROM s) and TRIM(s, chars) keep their order.
-    if (c->exprList() != nullptr) {
-      f->args = BuildExprList(c->exprList());
-      if (!c->expr().empty()) {
-        f->args.push_back(BuildExpr(c->expr(0)));
-      }
-    } else {
-      for (P::ExprContext* e : c->expr()) {
-        f->args.push_back(BuildExpr(e));
-      }
-    }
-    return f;
+    return BuildTrim(c);
   }
   if (auto* c = dynamic_cast<P::OverlayFunctionContext*>(ctx)) {
     auto f = SpecialCall(pos, "overlay");
