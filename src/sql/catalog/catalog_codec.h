@@ -1,0 +1,48 @@
+// Catalog codec: the engine keys and values of catalog rows, as specified byte by byte in
+// docs/format/catalog.md. Catalog rows are ordinary engine rows under reserved table ids
+// (catalog_defs.h), so DDL is a log record and a ledger entry like any insert. Pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "sql/catalog/catalog_defs.h"
+
+namespace blockdb::sql {
+
+inline constexpr uint8_t kCatalogFormatVersion = 1;
+
+// Kind byte of a relation id claim's value.
+enum class RelationKind : uint8_t {
+  kTable = 1,
+  kIndex = 2,
+};
+
+// Keys. A catalog key is varint(catalog table id) followed by key columns (common/key_coding.h).
+std::string TableCatalogKey(std::string_view schema, std::string_view name);
+std::string RelationIdKey(uint64_t id);
+std::string IndexCatalogKey(std::string_view schema, std::string_view name);
+std::string RoleCatalogKey(std::string_view name);
+
+// The [begin, end) key range holding every catalog row.
+std::string CatalogRangeBegin();
+std::string CatalogRangeEnd();
+
+// Values. Decoders return Corruption for anything the encoder cannot produce (unknown version,
+// truncation, trailing bytes, an invalid type).
+std::string EncodeTableDef(const TableDef& def);
+Result<TableDef> DecodeTableDef(std::string_view value);
+std::string EncodeRelationId(RelationKind kind, std::string_view name);
+std::string EncodeIndexDef(const IndexDef& def);
+Result<IndexDef> DecodeIndexDef(std::string_view value);
+std::string EncodeRoleDef(const RoleDef& def);
+Result<RoleDef> DecodeRoleDef(std::string_view value);
+
+// The catalog table id a catalog key starts with; Corruption when the key has no varint prefix.
+Result<uint64_t> CatalogKeyTable(std::string_view key);
+// The relation id a RelationIdKey holds.
+Result<uint64_t> DecodeRelationIdKey(std::string_view key);
+
+}  // namespace blockdb::sql
