@@ -4,6 +4,7 @@
 
 #include <exception>
 #include <memory>
+#include <vector>
 
 #include "BlockSQLLexer.h"
 #include "BlockSQLParser.h"
@@ -25,6 +26,50 @@ class CodePointStream : public antlr4::ANTLRInputStream {
     _data = std::move(code_points);
     p = 0;
   }
+};
+
+// The prediction caches (one DFA per grammar decision) of one thread. The generated lexer and
+// parser share static caches across all threads, and ANTLR 4.9's C++ runtime updates them without
+// complete synchronization (antlr/antlr4#3332, fixed in 4.10); giving each thread its own caches
+// removes the sharing. A thread pays the warm-up of its first parses, and the caches live as long
+// as the thread.
+class ThreadCaches {
+ public:
+  static ThreadCaches& Get() {
+    thread_local ThreadCaches caches;
+    return caches;
+  }
+
+  // Replaces the interpreter a generated recognizer was constructed with by one over this
+  // thread's caches. setInterpreter deletes the previous interpreter; the recognizer's destructor
+  // deletes the new one.
+  void Attach(blocksql::BlockSQLLexer* lexer) {
+    InitDfa(lexer->getATN(), &lexer_dfa_);
+    lexer->setInterpreter(
+        new antlr4::atn::LexerATNSimulator(lexer, lexer->getATN(), lexer_dfa_, lexer_contexts_));
+  }
+  void Attach(P* parser) {
+    InitDfa(parser->getATN(), &parser_dfa_);
+    parser->setInterpreter(new antlr4::atn::ParserATNSimulator(parser, parser->getATN(),
+                                                               parser_dfa_, parser_contexts_));
+  }
+
+ private:
+  static void InitDfa(const antlr4::atn::ATN& atn, std::vector<antlr4::dfa::DFA>* dfa) {
+    if (!dfa->empty()) {
+      return;
+    }
+    // Reserve first: DFA's move constructor in runtime 4.9 is not safe to rely on.
+    dfa->reserve(atn.getNumberOfDecisions());
+    for (size_t i = 0; i < atn.getNumberOfDecisions(); ++i) {
+      dfa->emplace_back(atn.getDecisionState(i), i);
+    }
+  }
+
+  std::vector<antlr4::dfa::DFA> lexer_dfa_;
+  antlr4::atn::PredictionContextCache lexer_contexts_;
+  std::vector<antlr4::dfa::DFA> parser_dfa_;
+  antlr4::atn::PredictionContextCache parser_contexts_;
 };
 
 // Thrown by FirstErrorStrategy at the first token the grammar cannot accept.
@@ -111,6 +156,7 @@ void CheckNesting(const std::vector<antlr4::Token*>& tokens) {
 // parsed again with full LL prediction, which is exact (the standard ANTLR two-stage setup), and
 // that parse's first error is the one reported.
 P::ScriptContext* ParseTokens(antlr4::CommonTokenStream* tokens, P* parser) {
+  ThreadCaches::Get().Attach(parser);
   parser->removeErrorListeners();
   parser->setErrorHandler(std::make_shared<FirstErrorStrategy>());
   auto* simulator = parser->getInterpreter<antlr4::atn::ParserATNSimulator>();
@@ -134,6 +180,7 @@ Result<std::vector<StatementPtr>> ParseDecoded(std::string_view sql,
                                                internal::DecodedText decoded) {
   CodePointStream input(std::move(decoded.code_points));
   blocksql::BlockSQLLexer lexer(&input);
+  ThreadCaches::Get().Attach(&lexer);
   lexer.removeErrorListeners();
   antlr4::CommonTokenStream tokens(&lexer);
   tokens.fill();
@@ -185,6 +232,7 @@ Result<std::vector<StatementText>> SplitStatements(std::string_view sql, int* er
     const std::vector<size_t> offsets = decoded.byte_offsets;
     CodePointStream input(std::move(decoded.code_points));
     blocksql::BlockSQLLexer lexer(&input);
+    ThreadCaches::Get().Attach(&lexer);
     lexer.removeErrorListeners();
     std::vector<StatementText> out;
     antlr4::Token* first = nullptr;
