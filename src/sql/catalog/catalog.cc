@@ -164,8 +164,7 @@ Result<std::shared_ptr<const IndexDef>> Catalog::CreateIndex(IndexDef def, bool 
   }
   std::shared_ptr<const TableDef> table = FindTableById(def.table_id);
   if (table == nullptr) {
-    return Status::NotFound("relation with id " + std::to_string(def.table_id) +
-                            " does not exist")
+    return Status::NotFound("relation with id " + std::to_string(def.table_id) + " does not exist")
         .WithSqlState(kSqlStateUndefinedTable);
   }
   RETURN_IF_ERROR(ValidateIndex(def, *table));

@@ -94,12 +94,12 @@ class Catalog {
 
   DB* const db_;
   mutable std::shared_mutex mu_;
-  std::map<Name, std::shared_ptr<const TableDef>> tables_;               // GUARDED_BY(mu_)
-  std::map<uint64_t, std::shared_ptr<const TableDef>> tables_by_id_;     // GUARDED_BY(mu_)
-  std::map<Name, std::shared_ptr<const IndexDef>> indexes_;               // GUARDED_BY(mu_)
-  std::map<uint64_t, std::shared_ptr<const IndexDef>> indexes_by_id_;     // GUARDED_BY(mu_)
+  std::map<Name, std::shared_ptr<const TableDef>> tables_;                    // GUARDED_BY(mu_)
+  std::map<uint64_t, std::shared_ptr<const TableDef>> tables_by_id_;          // GUARDED_BY(mu_)
+  std::map<Name, std::shared_ptr<const IndexDef>> indexes_;                   // GUARDED_BY(mu_)
+  std::map<uint64_t, std::shared_ptr<const IndexDef>> indexes_by_id_;         // GUARDED_BY(mu_)
   std::map<std::string, std::shared_ptr<const RoleDef>, std::less<>> roles_;  // GUARDED_BY(mu_)
-  uint64_t max_relation_id_ = kFirstUserRelationId - 1;                    // GUARDED_BY(mu_)
+  uint64_t max_relation_id_ = kFirstUserRelationId - 1;                       // GUARDED_BY(mu_)
 };
 
 }  // namespace blockdb::sql

@@ -72,8 +72,8 @@ bool GetType(std::string_view* in, Type* type) {
     return true;
   }
   uint32_t scale = 0;
-  if (type_id == TypeId::kNumeric && modifier >= 1 && modifier <= 1000 &&
-      GetVarint32(in, &scale) && scale <= 2 * kScaleOffset) {
+  if (type_id == TypeId::kNumeric && modifier >= 1 && modifier <= 1000 && GetVarint32(in, &scale) &&
+      scale <= 2 * kScaleOffset) {
     *type = Type::Numeric(static_cast<int>(modifier), static_cast<int>(scale) - kScaleOffset);
     return true;
   }
@@ -241,8 +241,8 @@ Result<IndexDef> DecodeIndexDef(std::string_view in) {
 std::string EncodeRoleDef(const RoleDef& def) {
   std::string out(1, static_cast<char>(kCatalogFormatVersion));
   PutLengthPrefixed(&out, def.name);
-  out.push_back(static_cast<char>((def.login ? kRoleLogin : 0) |
-                                  (def.superuser ? kRoleSuperuser : 0)));
+  out.push_back(
+      static_cast<char>((def.login ? kRoleLogin : 0) | (def.superuser ? kRoleSuperuser : 0)));
   PutLengthPrefixed(&out, def.scram_verifier);
   return out;
 }

@@ -41,8 +41,8 @@ std::vector<Type> TypesOf(const TableDef& table, const std::vector<uint32_t>& co
   return types;
 }
 
-Status DecodeKeyParts(const TableDef& table, std::span<const KeyPart> parts,
-                      KeyDecoder* decoder, std::vector<Value>* out) {
+Status DecodeKeyParts(const TableDef& table, std::span<const KeyPart> parts, KeyDecoder* decoder,
+                      std::vector<Value>* out) {
   for (const KeyPart& p : parts) {
     ASSIGN_OR_RETURN(Value v, DecodeKeyColumn(decoder, KeyPartType(table, p), OrderOf(p)));
     out->push_back(std::move(v));

@@ -79,20 +79,18 @@ Status TableReader::ScanIndexKeys(const IndexDef& index, const KeyBound& lower,
                                   const KeyBound& upper,
                                   const std::function<bool(std::string_view)>& visit) {
   if (index.table_id != table_->id) {
-    return Status::InvalidArgument("index " + index.name + " is not an index of " +
-                                   table_->name);
+    return Status::InvalidArgument("index " + index.name + " is not an index of " + table_->name);
   }
   ASSIGN_OR_RETURN(auto range, RangeOf(index.id, index.columns, lower, upper));
-  return ScanRange(range.first, range.second,
-                   [&](std::string_view key, std::string_view value) -> Result<bool> {
-                     ASSIGN_OR_RETURN(std::string pk,
-                                      IndexEntryPrimaryKey(index, *table_, key, value));
-                     return visit(pk);
-                   });
+  return ScanRange(
+      range.first, range.second, [&](std::string_view key, std::string_view value) -> Result<bool> {
+        ASSIGN_OR_RETURN(std::string pk, IndexEntryPrimaryKey(index, *table_, key, value));
+        return visit(pk);
+      });
 }
 
-Status TableReader::ScanIndex(const IndexDef& index, const KeyBound& lower,
-                              const KeyBound& upper, const RowVisitor& visit) {
+Status TableReader::ScanIndex(const IndexDef& index, const KeyBound& lower, const KeyBound& upper,
+                              const RowVisitor& visit) {
   const std::string prefix = RelationKeyPrefix(table_->id);
   Status row_status;
   std::string value;

@@ -96,8 +96,8 @@ Result<std::optional<size_t>> TableWriter::FindConflict(const WriteBatch& batch)
 
 Status TableWriter::UniqueViolation(const Origin& origin, std::string* detail) const {
   const std::vector<Value>& row = rows_[origin.row];
-  std::vector<KeyPart> parts = origin.index != nullptr ? origin.index->columns
-                                                       : table_->primary_key;
+  std::vector<KeyPart> parts =
+      origin.index != nullptr ? origin.index->columns : table_->primary_key;
   std::string names;
   std::string values;
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -108,8 +108,7 @@ Status TableWriter::UniqueViolation(const Origin& origin, std::string* detail) c
   if (detail != nullptr) {
     *detail = "Key (" + names + ")=(" + values + ") already exists.";
   }
-  std::string constraint =
-      origin.index != nullptr ? origin.index->name : table_->name + "_pkey";
+  std::string constraint = origin.index != nullptr ? origin.index->name : table_->name + "_pkey";
   return Status::DuplicateKey("duplicate key value violates unique constraint \"" + constraint +
                               "\"")
       .WithSqlState(kSqlStateUniqueViolation);
