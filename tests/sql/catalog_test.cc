@@ -229,6 +229,28 @@ TEST_CASE("catalog: two concurrent creators of one name: exactly one winner") {
   }
 }
 
+TEST_CASE("catalog: concurrent CREATE TABLE IF NOT EXISTS: both succeed, one creates") {
+  TestDb test;
+  for (int round = 0; round < 10; ++round) {
+    auto c1 = OpenCatalog(test.db());
+    auto c2 = OpenCatalog(test.db());
+    std::string name = "t";
+    name += std::to_string(round);
+    bool created1 = false;
+    bool created2 = false;
+    Result<std::shared_ptr<const TableDef>> r1 = Status::Aborted("not run");
+    Result<std::shared_ptr<const TableDef>> r2 = Status::Aborted("not run");
+    std::thread t1([&] { r1 = c1->CreateTable(Table(name), true, &created1); });
+    std::thread t2([&] { r2 = c2->CreateTable(Table(name), true, &created2); });
+    t1.join();
+    t2.join();
+    REQUIRE(r1.ok());
+    REQUIRE(r2.ok());
+    CHECK(created1 != created2);
+    CHECK(**r1 == **r2);
+  }
+}
+
 TEST_CASE("catalog: concurrent creators of different names get distinct ids") {
   TestDb test;
   auto c1 = OpenCatalog(test.db());
