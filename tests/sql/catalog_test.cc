@@ -207,7 +207,7 @@ TEST_CASE("catalog: duplicate names give 42P07 unless IF NOT EXISTS") {
   CHECK(catalog->NextRelationId() == 1002);  // failed attempts consumed no id
 }
 
-TEST_CASE("catalog: two concurrent creators of one name: exactly one winner") {
+TEST_CASE("catalog concurrency: two creators of one name: exactly one winner") {
   TestDb test;
   for (int round = 0; round < 20; ++round) {
     // Two Catalogs on one DB stand for two sessions whose caches both lack the table.
@@ -229,7 +229,7 @@ TEST_CASE("catalog: two concurrent creators of one name: exactly one winner") {
   }
 }
 
-TEST_CASE("catalog: concurrent CREATE TABLE IF NOT EXISTS: both succeed, one creates") {
+TEST_CASE("catalog concurrency: IF NOT EXISTS twice at once, both succeed, one creates") {
   TestDb test;
   for (int round = 0; round < 10; ++round) {
     auto c1 = OpenCatalog(test.db());
@@ -251,7 +251,7 @@ TEST_CASE("catalog: concurrent CREATE TABLE IF NOT EXISTS: both succeed, one cre
   }
 }
 
-TEST_CASE("catalog: concurrent creators of different names get distinct ids") {
+TEST_CASE("catalog concurrency: creators of different names get distinct ids") {
   TestDb test;
   auto c1 = OpenCatalog(test.db());
   auto c2 = OpenCatalog(test.db());
