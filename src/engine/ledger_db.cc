@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/check.h"
+#include "engine/ledger/ledger_hook.h"
 #include "engine/ledger/snapshot_source.h"
 
 namespace blockdb {

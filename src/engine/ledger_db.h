@@ -21,11 +21,12 @@
 #include "engine/ledger/block.h"
 #include "engine/ledger/entry.h"
 #include "engine/ledger/ledger.h"
-#include "engine/ledger/ledger_hook.h"
 #include "engine/ledger/proof.h"
 #include "engine/ledger/verify.h"
 
 namespace blockdb {
+
+class LedgerHook;
 
 struct LedgerDBOptions {
   // The engine's options. apply_hook must be null: LedgerDB installs its own hook.

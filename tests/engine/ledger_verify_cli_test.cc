@@ -68,7 +68,9 @@ class Fixture {
     digest_ = ldb->GetDigest();
     row_key_ = ledger_db_test::RowKey(23, 3);
     row_leaf_ = *ldb->FindLeafByKey(row_key_);
-    for (const ledger::BlockHeader& b : *ldb->ListBlocks(1, 1000)) {
+    Result<std::vector<ledger::BlockHeader>> blocks = ldb->ListBlocks(1, 1000);
+    REQUIRE(blocks.ok());
+    for (const ledger::BlockHeader& b : *blocks) {
       if (row_leaf_ >= b.first_leaf && row_leaf_ < b.tree_size()) {
         row_block_ = b.index;
       }
