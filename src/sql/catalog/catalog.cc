@@ -124,8 +124,10 @@ Result<std::shared_ptr<const TableDef>> Catalog::CreateTable(TableDef def, bool 
   }
   for (int attempt = 0; attempt < kMaxIdAttempts; ++attempt) {
     if (auto existing = FindTable(def.name, def.schema)) {
-      return if_not_exists ? Result<std::shared_ptr<const TableDef>>(existing)
-                           : Result<std::shared_ptr<const TableDef>>(DuplicateTable(def.name));
+      if (!if_not_exists) {
+        return DuplicateTable(def.name);
+      }
+      return existing;
     }
     if (FindIndex(def.name, def.schema) != nullptr) {
       return DuplicateTable(def.name);
@@ -170,8 +172,10 @@ Result<std::shared_ptr<const IndexDef>> Catalog::CreateIndex(IndexDef def, bool 
   RETURN_IF_ERROR(ValidateIndex(def, *table));
   for (int attempt = 0; attempt < kMaxIdAttempts; ++attempt) {
     if (auto existing = FindIndex(def.name, def.schema)) {
-      return if_not_exists ? Result<std::shared_ptr<const IndexDef>>(existing)
-                           : Result<std::shared_ptr<const IndexDef>>(DuplicateTable(def.name));
+      if (!if_not_exists) {
+        return DuplicateTable(def.name);
+      }
+      return existing;
     }
     if (FindTable(def.name, def.schema) != nullptr) {
       return DuplicateTable(def.name);

@@ -270,12 +270,12 @@ Result<uint64_t> CatalogKeyTable(std::string_view key) {
 
 Result<uint64_t> DecodeRelationIdKey(std::string_view key) {
   uint64_t table = 0;
-  KeyValue v;
-  KeyDecoder decoder(key);
   if (!GetVarint64(&key, &table) || table != kCatalogRelationIds) {
     return Malformed("relation id key");
   }
-  decoder = KeyDecoder(key);
+  KeyDecoder decoder(key);
+  KeyValue v;
+  // A NULL marker decodes as monostate: not an id either.
   if (!decoder.Next(KeyColumn{KeyType::kInt64, {}}, &v) || !decoder.done() ||
       !std::holds_alternative<int64_t>(v) || std::get<int64_t>(v) < 0) {
     return Malformed("relation id key");
