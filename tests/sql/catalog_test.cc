@@ -12,6 +12,7 @@
 #include "common/coding.h"
 #include "common/mem_env.h"
 #include "engine/db.h"
+#include "engine/write_batch.h"
 #include "sql/catalog/catalog.h"
 #include "sql/catalog/catalog_codec.h"
 
@@ -275,6 +276,14 @@ TEST_CASE("catalog concurrency: creators of different names get distinct ids") {
   for (size_t i = 0; i < tables.size(); ++i) {
     CHECK(tables[i]->id == kFirstUserRelationId + i);  // dense: no id lost, none shared
   }
+}
+
+TEST_CASE("catalog: a malformed catalog row stops Open with Corruption") {
+  TestDb test;
+  WriteBatch batch;
+  batch.Insert(TableCatalogKey("public", "bad"), "\x01\xe8");  // truncated after the id
+  REQUIRE(test.db()->Write(batch).ok());
+  CHECK(Catalog::Open(test.db()).status().IsCorruption());
 }
 
 TEST_CASE("catalog: invalid definitions") {

@@ -362,6 +362,27 @@ TEST_CASE("table store: hidden row ids stay unique and in insertion order across
   CHECK(ScanAll(store.Reader(*t)) == std::vector<std::string>{"a|1", "b|2", "a|1", "c|NULL"});
 }
 
+TEST_CASE("table store: a hidden row id taken by another writer is retried with fresh ids") {
+  Store store;
+  auto t = store.Create("log", {{"msg", "text"}}, {});
+  // Another process's row at the id this process's allocator will hand out first.
+  // That write itself takes the next log index, which the allocator then starts above.
+  const uint64_t index = store.db()->AppliedIndex() + 1;
+  const uint64_t taken = (index + 1) << 20;
+  const std::vector<Value> other = {Value::Text("other")};
+  WriteBatch batch;
+  batch.Insert(RelationKeyPrefix(t->id) + PrimaryKeyBytes(*t, other, taken),
+               EncodeRowValue(*t, other));
+  REQUIRE(*store.db()->Write(batch) == index);
+  REQUIRE(store.Insert(*t, {{"mine"}}).ok());
+  // The first attempt collided (its log index is consumed), the retry took fresh ids.
+  CHECK(store.db()->AppliedIndex() == index + 2);
+  CHECK(ScanAll(store.Reader(*t)) == std::vector<std::string>{"other", "mine"});
+  auto got = store.Reader(*t).Get(Key({Value::Int8(static_cast<int64_t>(taken))}));
+  REQUIRE(got.ok());
+  CHECK(Show(**got) == "other");
+}
+
 TEST_CASE("table store: golden bytes of a row key, a row value and index entries") {
   TableDef t;
   t.id = 1000;
