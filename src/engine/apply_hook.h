@@ -9,7 +9,9 @@
 // (kInternalKeyPrefix). They are inserted into the memtable at the same log index as the batch,
 // atomically with it (a reader sees both or neither), without the insert-if-absent check. Each
 // internal key must nevertheless be new, as the engine keeps one version per key: returning a
-// key that already exists, or one without the prefix, is a hook bug and fails the DB.
+// key without the prefix, or one that repeats or is still in a memtable, is a hook bug and fails
+// the DB (keys already flushed to SSTables are not looked up: that check cost too much for a
+// guard against bugs).
 //
 // Any error returned by the hook puts the DB in its permanent failed state (the derived state
 // could otherwise diverge from the log); Open fails the same way if replay hits the error again.
