@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <memory>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -224,6 +226,53 @@ TEST_CASE("table store: composite key with a DESC column, prefix and range scans
   CHECK(store.Reader(*t)
             .Scan(KeyBound{{Value::Text("1")}, true}, KeyBound{}, bad.Visitor())
             .sqlstate() == "42804");
+}
+
+TEST_CASE("table store: seeded range scans agree with a model") {
+  Store store;
+  // (a ASC, b DESC): key order is a ascending, then b descending.
+  auto t = store.Create("r", {{"a", "integer"}, {"b", "integer"}}, {0, -2});
+  std::mt19937 rng(20261124);
+  std::set<std::pair<int, int>> model;
+  std::uniform_int_distribution<int> small(0, 9);
+  TableWriter writer = store.Writer(*t);
+  while (model.size() < 60) {
+    const int a = small(rng);
+    const int b = small(rng);
+    if (model.insert({a, -b}).second) {  // stored as (a, -b) so the set iterates in key order
+      REQUIRE(writer.Add({Value::Int4(a), Value::Int4(b)}).ok());
+    }
+  }
+  REQUIRE(writer.Commit().ok());
+  auto reader = store.Reader(*t);
+  for (int round = 0; round < 200; ++round) {
+    const int lo = small(rng);
+    const int hi = small(rng);
+    const bool lo_inclusive = rng() % 2 == 0;
+    const bool hi_inclusive = rng() % 2 == 0;
+    const bool bounded_lo = rng() % 4 != 0;
+    const bool bounded_hi = rng() % 4 != 0;
+    std::vector<std::string> expected;
+    for (const auto& [a, neg_b] : model) {
+      const bool above = !bounded_lo || (lo_inclusive ? a >= lo : a > lo);
+      const bool below = !bounded_hi || (hi_inclusive ? a <= hi : a < hi);
+      if (above && below) {
+        expected.push_back(std::to_string(a) + "|" + std::to_string(-neg_b));
+      }
+    }
+    KeyBound lower;
+    KeyBound upper;
+    if (bounded_lo) {
+      lower = KeyBound{{Value::Int4(lo)}, lo_inclusive};
+    }
+    if (bounded_hi) {
+      upper = KeyBound{{Value::Int4(hi)}, hi_inclusive};
+    }
+    Collector got;
+    REQUIRE(reader.Scan(lower, upper, got.Visitor()).ok());
+    CAPTURE(round);
+    CHECK(got.rows == expected);
+  }
 }
 
 TEST_CASE("table store: primary key violation is 23505 with PostgreSQL's detail") {
