@@ -10,27 +10,12 @@
 #include <filesystem>
 
 #include "common/env.h"
+#include "util/temp_dir.h"
 
 namespace blockdb {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/blockdb_posix_env_test_XXXXXX";
-    char* made = mkdtemp(tmpl);
-    REQUIRE(made != nullptr);
-    path_ = made;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::blockdb::testing::TempDir;
 
 // Descriptors of this process whose target is `path`.
 std::vector<int> FdsOf(const std::string& path) {

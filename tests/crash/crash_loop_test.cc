@@ -27,6 +27,7 @@
 #include "engine/ledger_db.h"
 #include "tools/crash_workload.h"
 #include "util/process.h"
+#include "util/temp_dir.h"
 
 namespace blockdb {
 namespace {
@@ -34,23 +35,7 @@ namespace {
 using std::chrono::milliseconds;
 using BatchId = std::pair<uint64_t, uint64_t>;  // (cycle, batch)
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/blockdb_crash_test_XXXXXX";
-    char* made = mkdtemp(tmpl);
-    REQUIRE(made != nullptr);
-    path_ = made;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::blockdb::testing::TempDir;
 
 uint64_t EnvNumber(const char* name, uint64_t fallback) {
   const char* value = std::getenv(name);

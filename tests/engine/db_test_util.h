@@ -18,30 +18,11 @@
 #include "common/env.h"
 #include "common/status.h"
 #include "engine/db.h"
+#include "util/temp_dir.h"
 
 namespace blockdb::db_test {
 
-// A fresh directory under /tmp, removed with its contents when the object goes away.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/blockdb_db_test_XXXXXX";
-    char* made = mkdtemp(tmpl);
-    REQUIRE(made != nullptr);
-    path_ = made;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::blockdb::testing::TempDir;
 
 // Options with small sizes so that tests exercise flushes, segment rotation and compactions.
 inline EngineOptions SmallOptions(Env* env, const std::string& dir) {

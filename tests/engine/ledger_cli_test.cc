@@ -15,6 +15,7 @@
 #include "ledger_store_util.h"
 #include "ledger_test_util.h"
 #include "util/process.h"
+#include "util/temp_dir.h"
 
 namespace blockdb::ledger {
 namespace {
@@ -65,27 +66,7 @@ std::vector<std::string> Consistency(const std::string& old_size, const std::str
           "--new-size",   new_size,      "--new-root", new_root, "--path",     path};
 }
 
-// A temporary directory, removed with its contents at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/blockdb_cli_test_XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string Write(const std::string& name, const std::string& contents) const {
-    const std::string path = JoinPath(path_, name);
-    REQUIRE(WriteStringToFileSync(Env::Default(), contents, path).ok());
-    return path;
-  }
-
- private:
-  std::string path_;
-};
+using ::blockdb::testing::TempDir;
 
 std::string Flip(std::string hex, size_t pos) {
   hex[pos] = hex[pos] == '0' ? '1' : '0';

@@ -15,30 +15,11 @@
 #include "common/mem_env.h"
 #include "common/status.h"
 #include "engine/log.h"
+#include "util/temp_dir.h"
 
 namespace blockdb::log_test {
 
-// A fresh directory under /tmp, removed with its contents when the object goes away.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/blockdb_log_test_XXXXXX";
-    char* made = mkdtemp(tmpl);
-    REQUIRE(made != nullptr);
-    path_ = made;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::blockdb::testing::TempDir;
 
 // A log directory, either in a fresh MemEnv (fast, and the place for fault injection) or in a
 // fresh /tmp directory through the POSIX Env (the real file system). The directory exists.

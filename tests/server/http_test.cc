@@ -22,6 +22,7 @@
 #include "server/metrics.h"
 #include "server/node.h"
 #include "util/http_client.h"
+#include "util/temp_dir.h"
 
 namespace blockdb {
 namespace {
@@ -432,22 +433,7 @@ TEST_CASE("http server: the admin token is required from a non-loopback address 
 
 // --- The Node serves it -----------------------------------------------------------------------
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/blockdb_http_test_XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string Join(std::string_view name) const { return JoinPath(path_, name); }
-
- private:
-  std::string path_;
-};
+using ::blockdb::testing::TempDir;
 
 Config NodeConfig(const std::string& data_dir, uint16_t http_port = 0) {
   Config config;

@@ -14,26 +14,12 @@
 #include "engine/ledger_db.h"
 #include "server/node.h"
 #include "server/seal_timer.h"
+#include "util/temp_dir.h"
 
 namespace blockdb {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/blockdb_node_ledger_test_XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::blockdb::testing::TempDir;
 
 void Insert(DB* db, const std::string& key) {
   WriteBatch batch;

@@ -8,27 +8,12 @@
 
 #include "common/env.h"
 #include "engine/db.h"
+#include "util/temp_dir.h"
 
 namespace blockdb {
 namespace {
 
-// A temporary directory, removed with its contents at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/blockdb_node_test_XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string Join(std::string_view name) const { return JoinPath(path_, name); }
-
- private:
-  std::string path_;
-};
+using ::blockdb::testing::TempDir;
 
 Config ConfigFor(const std::string& data_dir) {
   Config config;

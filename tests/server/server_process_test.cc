@@ -12,6 +12,7 @@
 #include "common/env.h"
 #include "util/http_client.h"
 #include "util/process.h"
+#include "util/temp_dir.h"
 
 namespace blockdb {
 namespace {
@@ -25,23 +26,7 @@ constexpr milliseconds kDeadline(30'000);
 
 const std::string kServer = BLOCKDB_BINARY_DIR "/bin/blockdb-server";
 
-// A temporary directory, removed with its contents at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/blockdb_server_test_XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string Join(std::string_view name) const { return JoinPath(path_, name); }
-
- private:
-  std::string path_;
-};
+using ::blockdb::testing::TempDir;
 
 // Runs the server with `args`, in an environment without BLOCKDB_ variables except `env`.
 std::unique_ptr<Subprocess> StartServer(std::vector<std::string> args,
