@@ -136,7 +136,9 @@ Status SegmentedLog::Append(const std::vector<LogRecord>& records) {
   bool rotate = false;
   {
     MutexLock lock(&mu_);
-    rotate = segments_.empty() || segments_.back().size >= options_.segment_size;
+    rotate = segments_.empty() || segments_.back().size >= options_.segment_size ||
+             (rotate_requested_ && !segments_.back().offsets.empty());
+    rotate_requested_ = false;
   }
   Segment fresh;  // the segment this call starts, if any
   Status s = rotate ? StartSegment(records.front().index, &fresh) : EnsureWriterOpen();
@@ -172,6 +174,11 @@ Status SegmentedLog::Append(const std::vector<LogRecord>& records) {
   active.offsets.insert(active.offsets.end(), offsets.begin(), offsets.end());
   active.size = base + buf.size();
   return Status::OK();
+}
+
+void SegmentedLog::RotateBeforeNextAppend() {
+  MutexLock lock(&mu_);
+  rotate_requested_ = true;
 }
 
 // Syncs and closes the active segment before the new one exists: from then on a crash can only
@@ -304,13 +311,26 @@ Status SegmentedLog::TruncatePrefix(uint64_t upto) {
   prefix_point_ = std::max(prefix_point_, upto);
   while (true) {
     std::string path;
+    bool removing_active = false;
     {
       MutexLock lock(&mu_);
-      if (segments_.size() < 2 || segments_.front().last_index() > upto) {
+      // The active segment goes too when a rotation is pending: the next Append starts a new
+      // segment anyway, and every record of this one is covered.
+      bool active_removable = rotate_requested_ && segments_.size() == 1;
+      if (segments_.empty() || (segments_.size() < 2 && !active_removable) ||
+          segments_.front().last_index() > upto) {
         return Status::OK();
       }
+      removing_active = segments_.size() == 1;
       path = segments_.front().path;
       segments_.erase(segments_.begin());
+    }
+    if (removing_active) {
+      // Unsynced bytes in it can only be records <= upto, which the caller no longer needs.
+      Status closed = CloseActive(/*sync=*/false);
+      if (!closed.ok()) {
+        return Fail(closed);
+      }
     }
     // One directory sync per removal: removals that reached the disk out of order could leave a
     // gap at the front of the log, which recovery would rightly call Corruption.

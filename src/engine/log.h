@@ -116,9 +116,17 @@ class SegmentedLog {
 
   // Deletes whole non-active segments whose records all have index <= upto (after the engine
   // flushed them into SSTables, or Raft took a snapshot), oldest first, each removal followed by
-  // a directory sync. Durable on return. The active (last) segment is never deleted, so the log
-  // keeps at least the records of that segment; FirstIndex() may stay <= upto.
+  // a directory sync. Durable on return. The active (last) segment is deleted only when a
+  // rotation is pending (RotateBeforeNextAppend) and all its records are <= upto, which may leave
+  // the log empty; otherwise the log keeps at least the records of that segment and FirstIndex()
+  // may stay <= upto.
   Status TruncatePrefix(uint64_t upto) EXCLUDES(write_mu_, mu_);
+
+  // Makes the next Append start a new segment if the active one holds any record. The engine
+  // calls it when it switches memtables, so that the segment holding the records of the memtable
+  // being flushed ends where that memtable ends and TruncatePrefix can delete it after the flush
+  // (otherwise up to segment_size bytes of already-flushed records stay on disk).
+  void RotateBeforeNextAppend() EXCLUDES(mu_);
 
   uint64_t SizeBytes() const EXCLUDES(mu_);  // bytes of all segments, headers included
   size_t NumSegments() const EXCLUDES(mu_);
@@ -162,6 +170,7 @@ class SegmentedLog {
   std::unique_ptr<WritableFile> writer_ GUARDED_BY(write_mu_);  // the last segment, or null
   bool active_unsynced_ GUARDED_BY(write_mu_) = false;  // writer_ holds bytes not yet synced
   bool dir_unsynced_ GUARDED_BY(write_mu_) = false;     // a segment was created since SyncDir
+  bool rotate_requested_ GUARDED_BY(mu_) = false;       // RotateBeforeNextAppend was called
   uint64_t prefix_point_ GUARDED_BY(write_mu_) = 0;     // highest TruncatePrefix `upto` seen
   Status failed_ GUARDED_BY(write_mu_);                 // non-OK once the log has failed
 

@@ -213,6 +213,23 @@ TEST_CASE("db: reopen recovers every write from the log") {
   CheckFilled(db.get(), 0, 400);
 }
 
+TEST_CASE("db: a flush lets the log drop the records it covers, even within one large segment") {
+  TempDir dir;
+  auto options = SmallOptions(Env::Default(), dir.path());
+  options.log_segment_size = 64ull << 20;  // far larger than everything this test writes
+  auto db = OpenOrDie(options);
+  Fill(db.get(), 0, 2000, 20);
+  uint64_t before = db->GetStats().log_bytes;
+  REQUIRE(db->Flush().ok());
+  Fill(db.get(), 2000, 2010, 20);  // lands in the segment started at the memtable switch
+  EngineStats stats = db->GetStats();
+  CHECK(stats.log_segments == 1);
+  CHECK(stats.log_bytes * 10 < before);
+  REQUIRE(db->Close().ok());
+  db = OpenOrDie(options);
+  CheckFilled(db.get(), 0, 2010);
+}
+
 TEST_CASE("db: flush writes a level-0 table and truncates the log") {
   TempDir dir;
   auto options = SmallOptions(Env::Default(), dir.path());

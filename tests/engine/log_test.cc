@@ -99,6 +99,25 @@ TEST_CASE("log: append, read and scan round trip across many segment rotations")
   }
 }
 
+TEST_CASE("log: RotateBeforeNextAppend starts a new segment only when the active one has records") {
+  LogDir d(LogDir::Kind::kMem);
+  auto log = OpenOrDie(d.env(), d.path(), LogOptions());
+  log->RotateBeforeNextAppend();  // nothing to rotate away from yet
+  AppendRange(log.get(), 1, 10);
+  CHECK(log->NumSegments() == 1);
+  log->RotateBeforeNextAppend();
+  log->RotateBeforeNextAppend();  // asking twice still rotates once
+  AppendRange(log.get(), 11, 20);
+  CHECK(log->NumSegments() == 2);
+  AppendRange(log.get(), 21, 30);
+  CHECK(log->NumSegments() == 2);
+  REQUIRE(log->Sync().ok());
+  REQUIRE(log->TruncatePrefix(10).ok());  // the first segment holds exactly 1..10
+  CHECK(log->FirstIndex() == 11);
+  CHECK(log->NumSegments() == 1);
+  CheckHolds(*log, 11, 30);
+}
+
 TEST_CASE("log: a batch larger than the segment size stays in one segment") {
   LogDir d(LogDir::Kind::kMem);
   auto log = OpenOrDie(d.env(), d.path(), SmallSegments());

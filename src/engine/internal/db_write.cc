@@ -276,6 +276,9 @@ void DBImpl::SwitchMemTable() {
   // Only the group leader (or recovery) switches, between groups, so every record up to the
   // applied index is in the memtable becoming immutable, and none after it.
   imm_last_index_ = applied_index_.load(std::memory_order_acquire);
+  // The records of the memtable becoming immutable end the current log segment, so that the
+  // segment can be deleted once the flush has made them durable in an SSTable.
+  log_->RotateBeforeNextAppend();
   InstallView(std::make_shared<MemTable>(), view_->mem, view_->version);
   flush_cv_.Signal();
 }
