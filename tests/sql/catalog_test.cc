@@ -60,8 +60,8 @@ TableDef ExampleTable() {
   TableDef def;
   def.id = 1000;
   def.name = "t";
-  def.columns.push_back(ColumnDef{"id", Type::Of(TypeId::kInt4), true, std::nullopt, false});
-  def.columns.push_back(ColumnDef{"name", Type::Varchar(10), false, "'x'", false});
+  def.columns.push_back(ColumnSchema{"id", Type::Of(TypeId::kInt4), true, std::nullopt, false});
+  def.columns.push_back(ColumnSchema{"name", Type::Varchar(10), false, "'x'", false});
   def.primary_key.push_back(KeyPart{0, false});
   return def;
 }
@@ -69,8 +69,8 @@ TableDef ExampleTable() {
 TableDef Table(std::string name, bool with_pk = true) {
   TableDef def;
   def.name = std::move(name);
-  def.columns.push_back(ColumnDef{"id", Type::Of(TypeId::kInt8), false, std::nullopt, false});
-  def.columns.push_back(ColumnDef{"note", Type::Of(TypeId::kText), false, std::nullopt, false});
+  def.columns.push_back(ColumnSchema{"id", Type::Of(TypeId::kInt8), false, std::nullopt, false});
+  def.columns.push_back(ColumnSchema{"note", Type::Of(TypeId::kText), false, std::nullopt, false});
   if (with_pk) {
     def.primary_key.push_back(KeyPart{0, false});
   }
@@ -116,7 +116,7 @@ TEST_CASE("catalog: golden bytes of relation id, index and role rows") {
 
 TEST_CASE("catalog: decoders reject truncated, extended and altered rows") {
   TableDef table = ExampleTable();
-  table.columns.push_back(ColumnDef{"n", Type::Numeric(10, 2), false, std::nullopt, true});
+  table.columns.push_back(ColumnSchema{"n", Type::Numeric(10, 2), false, std::nullopt, true});
   const std::string encoded = EncodeTableDef(table);
   REQUIRE(*DecodeTableDef(encoded) == table);
   for (size_t n = 0; n < encoded.size(); ++n) {

@@ -49,7 +49,7 @@ class Store {
     TableDef def;
     def.name = name;
     for (const auto& [col, spec] : columns) {
-      def.columns.push_back(ColumnDef{col, TypeOf(spec), false, std::nullopt, false});
+      def.columns.push_back(ColumnSchema{col, TypeOf(spec), false, std::nullopt, false});
     }
     for (int p : pk) {
       def.primary_key.push_back(p >= 0 ? KeyPart{static_cast<uint32_t>(p), false}
@@ -426,8 +426,8 @@ TEST_CASE("table store: golden bytes of a row key, a row value and index entries
   TableDef t;
   t.id = 1000;
   t.name = "t";
-  t.columns.push_back(ColumnDef{"id", Type::Of(TypeId::kInt4), true, std::nullopt, false});
-  t.columns.push_back(ColumnDef{"name", Type::Of(TypeId::kText), false, std::nullopt, false});
+  t.columns.push_back(ColumnSchema{"id", Type::Of(TypeId::kInt4), true, std::nullopt, false});
+  t.columns.push_back(ColumnSchema{"name", Type::Of(TypeId::kText), false, std::nullopt, false});
   t.primary_key.push_back(KeyPart{0, false});
   const std::vector<Value> row = {Value::Int4(5), Value::Text("ab")};
   const std::string pk = PrimaryKeyBytes(t, row, 0);

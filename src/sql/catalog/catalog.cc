@@ -104,7 +104,7 @@ Result<uint64_t> Catalog::WriteWithId(std::string key_row, std::string value_row
 
 Status Catalog::ValidateTable(const TableDef& def) const {
   std::set<std::string_view> names;
-  for (const ColumnDef& c : def.columns) {
+  for (const ColumnSchema& c : def.columns) {
     if (!names.insert(c.name).second) {
       return Status::InvalidArgument("column \"" + c.name + "\" specified more than once")
           .WithSqlState(kSqlStateDuplicateColumn);

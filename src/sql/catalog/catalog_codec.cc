@@ -80,7 +80,7 @@ bool GetType(std::string_view* in, Type* type) {
   return false;
 }
 
-void PutColumn(std::string* dst, const ColumnDef& c) {
+void PutColumn(std::string* dst, const ColumnSchema& c) {
   PutLengthPrefixed(dst, c.name);
   PutType(dst, c.type);
   uint8_t flags = (c.not_null ? kColumnNotNull : 0) | (c.identity ? kColumnIdentity : 0) |
@@ -91,7 +91,7 @@ void PutColumn(std::string* dst, const ColumnDef& c) {
   }
 }
 
-bool GetColumn(std::string_view* in, ColumnDef* c) {
+bool GetColumn(std::string_view* in, ColumnSchema* c) {
   uint8_t flags = 0;
   if (!GetString(in, &c->name) || !GetType(in, &c->type) || !GetByte(in, &flags) ||
       (flags & ~kColumnFlagsMask) != 0) {
@@ -180,7 +180,7 @@ std::string EncodeTableDef(const TableDef& def) {
   PutLengthPrefixed(&out, def.name);
   PutVarint32(&out, def.schema_version);
   PutVarint32(&out, static_cast<uint32_t>(def.columns.size()));
-  for (const ColumnDef& c : def.columns) {
+  for (const ColumnSchema& c : def.columns) {
     PutColumn(&out, c);
   }
   PutKeyParts(&out, def.primary_key);
@@ -196,7 +196,7 @@ Result<TableDef> DecodeTableDef(std::string_view in) {
     return Malformed("table row");
   }
   def.columns.resize(ncols);
-  for (ColumnDef& c : def.columns) {
+  for (ColumnSchema& c : def.columns) {
     if (!GetColumn(&in, &c)) {
       return Malformed("column of table " + def.name);
     }

@@ -23,7 +23,7 @@ inline constexpr uint64_t kCatalogRolesId = 4;      // roles by name
 // Table and index ids share one space (their keys share the engine's key space) from here on.
 inline constexpr uint64_t kFirstUserRelationId = 1000;
 
-struct ColumnDef {
+struct ColumnSchema {
   std::string name;
   Type type;
   bool not_null = false;
@@ -31,7 +31,7 @@ struct ColumnDef {
   std::optional<std::string> default_expr;
   bool identity = false;  // GENERATED ... AS IDENTITY
 
-  bool operator==(const ColumnDef&) const = default;
+  bool operator==(const ColumnSchema&) const = default;
 };
 
 // One column of a primary key or an index: a position in TableDef::columns and its order.
@@ -47,7 +47,7 @@ struct TableDef {
   std::string schema = kPublicSchema;
   std::string name;  // as folded by the parser
   uint32_t schema_version = 1;
-  std::vector<ColumnDef> columns;
+  std::vector<ColumnSchema> columns;
   // Empty: the table has no primary key and rows are keyed by a hidden row id.
   std::vector<KeyPart> primary_key;
 

@@ -38,7 +38,7 @@ Status TableWriter::Add(std::vector<Value> row) {
                                    std::to_string(table_->columns.size()) + " columns");
   }
   for (size_t i = 0; i < row.size(); ++i) {
-    const ColumnDef& c = table_->columns[i];
+    const ColumnSchema& c = table_->columns[i];
     if (row[i].is_null()) {
       if (c.not_null) {
         return Status::InvalidArgument("null value in column \"" + c.name + "\" of relation \"" +
