@@ -59,13 +59,15 @@ enum class ExprKind : uint8_t {
   kDefault,
 };
 
-// Base of all expression nodes. Use Is<T>() / As<T>() to reach the concrete node; As<T>() on the
-// wrong kind is a bug (BLOCKDB_CHECK).
-struct Expr {
-  Expr(ExprKind k, int pos) : kind(k), position(pos) {}
-  virtual ~Expr() = default;
-  Expr(const Expr&) = delete;
-  Expr& operator=(const Expr&) = delete;
+// Base of the AST's node families (expressions, FROM items, query bodies): a kind tag and a
+// position. Use Is<T>() / As<T>() to reach the concrete node, whose static kKind names its kind;
+// As<T>() on the wrong kind is a bug (BLOCKDB_CHECK).
+template <typename KindT>
+struct KindedNode {
+  KindedNode(KindT k, int pos) : kind(k), position(pos) {}
+  virtual ~KindedNode() = default;
+  KindedNode(const KindedNode&) = delete;
+  KindedNode& operator=(const KindedNode&) = delete;
 
   template <typename T>
   bool Is() const {
@@ -82,8 +84,13 @@ struct Expr {
     return static_cast<const T&>(*this);
   }
 
-  const ExprKind kind;
+  const KindT kind;
   int position;
+};
+
+// Base of all expression nodes.
+struct Expr : KindedNode<ExprKind> {
+  using KindedNode::KindedNode;
 };
 using ExprPtr = std::unique_ptr<Expr>;
 

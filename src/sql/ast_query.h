@@ -35,29 +35,9 @@ struct Alias {
 enum class FromKind : uint8_t { kTable, kSubquery, kFunction, kJoin };
 
 // Base of the FROM-clause items. Use Is<T>() / As<T>() as for Expr.
-struct FromItem {
-  FromItem(FromKind k, int pos) : kind(k), position(pos) {}
-  virtual ~FromItem() = default;
-  FromItem(const FromItem&) = delete;
-  FromItem& operator=(const FromItem&) = delete;
+struct FromItem : KindedNode<FromKind> {
+  using KindedNode::KindedNode;
 
-  template <typename T>
-  bool Is() const {
-    return kind == T::kKind;
-  }
-  template <typename T>
-  T& As() {
-    BLOCKDB_CHECK(kind == T::kKind);
-    return static_cast<T&>(*this);
-  }
-  template <typename T>
-  const T& As() const {
-    BLOCKDB_CHECK(kind == T::kKind);
-    return static_cast<const T&>(*this);
-  }
-
-  const FromKind kind;
-  int position;
   Alias alias;
 };
 using FromItemPtr = std::unique_ptr<FromItem>;
@@ -128,29 +108,8 @@ enum class QueryBodyKind : uint8_t { kSelect, kValues, kSetOperation, kNested };
 
 // The part of a query before ORDER BY/LIMIT: a SELECT, a VALUES list, a set operation, or a
 // parenthesized query that has its own ORDER BY/LIMIT/WITH/locking.
-struct QueryBody {
-  QueryBody(QueryBodyKind k, int pos) : kind(k), position(pos) {}
-  virtual ~QueryBody() = default;
-  QueryBody(const QueryBody&) = delete;
-  QueryBody& operator=(const QueryBody&) = delete;
-
-  template <typename T>
-  bool Is() const {
-    return kind == T::kKind;
-  }
-  template <typename T>
-  T& As() {
-    BLOCKDB_CHECK(kind == T::kKind);
-    return static_cast<T&>(*this);
-  }
-  template <typename T>
-  const T& As() const {
-    BLOCKDB_CHECK(kind == T::kKind);
-    return static_cast<const T&>(*this);
-  }
-
-  const QueryBodyKind kind;
-  int position;
+struct QueryBody : KindedNode<QueryBodyKind> {
+  using KindedNode::KindedNode;
 };
 using QueryBodyPtr = std::unique_ptr<QueryBody>;
 
