@@ -51,6 +51,10 @@ struct DatabaseOptions {
   uint64_t max_transaction_rows = 1'000'000;
   uint64_t max_transaction_bytes = 256ull << 20;
   std::string server_version = "15.0";  // reported as PostgreSQL's server_version
+  // Turns the password of CREATE ROLE ... PASSWORD 'x' into the verifier stored in the catalog
+  // (SCRAM-SHA-256, built by the wire layer, which owns authentication). Unset: CREATE ROLE
+  // with a password fails with 0A000.
+  std::function<Result<std::string>(std::string_view password)> make_password_verifier;
 };
 
 // Shared state of the SQL layer on one node: the engine with its ledger, the catalog and the
