@@ -1,0 +1,112 @@
+// blockdb_sqllogic: runs sqllogictest-style files (tests/sql/logic/*.test) against BlockDB, or
+// with --postgres against a PostgreSQL 15 started for the run. See docs/SQL.md.
+//
+//   blockdb_sqllogic [--postgres] [--pg-bindir DIR] [--rewrite] FILE...
+//
+// Each file runs on a fresh, empty database. Exit status: 0 when every record of every file
+// passed, 1 when one failed, 77 when nothing ran (PostgreSQL's binaries are missing, or every
+// file `require`s the other backend; CTest counts 77 as skipped), 2 on bad usage or when the
+// database could not be set up. --pg-bindir defaults to $BLOCKDB_PG_BINDIR, else
+// /usr/lib/postgresql/15/bin.
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sqllogic/backend.h"
+#include "sqllogic/runner.h"
+#include "sqllogic/test_file.h"
+
+namespace blockdb::sqllogic {
+namespace {
+
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitSkipped = 77;
+
+struct Args {
+  bool postgres = false;
+  std::string pg_bindir;
+  RunOptions run;
+  std::vector<std::string> files;
+};
+
+bool ParseArgs(int argc, char** argv, Args* args) {
+  const char* env_bindir = std::getenv("BLOCKDB_PG_BINDIR");
+  args->pg_bindir = env_bindir != nullptr ? env_bindir : "/usr/lib/postgresql/15/bin";
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--postgres") {
+      args->postgres = true;
+    } else if (a == "--rewrite") {
+      args->run.rewrite = true;
+    } else if (a == "--pg-bindir" && i + 1 < argc) {
+      args->pg_bindir = argv[++i];
+    } else if (a.starts_with("--")) {
+      return false;
+    } else {
+      args->files.push_back(a);
+    }
+  }
+  return !args->files.empty();
+}
+
+Result<TestFile> Load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return Status::NotFound("cannot open " + path);
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParseTestFile(path, ss.str());
+}
+
+int Main(int argc, char** argv) {
+  Args args;
+  if (!ParseArgs(argc, argv, &args)) {
+    std::cerr << "usage: " << argv[0] << " [--postgres] [--pg-bindir DIR] [--rewrite] FILE...\n";
+    return kExitUsage;
+  }
+  Result<std::unique_ptr<Backend>> backend =
+      args.postgres ? NewPostgresBackend(args.pg_bindir) : NewBlockDBBackend();
+  if (!backend.ok()) {
+    std::cout << "cannot start the backend: " << backend.status().ToString() << "\n";
+    return backend.status().IsNotFound() ? kExitSkipped : kExitUsage;
+  }
+  int failed_files = 0;
+  int ran_files = 0;
+  for (const std::string& path : args.files) {
+    Result<TestFile> file = Load(path);
+    if (!file.ok()) {
+      std::cout << file.status().ToString() << "\n";
+      return kExitUsage;
+    }
+    Result<FileReport> report = RunFile(*file, **backend, args.run, std::cout);
+    if (!report.ok()) {
+      std::cout << path << ": " << report.status().ToString() << "\n";
+      return kExitUsage;
+    }
+    if (report->skipped) {
+      std::cout << path << ": skipped (requires another backend than " << (*backend)->name()
+                << ")\n";
+      continue;
+    }
+    ++ran_files;
+    failed_files += report->failed > 0 ? 1 : 0;
+    std::cout << path << ": " << (*backend)->name() << ": " << report->run << " records run, "
+              << report->failed << " failed, " << report->not_run << " not for this backend\n";
+  }
+  if (ran_files == 0) {
+    return kExitSkipped;
+  }
+  return failed_files > 0 ? kExitFailed : 0;
+}
+
+}  // namespace
+}  // namespace blockdb::sqllogic
+
+int main(int argc, char** argv) { return blockdb::sqllogic::Main(argc, argv); }
