@@ -232,6 +232,21 @@ FieldSpec Secret(std::string_view section, std::string_view key, Field field) {
           [=](const Config& c) { return Quoted(field(c).empty() ? "" : "(redacted)"); }};
 }
 
+// A string that may be empty (the default), such as an optional file path.
+template <typename Field>
+FieldSpec OptionalText(std::string_view section, std::string_view key, Field field) {
+  auto assign = [=](Config& c, const Input& in) -> Status {
+    std::optional<std::string> v = StringOf(in);
+    if (!v) {
+      return Invalid(section, key, in, "is not a string");
+    }
+    field(c) = std::move(*v);
+    return Status::OK();
+  };
+  return {section, key, [=](Config& c) { field(c).clear(); }, assign,
+          [=](const Config& c) { return Quoted(field(c)); }};
+}
+
 // One of a fixed set of names; names[i] stands for the enum value i.
 template <typename Field>
 FieldSpec Choice(std::string_view section, std::string_view key, Field field, FieldType<Field> def,
@@ -274,6 +289,7 @@ const std::vector<FieldSpec>& Fields() {
               1'000'000),
       Integer("database", "block_interval_ms", FIELD(database.block_interval_ms), 1000, 1,
               3'600'000),
+      Text("database", "name", FIELD(database.name), "blockdb"),
       Integer("cluster", "node_id", FIELD(cluster.node_id), 1, 1,
               std::numeric_limits<int64_t>::max()),
       Integer("cluster", "heartbeat_interval", FIELD(cluster.heartbeat_interval_ms), 150, 1,
@@ -292,6 +308,18 @@ const std::vector<FieldSpec>& Fields() {
       Integer("server", "http_read_timeout", FIELD(server.http_read_timeout_ms), 10'000, 10,
               3'600'000),
       Secret("server", "admin_token", FIELD(server.admin_token)),
+      Boolean("server", "trust_loopback", FIELD(server.trust_loopback), true),
+      Choice("server", "auth_method", FIELD(server.auth_method), PgAuthMethod::kScramSha256,
+             {"scram-sha-256", "md5", "password"}),
+      Secret("server", "bootstrap_password", FIELD(server.bootstrap_password)),
+      OptionalText("server", "tls_cert", FIELD(server.tls_cert)),
+      OptionalText("server", "tls_key", FIELD(server.tls_key)),
+      ByteSize("server", "max_message_size", FIELD(server.max_message_size), 64 * kMiB, 64 * kKiB,
+               kGiB),
+      Integer("server", "startup_timeout", FIELD(server.startup_timeout_ms), 60'000, 0, 3'600'000),
+      Integer("server", "idle_timeout", FIELD(server.idle_timeout_ms), 0, 0, 2'147'483'647),
+      Integer("server", "statement_timeout", FIELD(server.statement_timeout_ms), 0, 0,
+              2'147'483'647),
       Choice("log", "level", FIELD(log.level), LogLevel::kInfo,
              {"trace", "debug", "info", "warn", "error"}),
       Choice("log", "format", FIELD(log.format), LogFormat::kText, {"text", "json"}),
@@ -308,6 +336,11 @@ Status ValidateAcrossFields(const Config& c) {
         "config: cluster.election_timeout = " + std::to_string(c.cluster.election_timeout_ms) +
         " must exceed cluster.heartbeat_interval = " +
         std::to_string(c.cluster.heartbeat_interval_ms));
+  }
+  if (c.server.tls_cert.empty() != c.server.tls_key.empty()) {
+    return Status::InvalidArgument(
+        "config: server.tls_cert and server.tls_key must be set together (tls_cert = " +
+        Quoted(c.server.tls_cert) + ", tls_key = " + Quoted(c.server.tls_key) + ")");
   }
   return Status::OK();
 }

@@ -40,6 +40,13 @@ enum class WalSyncMode {
 
 std::string_view WalSyncModeName(WalSyncMode mode);
 
+// How PostgreSQL clients that are not trusted (see Config::Server::trust_loopback) authenticate.
+enum class PgAuthMethod {
+  kScramSha256,  // SCRAM-SHA-256 against the role's stored verifier
+  kMd5,          // MD5 where the server knows an MD5 form (the bootstrap password), else SCRAM
+  kPassword,     // cleartext password (only sensible over TLS)
+};
+
 struct Config {
   // Built with every field at its documented default.
   Config();
@@ -54,6 +61,7 @@ struct Config {
     uint64_t compaction_threshold;   // number of L0 files that triggers a compaction
     uint64_t blockchain_batch_size;  // ledger entries per block
     uint64_t block_interval_ms;      // a non-empty block is sealed at least this often
+    std::string name;                // the database clients connect to (3D000 for another)
   } database;
 
   struct Cluster {
@@ -74,6 +82,16 @@ struct Config {
     uint64_t http_read_timeout_ms;  // key http_read_timeout
     // Bearer token non-loopback callers of the HTTP admin endpoints must send; empty = none.
     std::string admin_token;
+    // PostgreSQL wire server.
+    bool trust_loopback;             // loopback clients log in without a password
+    PgAuthMethod auth_method;        // everyone else
+    std::string bootstrap_password;  // password of the bootstrap user "blockdb"; empty = none
+    std::string tls_cert;            // PEM certificate chain; empty = no TLS
+    std::string tls_key;             // PEM private key; set together with tls_cert
+    uint64_t max_message_size;       // bytes of one protocol message
+    uint64_t startup_timeout_ms;     // key startup_timeout; 0 = none
+    uint64_t idle_timeout_ms;        // key idle_timeout; 0 = none
+    uint64_t statement_timeout_ms;   // key statement_timeout; 0 = none
   } server;
 
   struct Log {

@@ -281,7 +281,7 @@ TEST_CASE("config: DescribeConfig prints every setting as TOML") {
   c.server.port = 6000;
   c.database.block_cache_size = 12345;
   std::vector<std::string> lines = DescribeConfig(c);
-  CHECK(lines.size() == 24);
+  CHECK(lines.size() == 34);
   CHECK(lines.front() == "database.data_dir = \"./blockdb_data\"");
   auto has = [&](std::string_view line) {
     return std::find(lines.begin(), lines.end(), line) != lines.end();
@@ -341,6 +341,52 @@ TEST_CASE("config: HTTP sidecar settings") {
             .starts_with("config: server.http_read_timeout = 5 is out of range (10..3600000)"));
   CHECK(FileError("[server]\nhttp_max_connections = 0\n")
             .starts_with("config: server.http_max_connections = 0 is out of range (1..10000)"));
+}
+
+TEST_CASE("config: PostgreSQL wire server settings") {
+  Config defaults;
+  CHECK(defaults.database.name == "blockdb");
+  CHECK(defaults.server.trust_loopback);
+  CHECK(defaults.server.auth_method == PgAuthMethod::kScramSha256);
+  CHECK(defaults.server.tls_cert.empty());
+  CHECK(defaults.server.max_message_size == 64ull << 20);
+  CHECK(defaults.server.startup_timeout_ms == 60'000);
+  CHECK(defaults.server.idle_timeout_ms == 0);
+  CHECK(defaults.server.statement_timeout_ms == 0);
+
+  ConfigSources sources;
+  sources.environment = {{"BLOCKDB_SERVER_AUTH_METHOD", "md5"},
+                         {"BLOCKDB_SERVER_TRUST_LOOPBACK", "false"},
+                         {"BLOCKDB_SERVER_BOOTSTRAP_PASSWORD", "pw-secret"},
+                         {"BLOCKDB_DATABASE_NAME", "ledger"}};
+  sources.overrides = {"server.max_message_size=1MiB", "server.idle_timeout=250",
+                       "server.statement_timeout=1000", "server.tls_cert=/c.pem",
+                       "server.tls_key=/k.pem"};
+  Result<Config> r = LoadConfig(sources);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->server.auth_method == PgAuthMethod::kMd5);
+  CHECK_FALSE(r->server.trust_loopback);
+  CHECK(r->server.bootstrap_password == "pw-secret");
+  CHECK(r->database.name == "ledger");
+  CHECK(r->server.max_message_size == 1ull << 20);
+  CHECK(r->server.idle_timeout_ms == 250);
+  CHECK(r->server.statement_timeout_ms == 1000);
+  CHECK(r->server.tls_cert == "/c.pem");
+  CHECK(r->server.tls_key == "/k.pem");
+  for (const std::string& line : DescribeConfig(*r)) {
+    CHECK(line.find("pw-secret") == std::string::npos);
+  }
+
+  sources = {};
+  sources.overrides = {"server.auth_method=trust"};
+  CHECK(ErrorOf(sources) ==
+        "config: server.auth_method = trust is not one of scram-sha-256, md5 or password (from "
+        "override 'server.auth_method=trust')");
+  sources.overrides = {"server.max_message_size=1KiB"};
+  CHECK(ErrorOf(sources).starts_with("config: server.max_message_size = 1KiB is out of range"));
+  sources.overrides = {"server.tls_cert=/c.pem"};
+  CHECK(ErrorOf(sources).starts_with(
+      "config: server.tls_cert and server.tls_key must be set together"));
 }
 
 }  // namespace
