@@ -39,6 +39,7 @@ namespace blockdb::sql {
 
 class Catalog;
 class RowIdAllocator;
+class IdentityAllocator;
 struct PreparedStatement;
 struct Portal;
 
@@ -69,6 +70,7 @@ class Database {
   LedgerDB* ledger() const { return ledger_; }
   Catalog& catalog() const { return *catalog_; }
   RowIdAllocator& row_ids() const { return *row_ids_; }
+  IdentityAllocator& identities() const { return *identities_; }
   const DatabaseOptions& options() const { return options_; }
 
   // Counters for /metrics: statements run, rows inserted, errors (all sessions).
@@ -87,6 +89,7 @@ class Database {
   const DatabaseOptions options_;
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<RowIdAllocator> row_ids_;
+  std::unique_ptr<IdentityAllocator> identities_;
   Stats stats_;
 };
 

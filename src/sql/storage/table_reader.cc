@@ -44,6 +44,17 @@ Result<std::pair<std::string, std::string>> TableReader::RangeOf(uint64_t relati
   return std::make_pair(std::move(begin), std::move(end));
 }
 
+Result<std::pair<std::string, std::string>> TableReader::PrimaryKeyRange(
+    const KeyBound& lower, const KeyBound& upper) const {
+  std::vector<KeyPart> parts = RowKeyParts(*table_);
+  return RangeOf(table_->id, parts, lower, upper);
+}
+
+Result<std::pair<std::string, std::string>> TableReader::IndexKeyRange(
+    const IndexDef& index, const KeyBound& lower, const KeyBound& upper) const {
+  return RangeOf(index.id, index.columns, lower, upper);
+}
+
 Status TableReader::ScanRange(
     const std::string& begin, const std::string& end,
     const std::function<Result<bool>(std::string_view, std::string_view)>& visit) {

@@ -58,6 +58,14 @@ class TableReader {
   Status ScanIndex(const IndexDef& index, const KeyBound& lower, const KeyBound& upper,
                    const RowVisitor& visit);
 
+  // The engine key range [begin, end) holding the rows (or the entries of `index`) within
+  // [lower, upper], for callers that iterate themselves (the executor's pull-based scans).
+  Result<std::pair<std::string, std::string>> PrimaryKeyRange(const KeyBound& lower,
+                                                              const KeyBound& upper) const;
+  Result<std::pair<std::string, std::string>> IndexKeyRange(const IndexDef& index,
+                                                             const KeyBound& lower,
+                                                             const KeyBound& upper) const;
+
  private:
   // Iterates the keys in [begin, end) and calls visit(key, value) until it returns false.
   Status ScanRange(const std::string& begin, const std::string& end,

@@ -45,16 +45,27 @@ class RowIdAllocator {
 
 class TableWriter {
  public:
-  // `db` and `row_ids` are not owned and must outlive the writer; row_ids may be null for a
-  // table with a primary key. `indexes` are all the table's indexes (Catalog::IndexesOf).
+  // `db` and `row_ids` are not owned and must outlive the writer; row_ids may be null when no
+  // table has a hidden row id. The writer starts with one target table (target 0); AddTarget adds
+  // more, so that one Commit writes rows of several tables atomically (a transaction block).
+  // `indexes` are all the table's indexes (Catalog::IndexesOf).
   TableWriter(DB* db, std::shared_ptr<const TableDef> table,
               std::vector<std::shared_ptr<const IndexDef>> indexes, RowIdAllocator* row_ids);
 
-  // Checks and queues a row (row[i] is column i, already cast to its type). Errors: 23502
-  // `null value in column "c" of relation "t" violates not-null constraint`, 42804 for a value
-  // of another type, InvalidArgument for a wrong column count.
-  Status Add(std::vector<Value> row);
-  size_t pending() const { return rows_.size(); }
+  // Adds another table; returns its target number for Add.
+  size_t AddTarget(std::shared_ptr<const TableDef> table,
+                   std::vector<std::shared_ptr<const IndexDef>> indexes);
+  // The target number of table_id, or nullopt.
+  std::optional<size_t> FindTarget(uint64_t table_id) const;
+
+  // Checks and queues a row of target `target` (row[i] is column i, already cast to its type).
+  // Errors: 23502 `null value in column "c" of relation "t" violates not-null constraint`, 42804
+  // for a value of another type, InvalidArgument for a wrong column count.
+  Status Add(std::vector<Value> row) { return Add(0, std::move(row)); }
+  Status Add(size_t target, std::vector<Value> row);
+  size_t pending() const;
+  // Bytes of the queued rows' values (for transaction size limits).
+  size_t pending_bytes() const { return pending_bytes_; }
 
   // Writes the queued rows and their index entries as one atomic batch and returns its log
   // index; the queue is emptied on success. A key that exists (or repeats among the queued
@@ -63,24 +74,38 @@ class TableWriter {
   // `Key (id)=(5) already exists.` Other errors are the engine's.
   Result<uint64_t> Commit(std::string* detail = nullptr);
 
+  // ON CONFLICT DO NOTHING: drops the queued rows whose primary key or unique index entry
+  // exists or repeats an earlier queued row's, then commits the rest (retrying when a
+  // concurrent writer takes a key meanwhile). Returns the rows written; when none remain,
+  // nothing is logged.
+  Result<size_t> CommitSkippingConflicts();
+
  private:
+  struct Target {
+    std::shared_ptr<const TableDef> table;
+    std::vector<std::shared_ptr<const IndexDef>> indexes;
+    std::vector<std::vector<Value>> rows;
+  };
   // Where a batch key came from: the row key (index == nullptr) or an index entry of row `row`.
   struct Origin {
+    size_t target = 0;
     const IndexDef* index = nullptr;
     size_t row = 0;
   };
 
-  void BuildBatch(uint64_t first_row_id, WriteBatch* batch, std::vector<Origin>* origins) const;
+  void BuildBatch(const std::vector<uint64_t>& first_row_ids, WriteBatch* batch,
+                  std::vector<Origin>* origins) const;
   // The batch key that conflicts: repeats within the batch, else exists in the DB. nullopt
   // when none is found (a concurrent writer is not a cause: keys are never removed).
   Result<std::optional<size_t>> FindConflict(const WriteBatch& batch) const;
   Status UniqueViolation(const Origin& origin, std::string* detail) const;
+  // Removes rows with a conflicting unique key (CommitSkippingConflicts).
+  Status DropConflictingRows();
 
   DB* const db_;
-  const std::shared_ptr<const TableDef> table_;
-  const std::vector<std::shared_ptr<const IndexDef>> indexes_;
   RowIdAllocator* const row_ids_;
-  std::vector<std::vector<Value>> rows_;
+  std::vector<Target> targets_;
+  size_t pending_bytes_ = 0;
 };
 
 }  // namespace blockdb::sql

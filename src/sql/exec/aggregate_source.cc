@@ -1,0 +1,237 @@
+// GROUP BY and aggregates: a hash aggregation over the whole input (groups in first-seen
+// order), bounded by work_mem.
+#include <unordered_map>
+#include <unordered_set>
+
+#include "sql/exec/sources.h"
+#include "sql/types/cast.h"
+#include "sql/types/compare.h"
+#include "sql/types/operators.h"
+
+namespace blockdb::sql::exec {
+namespace {
+
+struct ValueHash {
+  size_t operator()(const Value& v) const { return static_cast<size_t>(HashValue(v)); }
+};
+struct ValueEq {
+  bool operator()(const Value& a, const Value& b) const { return CompareForSort(a, b) == 0; }
+};
+struct KeyHash {
+  size_t operator()(const Row& r) const {
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (const Value& v : r) h = (h ^ HashValue(v)) * 0x100000001b3ull;
+    return static_cast<size_t>(h);
+  }
+};
+struct KeyEq {
+  bool operator()(const Row& a, const Row& b) const {
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (CompareForSort(a[i], b[i]) != 0) return false;
+    }
+    return true;
+  }
+};
+
+struct AggState {
+  int64_t count = 0;
+  Value acc;  // running sum, min, max, bool or string (NULL until the first input)
+  std::unique_ptr<std::unordered_set<Value, ValueHash, ValueEq>> seen;  // DISTINCT
+};
+
+class AggregateSource : public RowSource {
+ public:
+  AggregateSource(RowSourcePtr child, std::vector<BoundExprPtr> keys,
+                  std::vector<AggregateSpec> aggs, const EvalContext* ctx,
+                  const ExecControl* control)
+      : child_(std::move(child)),
+        keys_(std::move(keys)),
+        aggs_(std::move(aggs)),
+        ctx_(ctx),
+        control_(control) {}
+
+  Result<bool> Next(Row* row) override {
+    if (!done_) RETURN_IF_ERROR(Consume());
+    if (next_ >= groups_.size()) return false;
+    Group& g = groups_[next_++];
+    *row = std::move(g.key);
+    for (size_t i = 0; i < aggs_.size(); ++i) {
+      ASSIGN_OR_RETURN(Value v, Final(aggs_[i], g.states[i]));
+      row->push_back(std::move(v));
+    }
+    return true;
+  }
+
+  void Explain(int indent, std::vector<std::string>* lines) const override {
+    lines->push_back(std::string(static_cast<size_t>(indent), ' ') +
+                     (keys_.empty() ? "Aggregate" : "HashAggregate"));
+    child_->Explain(indent + 2, lines);
+  }
+
+ private:
+  struct Group {
+    Row key;
+    std::vector<AggState> states;
+  };
+
+  Group NewGroup(Row key) {
+    Group g;
+    g.key = std::move(key);
+    g.states.resize(aggs_.size());
+    for (size_t i = 0; i < aggs_.size(); ++i) {
+      if (aggs_[i].distinct) {
+        g.states[i].seen = std::make_unique<std::unordered_set<Value, ValueHash, ValueEq>>();
+      }
+    }
+    return g;
+  }
+
+  Status Consume() {
+    done_ = true;
+    Row input;
+    std::unordered_map<Row, size_t, KeyHash, KeyEq> index;
+    uint64_t rows = 0;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, child_->Next(&input));
+      if (!more) break;
+      if (++rows % 256 == 0) RETURN_IF_ERROR(control_->Check());
+      Row key;
+      for (const BoundExprPtr& k : keys_) {
+        ASSIGN_OR_RETURN(Value v, Eval(*k, input, *ctx_));
+        key.push_back(std::move(v));
+      }
+      auto it = index.find(key);
+      size_t g;
+      if (it == index.end()) {
+        bytes_ += RowBytes(key) + aggs_.size() * sizeof(AggState) + 64;
+        if (bytes_ > control_->work_mem) {
+          return Status::Busy("GROUP BY needs more than work_mem; raise work_mem")
+              .WithSqlState("53200");
+        }
+        g = groups_.size();
+        index.emplace(key, g);
+        groups_.push_back(NewGroup(std::move(key)));
+      } else {
+        g = it->second;
+      }
+      for (size_t i = 0; i < aggs_.size(); ++i) {
+        RETURN_IF_ERROR(Accumulate(aggs_[i], input, &groups_[g].states[i]));
+      }
+    }
+    if (keys_.empty() && groups_.empty()) {
+      groups_.push_back(NewGroup(Row()));
+    }
+    return Status::OK();
+  }
+
+  Status Accumulate(const AggregateSpec& spec, const Row& input, AggState* st) {
+    if (spec.func == AggFunc::kCountStar) {
+      ++st->count;
+      return Status::OK();
+    }
+    ASSIGN_OR_RETURN(Value v, Eval(*spec.arg, input, *ctx_));
+    if (v.is_null()) return Status::OK();
+    if (st->seen) {
+      if (!st->seen->insert(v).second) return Status::OK();
+      bytes_ += RowBytes(Row{v});
+      if (bytes_ > control_->work_mem) {
+        return Status::Busy("DISTINCT aggregate needs more than work_mem").WithSqlState("53200");
+      }
+    }
+    ++st->count;
+    switch (spec.func) {
+      case AggFunc::kCount:
+        return Status::OK();
+      case AggFunc::kSum:
+      case AggFunc::kAvg: {
+        // Accumulate in the result type (avg: numeric or double precision; interval as is).
+        ASSIGN_OR_RETURN(Value x, CastValue(v, spec.result_type, CastContext::kExplicit));
+        if (st->acc.is_null()) {
+          st->acc = std::move(x);
+        } else {
+          ASSIGN_OR_RETURN(st->acc, EvalBinary(BinaryOp::kAdd, st->acc, x));
+        }
+        return Status::OK();
+      }
+      case AggFunc::kMin:
+      case AggFunc::kMax: {
+        if (st->acc.is_null()) {
+          st->acc = std::move(v);
+        } else {
+          int c = CompareForSort(v, st->acc);
+          if ((spec.func == AggFunc::kMin && c < 0) || (spec.func == AggFunc::kMax && c > 0)) {
+            st->acc = std::move(v);
+          }
+        }
+        return Status::OK();
+      }
+      case AggFunc::kBoolAnd:
+      case AggFunc::kBoolOr: {
+        bool b = v.bool_value();
+        if (st->acc.is_null()) {
+          st->acc = Value::Bool(b);
+        } else {
+          bool cur = st->acc.bool_value();
+          st->acc = Value::Bool(spec.func == AggFunc::kBoolAnd ? (cur && b) : (cur || b));
+        }
+        return Status::OK();
+      }
+      case AggFunc::kStringAgg: {
+        ASSIGN_OR_RETURN(Value sep, Eval(*spec.separator, input, *ctx_));
+        std::string s = st->acc.is_null() ? std::string()
+                                          : std::string(st->acc.bytes()) +
+                                                std::string(sep.is_null() ? "" : sep.bytes());
+        s += v.bytes();
+        bytes_ += v.bytes().size();
+        if (bytes_ > control_->work_mem) {
+          return Status::Busy("string_agg needs more than work_mem").WithSqlState("53200");
+        }
+        st->acc = Value::Text(std::move(s));
+        return Status::OK();
+      }
+      case AggFunc::kCountStar:
+        break;
+    }
+    return Status::OK();
+  }
+
+  Result<Value> Final(const AggregateSpec& spec, const AggState& st) {
+    switch (spec.func) {
+      case AggFunc::kCountStar:
+      case AggFunc::kCount:
+        return Value::Int8(st.count);
+      case AggFunc::kAvg: {
+        if (st.acc.is_null()) return Value::Null(spec.result_type.id());
+        Value n = spec.result_type.id() == TypeId::kFloat8 ? Value::Float8(st.count)
+                  : spec.result_type.id() == TypeId::kInterval
+                      ? Value::Float8(static_cast<double>(st.count))
+                      : Value::Numeric(NumericFromInt64(st.count));
+        return EvalBinary(BinaryOp::kDiv, st.acc, n);
+      }
+      default:
+        if (st.acc.is_null()) return Value::Null(spec.result_type.id());
+        return st.acc;
+    }
+  }
+
+  RowSourcePtr child_;
+  std::vector<BoundExprPtr> keys_;
+  std::vector<AggregateSpec> aggs_;
+  const EvalContext* ctx_;
+  const ExecControl* control_;
+  std::vector<Group> groups_;
+  size_t next_ = 0;
+  bool done_ = false;
+  size_t bytes_ = 0;
+};
+
+}  // namespace
+
+RowSourcePtr MakeAggregateSource(RowSourcePtr child, std::vector<BoundExprPtr> keys,
+                                 std::vector<AggregateSpec> aggregates, const EvalContext* ctx,
+                                 const ExecControl* control) {
+  return std::make_unique<AggregateSource>(std::move(child), std::move(keys),
+                                           std::move(aggregates), ctx, control);
+}
+
+}  // namespace blockdb::sql::exec

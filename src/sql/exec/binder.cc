@@ -1,0 +1,691 @@
+#include "sql/exec/binder.h"
+
+#include <algorithm>
+
+#include "sql/types/cast.h"
+#include "sql/types/compare.h"
+#include "sql/types/errors.h"
+#include "sql/types/numeric.h"
+
+namespace blockdb::sql::exec {
+namespace {
+
+constexpr char kSqlStateUndefinedColumn[] = "42703";
+constexpr char kSqlStateAmbiguousColumn[] = "42702";
+constexpr char kSqlStateGroupingError[] = "42803";
+constexpr char kSqlStateUndefinedParameter[] = "42P02";
+
+Status UndefinedColumn(const std::vector<std::string>& names) {
+  std::string joined;
+  for (size_t i = 0; i < names.size(); ++i) {
+    joined += (i > 0 ? "." : "") + names[i];
+  }
+  return Status::InvalidArgument("column \"" + joined + "\" does not exist")
+      .WithSqlState(kSqlStateUndefinedColumn);
+}
+
+std::string TypeLabel(const Type& t) {
+  return t.id() == TypeId::kNull ? std::string("unknown") : t.Name();
+}
+
+bool IsBoolish(TypeId t) {
+  return t == TypeId::kBool || t == TypeId::kNull || t == TypeId::kUnknown;
+}
+
+}  // namespace
+
+Status Binder::ErrorAt(Status s, int position) {
+  if (error_position_ == 0) {
+    error_position_ = position;
+  }
+  return s;
+}
+
+Result<BoundExprPtr> Binder::Bind(const Expr& expr, const Scope& scope, std::string_view clause,
+                                  AggregateScope* agg) {
+  AggregateScope* saved_agg = agg_;
+  std::string_view saved_clause = clause_;
+  agg_ = agg;
+  clause_ = clause;
+  Result<BoundExprPtr> r = BindNode(expr, scope);
+  agg_ = saved_agg;
+  clause_ = saved_clause;
+  return r;
+}
+
+Result<BoundExprPtr> Binder::BindCondition(const Expr& expr, const Scope& scope,
+                                           std::string_view clause, AggregateScope* agg) {
+  ASSIGN_OR_RETURN(BoundExprPtr e, Bind(expr, scope, clause, agg));
+  return AsBoolean(std::move(e), "argument of " + std::string(clause), expr.position);
+}
+
+Result<BoundExprPtr> Binder::AsBoolean(BoundExprPtr e, std::string_view what, int position) {
+  if (e->type.id() == TypeId::kBool) {
+    return e;
+  }
+  if (e->kind == BoundKind::kParam && e->type.id() == TypeId::kUnknown) {
+    InferParam(e.get(), Type::Of(TypeId::kBool));
+    return e;
+  }
+  if (e->type.id() == TypeId::kNull || e->type.id() == TypeId::kUnknown) {
+    return CoerceImplicit(std::move(e), Type::Of(TypeId::kBool), position);
+  }
+  return ErrorAt(DatatypeMismatch(std::string(what) + " must be type boolean, not type " +
+                                  TypeLabel(e->type)),
+                 position);
+}
+
+void Binder::InferParam(BoundExpr* e, const Type& t) {
+  if (e->kind != BoundKind::kParam || e->type.id() != TypeId::kUnknown) {
+    return;
+  }
+  Type inferred = t.id() == TypeId::kNull || t.id() == TypeId::kUnknown ? Type::Of(TypeId::kText)
+                                                                         : t;
+  e->type = inferred;
+  auto& slot = ctx_->param_types[e->index];
+  if (!slot) {
+    slot = inferred;
+  }
+}
+
+Result<BoundExprPtr> Binder::CoerceImplicit(BoundExprPtr e, const Type& to, int position) {
+  if (e->type == to) {
+    return e;
+  }
+  if (e->kind == BoundKind::kParam && e->type.id() == TypeId::kUnknown) {
+    InferParam(e.get(), to);
+    return e;
+  }
+  if (!CanCast(e->type.id(), to.id(), CastContext::kImplicit)) {
+    return ErrorAt(DatatypeMismatch("cannot convert type " + TypeLabel(e->type) + " to " +
+                                    to.Name() + " implicitly"),
+                   position);
+  }
+  if (e->kind == BoundKind::kConst) {
+    Result<Value> v = CastValue(e->value, to, CastContext::kImplicit);
+    if (!v.ok()) {
+      return ErrorAt(v.TakeStatus(), position);
+    }
+    return MakeConst(std::move(v).value());
+  }
+  auto cast = std::make_unique<BoundExpr>();
+  cast->kind = BoundKind::kCast;
+  cast->type = to;
+  cast->args.push_back(std::move(e));
+  return cast;
+}
+
+Result<BoundExprPtr> Binder::CoerceForAssignment(BoundExprPtr e, const Type& to,
+                                                 std::string_view column, int position) {
+  if (e->type == to) {
+    return e;
+  }
+  if (e->kind == BoundKind::kParam && e->type.id() == TypeId::kUnknown) {
+    InferParam(e.get(), to);
+    return e;
+  }
+  if (!CanCast(e->type.id(), to.id(), CastContext::kAssignment)) {
+    return ErrorAt(DatatypeMismatch("column \"" + std::string(column) + "\" is of type " +
+                                    to.Name() + " but expression is of type " +
+                                    TypeLabel(e->type)),
+                   position);
+  }
+  if (e->kind == BoundKind::kConst) {
+    Result<Value> v = CastValue(e->value, to, CastContext::kAssignment);
+    if (!v.ok()) {
+      return ErrorAt(v.TakeStatus(), position);
+    }
+    return MakeConst(std::move(v).value());
+  }
+  auto cast = std::make_unique<BoundExpr>();
+  cast->kind = BoundKind::kCast;
+  cast->type = to;
+  cast->negated = true;  // assignment context (see Eval)
+  cast->args.push_back(std::move(e));
+  return cast;
+}
+
+Result<std::vector<BoundExprPtr>> Binder::BindArgs(const std::vector<ExprPtr>& args,
+                                                   const Scope& scope) {
+  std::vector<BoundExprPtr> out;
+  for (const ExprPtr& a : args) {
+    ASSIGN_OR_RETURN(BoundExprPtr b, BindNode(*a, scope));
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+Status Binder::UnifyTypes(std::vector<BoundExprPtr*> items, std::string_view context,
+                          int position) {
+  TypeId common = TypeId::kNull;
+  Type common_type;
+  for (BoundExprPtr* item : items) {
+    TypeId t = (*item)->type.id();
+    if ((*item)->kind == BoundKind::kParam && t == TypeId::kUnknown) {
+      continue;
+    }
+    Result<TypeId> c = CommonType(common, t, context);
+    if (!c.ok()) {
+      return ErrorAt(c.TakeStatus(), position);
+    }
+    if (*c != common) {
+      common = *c;
+      common_type = (*item)->type.id() == common ? (*item)->type : Type::Of(common);
+    } else if (common_type.id() == common && !((*item)->type == common_type)) {
+      common_type = Type::Of(common);  // modifiers differ: drop them, as PostgreSQL does
+    }
+  }
+  if (common == TypeId::kNull || common == TypeId::kUnknown) {
+    common_type = Type::Of(TypeId::kText);
+  }
+  for (BoundExprPtr* item : items) {
+    ASSIGN_OR_RETURN(*item, CoerceImplicit(std::move(*item), common_type, position));
+  }
+  return Status::OK();
+}
+
+Result<BoundExprPtr> Binder::BindNode(const Expr& expr, const Scope& scope) {
+  if (agg_ != nullptr) {
+    // After grouping: a GROUP BY expression reads its key.
+    std::string key = ToSexp(expr);
+    for (size_t i = 0; i < agg_->group_keys.size(); ++i) {
+      if (agg_->group_keys[i] == key) {
+        return MakeColumn(static_cast<int>(i), agg_->group_types[i]);
+      }
+    }
+  }
+  switch (expr.kind) {
+    case ExprKind::kLiteral:
+      return BindLiteral(expr.As<LiteralExpr>());
+    case ExprKind::kParam:
+      return BindParam(expr.As<ParamExpr>());
+    case ExprKind::kColumnRef:
+      return BindColumn(expr.As<ColumnRefExpr>(), scope);
+    case ExprKind::kUnary:
+      return BindUnary(expr.As<UnaryExpr>(), scope);
+    case ExprKind::kBinary:
+      return BindBinary(expr.As<BinaryExpr>(), scope);
+    case ExprKind::kBool:
+      return BindBool(expr.As<BoolExpr>(), scope);
+    case ExprKind::kIs:
+      return BindIs(expr.As<IsExpr>(), scope);
+    case ExprKind::kBetween:
+      return BindBetween(expr.As<BetweenExpr>(), scope);
+    case ExprKind::kInList:
+      return BindInList(expr.As<InListExpr>(), scope);
+    case ExprKind::kLike:
+      return BindLike(expr.As<LikeExpr>(), scope);
+    case ExprKind::kCase:
+      return BindCase(expr.As<CaseExpr>(), scope);
+    case ExprKind::kCast:
+      return BindCast(expr.As<CastExpr>(), scope);
+    case ExprKind::kCollate:
+      // BlockDB has one collation (C): COLLATE changes nothing.
+      return BindNode(*expr.As<CollateExpr>().arg, scope);
+    case ExprKind::kFunction:
+      return BindFunction(expr.As<FunctionExpr>(), scope);
+    case ExprKind::kSqlValue:
+      return BindSqlValue(expr.As<SqlValueExpr>());
+    case ExprKind::kQuantified:
+      return BindQuantified(expr.As<QuantifiedExpr>(), scope);
+    case ExprKind::kStar:
+      return ErrorAt(Status::InvalidArgument("* is not allowed here").WithSqlState("42601"),
+                     expr.position);
+    case ExprKind::kDefault:
+      return ErrorAt(Status::InvalidArgument("DEFAULT is not allowed in this context")
+                         .WithSqlState("42601"),
+                     expr.position);
+    default:
+      return ErrorAt(FeatureNotSupported("this kind of expression is not supported yet"),
+                     expr.position);
+  }
+}
+
+Result<BoundExprPtr> Binder::BindLiteral(const LiteralExpr& e) {
+  switch (e.literal_kind) {
+    case LiteralKind::kNull:
+      return MakeConst(Value::Null());
+    case LiteralKind::kBoolean:
+      return MakeConst(Value::Bool(e.value == "true"));
+    case LiteralKind::kString:
+      return MakeConst(Value::Unknown(e.value));
+    case LiteralKind::kInteger:
+    case LiteralKind::kNumeric: {
+      // As PostgreSQL: an integer is int4 when it fits, else int8, else numeric.
+      if (e.literal_kind == LiteralKind::kInteger) {
+        for (TypeId t : {TypeId::kInt4, TypeId::kInt8}) {
+          Result<Value> i = ParseValue(e.value, Type::Of(t));
+          if (i.ok()) return MakeConst(std::move(i).value());
+        }
+      }
+      Result<Value> v = ParseValue(e.value, Type::Of(TypeId::kNumeric));
+      if (!v.ok()) {
+        return ErrorAt(v.TakeStatus(), e.position);
+      }
+      return MakeConst(std::move(v).value());
+    }
+    case LiteralKind::kBitString:
+      break;
+  }
+  return ErrorAt(FeatureNotSupported("bit string literals are not supported"), e.position);
+}
+
+Result<BoundExprPtr> Binder::BindParam(const ParamExpr& e) {
+  if (!ctx_->allow_params) {
+    return ErrorAt(Status::InvalidArgument("there is no parameter $" + std::to_string(e.number))
+                       .WithSqlState(kSqlStateUndefinedParameter),
+                   e.position);
+  }
+  if (e.number < 1 || e.number > 65535) {
+    return ErrorAt(Status::InvalidArgument("there is no parameter $" + std::to_string(e.number))
+                       .WithSqlState(kSqlStateUndefinedParameter),
+                   e.position);
+  }
+  if (ctx_->param_types.size() < static_cast<size_t>(e.number)) {
+    ctx_->param_types.resize(e.number);
+  }
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = BoundKind::kParam;
+  b->index = e.number - 1;
+  const auto& declared = ctx_->param_types[b->index];
+  b->type = declared ? *declared : Type::Of(TypeId::kUnknown);
+  return b;
+}
+
+Result<BoundExprPtr> Binder::BindColumn(const ColumnRefExpr& e, const Scope& scope) {
+  const std::string& column = e.names.back();
+  std::string table = e.names.size() >= 2 ? e.names[e.names.size() - 2] : "";
+  int found = -1;
+  for (size_t i = 0; i < scope.columns.size(); ++i) {
+    const ScopeColumn& c = scope.columns[i];
+    if (c.name != column || (!table.empty() && c.table != table)) {
+      continue;
+    }
+    if (found >= 0) {
+      return ErrorAt(Status::InvalidArgument("column reference \"" + column + "\" is ambiguous")
+                         .WithSqlState(kSqlStateAmbiguousColumn),
+                     e.position);
+    }
+    found = static_cast<int>(i);
+  }
+  if (found < 0) {
+    return ErrorAt(UndefinedColumn(e.names), e.position);
+  }
+  if (agg_ != nullptr) {
+    std::string qualified = scope.columns[found].table.empty()
+                                ? column
+                                : scope.columns[found].table + "." + column;
+    return ErrorAt(Status::InvalidArgument("column \"" + qualified +
+                                           "\" must appear in the GROUP BY clause or be used in "
+                                           "an aggregate function")
+                       .WithSqlState(kSqlStateGroupingError),
+                   e.position);
+  }
+  return MakeColumn(found, scope.columns[found].type);
+}
+
+Result<BoundExprPtr> Binder::BindUnary(const UnaryExpr& e, const Scope& scope) {
+  ASSIGN_OR_RETURN(BoundExprPtr operand, BindNode(*e.operand, scope));
+  if (e.op.name == "+") {
+    return operand;
+  }
+  if (e.op.name != "-") {
+    return ErrorAt(Status::InvalidArgument("operator does not exist: " + e.op.name + " " +
+                                           TypeLabel(operand->type))
+                       .WithSqlState(kSqlStateUndefinedFunction),
+                   e.position);
+  }
+  if (operand->type.id() == TypeId::kUnknown) {
+    InferParam(operand.get(), Type::Of(TypeId::kNumeric));
+  }
+  TypeCategory cat = CategoryOf(operand->type.id());
+  if (cat != TypeCategory::kNumeric && operand->type.id() != TypeId::kInterval &&
+      operand->type.id() != TypeId::kNull) {
+    return ErrorAt(Status::InvalidArgument("operator does not exist: - " +
+                                           TypeLabel(operand->type))
+                       .WithSqlState(kSqlStateUndefinedFunction),
+                   e.position);
+  }
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = BoundKind::kNegate;
+  b->type = Type::Of(operand->type.id());
+  b->args.push_back(std::move(operand));
+  return b;
+}
+
+Result<BoundExprPtr> Binder::BindBinary(const BinaryExpr& e, const Scope& scope) {
+  ASSIGN_OR_RETURN(BoundExprPtr l, BindNode(*e.left, scope));
+  ASSIGN_OR_RETURN(BoundExprPtr r, BindNode(*e.right, scope));
+  const std::string& op = e.op.name;
+  static const std::pair<const char*, CompareOp> kCompares[] = {
+      {"=", CompareOp::kEq}, {"<>", CompareOp::kNe}, {"<", CompareOp::kLt},
+      {"<=", CompareOp::kLe}, {">", CompareOp::kGt}, {">=", CompareOp::kGe}};
+  for (const auto& [symbol, cmp] : kCompares) {
+    if (op == symbol) {
+      return BindComparison(cmp, std::move(l), std::move(r), e.position);
+    }
+  }
+  static const std::pair<const char*, BinaryOp> kAriths[] = {
+      {"+", BinaryOp::kAdd}, {"-", BinaryOp::kSub}, {"*", BinaryOp::kMul},
+      {"/", BinaryOp::kDiv}, {"%", BinaryOp::kMod}, {"||", BinaryOp::kConcat}};
+  for (const auto& [symbol, arith] : kAriths) {
+    if (op != symbol) {
+      continue;
+    }
+    // A parameter next to a typed operand takes its type, as an unknown literal would.
+    if (l->kind == BoundKind::kParam && l->type.id() == TypeId::kUnknown) {
+      InferParam(l.get(), r->type);
+    }
+    if (r->kind == BoundKind::kParam && r->type.id() == TypeId::kUnknown) {
+      InferParam(r.get(), l->type);
+    }
+    Result<OperatorTypes> types = ResolveOperator(arith, l->type.id(), r->type.id());
+    if (!types.ok()) {
+      return ErrorAt(types.TakeStatus(), e.position);
+    }
+    auto b = std::make_unique<BoundExpr>();
+    b->kind = BoundKind::kArith;
+    b->arith = arith;
+    b->type = Type::Of(types->result);
+    b->args.push_back(std::move(l));
+    b->args.push_back(std::move(r));
+    return b;
+  }
+  return ErrorAt(Status::InvalidArgument("operator does not exist: " + TypeLabel(l->type) + " " +
+                                         e.op.ToString() + " " + TypeLabel(r->type))
+                     .WithSqlState(kSqlStateUndefinedFunction),
+                 e.position);
+}
+
+Result<BoundExprPtr> Binder::BindComparison(CompareOp op, BoundExprPtr l, BoundExprPtr r,
+                                            int pos) {
+  if (l->kind == BoundKind::kParam && l->type.id() == TypeId::kUnknown) {
+    InferParam(l.get(), r->type);
+  }
+  if (r->kind == BoundKind::kParam && r->type.id() == TypeId::kUnknown) {
+    InferParam(r.get(), l->type);
+  }
+  Result<TypeId> t = ComparisonType(l->type.id(), r->type.id());
+  if (!t.ok()) {
+    return ErrorAt(t.TakeStatus(), pos);
+  }
+  // Unknown literals are parsed as the other side's type now, so a bad literal fails at bind
+  // time (22P02) and evaluation compares typed values.
+  if (l->type.id() == TypeId::kUnknown && r->type.id() != TypeId::kUnknown) {
+    ASSIGN_OR_RETURN(l, CoerceImplicit(std::move(l), Type::Of(*t), pos));
+  }
+  if (r->type.id() == TypeId::kUnknown && l->type.id() != TypeId::kUnknown) {
+    ASSIGN_OR_RETURN(r, CoerceImplicit(std::move(r), Type::Of(*t), pos));
+  }
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = BoundKind::kCompare;
+  b->cmp = op;
+  b->type = Type::Of(TypeId::kBool);
+  b->args.push_back(std::move(l));
+  b->args.push_back(std::move(r));
+  return b;
+}
+
+Result<BoundExprPtr> Binder::BindBool(const BoolExpr& e, const Scope& scope) {
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = e.op == BoolOp::kAnd ? BoundKind::kAnd
+            : e.op == BoolOp::kOr ? BoundKind::kOr
+                                  : BoundKind::kNot;
+  b->type = Type::Of(TypeId::kBool);
+  const char* what = e.op == BoolOp::kAnd ? "argument of AND"
+                     : e.op == BoolOp::kOr ? "argument of OR"
+                                           : "argument of NOT";
+  for (const ExprPtr& arg : e.args) {
+    ASSIGN_OR_RETURN(BoundExprPtr a, BindNode(*arg, scope));
+    ASSIGN_OR_RETURN(a, AsBoolean(std::move(a), what, arg->position));
+    b->args.push_back(std::move(a));
+  }
+  return b;
+}
+
+Result<BoundExprPtr> Binder::BindIs(const IsExpr& e, const Scope& scope) {
+  ASSIGN_OR_RETURN(BoundExprPtr arg, BindNode(*e.arg, scope));
+  auto b = std::make_unique<BoundExpr>();
+  b->type = Type::Of(TypeId::kBool);
+  b->negated = e.negated;
+  switch (e.test) {
+    case IsTest::kNull:
+      b->kind = BoundKind::kIsNull;
+      InferParam(arg.get(), Type::Of(TypeId::kText));
+      break;
+    case IsTest::kTrue:
+    case IsTest::kFalse:
+    case IsTest::kUnknown: {
+      b->kind = BoundKind::kIsBool;
+      b->bool_test = e.test == IsTest::kTrue;
+      b->is_unknown = e.test == IsTest::kUnknown;
+      ASSIGN_OR_RETURN(arg, AsBoolean(std::move(arg), "argument of IS TRUE", e.position));
+      break;
+    }
+    case IsTest::kDistinctFrom: {
+      ASSIGN_OR_RETURN(BoundExprPtr other, BindNode(*e.other, scope));
+      ASSIGN_OR_RETURN(BoundExprPtr cmp, BindComparison(CompareOp::kEq, std::move(arg),
+                                                        std::move(other), e.position));
+      b->kind = BoundKind::kDistinct;
+      b->args = std::move(cmp->args);
+      return b;
+    }
+  }
+  b->args.push_back(std::move(arg));
+  return b;
+}
+
+Result<BoundExprPtr> Binder::BindBetween(const BetweenExpr& e, const Scope& scope) {
+  // a BETWEEN x AND y is a >= x AND a <= y (the argument is bound twice: evaluation has no side
+  // effects). SYMMETRIC: (a >= x AND a <= y) OR (a >= y AND a <= x).
+  auto range = [&](const Expr& lo, const Expr& hi) -> Result<BoundExprPtr> {
+    ASSIGN_OR_RETURN(BoundExprPtr a1, BindNode(*e.arg, scope));
+    ASSIGN_OR_RETURN(BoundExprPtr l, BindNode(lo, scope));
+    ASSIGN_OR_RETURN(BoundExprPtr ge, BindComparison(CompareOp::kGe, std::move(a1), std::move(l),
+                                                     e.position));
+    ASSIGN_OR_RETURN(BoundExprPtr a2, BindNode(*e.arg, scope));
+    ASSIGN_OR_RETURN(BoundExprPtr h, BindNode(hi, scope));
+    ASSIGN_OR_RETURN(BoundExprPtr le, BindComparison(CompareOp::kLe, std::move(a2), std::move(h),
+                                                     e.position));
+    auto both = std::make_unique<BoundExpr>();
+    both->kind = BoundKind::kAnd;
+    both->type = Type::Of(TypeId::kBool);
+    both->args.push_back(std::move(ge));
+    both->args.push_back(std::move(le));
+    return both;
+  };
+  ASSIGN_OR_RETURN(BoundExprPtr result, range(*e.low, *e.high));
+  if (e.symmetric) {
+    ASSIGN_OR_RETURN(BoundExprPtr swapped, range(*e.high, *e.low));
+    auto either = std::make_unique<BoundExpr>();
+    either->kind = BoundKind::kOr;
+    either->type = Type::Of(TypeId::kBool);
+    either->args.push_back(std::move(result));
+    either->args.push_back(std::move(swapped));
+    result = std::move(either);
+  }
+  if (e.negated) {
+    auto n = std::make_unique<BoundExpr>();
+    n->kind = BoundKind::kNot;
+    n->type = Type::Of(TypeId::kBool);
+    n->args.push_back(std::move(result));
+    result = std::move(n);
+  }
+  return result;
+}
+
+Result<BoundExprPtr> Binder::BindInList(const InListExpr& e, const Scope& scope) {
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = BoundKind::kInList;
+  b->type = Type::Of(TypeId::kBool);
+  b->negated = e.negated;
+  ASSIGN_OR_RETURN(BoundExprPtr arg, BindNode(*e.arg, scope));
+  b->args.push_back(std::move(arg));
+  for (const ExprPtr& item : e.list) {
+    ASSIGN_OR_RETURN(BoundExprPtr v, BindNode(*item, scope));
+    b->args.push_back(std::move(v));
+  }
+  std::vector<BoundExprPtr*> items;
+  for (BoundExprPtr& a : b->args) {
+    items.push_back(&a);
+  }
+  RETURN_IF_ERROR(UnifyTypes(items, "IN", e.position));
+  return b;
+}
+
+Result<BoundExprPtr> Binder::BindLike(const LikeExpr& e, const Scope& scope) {
+  if (e.like_kind == LikeKind::kSimilarTo) {
+    return ErrorAt(FeatureNotSupported("SIMILAR TO is not supported"), e.position);
+  }
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = BoundKind::kLike;
+  b->type = Type::Of(TypeId::kBool);
+  b->negated = e.negated;
+  b->case_insensitive = e.like_kind == LikeKind::kILike;
+  const Expr* parts[] = {e.arg.get(), e.pattern.get(), e.escape.get()};
+  for (const Expr* part : parts) {
+    if (part == nullptr) {
+      continue;
+    }
+    ASSIGN_OR_RETURN(BoundExprPtr v, BindNode(*part, scope));
+    TypeId t = v->type.id();
+    if (t == TypeId::kBytea) {
+      return ErrorAt(FeatureNotSupported("LIKE on bytea is not supported"), part->position);
+    }
+    if (t != TypeId::kText && t != TypeId::kVarchar) {
+      if (t != TypeId::kUnknown && t != TypeId::kNull) {
+        return ErrorAt(Status::InvalidArgument("operator does not exist: " + TypeLabel(v->type) +
+                                               " ~~ unknown")
+                           .WithSqlState(kSqlStateUndefinedFunction),
+                       e.position);
+      }
+      ASSIGN_OR_RETURN(v, CoerceImplicit(std::move(v), Type::Of(TypeId::kText), part->position));
+    }
+    b->args.push_back(std::move(v));
+  }
+  return b;
+}
+
+Result<BoundExprPtr> Binder::BindCase(const CaseExpr& e, const Scope& scope) {
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = BoundKind::kCase;
+  b->case_has_arg = e.arg != nullptr;
+  if (e.arg) {
+    ASSIGN_OR_RETURN(BoundExprPtr arg, BindNode(*e.arg, scope));
+    b->args.push_back(std::move(arg));
+  }
+  std::vector<size_t> results;
+  for (const CaseWhen& w : e.whens) {
+    ASSIGN_OR_RETURN(BoundExprPtr cond, BindNode(*w.condition, scope));
+    if (!e.arg) {
+      ASSIGN_OR_RETURN(cond, AsBoolean(std::move(cond), "argument of CASE/WHEN",
+                                       w.condition->position));
+    }
+    b->args.push_back(std::move(cond));
+    ASSIGN_OR_RETURN(BoundExprPtr result, BindNode(*w.result, scope));
+    results.push_back(b->args.size());
+    b->args.push_back(std::move(result));
+  }
+  if (e.else_result) {
+    ASSIGN_OR_RETURN(BoundExprPtr els, BindNode(*e.else_result, scope));
+    results.push_back(b->args.size());
+    b->args.push_back(std::move(els));
+    b->has_else = true;
+  }
+  if (e.arg) {
+    // Simple CASE: each WHEN value must compare with the operand.
+    std::vector<BoundExprPtr*> operands{&b->args[0]};
+    for (size_t k = 0; k < e.whens.size(); ++k) {
+      operands.push_back(&b->args[1 + 2 * k]);
+    }
+    RETURN_IF_ERROR(UnifyTypes(operands, "CASE/WHEN", e.position));
+  }
+  std::vector<BoundExprPtr*> items;
+  for (size_t i : results) {
+    items.push_back(&b->args[i]);
+  }
+  RETURN_IF_ERROR(UnifyTypes(items, "CASE", e.position));
+  b->type = b->args[results.front()]->type;
+  return b;
+}
+
+Result<BoundExprPtr> Binder::BindCast(const CastExpr& e, const Scope& scope) {
+  Result<Type> to = ResolveTypeName(e.type);
+  if (!to.ok()) {
+    return ErrorAt(to.TakeStatus(), e.type.position > 0 ? e.type.position : e.position);
+  }
+  ASSIGN_OR_RETURN(BoundExprPtr arg, BindNode(*e.arg, scope));
+  if (arg->kind == BoundKind::kParam && arg->type.id() == TypeId::kUnknown) {
+    InferParam(arg.get(), *to);
+    if (arg->type == *to) {
+      return arg;
+    }
+  }
+  if (!CanCast(arg->type.id(), to->id(), CastContext::kExplicit)) {
+    return ErrorAt(Status::InvalidArgument("cannot cast type " + TypeLabel(arg->type) + " to " +
+                                           to->Name())
+                       .WithSqlState(kSqlStateCannotCoerce),
+                   e.position);
+  }
+  if (arg->kind == BoundKind::kConst) {
+    Result<Value> v = CastValue(arg->value, *to, CastContext::kExplicit);
+    if (!v.ok()) {
+      return ErrorAt(v.TakeStatus(), e.arg->position);
+    }
+    BoundExprPtr c = MakeConst(std::move(v).value());
+    c->type = *to;
+    return c;
+  }
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = BoundKind::kCast;
+  b->type = *to;
+  b->args.push_back(std::move(arg));
+  return b;
+}
+
+Result<BoundExprPtr> Binder::BindQuantified(const QuantifiedExpr& e, const Scope& scope) {
+  // x = ANY (ARRAY[...]) with a literal array: the same as IN.
+  if (!e.array->Is<ArrayExpr>() || e.op.name != "=" || e.quantifier != Quantifier::kAny) {
+    return ErrorAt(FeatureNotSupported("ANY/ALL over arrays is not supported yet"), e.position);
+  }
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = BoundKind::kInList;
+  b->type = Type::Of(TypeId::kBool);
+  ASSIGN_OR_RETURN(BoundExprPtr arg, BindNode(*e.left, scope));
+  b->args.push_back(std::move(arg));
+  for (const ExprPtr& item : e.array->As<ArrayExpr>().elements) {
+    ASSIGN_OR_RETURN(BoundExprPtr v, BindNode(*item, scope));
+    b->args.push_back(std::move(v));
+  }
+  std::vector<BoundExprPtr*> items;
+  for (BoundExprPtr& a : b->args) {
+    items.push_back(&a);
+  }
+  RETURN_IF_ERROR(UnifyTypes(items, "ARRAY", e.position));
+  return b;
+}
+
+Result<Type> ResolveTypeName(const TypeName& name) {
+  if (name.array_dims > 0) {
+    return FeatureNotSupported("array types are not supported");
+  }
+  if (name.names.empty() || name.names.size() > 2 ||
+      (name.names.size() == 2 && name.names[0] != "pg_catalog")) {
+    return Status::InvalidArgument("type \"" + name.ToString() + "\" does not exist")
+        .WithSqlState("42704");
+  }
+  std::string base = name.names.back();
+  if (!name.interval_fields.empty() && base != "interval") {
+    return Status::InvalidArgument("syntax error in type " + name.ToString())
+        .WithSqlState("42601");
+  }
+  return TypeFromName(base, name.modifiers);
+}
+
+bool IsAggregateName(std::string_view name) {
+  static const char* const kNames[] = {"count", "sum", "avg", "min", "max",
+                                       "bool_and", "bool_or", "every", "string_agg"};
+  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
+}
+
+}  // namespace blockdb::sql::exec

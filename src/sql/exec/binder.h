@@ -1,0 +1,139 @@
+// Binder: resolves the names and types of AST expressions against a scope of columns and turns
+// them into bound expressions (bound_expr.h), with PostgreSQL's errors: 42703 undefined column,
+// 42702 ambiguous column, 42883 undefined function or operator, 42804 datatype mismatch, 42803
+// grouping errors, 0A000 for what BlockDB does not support. Errors carry the 1-based position of
+// the offending node.
+//
+// Parameters ($n) take the type the client declared, else the type their context implies
+// (`id = $1` on a BIGINT column, an INSERT target column), else text; the inferred types are
+// written back to BindContext::param_types.
+//
+// Aggregation: with an AggregateScope set, the expression is bound "after grouping": a
+// sub-expression equal to a GROUP BY expression reads that group key, an aggregate call reads
+// its aggregate's result, and any other column reference is a 42803 error.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "sql/ast.h"
+#include "sql/exec/bound_expr.h"
+
+namespace blockdb::sql::exec {
+
+// One column visible to expressions: a table column or a derived one.
+struct ScopeColumn {
+  std::string table;  // the alias (or table name) that qualifies it; "" for none
+  std::string name;
+  Type type;
+};
+
+struct Scope {
+  std::vector<ScopeColumn> columns;
+};
+
+enum class AggFunc : uint8_t { kCountStar, kCount, kSum, kAvg, kMin, kMax, kBoolAnd, kBoolOr,
+                               kStringAgg };
+
+struct AggregateSpec {
+  AggFunc func = AggFunc::kCount;
+  bool distinct = false;
+  BoundExprPtr arg;        // null for count(*)
+  BoundExprPtr separator;  // string_agg's second argument
+  Type result_type;
+};
+
+// The grouping context of a SELECT with GROUP BY or aggregates.
+struct AggregateScope {
+  const Scope* input = nullptr;          // the scope before grouping
+  std::vector<std::string> group_keys;   // ToSexp of each GROUP BY expression
+  std::vector<Type> group_types;
+  std::vector<AggregateSpec> aggregates;  // filled while binding
+};
+
+// Per-statement state shared by every Bind call.
+struct BindContext {
+  // Parameter types, indexed by $n - 1; nullopt until declared or inferred.
+  std::vector<std::optional<Type>> param_types;
+  // Whether the statement may contain parameters (false for simple-query text with $1).
+  bool allow_params = true;
+};
+
+class Binder {
+ public:
+  explicit Binder(BindContext* context) : ctx_(context) {}
+
+  // Binds `expr` against `scope`. `clause` names the clause for error messages ("WHERE",
+  // "VALUES"...). With agg set, binds after grouping (see the header comment); aggregates are
+  // not allowed otherwise (42803 "aggregate functions are not allowed in WHERE").
+  Result<BoundExprPtr> Bind(const Expr& expr, const Scope& scope, std::string_view clause,
+                            AggregateScope* agg = nullptr);
+
+  // Binds a condition: the result must be boolean (42804 "argument of WHERE must be type
+  // boolean, not type integer"); an unknown literal is read as boolean.
+  Result<BoundExprPtr> BindCondition(const Expr& expr, const Scope& scope,
+                                     std::string_view clause, AggregateScope* agg = nullptr);
+
+  // Converts `e` to `to` as an assignment (INSERT) does: 42804 `column "c" is of type integer
+  // but expression is of type text` when no assignment cast exists. Parameters of unknown type
+  // take the type `to`.
+  Result<BoundExprPtr> CoerceForAssignment(BoundExprPtr e, const Type& to,
+                                           std::string_view column, int position);
+
+  // Converts `e` to `to` where PostgreSQL coerces implicitly (CASE arms, IN lists, UNION).
+  Result<BoundExprPtr> CoerceImplicit(BoundExprPtr e, const Type& to, int position);
+
+  // The position of the node that caused the first error returned, or 0.
+  int error_position() const { return error_position_; }
+  // Returns `s`, remembering `position` as the error's position unless one is set already.
+  Status ErrorAt(Status s, int position);
+
+ private:
+  Result<BoundExprPtr> BindNode(const Expr& expr, const Scope& scope);
+  Result<BoundExprPtr> BindLiteral(const LiteralExpr& e);
+  Result<BoundExprPtr> BindParam(const ParamExpr& e);
+  Result<BoundExprPtr> BindColumn(const ColumnRefExpr& e, const Scope& scope);
+  Result<BoundExprPtr> BindUnary(const UnaryExpr& e, const Scope& scope);
+  Result<BoundExprPtr> BindBinary(const BinaryExpr& e, const Scope& scope);
+  Result<BoundExprPtr> BindComparison(CompareOp op, BoundExprPtr l, BoundExprPtr r, int pos);
+  Result<BoundExprPtr> BindBool(const BoolExpr& e, const Scope& scope);
+  Result<BoundExprPtr> BindIs(const IsExpr& e, const Scope& scope);
+  Result<BoundExprPtr> BindBetween(const BetweenExpr& e, const Scope& scope);
+  Result<BoundExprPtr> BindInList(const InListExpr& e, const Scope& scope);
+  Result<BoundExprPtr> BindLike(const LikeExpr& e, const Scope& scope);
+  Result<BoundExprPtr> BindCase(const CaseExpr& e, const Scope& scope);
+  Result<BoundExprPtr> BindCast(const CastExpr& e, const Scope& scope);
+  Result<BoundExprPtr> BindFunction(const FunctionExpr& e, const Scope& scope);
+  Result<BoundExprPtr> BindAggregate(const FunctionExpr& e);
+  Result<BoundExprPtr> BindSqlValue(const SqlValueExpr& e);
+  Result<BoundExprPtr> BindQuantified(const QuantifiedExpr& e, const Scope& scope);
+  Result<BoundExprPtr> AsBoolean(BoundExprPtr e, std::string_view what, int position);
+  // Gives parameters of still-unknown type in `e` the type `t`.
+  void InferParam(BoundExpr* e, const Type& t);
+  Result<std::vector<BoundExprPtr>> BindArgs(const std::vector<ExprPtr>& args,
+                                             const Scope& scope);
+  // The common type of `items` (CASE, COALESCE...) with each item coerced to it.
+  Status UnifyTypes(std::vector<BoundExprPtr*> items, std::string_view context, int position);
+
+  BindContext* ctx_;
+  AggregateScope* agg_ = nullptr;
+  std::string_view clause_;
+  int error_position_ = 0;
+};
+
+// Whether `expr` contains an aggregate call outside any subquery.
+bool ContainsAggregate(const Expr& expr);
+// Whether `name` is an aggregate function BlockDB implements.
+bool IsAggregateName(std::string_view name);
+
+// PostgreSQL's output column name for a target without alias ("?column?" when none).
+std::string FigureColumnName(const Expr& expr);
+
+// Type from a TypeName (resolving PostgreSQL's names and pg_catalog qualification).
+Result<Type> ResolveTypeName(const TypeName& name);
+
+
+}  // namespace blockdb::sql::exec

@@ -1,0 +1,443 @@
+#include "sql/exec/executor.h"
+
+#include <unistd.h>
+
+#include "common/coding.h"
+#include "engine/ledger_db.h"
+#include "sql/catalog/catalog.h"
+#include "sql/types/errors.h"
+
+namespace blockdb::sql::exec {
+namespace {
+
+constexpr char kSqlStateActiveTransaction[] = "25001";
+constexpr char kSqlStateNoActiveTransaction[] = "25P01";
+
+Notice Warning(const char* sqlstate, std::string message) {
+  return Notice{"WARNING", sqlstate, std::move(message)};
+}
+
+StatementResult Command(std::string tag) {
+  StatementResult r;
+  r.kind = ResultKind::kCommand;
+  r.tag = std::move(tag);
+  return r;
+}
+
+ResultColumn TextColumn(std::string name) {
+  return ResultColumn{std::move(name), Type::Of(TypeId::kText), 0, 0};
+}
+
+std::string HashHex(const Hash256& h) {
+  return ToHex(std::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
+}
+
+}  // namespace
+
+Status AppendOnlyError(std::string_view verb, std::string_view table) {
+  std::string what = table.empty() ? std::string("tables") : "table \"" + std::string(table) + "\"";
+  return FeatureNotSupported("cannot " + std::string(verb) + " " + what +
+                             ": BlockDB tables are append-only (rows can be inserted and read, "
+                             "never changed or removed)");
+}
+
+Executor::Executor(Database* db, Settings* settings, Transaction* txn,
+                   const SessionOptions* options, const std::atomic<bool>* cancel)
+    : db_(db), settings_(settings), txn_(txn), options_(options), cancel_(cancel) {}
+
+uint64_t Executor::ReadSnapshot() const {
+  // Inside a transaction block reads keep the snapshot of its first statement (REPEATABLE
+  // READ-like); a statement outside one reads everything acknowledged so far.
+  if (txn_->status != TxnStatus::kIdle && txn_->snapshot != kLatestSnapshot) {
+    return txn_->snapshot;
+  }
+  return db_->ledger()->db()->AppliedIndex();
+}
+
+PlanContext Executor::MakePlanContext(Execution& exec, bool describe_only) {
+  PlanContext ctx;
+  ctx.database = db_;
+  ctx.snapshot = ReadSnapshot();
+  ctx.binder = &exec.binder;
+  ctx.eval = &exec.eval;
+  ctx.control = &exec.control;
+  ctx.has_params = !describe_only;
+  return ctx;
+}
+
+Result<std::unique_ptr<Execution>> Executor::Start(
+    const Statement& stmt, std::vector<Value> params,
+    const std::vector<std::optional<Type>>* param_types, bool describe_only, ErrorInfo* error) {
+  auto exec = std::make_unique<Execution>();
+  if (param_types != nullptr) {
+    exec->bind.param_types = *param_types;
+  } else {
+    exec->bind.allow_params = false;
+  }
+  exec->params = std::move(params);
+  exec->eval.params = &exec->params;
+  exec->eval.statement_time = txn_->status != TxnStatus::kIdle ? txn_->start_time : NowMicros();
+  exec->eval.user = options_->user;
+  exec->eval.database = db_->options().name;
+  exec->eval.server_version = db_->options().server_version;
+  exec->eval.backend_pid = static_cast<int32_t>(getpid());
+  exec->eval.setting = [this](std::string_view name) { return settings_->Get(name); };
+  exec->control.cancel = cancel_;
+  exec->control.work_mem = db_->options().work_mem;
+  std::optional<std::string> timeout = settings_->Get("statement_timeout");
+  if (timeout && *timeout != "0") {
+    exec->control.deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(std::stoll(*timeout));
+  }
+  error_ = error;
+  Status s = Dispatch(stmt, *exec, describe_only);
+  if (!s.ok()) {
+    if (error != nullptr && error->position == 0) error->position = exec->binder.error_position();
+    return s;
+  }
+  return exec;
+}
+
+Result<bool> Executor::Fetch(Execution& exec, uint64_t max_rows,
+                             std::vector<std::vector<Value>>* rows) {
+  if (exec.result) {
+    std::vector<std::vector<Value>>& all = exec.result->rows;
+    while (exec.next_result_row < all.size() && (max_rows == 0 || rows->size() < max_rows)) {
+      rows->push_back(std::move(all[exec.next_result_row++]));
+    }
+    return exec.next_result_row >= all.size();
+  }
+  std::vector<Value> row;
+  while (max_rows == 0 || rows->size() < max_rows) {
+    ASSIGN_OR_RETURN(bool more, exec.source->Next(&row));
+    if (!more) return true;
+    ++exec.rows_returned;
+    rows->push_back(std::move(row));
+  }
+  // The row limit is reached. Like PostgreSQL, do not look ahead: the portal is suspended and
+  // the next Execute may find no more rows.
+  return false;
+}
+
+Status Executor::Dispatch(const Statement& stmt, Execution& exec, bool describe_only) {
+  if (txn_->status == TxnStatus::kFailed) {
+    bool allowed = stmt.Is<TransactionStmt>() &&
+                   (stmt.As<TransactionStmt>().action == TransactionAction::kRollback ||
+                    stmt.As<TransactionStmt>().action == TransactionAction::kCommit ||
+                    stmt.As<TransactionStmt>().action == TransactionAction::kRollbackTo);
+    if (!allowed) {
+      return Status::Aborted(
+                 "current transaction is aborted, commands ignored until end of transaction block")
+          .WithSqlState("25P02");
+    }
+  }
+  switch (stmt.kind) {
+    case StatementKind::kSelect:
+      return RunQuery(*stmt.As<SelectStmt>().query, exec, describe_only);
+    case StatementKind::kInsert:
+      return RunInsert(stmt.As<InsertStmt>(), exec, describe_only);
+    case StatementKind::kVerifyChain:
+      return RunVerify(stmt.As<VerifyChainStmt>(), exec, describe_only);
+    case StatementKind::kCopy:
+      return RunCopy(stmt.As<CopyStmt>(), exec, describe_only);
+    case StatementKind::kShow:
+      return RunShow(stmt.As<ShowStmt>(), exec);
+    case StatementKind::kExplain:
+      return RunExplain(stmt.As<ExplainStmt>(), exec);
+    default:
+      break;
+  }
+  if (describe_only) {
+    exec.result = Command("");
+    return Status::OK();
+  }
+  switch (stmt.kind) {
+    case StatementKind::kCreateTable:
+      return RunCreateTable(stmt.As<CreateTableStmt>(), exec);
+    case StatementKind::kCreateIndex:
+      return RunCreateIndex(stmt.As<CreateIndexStmt>(), exec);
+    case StatementKind::kCreateRole:
+      return RunCreateRole(stmt.As<CreateRoleStmt>(), exec);
+    case StatementKind::kTransaction:
+      return RunTransaction(stmt.As<TransactionStmt>(), exec);
+    case StatementKind::kSet:
+      return RunSet(stmt.As<SetStmt>(), exec);
+    case StatementKind::kReset: {
+      const auto& r = stmt.As<ResetStmt>();
+      if (r.all) {
+        settings_->ResetAll();
+      } else {
+        RETURN_IF_ERROR(settings_->Reset(r.name));
+      }
+      exec.result = Command("RESET");
+      return Status::OK();
+    }
+    case StatementKind::kDeallocate:
+      // The session removes the prepared statements; nothing to run here.
+      exec.result = Command(stmt.As<DeallocateStmt>().all ? "DEALLOCATE ALL" : "DEALLOCATE");
+      return Status::OK();
+    case StatementKind::kDiscard:
+      settings_->ResetAll();
+      exec.result = Command("DISCARD ALL");
+      return Status::OK();
+    case StatementKind::kListen:
+      exec.result = Command("LISTEN");
+      return Status::OK();
+    case StatementKind::kUnlisten:
+      exec.result = Command("UNLISTEN");
+      return Status::OK();
+    default:
+      break;
+  }
+  if (OpaqueStmt::Matches(stmt.kind)) {
+    return RunOpaque(static_cast<const OpaqueStmt&>(stmt), exec);
+  }
+  return FeatureNotSupported(std::string(StatementKindName(stmt.kind)) +
+                             " is not supported yet");
+}
+
+Status Executor::RunQuery(const Query& query, Execution& exec, bool describe_only) {
+  PlanContext ctx = MakePlanContext(exec, describe_only);
+  ASSIGN_OR_RETURN(QueryPlan plan, PlanQuery(query, ctx));
+  exec.columns = std::move(plan.columns);
+  exec.source = std::move(plan.source);
+  return Status::OK();
+}
+
+Status Executor::RunTransaction(const TransactionStmt& stmt, Execution& exec) {
+  StatementResult r;
+  switch (stmt.action) {
+    case TransactionAction::kBegin:
+    case TransactionAction::kStart:
+      r = Command(stmt.action == TransactionAction::kBegin ? "BEGIN" : "START TRANSACTION");
+      if (txn_->status != TxnStatus::kIdle) {
+        r.notices.push_back(Warning(kSqlStateActiveTransaction,
+                                    "there is already a transaction in progress"));
+      } else {
+        txn_->status = TxnStatus::kInBlock;
+        txn_->read_only = stmt.modes.read_only.value_or(
+            settings_->Get("default_transaction_read_only") == "on");
+        txn_->start_time = NowMicros();
+        txn_->snapshot = db_->ledger()->db()->AppliedIndex();
+        txn_->writer.reset();
+      }
+      break;
+    case TransactionAction::kCommit: {
+      r = Command("COMMIT");
+      if (txn_->status == TxnStatus::kIdle) {
+        r.notices.push_back(Warning(kSqlStateNoActiveTransaction,
+                                    "there is no transaction in progress"));
+        break;
+      }
+      bool failed = txn_->status == TxnStatus::kFailed;
+      std::unique_ptr<TableWriter> writer = std::move(txn_->writer);
+      txn_->status = TxnStatus::kIdle;
+      txn_->snapshot = kLatestSnapshot;
+      if (failed) {
+        r.tag = "ROLLBACK";
+        break;
+      }
+      if (writer != nullptr && writer->pending() > 0) {
+        std::string detail;
+        Result<uint64_t> written = writer->Commit(&detail);
+        if (!written.ok()) {
+          if (error_ != nullptr) error_->detail = detail;
+          return written.TakeStatus();
+        }
+      }
+      break;
+    }
+    case TransactionAction::kRollback:
+      r = Command("ROLLBACK");
+      if (txn_->status == TxnStatus::kIdle) {
+        r.notices.push_back(Warning(kSqlStateNoActiveTransaction,
+                                    "there is no transaction in progress"));
+      }
+      txn_->status = TxnStatus::kIdle;
+      txn_->writer.reset();
+      txn_->snapshot = kLatestSnapshot;
+      break;
+    default:
+      return FeatureNotSupported(
+          "SAVEPOINT, RELEASE, ROLLBACK TO and two-phase commit are not supported yet");
+  }
+  exec.result = std::move(r);
+  return Status::OK();
+}
+
+Status Executor::RunSet(const SetStmt& stmt, Execution& exec) {
+  switch (stmt.set_kind) {
+    case SetKind::kValue: {
+      std::string value;
+      for (size_t i = 0; i < stmt.values.size(); ++i) {
+        value += (i > 0 ? ", " : "") + stmt.values[i].text;
+      }
+      if (stmt.name == "transaction_isolation" || stmt.name == "transaction_read_only") {
+        // Session-wide in BlockDB (see docs/SQL.md).
+      }
+      RETURN_IF_ERROR(settings_->Set(stmt.name, value));
+      break;
+    }
+    case SetKind::kDefault:
+      RETURN_IF_ERROR(settings_->Reset(stmt.name));
+      break;
+    case SetKind::kTransaction:
+    case SetKind::kSessionCharacteristics:
+      if (stmt.modes.read_only) {
+        if (stmt.set_kind == SetKind::kTransaction) {
+          txn_->read_only = *stmt.modes.read_only;
+        } else {
+          RETURN_IF_ERROR(settings_->Set("default_transaction_read_only",
+                                         *stmt.modes.read_only ? "on" : "off"));
+        }
+      }
+      break;
+    default:
+      return FeatureNotSupported("this form of SET is not supported");
+  }
+  exec.result = Command("SET");
+  return Status::OK();
+}
+
+Status Executor::RunShow(const ShowStmt& stmt, Execution& exec) {
+  StatementResult r;
+  r.kind = ResultKind::kRows;
+  r.tag = "SHOW";
+  if (stmt.all) {
+    r.columns = {TextColumn("name"), TextColumn("setting"), TextColumn("description")};
+    r.rows = settings_->ShowAll();
+  } else {
+    std::optional<std::string> v = settings_->Get(stmt.name);
+    if (stmt.name == "transaction_read_only") v = txn_->read_only ? "on" : "off";
+    if (!v) {
+      return Status::InvalidArgument("unrecognized configuration parameter \"" + stmt.name + "\"")
+          .WithSqlState("42704");
+    }
+    r.columns = {TextColumn(stmt.name)};
+    r.rows = {{Value::Text(*v)}};
+  }
+  exec.columns = r.columns;
+  exec.result = std::move(r);
+  return Status::OK();
+}
+
+Status Executor::RunVerify(const VerifyChainStmt& stmt, Execution& exec, bool describe_only) {
+  StatementResult r;
+  r.kind = ResultKind::kRows;
+  r.tag = "SELECT 1";
+  auto col = [](const char* name, TypeId t) { return ResultColumn{name, Type::Of(t), 0, 0}; };
+  r.columns = {col("status", TypeId::kText),          col("blocks_checked", TypeId::kInt8),
+               col("entries_checked", TypeId::kInt8), col("tree_size", TypeId::kInt8),
+               col("root_hash", TypeId::kText),       col("first_bad_block", TypeId::kInt8),
+               col("detail", TypeId::kText),          col("elapsed_ms", TypeId::kFloat8)};
+  exec.columns = r.columns;
+  if (describe_only) {
+    exec.result = std::move(r);
+    return Status::OK();
+  }
+  ledger::VerifyOptions options;
+  if (stmt.from_block != nullptr) {
+    Scope empty;
+    ASSIGN_OR_RETURN(BoundExprPtr b, exec.binder.Bind(*stmt.from_block, empty, "VERIFY CHAIN"));
+    ASSIGN_OR_RETURN(Value v, Eval(*b, {}, exec.eval));
+    if (v.is_null() || CategoryOf(v.type()) != TypeCategory::kNumeric ||
+        v.type() == TypeId::kNumeric || v.type() == TypeId::kFloat8 || v.int_value() < 0) {
+      return InvalidParameterValue("FROM BLOCK needs a block number");
+    }
+    options.start_block = static_cast<uint64_t>(v.int_value());
+  }
+  db_->stats().verifications.fetch_add(1, std::memory_order_relaxed);
+  Result<ledger::VerifyReport> report = db_->ledger()->Verify(options);
+  if (!report.ok()) {
+    if (report.status().IsInvalidArgument()) {
+      return InvalidParameterValue(report.status().message());
+    }
+    return report.TakeStatus();
+  }
+  const ledger::VerifyReport& rep = *report;
+  Value bad_block = Value::Null(TypeId::kInt8);
+  std::string detail = "";
+  if (!rep.ok()) {
+    if (rep.failure->block_index) bad_block = Value::Int8(*rep.failure->block_index);
+    detail = rep.ToString();
+  }
+  r.rows.push_back({Value::Text(rep.ok() ? "ok" : "corrupt"),
+                    Value::Int8(static_cast<int64_t>(rep.blocks_checked)),
+                    Value::Int8(static_cast<int64_t>(rep.entries_checked)),
+                    Value::Int8(static_cast<int64_t>(rep.digest.tree_size)),
+                    Value::Text(HashHex(rep.digest.root)), bad_block,
+                    detail.empty() ? Value::Null(TypeId::kText) : Value::Text(detail),
+                    Value::Float8(static_cast<double>(rep.elapsed_micros) / 1000.0)});
+  exec.result = std::move(r);
+  return Status::OK();
+}
+
+Status Executor::RunExplain(const ExplainStmt& stmt, Execution& exec) {
+  for (const OptionItem& o : stmt.options) {
+    if (o.name == "analyze" && o.value.value_or("true") != "false") {
+      return FeatureNotSupported("EXPLAIN ANALYZE is not supported yet");
+    }
+  }
+  StatementResult r;
+  r.kind = ResultKind::kRows;
+  r.tag = "EXPLAIN";
+  r.columns = {TextColumn("QUERY PLAN")};
+  exec.columns = r.columns;
+  std::vector<std::string> lines;
+  if (stmt.statement->Is<SelectStmt>()) {
+    PlanContext ctx = MakePlanContext(exec, true);
+    ASSIGN_OR_RETURN(QueryPlan plan, PlanQuery(*stmt.statement->As<SelectStmt>().query, ctx));
+    plan.source->Explain(0, &lines);
+  } else if (stmt.statement->Is<InsertStmt>()) {
+    lines.push_back("Insert on " + stmt.statement->As<InsertStmt>().table.name);
+  } else {
+    return FeatureNotSupported("EXPLAIN of " +
+                               std::string(StatementKindName(stmt.statement->kind)) +
+                               " is not supported");
+  }
+  for (std::string& l : lines) r.rows.push_back({Value::Text(std::move(l))});
+  exec.result = std::move(r);
+  return Status::OK();
+}
+
+Status Executor::RunOpaque(const OpaqueStmt& stmt, Execution& exec) {
+  std::string table = stmt.targets.empty() ? "" : stmt.targets[0].ToString();
+  switch (stmt.kind) {
+    case StatementKind::kUpdate:
+      return AppendOnlyError("UPDATE", table);
+    case StatementKind::kDelete:
+      return AppendOnlyError("DELETE from", table);
+    case StatementKind::kTruncate:
+      return AppendOnlyError("TRUNCATE", table);
+    case StatementKind::kMerge:
+      return AppendOnlyError("MERGE into", table);
+    case StatementKind::kDrop:
+      return FeatureNotSupported("cannot DROP " + (stmt.object_type.empty() ? std::string("objects")
+                                                                             : stmt.object_type) +
+                                 ": BlockDB is append-only; nothing it stores can be removed");
+    case StatementKind::kAlter:
+      return FeatureNotSupported("cannot ALTER " + (stmt.object_type.empty() ? std::string("objects")
+                                                                              : stmt.object_type) +
+                                 ": BlockDB is append-only; definitions cannot be changed");
+    case StatementKind::kGrant:
+      exec.result = Command("GRANT");
+      return Status::OK();
+    case StatementKind::kRevoke:
+      exec.result = Command("REVOKE");
+      return Status::OK();
+    case StatementKind::kComment:
+      exec.result = Command("COMMENT");
+      return Status::OK();
+    case StatementKind::kVacuum:
+      exec.result = Command("VACUUM");
+      return Status::OK();
+    case StatementKind::kAnalyze:
+      exec.result = Command("ANALYZE");
+      return Status::OK();
+    default:
+      break;
+  }
+  return FeatureNotSupported(std::string(StatementKindName(stmt.kind)) + " is not supported");
+}
+
+}  // namespace blockdb::sql::exec

@@ -1,0 +1,148 @@
+// Executor: runs one statement for a Session. Private to sql/: session.cc owns the protocol
+// state (prepared statements, portals, the transaction block) and calls the executor; the
+// executor's methods are spread over executor*.cc by statement family.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sql/ast.h"
+#include "sql/exec/binder.h"
+#include "sql/exec/planner.h"
+#include "sql/session.h"
+#include "sql/storage/table_writer.h"
+
+namespace blockdb::sql::exec {
+
+// A session's settings (SET/SHOW): name (lower case) -> value.
+class Settings {
+ public:
+  Settings(const DatabaseOptions& db, const SessionOptions& session);
+  std::optional<std::string> Get(std::string_view name) const;
+  // 42704 for an unknown name (custom dotted names are accepted), 22023 for a bad value.
+  Status Set(std::string_view name, std::string value);
+  Status Reset(std::string_view name);
+  void ResetAll();
+  // Rows for SHOW ALL: name, setting, description.
+  std::vector<std::vector<Value>> ShowAll() const;
+  // Changes to report with ParameterStatus since the last call (display names).
+  std::vector<std::pair<std::string, std::string>> TakeChanges();
+  std::vector<std::pair<std::string, std::string>> Reported() const;
+
+ private:
+  struct Setting {
+    std::string display_name;  // e.g. "DateStyle"
+    std::string value;
+    std::string default_value;
+    bool reported = false;  // sent in ParameterStatus
+    const char* description = "";
+  };
+  std::map<std::string, Setting, std::less<>> settings_;
+  std::vector<std::string> changed_;
+};
+
+// The transaction block of a session.
+struct Transaction {
+  TxnStatus status = TxnStatus::kIdle;
+  bool read_only = false;
+  std::unique_ptr<TableWriter> writer;  // buffered inserts; null until the first
+  int64_t start_time = 0;               // now() inside the block
+  uint64_t snapshot = kLatestSnapshot;  // reads inside the block
+};
+
+// One statement in progress: everything its plan points at lives here, at a fixed address.
+struct Execution {
+  BindContext bind;
+  Binder binder{&bind};
+  EvalContext eval;
+  ExecControl control;
+  std::vector<Value> params;
+  // A query's rows, pulled as the client asks; null for statements that ran to completion.
+  RowSourcePtr source;
+  std::vector<ResultColumn> columns;
+  uint64_t rows_returned = 0;
+  // A statement that ran to completion: its result (rows served from `result.rows`).
+  std::optional<StatementResult> result;
+  size_t next_result_row = 0;
+};
+
+class Executor {
+ public:
+  Executor(Database* db, Settings* settings, Transaction* txn, const SessionOptions* options,
+           const std::atomic<bool>* cancel);
+
+  // Plans (describe_only: binds only, to learn parameter and result types) or runs `stmt`.
+  // Queries return an Execution with a source to pull from; other statements run to completion
+  // here. Errors carry the position in the query string in *error.
+  // param_types null: the statement may not have parameters (simple query protocol).
+  Result<std::unique_ptr<Execution>> Start(const Statement& stmt, std::vector<Value> params,
+                                           const std::vector<std::optional<Type>>* param_types,
+                                           bool describe_only, ErrorInfo* error);
+
+  // Pulls up to max_rows rows (0 = all) into *rows; true when the statement is complete.
+  Result<bool> Fetch(Execution& exec, uint64_t max_rows, std::vector<std::vector<Value>>* rows);
+
+  // COPY FROM STDIN: the table and columns the data goes to (after a kCopyIn result).
+  struct CopyIn {
+    std::shared_ptr<const TableDef> table;
+    std::vector<uint32_t> columns;
+    bool csv = false;
+    bool header = false;
+    char delimiter = '\t';
+    std::string null_string = "\\N";
+    std::string data;
+  };
+  std::optional<CopyIn>& copy_in() { return copy_in_; }
+  Result<uint64_t> FinishCopyIn(ErrorInfo* error);
+
+ private:
+  Status Dispatch(const Statement& stmt, Execution& exec, bool describe_only);
+  Status RunQuery(const Query& query, Execution& exec, bool describe_only);
+  Status RunInsert(const InsertStmt& stmt, Execution& exec, bool describe_only);
+  Status RunCreateTable(const CreateTableStmt& stmt, Execution& exec);
+  Status RunCreateIndex(const CreateIndexStmt& stmt, Execution& exec);
+  Status RunCreateRole(const CreateRoleStmt& stmt, Execution& exec);
+  Status RunTransaction(const TransactionStmt& stmt, Execution& exec);
+  Status RunSet(const SetStmt& stmt, Execution& exec);
+  Status RunShow(const ShowStmt& stmt, Execution& exec);
+  Status RunVerify(const VerifyChainStmt& stmt, Execution& exec, bool describe_only);
+  Status RunExplain(const ExplainStmt& stmt, Execution& exec);
+  Status RunCopy(const CopyStmt& stmt, Execution& exec, bool describe_only);
+  Status RunOpaque(const OpaqueStmt& stmt, Execution& exec);
+
+  // Queues rows for `table` in the transaction (or a writer of its own) and commits unless in a
+  // transaction block. Returns the rows inserted.
+  Result<uint64_t> WriteRows(const std::shared_ptr<const TableDef>& table,
+                             std::vector<std::vector<Value>> rows, bool skip_conflicts,
+                             ErrorInfo* error);
+  // Full rows for `table` from values of `columns` (defaults, identity values, casts).
+  Result<std::vector<Value>> CompleteRow(const TableDef& table,
+                                         const std::vector<uint32_t>& columns,
+                                         std::vector<Value> values,
+                                         const std::vector<const Expr*>& defaults,
+                                         Execution& exec);
+  Status CheckWritable(std::string_view what) const;
+  Result<std::vector<uint32_t>> TargetColumns(const TableDef& table,
+                                              const std::vector<std::string>& names,
+                                              Binder& binder, int position);
+  uint64_t ReadSnapshot() const;
+  PlanContext MakePlanContext(Execution& exec, bool describe_only);
+
+  Database* db_;
+  Settings* settings_;
+  Transaction* txn_;
+  const SessionOptions* options_;
+  const std::atomic<bool>* cancel_;
+  std::optional<CopyIn> copy_in_;
+  ErrorInfo* error_ = nullptr;  // the running statement's error details
+};
+
+// The 0A000 error of statements that would change or remove rows.
+Status AppendOnlyError(std::string_view verb, std::string_view table);
+
+}  // namespace blockdb::sql::exec

@@ -1,0 +1,293 @@
+// INSERT: target columns, VALUES or a query as the source, defaults and identity values, ON
+// CONFLICT DO NOTHING, RETURNING, and the transaction block's buffered writes.
+#include "engine/ledger_db.h"
+#include "sql/catalog/catalog.h"
+#include "sql/exec/executor.h"
+#include "sql/exec/identity.h"
+#include "sql/parser.h"
+#include "sql/types/cast.h"
+#include "sql/types/errors.h"
+
+namespace blockdb::sql::exec {
+namespace {
+
+constexpr char kSqlStateReadOnlyTransaction[] = "25006";
+constexpr char kSqlStateProgramLimitExceeded[] = "54000";
+
+}  // namespace
+
+Status Executor::CheckWritable(std::string_view what) const {
+  if (txn_->status == TxnStatus::kInBlock && txn_->read_only) {
+    return Status::InvalidArgument("cannot execute " + std::string(what) +
+                                   " in a read-only transaction")
+        .WithSqlState(kSqlStateReadOnlyTransaction);
+  }
+  return Status::OK();
+}
+
+Result<std::vector<uint32_t>> Executor::TargetColumns(const TableDef& table,
+                                                      const std::vector<std::string>& names,
+                                                      Binder& binder, int position) {
+  std::vector<uint32_t> columns;
+  if (names.empty()) {
+    for (uint32_t i = 0; i < table.columns.size(); ++i) columns.push_back(i);
+    return columns;
+  }
+  for (const std::string& n : names) {
+    std::optional<uint32_t> c = table.FindColumn(n);
+    if (!c) {
+      return binder.ErrorAt(Status::InvalidArgument("column \"" + n + "\" of relation \"" +
+                                                    table.name + "\" does not exist")
+                                .WithSqlState(kSqlStateUndefinedColumn),
+                            position);
+    }
+    if (std::find(columns.begin(), columns.end(), *c) != columns.end()) {
+      return binder.ErrorAt(Status::InvalidArgument("column \"" + n +
+                                                    "\" specified more than once")
+                                .WithSqlState(kSqlStateDuplicateColumn),
+                            position);
+    }
+    columns.push_back(*c);
+  }
+  return columns;
+}
+
+Result<std::vector<Value>> Executor::CompleteRow(const TableDef& table,
+                                                 const std::vector<uint32_t>& columns,
+                                                 std::vector<Value> values,
+                                                 const std::vector<const Expr*>& defaults,
+                                                 Execution& exec) {
+  std::vector<Value> row(table.columns.size());
+  std::vector<bool> given(table.columns.size(), false);
+  for (size_t i = 0; i < columns.size(); ++i) {
+    // values[i] is an absent Value (kNull type with no payload) for DEFAULT in VALUES: marked by
+    // the caller with given=false.
+    row[columns[i]] = std::move(values[i]);
+    given[columns[i]] = true;
+  }
+  for (uint32_t c = 0; c < table.columns.size(); ++c) {
+    if (given[c]) continue;
+    const ColumnSchema& col = table.columns[c];
+    if (col.identity) {
+      ASSIGN_OR_RETURN(int64_t id, db_->identities().Next(*db_->ledger()->db(), table, c));
+      ASSIGN_OR_RETURN(row[c], CastValue(Value::Int8(id), col.type, CastContext::kAssignment));
+    } else if (defaults[c] != nullptr) {
+      Scope empty;
+      ASSIGN_OR_RETURN(BoundExprPtr b, exec.binder.Bind(*defaults[c], empty, "DEFAULT"));
+      ASSIGN_OR_RETURN(b, exec.binder.CoerceForAssignment(std::move(b), col.type, col.name, 0));
+      ASSIGN_OR_RETURN(row[c], Eval(*b, {}, exec.eval));
+    } else {
+      row[c] = Value::Null(col.type.id());
+    }
+  }
+  return row;
+}
+
+Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& table,
+                                     std::vector<std::vector<Value>> rows, bool skip_conflicts,
+                                     ErrorInfo* error) {
+  auto indexes = db_->catalog().IndexesOf(table->id);
+  bool in_block = txn_->status == TxnStatus::kInBlock;
+  std::unique_ptr<TableWriter> own;
+  TableWriter* writer;
+  size_t target = 0;
+  if (in_block && !skip_conflicts) {
+    if (txn_->writer == nullptr) {
+      txn_->writer = std::make_unique<TableWriter>(db_->ledger()->db(), table, indexes,
+                                                   &db_->row_ids());
+    }
+    writer = txn_->writer.get();
+    std::optional<size_t> t = writer->FindTarget(table->id);
+    target = t ? *t : writer->AddTarget(table, indexes);
+  } else {
+    // Outside a block, and for ON CONFLICT DO NOTHING (which must see the keys of earlier
+    // commits; inside a block it commits at once, see docs/SQL.md).
+    own = std::make_unique<TableWriter>(db_->ledger()->db(), table, indexes, &db_->row_ids());
+    writer = own.get();
+  }
+  uint64_t count = rows.size();
+  for (auto& row : rows) {
+    RETURN_IF_ERROR(writer->Add(target, std::move(row)));
+  }
+  if (in_block && own == nullptr) {
+    const DatabaseOptions& o = db_->options();
+    if (writer->pending() > o.max_transaction_rows ||
+        writer->pending_bytes() > o.max_transaction_bytes) {
+      return Status::InvalidArgument(
+                 "transaction too large: more than " + std::to_string(o.max_transaction_rows) +
+                 " rows or " + std::to_string(o.max_transaction_bytes) +
+                 " bytes buffered; commit in smaller transactions")
+          .WithSqlState(kSqlStateProgramLimitExceeded);
+    }
+    return count;
+  }
+  if (skip_conflicts) {
+    ASSIGN_OR_RETURN(size_t n, writer->CommitSkippingConflicts());
+    return static_cast<uint64_t>(n);
+  }
+  std::string detail;
+  Result<uint64_t> written = writer->Commit(&detail);
+  if (!written.ok()) {
+    if (error != nullptr) error->detail = detail;
+    return written.TakeStatus();
+  }
+  return count;
+}
+
+Status Executor::RunInsert(const InsertStmt& stmt, Execution& exec, bool describe_only) {
+  Binder& binder = exec.binder;
+  if (stmt.with != nullptr) {
+    return binder.ErrorAt(FeatureNotSupported("WITH in INSERT is not supported yet"),
+                          stmt.position);
+  }
+  if (stmt.on_conflict.action == OnConflictAction::kDoUpdate) {
+    return binder.ErrorAt(AppendOnlyError("INSERT ... ON CONFLICT DO UPDATE", stmt.table.name),
+                          stmt.on_conflict.position);
+  }
+  auto table = db_->catalog().FindTable(stmt.table.name);
+  if (table == nullptr || (!stmt.table.schema.empty() && stmt.table.schema != kPublicSchema)) {
+    return binder.ErrorAt(Status::InvalidArgument("relation \"" + stmt.table.ToString() +
+                                                  "\" does not exist")
+                              .WithSqlState(kSqlStateUndefinedTable),
+                          stmt.table.position);
+  }
+  if (!describe_only) RETURN_IF_ERROR(CheckWritable("INSERT"));
+  ASSIGN_OR_RETURN(std::vector<uint32_t> columns,
+                   TargetColumns(*table, stmt.columns, binder, stmt.table.position));
+  // Parsed DEFAULT expressions, kept alive for this statement.
+  std::vector<std::vector<StatementPtr>> parsed_defaults(table->columns.size());
+  std::vector<const Expr*> defaults(table->columns.size(), nullptr);
+  for (size_t c = 0; c < table->columns.size(); ++c) {
+    if (!table->columns[c].default_expr) continue;
+    ASSIGN_OR_RETURN(parsed_defaults[c], Parse("SELECT " + *table->columns[c].default_expr));
+    defaults[c] = parsed_defaults[c][0]->As<SelectStmt>().query->body->As<SelectBody>()
+                      .targets[0].expr.get();
+  }
+  // Rows of the source, as values per target column; DEFAULT leaves a column out of that row.
+  std::vector<std::vector<Value>> rows;
+  std::vector<std::vector<uint32_t>> row_columns;
+  const Query* source = stmt.source.get();
+  if (source != nullptr && source->body->Is<ValuesBody>() && source->order_by.empty() &&
+      source->limit == nullptr && source->offset == nullptr && source->with == nullptr) {
+    Scope empty;
+    for (const auto& values : source->body->As<ValuesBody>().rows) {
+      if (values.size() > columns.size()) {
+        return binder.ErrorAt(Status::InvalidArgument(
+                                  "INSERT has more expressions than target columns")
+                                  .WithSqlState("42601"),
+                              values[columns.size()]->position);
+      }
+      std::vector<BoundExprPtr> bound;
+      std::vector<uint32_t> cols;
+      for (size_t i = 0; i < values.size(); ++i) {
+        if (values[i]->Is<DefaultExpr>()) continue;
+        const ColumnSchema& col = table->columns[columns[i]];
+        ASSIGN_OR_RETURN(BoundExprPtr b, binder.Bind(*values[i], empty, "VALUES"));
+        ASSIGN_OR_RETURN(b, binder.CoerceForAssignment(std::move(b), col.type, col.name,
+                                                       values[i]->position));
+        bound.push_back(std::move(b));
+        cols.push_back(columns[i]);
+      }
+      if (describe_only) continue;
+      std::vector<Value> row;
+      for (const BoundExprPtr& b : bound) {
+        ASSIGN_OR_RETURN(Value v, Eval(*b, {}, exec.eval));
+        row.push_back(std::move(v));
+      }
+      rows.push_back(std::move(row));
+      row_columns.push_back(std::move(cols));
+    }
+  } else if (source != nullptr) {
+    PlanContext ctx = MakePlanContext(exec, describe_only);
+    ASSIGN_OR_RETURN(QueryPlan plan, PlanQuery(*source, ctx));
+    if (plan.columns.size() > columns.size()) {
+      return binder.ErrorAt(
+          Status::InvalidArgument("INSERT has more expressions than target columns")
+              .WithSqlState("42601"),
+          source->position);
+    }
+    std::vector<uint32_t> cols(columns.begin(), columns.begin() + plan.columns.size());
+    for (size_t i = 0; i < cols.size(); ++i) {
+      const ColumnSchema& col = table->columns[cols[i]];
+      if (!CanCast(plan.columns[i].type.id(), col.type.id(), CastContext::kAssignment)) {
+        return binder.ErrorAt(DatatypeMismatch("column \"" + col.name + "\" is of type " +
+                                               col.type.Name() + " but expression is of type " +
+                                               plan.columns[i].type.Name()),
+                              source->position);
+      }
+    }
+    if (!describe_only) {
+      std::vector<Value> row;
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, plan.source->Next(&row));
+        if (!more) break;
+        for (size_t i = 0; i < cols.size(); ++i) {
+          ASSIGN_OR_RETURN(row[i], CastValue(row[i], table->columns[cols[i]].type,
+                                             CastContext::kAssignment));
+        }
+        rows.push_back(std::move(row));
+        row_columns.push_back(cols);
+      }
+    }
+  } else if (!describe_only) {
+    rows.emplace_back();  // DEFAULT VALUES
+    row_columns.emplace_back();
+  }
+  // RETURNING, bound against the table's columns.
+  std::vector<BoundExprPtr> returning;
+  std::vector<ResultColumn> returning_columns;
+  Scope table_scope;
+  std::string qualifier = stmt.alias.empty() ? table->name : stmt.alias;
+  for (const ColumnSchema& c : table->columns) {
+    table_scope.columns.push_back(ScopeColumn{qualifier, c.name, c.type});
+  }
+  for (const TargetItem& t : stmt.returning) {
+    if (t.expr->Is<StarExpr>()) {
+      for (size_t c = 0; c < table->columns.size(); ++c) {
+        returning.push_back(MakeColumn(static_cast<int>(c), table->columns[c].type));
+        returning_columns.push_back(ResultColumn{table->columns[c].name, table->columns[c].type});
+      }
+      continue;
+    }
+    ASSIGN_OR_RETURN(BoundExprPtr b, binder.Bind(*t.expr, table_scope, "RETURNING"));
+    if (b->type.id() == TypeId::kUnknown || b->type.id() == TypeId::kNull) {
+      ASSIGN_OR_RETURN(b, binder.CoerceImplicit(std::move(b), Type::Of(TypeId::kText),
+                                                t.expr->position));
+    }
+    returning_columns.push_back(
+        ResultColumn{t.alias.empty() ? FigureColumnName(*t.expr) : t.alias, b->type});
+    returning.push_back(std::move(b));
+  }
+  exec.columns = returning_columns;
+  StatementResult result;
+  result.kind = stmt.returning.empty() ? ResultKind::kCommand : ResultKind::kRows;
+  result.columns = returning_columns;
+  if (describe_only) {
+    exec.result = std::move(result);
+    return Status::OK();
+  }
+  std::vector<std::vector<Value>> full_rows;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    ASSIGN_OR_RETURN(std::vector<Value> full,
+                     CompleteRow(*table, row_columns[r], std::move(rows[r]), defaults, exec));
+    full_rows.push_back(std::move(full));
+  }
+  if (!returning.empty() && stmt.on_conflict.action != OnConflictAction::kDoNothing) {
+    for (const auto& row : full_rows) {
+      std::vector<Value> out;
+      for (const BoundExprPtr& b : returning) {
+        ASSIGN_OR_RETURN(Value v, Eval(*b, row, exec.eval));
+        out.push_back(std::move(v));
+      }
+      result.rows.push_back(std::move(out));
+    }
+  }
+  bool skip = stmt.on_conflict.action == OnConflictAction::kDoNothing;
+  ASSIGN_OR_RETURN(uint64_t inserted, WriteRows(table, std::move(full_rows), skip, error_));
+  db_->stats().rows_inserted.fetch_add(inserted, std::memory_order_relaxed);
+  result.tag = "INSERT 0 " + std::to_string(inserted);
+  exec.result = std::move(result);
+  return Status::OK();
+}
+
+}  // namespace blockdb::sql::exec

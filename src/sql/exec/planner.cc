@@ -1,0 +1,443 @@
+#include "sql/exec/planner.h"
+
+#include "sql/exec/planner_internal.h"
+#include "sql/types/cast.h"
+#include "sql/types/errors.h"
+
+namespace blockdb::sql::exec {
+namespace {
+
+// Rows of each input in turn (UNION ALL).
+class ConcatSource : public RowSource {
+ public:
+  explicit ConcatSource(std::vector<RowSourcePtr> inputs) : inputs_(std::move(inputs)) {}
+  Result<bool> Next(Row* row) override {
+    while (current_ < inputs_.size()) {
+      ASSIGN_OR_RETURN(bool more, inputs_[current_]->Next(row));
+      if (more) return true;
+      ++current_;
+    }
+    return false;
+  }
+  void Explain(int indent, std::vector<std::string>* lines) const override {
+    lines->push_back(std::string(static_cast<size_t>(indent), ' ') + "Append");
+    for (const auto& in : inputs_) in->Explain(indent + 2, lines);
+  }
+
+ private:
+  std::vector<RowSourcePtr> inputs_;
+  size_t current_ = 0;
+};
+
+// Output columns report unknown literals and bare NULLs as text, as PostgreSQL does.
+Result<BoundExprPtr> ResolveOutputType(Binder& binder, BoundExprPtr e, int position) {
+  if (e->type.id() == TypeId::kUnknown || e->type.id() == TypeId::kNull) {
+    return binder.CoerceImplicit(std::move(e), Type::Of(TypeId::kText), position);
+  }
+  return e;
+}
+
+bool IsIntegerLiteral(const Expr& e, int64_t* value) {
+  if (!e.Is<LiteralExpr>() || e.As<LiteralExpr>().literal_kind != LiteralKind::kInteger) {
+    return false;
+  }
+  try {
+    *value = std::stoll(e.As<LiteralExpr>().value);
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+
+// Evaluates LIMIT / OFFSET; nullopt for LIMIT ALL / NULL or when parameters have no values.
+Result<std::optional<int64_t>> EvalCount(const Expr* e, PlanContext& ctx, const char* what) {
+  if (e == nullptr) return std::optional<int64_t>();
+  Scope empty;
+  ASSIGN_OR_RETURN(BoundExprPtr b, ctx.binder->Bind(*e, empty, what));
+  ASSIGN_OR_RETURN(b, ctx.binder->CoerceImplicit(std::move(b), Type::Of(TypeId::kInt8),
+                                                 e->position));
+  if (!ctx.has_params) return std::optional<int64_t>();
+  ASSIGN_OR_RETURN(Value v, Eval(*b, Row(), *ctx.eval));
+  if (v.is_null()) return std::optional<int64_t>();
+  if (v.int_value() < 0) {
+    return Status::InvalidArgument(std::string(what) + " must not be negative")
+        .WithSqlState(std::string(what) == "LIMIT" ? "2201W" : "2201X");
+  }
+  return std::optional<int64_t>(v.int_value());
+}
+
+struct Target {
+  BoundExprPtr expr;
+  std::string name;
+  std::string sexp;  // of the AST expression, to match ORDER BY items
+};
+
+class SelectPlanner {
+ public:
+  SelectPlanner(const SelectBody& body, PlanContext& ctx) : body_(body), ctx_(ctx) {}
+
+  Result<QueryPlan> Plan(const std::vector<SortItem>& order_by, const Expr* limit,
+                         const Expr* offset) {
+    if (!body_.distinct_on.empty()) {
+      return Err(FeatureNotSupported("DISTINCT ON is not supported yet"), body_.position);
+    }
+    if (!body_.windows.empty()) {
+      return Err(FeatureNotSupported("WINDOW is not supported yet"), body_.position);
+    }
+    ASSIGN_OR_RETURN(from_, PlanFrom(body_.from, ctx_, body_.where.get()));
+    RowSourcePtr source = std::move(from_.source);
+    if (body_.where != nullptr && !from_.where_consumed) {
+      ASSIGN_OR_RETURN(BoundExprPtr w, binder().BindCondition(*body_.where, from_.scope, "WHERE"));
+      source = MakeFilterSource(std::move(source), std::move(w), ctx_.eval);
+    }
+    grouped_ = !body_.group_by.empty() || body_.having != nullptr || AnyAggregate(order_by);
+    if (grouped_) {
+      agg_.input = &from_.scope;
+      RETURN_IF_ERROR(BindGroupKeys());
+    }
+    RETURN_IF_ERROR(BindTargets());
+    BoundExprPtr having;
+    if (body_.having != nullptr) {
+      ASSIGN_OR_RETURN(having,
+                       binder().BindCondition(*body_.having, from_.scope, "HAVING", &agg_));
+    }
+    std::vector<SortKey> sort_keys;
+    RETURN_IF_ERROR(BindOrderBy(order_by, &sort_keys));
+    if (grouped_) {
+      source = MakeAggregateSource(std::move(source), std::move(group_exprs_),
+                                   std::move(agg_.aggregates), ctx_.eval, ctx_.control);
+      if (having != nullptr) {
+        source = MakeFilterSource(std::move(source), std::move(having), ctx_.eval);
+      }
+    }
+    QueryPlan plan;
+    std::vector<BoundExprPtr> exprs;
+    for (Target& t : targets_) {
+      plan.columns.push_back(ResultColumn{t.name, t.expr->type, 0, 0});
+      exprs.push_back(std::move(t.expr));
+    }
+    for (BoundExprPtr& h : hidden_) exprs.push_back(std::move(h));
+    source = MakeProjectSource(std::move(source), std::move(exprs), ctx_.eval);
+    if (body_.distinct) {
+      source = MakeDistinctSource(std::move(source), targets_.size(), ctx_.control);
+    }
+    if (!sort_keys.empty()) {
+      source = MakeSortSource(std::move(source), std::move(sort_keys), ctx_.control);
+    }
+    ASSIGN_OR_RETURN(std::optional<int64_t> lim, EvalCount(limit, ctx_, "LIMIT"));
+    ASSIGN_OR_RETURN(std::optional<int64_t> off, EvalCount(offset, ctx_, "OFFSET"));
+    if (lim || off) {
+      std::optional<uint64_t> l;
+      if (lim) l = static_cast<uint64_t>(*lim);
+      source = MakeLimitSource(std::move(source), l, off ? static_cast<uint64_t>(*off) : 0);
+    }
+    if (!hidden_.empty()) {
+      source = MakeTruncateSource(std::move(source), targets_.size());
+    }
+    plan.source = std::move(source);
+    return plan;
+  }
+
+ private:
+  Binder& binder() { return *ctx_.binder; }
+  Status Err(Status s, int position) { return binder().ErrorAt(std::move(s), position); }
+
+  bool AnyAggregate(const std::vector<SortItem>& order_by) const {
+    for (const TargetItem& t : body_.targets) {
+      if (ContainsAggregate(*t.expr)) return true;
+    }
+    for (const SortItem& s : order_by) {
+      if (ContainsAggregate(*s.expr)) return true;
+    }
+    return false;
+  }
+
+  // GROUP BY items: an ordinal or a bare output-column name refers to that target's expression.
+  Status BindGroupKeys() {
+    for (const ExprPtr& g : body_.group_by) {
+      const Expr* key = g.get();
+      int64_t ordinal;
+      if (IsIntegerLiteral(*g, &ordinal)) {
+        if (ordinal < 1 || ordinal > static_cast<int64_t>(body_.targets.size())) {
+          return Err(Status::InvalidArgument("GROUP BY position " + std::to_string(ordinal) +
+                                             " is not in select list")
+                         .WithSqlState("42P10"),
+                     g->position);
+        }
+        key = body_.targets[ordinal - 1].expr.get();
+      } else if (g->Is<ColumnRefExpr>() && g->As<ColumnRefExpr>().names.size() == 1) {
+        const std::string& n = g->As<ColumnRefExpr>().names[0];
+        bool is_input = false;
+        for (const ScopeColumn& c : from_.scope.columns) is_input = is_input || c.name == n;
+        for (const TargetItem& t : body_.targets) {
+          if (!is_input && t.alias == n) key = t.expr.get();
+        }
+      }
+      if (key->Is<StarExpr>()) {
+        return Err(Status::InvalidArgument("* is not allowed in GROUP BY").WithSqlState("42601"),
+                   g->position);
+      }
+      ASSIGN_OR_RETURN(BoundExprPtr b, binder().Bind(*key, from_.scope, "GROUP BY"));
+      agg_.group_keys.push_back(ToSexp(*key));
+      agg_.group_types.push_back(b->type);
+      group_exprs_.push_back(std::move(b));
+    }
+    return Status::OK();
+  }
+
+  Status AddStar(const StarExpr& star) {
+    bool any = false;
+    for (size_t i = 0; i < from_.scope.columns.size(); ++i) {
+      const ScopeColumn& c = from_.scope.columns[i];
+      if (!star.qualifier.empty() && c.table != star.qualifier.back()) continue;
+      any = true;
+      ColumnRefExpr ref(star.position);
+      if (!c.table.empty()) ref.names.push_back(c.table);
+      ref.names.push_back(c.name);
+      ASSIGN_OR_RETURN(BoundExprPtr b,
+                       binder().Bind(ref, from_.scope, "SELECT", grouped_ ? &agg_ : nullptr));
+      targets_.push_back(Target{std::move(b), c.name, ToSexp(ref)});
+    }
+    if (!any && !star.qualifier.empty()) {
+      return Err(Status::InvalidArgument("missing FROM-clause entry for table \"" +
+                                         star.qualifier.back() + "\"")
+                     .WithSqlState("42P01"),
+                 star.position);
+    }
+    if (!any && body_.from.empty()) {
+      return Err(Status::InvalidArgument("SELECT * with no tables specified is not valid")
+                     .WithSqlState("42601"),
+                 star.position);
+    }
+    return Status::OK();
+  }
+
+  Status BindTargets() {
+    for (const TargetItem& t : body_.targets) {
+      if (t.expr->Is<StarExpr>()) {
+        RETURN_IF_ERROR(AddStar(t.expr->As<StarExpr>()));
+        continue;
+      }
+      ASSIGN_OR_RETURN(BoundExprPtr b, binder().Bind(*t.expr, from_.scope, "SELECT",
+                                                     grouped_ ? &agg_ : nullptr));
+      ASSIGN_OR_RETURN(b, ResolveOutputType(binder(), std::move(b), t.expr->position));
+      std::string name = t.alias.empty() ? FigureColumnName(*t.expr) : t.alias;
+      targets_.push_back(Target{std::move(b), name, ToSexp(*t.expr)});
+    }
+    return Status::OK();
+  }
+
+  // ORDER BY item -> a column of the projected row: an output column (by position, by name, or
+  // by being the same expression) or a hidden column appended after the targets.
+  Status BindOrderBy(const std::vector<SortItem>& order_by, std::vector<SortKey>* keys) {
+    for (const SortItem& item : order_by) {
+      if (item.order == SortOrder::kUsing) {
+        return Err(FeatureNotSupported("ORDER BY ... USING is not supported"), item.position);
+      }
+      SortKey key;
+      key.descending = item.order == SortOrder::kDesc;
+      key.nulls_first = item.nulls == NullsOrder::kDefault ? key.descending
+                                                           : item.nulls == NullsOrder::kFirst;
+      int64_t ordinal;
+      int column = -1;
+      if (IsIntegerLiteral(*item.expr, &ordinal)) {
+        if (ordinal < 1 || ordinal > static_cast<int64_t>(targets_.size())) {
+          return Err(Status::InvalidArgument("ORDER BY position " + std::to_string(ordinal) +
+                                             " is not in select list")
+                         .WithSqlState("42P10"),
+                     item.expr->position);
+        }
+        column = static_cast<int>(ordinal - 1);
+      } else if (item.expr->Is<ColumnRefExpr>() &&
+                 item.expr->As<ColumnRefExpr>().names.size() == 1) {
+        const std::string& n = item.expr->As<ColumnRefExpr>().names[0];
+        for (size_t i = 0; i < targets_.size() && column < 0; ++i) {
+          if (targets_[i].name == n) column = static_cast<int>(i);
+        }
+      }
+      if (column < 0) {
+        std::string sexp = ToSexp(*item.expr);
+        for (size_t i = 0; i < targets_.size() && column < 0; ++i) {
+          if (targets_[i].sexp == sexp) column = static_cast<int>(i);
+        }
+      }
+      if (column < 0) {
+        if (body_.distinct) {
+          return Err(Status::InvalidArgument(
+                         "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+                         .WithSqlState("42P10"),
+                     item.expr->position);
+        }
+        ASSIGN_OR_RETURN(BoundExprPtr b, binder().Bind(*item.expr, from_.scope, "ORDER BY",
+                                                       grouped_ ? &agg_ : nullptr));
+        column = static_cast<int>(targets_.size() + hidden_.size());
+        hidden_.push_back(std::move(b));
+      }
+      key.column = column;
+      keys->push_back(key);
+    }
+    return Status::OK();
+  }
+
+  const SelectBody& body_;
+  PlanContext& ctx_;
+  FromPlan from_;
+  bool grouped_ = false;
+  AggregateScope agg_;
+  std::vector<BoundExprPtr> group_exprs_;
+  std::vector<Target> targets_;
+  std::vector<BoundExprPtr> hidden_;
+};
+
+Result<QueryPlan> PlanBody(const QueryBody& body, PlanContext& ctx);
+
+Result<QueryPlan> PlanValues(const ValuesBody& values, PlanContext& ctx) {
+  std::vector<std::vector<BoundExprPtr>> rows;
+  Scope empty;
+  for (const auto& row : values.rows) {
+    std::vector<BoundExprPtr> bound;
+    for (const ExprPtr& e : row) {
+      ASSIGN_OR_RETURN(BoundExprPtr b, ctx.binder->Bind(*e, empty, "VALUES"));
+      bound.push_back(std::move(b));
+    }
+    if (!rows.empty() && bound.size() != rows[0].size()) {
+      return ctx.binder->ErrorAt(
+          Status::InvalidArgument("VALUES lists must all be the same length")
+              .WithSqlState("42601"),
+          row.empty() ? values.position : row[0]->position);
+    }
+    rows.push_back(std::move(bound));
+  }
+  QueryPlan plan;
+  for (size_t c = 0; !rows.empty() && c < rows[0].size(); ++c) {
+    std::vector<BoundExprPtr*> column;
+    for (auto& r : rows) column.push_back(&r[c]);
+    TypeId common = TypeId::kNull;
+    for (BoundExprPtr* e : column) {
+      Result<TypeId> t = CommonType(common, (*e)->type.id(), "VALUES");
+      if (!t.ok()) return ctx.binder->ErrorAt(t.TakeStatus(), values.position);
+      common = *t;
+    }
+    Type type = Type::Of(common == TypeId::kNull || common == TypeId::kUnknown ? TypeId::kText
+                                                                                : common);
+    for (BoundExprPtr* e : column) {
+      ASSIGN_OR_RETURN(*e, ctx.binder->CoerceImplicit(std::move(*e), type, values.position));
+    }
+    plan.columns.push_back(ResultColumn{"column" + std::to_string(c + 1), type, 0, 0});
+  }
+  plan.source = MakeValuesSource(std::move(rows), ctx.eval);
+  return plan;
+}
+
+Result<QueryPlan> PlanSetOperation(const SetOperationBody& op, PlanContext& ctx) {
+  if (op.op != SetOpKind::kUnion) {
+    return ctx.binder->ErrorAt(FeatureNotSupported("INTERSECT and EXCEPT are not supported yet"),
+                               op.position);
+  }
+  ASSIGN_OR_RETURN(QueryPlan left, PlanBody(*op.left, ctx));
+  ASSIGN_OR_RETURN(QueryPlan right, PlanBody(*op.right, ctx));
+  if (left.columns.size() != right.columns.size()) {
+    return ctx.binder->ErrorAt(
+        Status::InvalidArgument("each UNION query must have the same number of columns")
+            .WithSqlState("42601"),
+        op.position);
+  }
+  std::vector<BoundExprPtr> lcast, rcast;
+  QueryPlan plan;
+  for (size_t i = 0; i < left.columns.size(); ++i) {
+    Result<TypeId> t = CommonType(left.columns[i].type.id(), right.columns[i].type.id(), "UNION");
+    if (!t.ok()) return ctx.binder->ErrorAt(t.TakeStatus(), op.position);
+    Type type = Type::Of(*t);
+    ASSIGN_OR_RETURN(BoundExprPtr l, ctx.binder->CoerceImplicit(
+                                         MakeColumn(static_cast<int>(i), left.columns[i].type),
+                                         type, op.position));
+    ASSIGN_OR_RETURN(BoundExprPtr r, ctx.binder->CoerceImplicit(
+                                         MakeColumn(static_cast<int>(i), right.columns[i].type),
+                                         type, op.position));
+    lcast.push_back(std::move(l));
+    rcast.push_back(std::move(r));
+    plan.columns.push_back(ResultColumn{left.columns[i].name, type, 0, 0});
+  }
+  std::vector<RowSourcePtr> inputs;
+  inputs.push_back(MakeProjectSource(std::move(left.source), std::move(lcast), ctx.eval));
+  inputs.push_back(MakeProjectSource(std::move(right.source), std::move(rcast), ctx.eval));
+  plan.source = std::make_unique<ConcatSource>(std::move(inputs));
+  if (!op.all) {
+    plan.source = MakeDistinctSource(std::move(plan.source), plan.columns.size(), ctx.control);
+  }
+  return plan;
+}
+
+Result<QueryPlan> PlanBody(const QueryBody& body, PlanContext& ctx) {
+  switch (body.kind) {
+    case QueryBodyKind::kSelect: {
+      SelectPlanner planner(body.As<SelectBody>(), ctx);
+      return planner.Plan({}, nullptr, nullptr);
+    }
+    case QueryBodyKind::kValues:
+      return PlanValues(body.As<ValuesBody>(), ctx);
+    case QueryBodyKind::kSetOperation:
+      return PlanSetOperation(body.As<SetOperationBody>(), ctx);
+    case QueryBodyKind::kNested:
+      return PlanQuery(*body.As<NestedQueryBody>().query, ctx);
+  }
+  return Status::InvalidArgument("bad query body").WithSqlState("XX000");
+}
+
+}  // namespace
+
+Result<QueryPlan> PlanQuery(const Query& query, PlanContext& ctx) {
+  if (query.with != nullptr) {
+    return ctx.binder->ErrorAt(FeatureNotSupported("WITH is not supported yet"),
+                               query.with->position);
+  }
+  if (!query.locking.empty()) {
+    return ctx.binder->ErrorAt(
+        FeatureNotSupported("FOR UPDATE/SHARE is not supported: rows are never updated"),
+        query.locking[0].position);
+  }
+  if (query.body->Is<SelectBody>()) {
+    SelectPlanner planner(query.body->As<SelectBody>(), ctx);
+    return planner.Plan(query.order_by, query.limit.get(), query.offset.get());
+  }
+  ASSIGN_OR_RETURN(QueryPlan plan, PlanBody(*query.body, ctx));
+  // ORDER BY over a VALUES list or a set operation: by output column name or position.
+  std::vector<SortKey> keys;
+  for (const SortItem& item : query.order_by) {
+    SortKey key;
+    key.descending = item.order == SortOrder::kDesc;
+    key.nulls_first = item.nulls == NullsOrder::kDefault ? key.descending
+                                                         : item.nulls == NullsOrder::kFirst;
+    int64_t ordinal;
+    key.column = -1;
+    if (IsIntegerLiteral(*item.expr, &ordinal) && ordinal >= 1 &&
+        ordinal <= static_cast<int64_t>(plan.columns.size())) {
+      key.column = static_cast<int>(ordinal - 1);
+    } else if (item.expr->Is<ColumnRefExpr>()) {
+      for (size_t i = 0; i < plan.columns.size(); ++i) {
+        if (plan.columns[i].name == item.expr->As<ColumnRefExpr>().names.back()) {
+          key.column = static_cast<int>(i);
+        }
+      }
+    }
+    if (key.column < 0) {
+      return ctx.binder->ErrorAt(
+          FeatureNotSupported("ORDER BY on a UNION or VALUES must name an output column"),
+          item.position);
+    }
+    keys.push_back(key);
+  }
+  if (!keys.empty()) {
+    plan.source = MakeSortSource(std::move(plan.source), std::move(keys), ctx.control);
+  }
+  ASSIGN_OR_RETURN(std::optional<int64_t> lim, EvalCount(query.limit.get(), ctx, "LIMIT"));
+  ASSIGN_OR_RETURN(std::optional<int64_t> off, EvalCount(query.offset.get(), ctx, "OFFSET"));
+  if (lim || off) {
+    std::optional<uint64_t> l;
+    if (lim) l = static_cast<uint64_t>(*lim);
+    plan.source = MakeLimitSource(std::move(plan.source), l, off ? static_cast<uint64_t>(*off) : 0);
+  }
+  return plan;
+}
+
+}  // namespace blockdb::sql::exec

@@ -1,0 +1,59 @@
+// Planner: turns a bound query into a tree of row sources.
+//
+//   FROM      a table (access path chosen from the WHERE conjuncts: primary-key equality on every
+//             key column is one engine get, equality on a key prefix and/or a range on the next
+//             key column is a seek over that key range, the same on a secondary index's columns
+//             is an index scan, anything else a full scan; the whole WHERE is pushed into the
+//             scan as its filter), a subquery, joins (nested loop), BlockDB's ledger relations
+//             (blockdb_blocks, blockdb_digest(), blockdb_inclusion_proof(...),
+//             blockdb_consistency_proof(...)), or nothing (one empty row).
+//   then      aggregation (GROUP BY, aggregates, HAVING), projection (targets plus hidden ORDER
+//             BY keys), DISTINCT, ORDER BY, OFFSET/LIMIT.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "sql/ast.h"
+#include "sql/exec/binder.h"
+#include "sql/exec/sources.h"
+#include "sql/session.h"
+
+namespace blockdb::sql::exec {
+
+// What planning and execution of one statement may use. Owned by the statement's caller; the
+// plan keeps pointers to eval and control.
+struct PlanContext {
+  Database* database = nullptr;
+  uint64_t snapshot = kLatestSnapshot;  // the statement's read snapshot (an applied index)
+  Binder* binder = nullptr;
+  const EvalContext* eval = nullptr;
+  const ExecControl* control = nullptr;
+  // Whether parameters have values (execution) or only types (Describe).
+  bool has_params = false;
+};
+
+struct QueryPlan {
+  std::vector<ResultColumn> columns;
+  RowSourcePtr source;
+};
+
+Result<QueryPlan> PlanQuery(const Query& query, PlanContext& ctx);
+
+// A relation BlockDB computes instead of storing (ledger relations); nullopt when `name` is not
+// one. Rows are computed when called.
+struct VirtualRelation {
+  std::vector<ScopeColumn> columns;
+  std::vector<Row> rows;
+};
+Result<std::optional<VirtualRelation>> LedgerTable(const std::string& name, PlanContext& ctx);
+Result<std::optional<VirtualRelation>> LedgerFunction(const FunctionExpr& call, PlanContext& ctx);
+
+// The applied index at which block `block` was sealed (AS OF BLOCK n). 22023 for a block that
+// does not exist.
+Result<uint64_t> SnapshotOfBlock(PlanContext& ctx, int64_t block);
+
+}  // namespace blockdb::sql::exec

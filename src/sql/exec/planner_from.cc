@@ -1,0 +1,308 @@
+// The FROM clause: tables with their access path, subqueries, joins and ledger relations.
+#include "engine/ledger_db.h"
+#include "sql/catalog/catalog.h"
+#include "sql/exec/planner_internal.h"
+#include "sql/storage/table_codec.h"
+#include "sql/types/errors.h"
+
+namespace blockdb::sql::exec {
+namespace {
+
+// Per-column conditions found among the WHERE conjuncts.
+struct ColumnConditions {
+  const BoundExpr* eq = nullptr;
+  const BoundExpr* lower = nullptr;
+  bool lower_inclusive = true;
+  const BoundExpr* upper = nullptr;
+  bool upper_inclusive = true;
+};
+
+void CollectConjuncts(const BoundExpr& e, std::vector<const BoundExpr*>* out) {
+  if (e.kind == BoundKind::kAnd) {
+    for (const BoundExprPtr& a : e.args) CollectConjuncts(*a, out);
+  } else {
+    out->push_back(&e);
+  }
+}
+
+std::map<int, ColumnConditions> AnalyzeFilter(const BoundExpr* filter) {
+  std::map<int, ColumnConditions> by_column;
+  if (filter == nullptr) return by_column;
+  std::vector<const BoundExpr*> conjuncts;
+  CollectConjuncts(*filter, &conjuncts);
+  for (const BoundExpr* c : conjuncts) {
+    if (c->kind != BoundKind::kCompare || c->cmp == CompareOp::kNe) continue;
+    const BoundExpr* col = c->args[0].get();
+    const BoundExpr* val = c->args[1].get();
+    CompareOp op = c->cmp;
+    if (col->kind != BoundKind::kColumn) {
+      std::swap(col, val);
+      // Mirror the operator: 5 < x is x > 5.
+      op = op == CompareOp::kLt   ? CompareOp::kGt
+           : op == CompareOp::kLe ? CompareOp::kGe
+           : op == CompareOp::kGt ? CompareOp::kLt
+           : op == CompareOp::kGe ? CompareOp::kLe
+                                  : op;
+    }
+    if (col->kind != BoundKind::kColumn || !val->IsRowIndependent()) continue;
+    ColumnConditions& cc = by_column[col->index];
+    switch (op) {
+      case CompareOp::kEq:
+        cc.eq = val;
+        break;
+      case CompareOp::kGt:
+      case CompareOp::kGe:
+        cc.lower = val;
+        cc.lower_inclusive = op == CompareOp::kGe;
+        break;
+      case CompareOp::kLt:
+      case CompareOp::kLe:
+        cc.upper = val;
+        cc.upper_inclusive = op == CompareOp::kLe;
+        break;
+      default:
+        break;
+    }
+  }
+  return by_column;
+}
+
+// Key conditions over `parts`: equalities on a prefix, then at most one range. Returns the
+// number of equalities in *eq_count.
+std::vector<KeyCondition> KeyConditionsFor(const std::vector<KeyPart>& parts,
+                                           const std::map<int, ColumnConditions>& conds,
+                                           size_t* eq_count) {
+  std::vector<KeyCondition> key;
+  *eq_count = 0;
+  for (const KeyPart& p : parts) {
+    auto it = conds.find(static_cast<int>(p.column));
+    if (p.column == kHiddenRowIdColumn || it == conds.end()) break;
+    const ColumnConditions& cc = it->second;
+    KeyCondition k;
+    if (cc.eq != nullptr) {
+      k.equality = true;
+      k.lower = CloneBound(*cc.eq);
+      key.push_back(std::move(k));
+      ++*eq_count;
+      continue;
+    }
+    if (cc.lower == nullptr && cc.upper == nullptr) break;
+    if (cc.lower != nullptr) k.lower = CloneBound(*cc.lower);
+    if (cc.upper != nullptr) k.upper = CloneBound(*cc.upper);
+    k.lower_inclusive = cc.lower_inclusive;
+    k.upper_inclusive = cc.upper_inclusive;
+    key.push_back(std::move(k));
+    break;
+  }
+  return key;
+}
+
+AccessPath ChooseAccessPath(const TableDef& table, const Catalog& catalog,
+                            const BoundExpr* filter) {
+  AccessPath path;
+  std::map<int, ColumnConditions> conds = AnalyzeFilter(filter);
+  if (conds.empty()) return path;
+  std::vector<KeyPart> pk = RowKeyParts(table);
+  size_t eq = 0;
+  std::vector<KeyCondition> key = KeyConditionsFor(pk, conds, &eq);
+  if (!key.empty()) {
+    path.kind = eq == pk.size() ? AccessPath::Kind::kPointLookup : AccessPath::Kind::kKeyRange;
+    path.key = std::move(key);
+    return path;
+  }
+  // A secondary index: the one with the most equalities (a range counts as half).
+  double best = 0;
+  for (const auto& index : catalog.IndexesOf(table.id)) {
+    size_t index_eq = 0;
+    std::vector<KeyCondition> k = KeyConditionsFor(index->columns, conds, &index_eq);
+    double score = static_cast<double>(index_eq) + (k.size() > index_eq ? 0.5 : 0);
+    if (score > best) {
+      best = score;
+      path.kind = AccessPath::Kind::kIndexScan;
+      path.index = index;
+      path.key = std::move(k);
+    }
+  }
+  return path;
+}
+
+Status UndefinedTable(const QualifiedName& name) {
+  return Status::InvalidArgument("relation \"" + name.ToString() + "\" does not exist")
+      .WithSqlState(kSqlStateUndefinedTable);
+}
+
+Result<FromPlan> PlanTable(const TableRef& ref, PlanContext& ctx, const Expr* where) {
+  const QualifiedName& name = ref.name;
+  std::string qualifier = ref.alias.empty() ? name.name : ref.alias.name;
+  FromPlan plan;
+  std::shared_ptr<const TableDef> table;
+  if (name.schema.empty() || name.schema == kPublicSchema) {
+    table = ctx.database->catalog().FindTable(name.name);
+  }
+  if (table == nullptr && (name.schema.empty() || name.schema == kPublicSchema)) {
+    ASSIGN_OR_RETURN(std::optional<VirtualRelation> rel, LedgerTable(name.name, ctx));
+    if (rel) {
+      for (ScopeColumn& c : rel->columns) {
+        c.table = qualifier;
+        plan.scope.columns.push_back(c);
+      }
+      plan.source = MakeRowsSource(std::move(rel->rows), "Function Scan on " + name.name);
+      return plan;
+    }
+  }
+  if (table == nullptr) {
+    return ctx.binder->ErrorAt(UndefinedTable(name), name.position);
+  }
+  uint64_t snapshot = ctx.snapshot;
+  if (ref.as_of_block != nullptr) {
+    Scope empty;
+    ASSIGN_OR_RETURN(BoundExprPtr b, ctx.binder->Bind(*ref.as_of_block, empty, "AS OF BLOCK"));
+    if (ctx.has_params) {
+      ASSIGN_OR_RETURN(Value v, Eval(*b, Row(), *ctx.eval));
+      if (v.is_null() || CategoryOf(v.type()) != TypeCategory::kNumeric ||
+          v.type() == TypeId::kNumeric || v.type() == TypeId::kFloat4 ||
+          v.type() == TypeId::kFloat8) {
+        return ctx.binder->ErrorAt(InvalidParameterValue("AS OF BLOCK needs a block number"),
+                                   ref.as_of_block->position);
+      }
+      ASSIGN_OR_RETURN(snapshot, SnapshotOfBlock(ctx, v.int_value()));
+    }
+  }
+  for (size_t i = 0; i < table->columns.size(); ++i) {
+    std::string col = i < ref.alias.columns.size() ? ref.alias.columns[i] : table->columns[i].name;
+    plan.scope.columns.push_back(ScopeColumn{qualifier, col, table->columns[i].type});
+  }
+  BoundExprPtr filter;
+  if (where != nullptr) {
+    ASSIGN_OR_RETURN(filter, ctx.binder->BindCondition(*where, plan.scope, "WHERE"));
+    plan.where_consumed = true;
+  }
+  AccessPath path = ChooseAccessPath(*table, ctx.database->catalog(), filter.get());
+  plan.table = table;
+  plan.source = MakeTableSource(ctx.database->ledger()->db(), table, snapshot, std::move(path),
+                                std::move(filter), ctx.eval, ctx.control);
+  return plan;
+}
+
+Result<FromPlan> PlanFunction(const FunctionRef& ref, PlanContext& ctx) {
+  if (!ref.function->Is<FunctionExpr>()) {
+    return ctx.binder->ErrorAt(FeatureNotSupported("this FROM item is not supported"),
+                               ref.position);
+  }
+  const auto& call = ref.function->As<FunctionExpr>();
+  ASSIGN_OR_RETURN(std::optional<VirtualRelation> rel, LedgerFunction(call, ctx));
+  if (!rel) {
+    return ctx.binder->ErrorAt(
+        Status::InvalidArgument("function " + call.name.back() + " does not exist")
+            .WithSqlState(kSqlStateUndefinedFunction),
+        ref.position);
+  }
+  std::string qualifier = ref.alias.empty() ? call.name.back() : ref.alias.name;
+  FromPlan plan;
+  for (ScopeColumn& c : rel->columns) {
+    c.table = qualifier;
+    plan.scope.columns.push_back(c);
+  }
+  plan.source = MakeRowsSource(std::move(rel->rows), "Function Scan on " + call.name.back());
+  return plan;
+}
+
+Result<FromPlan> PlanSubquery(const SubqueryRef& ref, PlanContext& ctx) {
+  if (ref.lateral) {
+    return ctx.binder->ErrorAt(FeatureNotSupported("LATERAL is not supported"), ref.position);
+  }
+  ASSIGN_OR_RETURN(QueryPlan sub, PlanQuery(*ref.query, ctx));
+  FromPlan plan;
+  for (size_t i = 0; i < sub.columns.size(); ++i) {
+    std::string col = i < ref.alias.columns.size() ? ref.alias.columns[i] : sub.columns[i].name;
+    plan.scope.columns.push_back(ScopeColumn{ref.alias.name, col, sub.columns[i].type});
+  }
+  plan.source = std::move(sub.source);
+  return plan;
+}
+
+Result<FromPlan> PlanJoin(const JoinRef& join, PlanContext& ctx) {
+  if (join.natural || !join.using_columns.empty() || join.join_type == JoinType::kRight ||
+      join.join_type == JoinType::kFull) {
+    return ctx.binder->ErrorAt(
+        FeatureNotSupported("RIGHT, FULL, NATURAL and USING joins are not supported yet"),
+        join.position);
+  }
+  ASSIGN_OR_RETURN(FromPlan left, PlanFromItem(*join.left, ctx, nullptr));
+  ASSIGN_OR_RETURN(FromPlan right, PlanFromItem(*join.right, ctx, nullptr));
+  FromPlan plan;
+  plan.scope = left.scope;
+  plan.scope.columns.insert(plan.scope.columns.end(), right.scope.columns.begin(),
+                            right.scope.columns.end());
+  BoundExprPtr on;
+  if (join.on != nullptr) {
+    ASSIGN_OR_RETURN(on, ctx.binder->BindCondition(*join.on, plan.scope, "JOIN/ON"));
+  }
+  JoinKind kind = join.join_type == JoinType::kLeft    ? JoinKind::kLeft
+                  : join.join_type == JoinType::kCross ? JoinKind::kCross
+                                                       : JoinKind::kInner;
+  plan.source = MakeNestedLoopJoin(std::move(left.source), std::move(right.source),
+                                   right.scope.columns.size(), kind, std::move(on), ctx.eval,
+                                   ctx.control);
+  return plan;
+}
+
+}  // namespace
+
+Result<FromPlan> PlanFromItem(const FromItem& item, PlanContext& ctx, const Expr* where) {
+  switch (item.kind) {
+    case FromKind::kTable:
+      return PlanTable(item.As<TableRef>(), ctx, where);
+    case FromKind::kFunction:
+      return PlanFunction(item.As<FunctionRef>(), ctx);
+    case FromKind::kSubquery:
+      return PlanSubquery(item.As<SubqueryRef>(), ctx);
+    case FromKind::kJoin:
+      return PlanJoin(item.As<JoinRef>(), ctx);
+  }
+  return Status::InvalidArgument("bad FROM item").WithSqlState("XX000");
+}
+
+Result<FromPlan> PlanFrom(const std::vector<FromItemPtr>& items, PlanContext& ctx,
+                          const Expr* where) {
+  if (items.empty()) {
+    FromPlan plan;
+    plan.source = MakeRowsSource({Row()}, "Result");
+    return plan;
+  }
+  if (items.size() == 1) {
+    return PlanFromItem(*items[0], ctx, where);
+  }
+  ASSIGN_OR_RETURN(FromPlan plan, PlanFromItem(*items[0], ctx, nullptr));
+  for (size_t i = 1; i < items.size(); ++i) {
+    ASSIGN_OR_RETURN(FromPlan right, PlanFromItem(*items[i], ctx, nullptr));
+    size_t width = right.scope.columns.size();
+    plan.scope.columns.insert(plan.scope.columns.end(), right.scope.columns.begin(),
+                              right.scope.columns.end());
+    plan.source = MakeNestedLoopJoin(std::move(plan.source), std::move(right.source), width,
+                                     JoinKind::kCross, nullptr, ctx.eval, ctx.control);
+  }
+  plan.table = nullptr;
+  return plan;
+}
+
+BoundExprPtr CloneBound(const BoundExpr& e) {
+  auto c = std::make_unique<BoundExpr>();
+  c->kind = e.kind;
+  c->type = e.type;
+  c->value = e.value;
+  c->index = e.index;
+  c->arith = e.arith;
+  c->cmp = e.cmp;
+  c->func = e.func;
+  c->negated = e.negated;
+  c->bool_test = e.bool_test;
+  c->is_unknown = e.is_unknown;
+  c->case_insensitive = e.case_insensitive;
+  c->has_else = e.has_else;
+  c->case_has_arg = e.case_has_arg;
+  for (const BoundExprPtr& a : e.args) c->args.push_back(CloneBound(*a));
+  return c;
+}
+
+}  // namespace blockdb::sql::exec

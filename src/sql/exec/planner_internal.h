@@ -1,0 +1,28 @@
+// Pieces shared by the planner's files. Private to sql/exec/.
+#pragma once
+
+#include <map>
+#include <memory>
+
+#include "sql/exec/planner.h"
+
+namespace blockdb::sql::exec {
+
+// A planned FROM clause: its rows and the columns expressions can name.
+struct FromPlan {
+  RowSourcePtr source;
+  Scope scope;
+  // The table when FROM is exactly one stored table (for EXPLAIN and RowDescription).
+  std::shared_ptr<const TableDef> table;
+  // Whether the WHERE clause was bound and pushed into the scan already.
+  bool where_consumed = false;
+};
+
+// `where`, when given, may be pushed into a single table's scan (then where_consumed is set).
+Result<FromPlan> PlanFrom(const std::vector<FromItemPtr>& items, PlanContext& ctx,
+                          const Expr* where);
+Result<FromPlan> PlanFromItem(const FromItem& item, PlanContext& ctx, const Expr* where);
+
+BoundExprPtr CloneBound(const BoundExpr& e);
+
+}  // namespace blockdb::sql::exec

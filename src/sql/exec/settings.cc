@@ -1,0 +1,232 @@
+// Session settings with PostgreSQL 15's names, defaults and the ParameterStatus set. BlockDB
+// runs in UTC with ISO dates and UTF-8 only; settings that would change that accept only the
+// values BlockDB implements (22023 otherwise), so clients can set them to what they expect.
+#include <algorithm>
+
+#include "sql/exec/executor.h"
+#include "sql/types/errors.h"
+
+namespace blockdb::sql::exec {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+Status BadValue(std::string_view name, std::string_view value) {
+  return InvalidParameterValue("invalid value for parameter \"" + std::string(name) + "\": \"" +
+                               std::string(value) + "\"");
+}
+
+// Canonical value of `name` set to `value`, or an error. Settings not listed take any value.
+Result<std::string> Canonical(const std::string& name, const std::string& value) {
+  std::string v = Lower(value);
+  if (name == "client_encoding") {
+    if (v == "utf8" || v == "utf-8" || v == "unicode") return std::string("UTF8");
+    return BadValue(name, value);
+  }
+  if (name == "datestyle") {
+    if (v.rfind("iso", 0) == 0) return std::string("ISO, MDY");
+    return BadValue(name, value);
+  }
+  if (name == "timezone") {
+    if (v == "utc" || v == "gmt" || v == "etc/utc" || v == "z" || v == "zulu" ||
+        v == "universal" || v == "+00" || v == "00:00" || v == "0") {
+      return std::string(value == "0" ? "UTC" : value);
+    }
+    return BadValue(name, value);
+  }
+  if (name == "intervalstyle") {
+    if (v == "postgres") return v;
+    return BadValue(name, value);
+  }
+  if (name == "extra_float_digits") {
+    try {
+      int n = std::stoi(v);
+      if (n >= -15 && n <= 3) return std::to_string(n);
+    } catch (...) {
+    }
+    return BadValue(name, value);
+  }
+  if (name == "statement_timeout" || name == "lock_timeout" ||
+      name == "idle_in_transaction_session_timeout") {
+    // Milliseconds, or a number with a unit (ms, s, min, h).
+    try {
+      size_t used = 0;
+      long long n = std::stoll(v, &used);
+      std::string unit = v.substr(used);
+      while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+      long long mult = unit.empty() || unit == "ms" ? 1
+                       : unit == "s"                ? 1000
+                       : unit == "min"              ? 60000
+                       : unit == "h"                ? 3600000
+                                                    : -1;
+      if (n >= 0 && mult > 0) return std::to_string(n * mult);
+    } catch (...) {
+    }
+    return BadValue(name, value);
+  }
+  if (name == "transaction_isolation" || name == "default_transaction_isolation") {
+    if (v == "serializable" || v == "repeatable read" || v == "read committed" ||
+        v == "read uncommitted") {
+      return v;
+    }
+    return BadValue(name, value);
+  }
+  if (name == "standard_conforming_strings") {
+    if (v == "on" || v == "true") return std::string("on");
+    return BadValue(name, value);
+  }
+  return value;
+}
+
+}  // namespace
+
+Settings::Settings(const DatabaseOptions& db, const SessionOptions& session) {
+  auto add = [this](const char* display, std::string value, bool reported, const char* desc) {
+    settings_[Lower(display)] = Setting{display, value, value, reported, desc};
+  };
+  // The ParameterStatus set, in the order PostgreSQL 15 sends it.
+  add("application_name", session.application_name, true, "Sets the application name.");
+  add("client_encoding", "UTF8", true, "Sets the client's character set encoding.");
+  add("DateStyle", "ISO, MDY", true, "Sets the display format for date and time values.");
+  add("default_transaction_read_only", "off", true,
+      "Sets the default read-only status of new transactions.");
+  add("in_hot_standby", "off", true, "Shows whether hot standby is currently active.");
+  add("integer_datetimes", "on", true, "Shows whether datetimes are integer based.");
+  add("IntervalStyle", "postgres", true, "Sets the display format for interval values.");
+  add("is_superuser", "on", true, "Shows whether the current user is a superuser.");
+  add("server_encoding", "UTF8", true, "Shows the server (database) character set encoding.");
+  add("server_version", db.server_version, true, "Shows the server version.");
+  add("session_authorization", session.user, true, "Sets the session user name.");
+  add("standard_conforming_strings", "on", true,
+      "Causes '...' strings to treat backslashes literally.");
+  add("TimeZone", "UTC", true, "Sets the time zone for displaying and interpreting time stamps.");
+  // Others clients ask for with SHOW or current_setting().
+  int major = 15, minor = 0;
+  sscanf(db.server_version.c_str(), "%d.%d", &major, &minor);
+  add("server_version_num", std::to_string(major * 10000 + minor), false,
+      "Shows the server version as an integer.");
+  add("extra_float_digits", "1", false, "Sets the number of digits displayed for floats.");
+  add("search_path", "\"$user\", public", false, "Sets the schema search order.");
+  add("transaction_isolation", "read committed", false,
+      "Sets the current transaction's isolation level.");
+  add("default_transaction_isolation", "read committed", false,
+      "Sets the transaction isolation level of each new transaction.");
+  add("transaction_read_only", "off", false,
+      "Sets the current transaction's read-only status.");
+  add("statement_timeout", std::to_string(session.statement_timeout_ms), false,
+      "Sets the maximum allowed duration of any statement (ms).");
+  add("lock_timeout", "0", false, "Sets the maximum allowed duration of any wait for a lock.");
+  add("idle_in_transaction_session_timeout", "0", false,
+      "Sets the maximum allowed idle time between queries, when in a transaction.");
+  add("work_mem", std::to_string(db.work_mem / 1024) + "kB", false,
+      "Sets the maximum memory to be used for query workspaces.");
+  add("max_identifier_length", "63", false, "Shows the maximum identifier length.");
+  add("lc_collate", "C", false, "Shows the collation order locale.");
+  add("lc_ctype", "C", false, "Shows the character classification and case conversion locale.");
+  add("max_connections", "100", false, "Sets the maximum number of concurrent connections.");
+  add("block_size", "8192", false, "Shows the size of a disk block.");
+  add("role", "none", false, "Sets the current role.");
+  add("synchronous_commit", "on", false, "Sets the current transaction's synchronization level.");
+  add("bytea_output", "hex", false, "Sets the output format for bytea.");
+  add("row_security", "on", false, "Enable row security.");
+  add("jit", "off", false, "Allow JIT compilation.");
+  for (const auto& [name, value] : session.parameters) {
+    std::string key = Lower(name);
+    if (key == "user" || key == "database" || key == "options" || key == "replication") continue;
+    Status s = Set(key, value);  // bad startup values fall back to the default, as harmless
+    (void)s;
+  }
+  for (auto& [key, setting] : settings_) setting.default_value = setting.value;
+  changed_.clear();
+}
+
+std::optional<std::string> Settings::Get(std::string_view name) const {
+  auto it = settings_.find(Lower(name));
+  if (it == settings_.end()) return std::nullopt;
+  return it->second.value;
+}
+
+Status Settings::Set(std::string_view name, std::string value) {
+  std::string key = Lower(name);
+  auto it = settings_.find(key);
+  if (it == settings_.end()) {
+    if (key.find('.') == std::string::npos) {
+      return Status::InvalidArgument("unrecognized configuration parameter \"" + key + "\"")
+          .WithSqlState("42704");
+    }
+    it = settings_.emplace(key, Setting{key, "", "", false, "A custom setting."}).first;
+  }
+  static const char* const kReadOnly[] = {"server_version", "server_version_num",
+                                          "server_encoding", "integer_datetimes",
+                                          "max_identifier_length", "lc_collate", "lc_ctype",
+                                          "in_hot_standby", "block_size", "max_connections"};
+  for (const char* ro : kReadOnly) {
+    if (key == ro) {
+      return Status::InvalidArgument("parameter \"" + key + "\" cannot be changed")
+          .WithSqlState("55P02");
+    }
+  }
+  ASSIGN_OR_RETURN(std::string canonical, Canonical(key, value));
+  if (it->second.value != canonical) {
+    it->second.value = std::move(canonical);
+    if (it->second.reported) changed_.push_back(key);
+  }
+  return Status::OK();
+}
+
+Status Settings::Reset(std::string_view name) {
+  std::string key = Lower(name);
+  auto it = settings_.find(key);
+  if (it == settings_.end()) {
+    return Status::InvalidArgument("unrecognized configuration parameter \"" + key + "\"")
+        .WithSqlState("42704");
+  }
+  if (it->second.value != it->second.default_value) {
+    it->second.value = it->second.default_value;
+    if (it->second.reported) changed_.push_back(key);
+  }
+  return Status::OK();
+}
+
+void Settings::ResetAll() {
+  for (auto& [key, s] : settings_) {
+    if (s.value != s.default_value) {
+      s.value = s.default_value;
+      if (s.reported) changed_.push_back(key);
+    }
+  }
+}
+
+std::vector<std::vector<Value>> Settings::ShowAll() const {
+  std::vector<std::vector<Value>> rows;
+  for (const auto& [key, s] : settings_) {
+    rows.push_back({Value::Text(s.display_name), Value::Text(s.value), Value::Text(s.description)});
+  }
+  return rows;
+}
+
+std::vector<std::pair<std::string, std::string>> Settings::TakeChanges() {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::sort(changed_.begin(), changed_.end());
+  changed_.erase(std::unique(changed_.begin(), changed_.end()), changed_.end());
+  for (const std::string& key : changed_) {
+    const Setting& s = settings_.at(key);
+    out.emplace_back(s.display_name, s.value);
+  }
+  changed_.clear();
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Settings::Reported() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [key, s] : settings_) {
+    if (s.reported) out.emplace_back(s.display_name, s.value);
+  }
+  return out;
+}
+
+}  // namespace blockdb::sql::exec

@@ -1,0 +1,406 @@
+#include "sql/exec/sources.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "sql/types/compare.h"
+
+namespace blockdb::sql::exec {
+namespace {
+
+constexpr char kSqlStateQueryCanceled[] = "57014";
+constexpr char kSqlStateOutOfMemory[] = "53200";
+
+Status OutOfWorkMem(const char* what, uint64_t work_mem) {
+  return Status::Busy(std::string(what) + " needs more than work_mem (" +
+                      std::to_string(work_mem / 1024) +
+                      " kB); raise work_mem or narrow the query")
+      .WithSqlState(kSqlStateOutOfMemory);
+}
+
+std::string Pad(int indent) { return std::string(static_cast<size_t>(indent), ' '); }
+
+class RowsSource : public RowSource {
+ public:
+  RowsSource(std::vector<Row> rows, std::string label)
+      : rows_(std::move(rows)), label_(std::move(label)) {}
+  Result<bool> Next(Row* row) override {
+    if (next_ >= rows_.size()) return false;
+    *row = std::move(rows_[next_++]);
+    return true;
+  }
+  void Explain(int indent, std::vector<std::string>* lines) const override {
+    lines->push_back(Pad(indent) + label_);
+  }
+
+ private:
+  std::vector<Row> rows_;
+  std::string label_;
+  size_t next_ = 0;
+};
+
+class ValuesSource : public RowSource {
+ public:
+  ValuesSource(std::vector<std::vector<BoundExprPtr>> rows, const EvalContext* ctx)
+      : rows_(std::move(rows)), ctx_(ctx) {}
+  Result<bool> Next(Row* row) override {
+    if (next_ >= rows_.size()) return false;
+    row->clear();
+    static const Row kEmpty;
+    for (const BoundExprPtr& e : rows_[next_]) {
+      ASSIGN_OR_RETURN(Value v, Eval(*e, kEmpty, *ctx_));
+      row->push_back(std::move(v));
+    }
+    ++next_;
+    return true;
+  }
+  void Explain(int indent, std::vector<std::string>* lines) const override {
+    lines->push_back(Pad(indent) + "Values Scan (" + std::to_string(rows_.size()) + " rows)");
+  }
+
+ private:
+  std::vector<std::vector<BoundExprPtr>> rows_;
+  const EvalContext* ctx_;
+  size_t next_ = 0;
+};
+
+class FilterSource : public RowSource {
+ public:
+  FilterSource(RowSourcePtr child, BoundExprPtr cond, const EvalContext* ctx)
+      : child_(std::move(child)), cond_(std::move(cond)), ctx_(ctx) {}
+  Result<bool> Next(Row* row) override {
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, child_->Next(row));
+      if (!more) return false;
+      ASSIGN_OR_RETURN(bool keep, EvalCondition(*cond_, *row, *ctx_));
+      if (keep) return true;
+    }
+  }
+  void Explain(int indent, std::vector<std::string>* lines) const override {
+    lines->push_back(Pad(indent) + "Filter");
+    child_->Explain(indent + 2, lines);
+  }
+
+ private:
+  RowSourcePtr child_;
+  BoundExprPtr cond_;
+  const EvalContext* ctx_;
+};
+
+class ProjectSource : public RowSource {
+ public:
+  ProjectSource(RowSourcePtr child, std::vector<BoundExprPtr> exprs, const EvalContext* ctx)
+      : child_(std::move(child)), exprs_(std::move(exprs)), ctx_(ctx) {}
+  Result<bool> Next(Row* row) override {
+    ASSIGN_OR_RETURN(bool more, child_->Next(&input_));
+    if (!more) return false;
+    row->clear();
+    for (const BoundExprPtr& e : exprs_) {
+      ASSIGN_OR_RETURN(Value v, Eval(*e, input_, *ctx_));
+      row->push_back(std::move(v));
+    }
+    return true;
+  }
+  void Explain(int indent, std::vector<std::string>* lines) const override {
+    child_->Explain(indent, lines);
+  }
+
+ private:
+  RowSourcePtr child_;
+  std::vector<BoundExprPtr> exprs_;
+  const EvalContext* ctx_;
+  Row input_;
+};
+
+class TruncateSource : public RowSource {
+ public:
+  TruncateSource(RowSourcePtr child, size_t n) : child_(std::move(child)), n_(n) {}
+  Result<bool> Next(Row* row) override {
+    ASSIGN_OR_RETURN(bool more, child_->Next(row));
+    if (more && row->size() > n_) row->resize(n_);
+    return more;
+  }
+  void Explain(int indent, std::vector<std::string>* lines) const override {
+    child_->Explain(indent, lines);
+  }
+
+ private:
+  RowSourcePtr child_;
+  size_t n_;
+};
+
+class SortSource : public RowSource {
+ public:
+  SortSource(RowSourcePtr child, std::vector<SortKey> keys, const ExecControl* control)
+      : child_(std::move(child)), keys_(std::move(keys)), control_(control) {}
+  Result<bool> Next(Row* row) override {
+    if (!sorted_) {
+      RETURN_IF_ERROR(Fill());
+    }
+    if (next_ >= rows_.size()) return false;
+    *row = std::move(rows_[next_++]);
+    return true;
+  }
+  void Explain(int indent, std::vector<std::string>* lines) const override {
+    lines->push_back(Pad(indent) + "Sort");
+    child_->Explain(indent + 2, lines);
+  }
+
+ private:
+  Status Fill() {
+    Row row;
+    size_t bytes = 0;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, child_->Next(&row));
+      if (!more) break;
+      bytes += RowBytes(row);
+      if (bytes > control_->work_mem) return OutOfWorkMem("ORDER BY", control_->work_mem);
+      rows_.push_back(std::move(row));
+      if ((rows_.size() & 1023) == 0) RETURN_IF_ERROR(control_->Check());
+    }
+    std::stable_sort(rows_.begin(), rows_.end(), [this](const Row& a, const Row& b) {
+      for (const SortKey& k : keys_) {
+        const Value& x = a[k.column];
+        const Value& y = b[k.column];
+        if (x.is_null() || y.is_null()) {
+          if (x.is_null() && y.is_null()) continue;
+          // NULL sorts as larger than everything; NULLS FIRST puts it first either way.
+          return x.is_null() == k.nulls_first;
+        }
+        int c = CompareForSort(x, y);
+        if (c != 0) return k.descending ? c > 0 : c < 0;
+      }
+      return false;
+    });
+    sorted_ = true;
+    return Status::OK();
+  }
+
+  RowSourcePtr child_;
+  std::vector<SortKey> keys_;
+  const ExecControl* control_;
+  std::vector<Row> rows_;
+  bool sorted_ = false;
+  size_t next_ = 0;
+};
+
+// Hash and equality of the first `n` values of rows, as GROUP BY and DISTINCT compare them
+// (NULLs equal each other).
+struct RowPrefixHash {
+  size_t n;
+  size_t operator()(const Row& r) const {
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (size_t i = 0; i < n; ++i) h = (h ^ HashValue(r[i])) * 0x100000001b3ull;
+    return static_cast<size_t>(h);
+  }
+};
+struct RowPrefixEq {
+  size_t n;
+  bool operator()(const Row& a, const Row& b) const {
+    for (size_t i = 0; i < n; ++i) {
+      if (CompareForSort(a[i], b[i]) != 0) return false;
+    }
+    return true;
+  }
+};
+
+class DistinctSource : public RowSource {
+ public:
+  DistinctSource(RowSourcePtr child, size_t columns, const ExecControl* control)
+      : child_(std::move(child)),
+        control_(control),
+        seen_(16, RowPrefixHash{columns}, RowPrefixEq{columns}) {}
+  Result<bool> Next(Row* row) override {
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, child_->Next(row));
+      if (!more) return false;
+      if (seen_.count(*row) > 0) continue;
+      bytes_ += RowBytes(*row);
+      if (bytes_ > control_->work_mem) return OutOfWorkMem("DISTINCT", control_->work_mem);
+      seen_.insert(*row);
+      return true;
+    }
+  }
+  void Explain(int indent, std::vector<std::string>* lines) const override {
+    lines->push_back(Pad(indent) + "HashAggregate (DISTINCT)");
+    child_->Explain(indent + 2, lines);
+  }
+
+ private:
+  RowSourcePtr child_;
+  const ExecControl* control_;
+  std::unordered_set<Row, RowPrefixHash, RowPrefixEq> seen_;
+  size_t bytes_ = 0;
+};
+
+class LimitSource : public RowSource {
+ public:
+  LimitSource(RowSourcePtr child, std::optional<uint64_t> limit, uint64_t offset)
+      : child_(std::move(child)), limit_(limit), offset_(offset) {}
+  Result<bool> Next(Row* row) override {
+    while (skipped_ < offset_) {
+      ASSIGN_OR_RETURN(bool more, child_->Next(row));
+      if (!more) return false;
+      ++skipped_;
+    }
+    if (limit_ && returned_ >= *limit_) return false;
+    ASSIGN_OR_RETURN(bool more, child_->Next(row));
+    if (more) ++returned_;
+    return more;
+  }
+  void Explain(int indent, std::vector<std::string>* lines) const override {
+    lines->push_back(Pad(indent) + "Limit");
+    child_->Explain(indent + 2, lines);
+  }
+
+ private:
+  RowSourcePtr child_;
+  std::optional<uint64_t> limit_;
+  uint64_t offset_;
+  uint64_t skipped_ = 0;
+  uint64_t returned_ = 0;
+};
+
+class NestedLoopJoin : public RowSource {
+ public:
+  NestedLoopJoin(RowSourcePtr left, RowSourcePtr right, size_t right_width, JoinKind kind,
+                 BoundExprPtr on, const EvalContext* ctx, const ExecControl* control)
+      : left_(std::move(left)),
+        right_(std::move(right)),
+        right_width_(right_width),
+        kind_(kind),
+        on_(std::move(on)),
+        ctx_(ctx),
+        control_(control) {}
+
+  Result<bool> Next(Row* row) override {
+    if (!loaded_) RETURN_IF_ERROR(Load());
+    while (true) {
+      if (!have_left_) {
+        ASSIGN_OR_RETURN(bool more, left_->Next(&left_row_));
+        if (!more) return false;
+        have_left_ = true;
+        matched_ = false;
+        pos_ = 0;
+      }
+      while (pos_ < right_rows_.size()) {
+        const Row& r = right_rows_[pos_++];
+        *row = left_row_;
+        row->insert(row->end(), r.begin(), r.end());
+        bool keep = true;
+        if (on_) {
+          ASSIGN_OR_RETURN(keep, EvalCondition(*on_, *row, *ctx_));
+        }
+        if (keep) {
+          matched_ = true;
+          return true;
+        }
+      }
+      have_left_ = false;
+      if (kind_ == JoinKind::kLeft && !matched_) {
+        *row = left_row_;
+        row->resize(row->size() + right_width_);
+        return true;
+      }
+    }
+  }
+  void Explain(int indent, std::vector<std::string>* lines) const override {
+    lines->push_back(Pad(indent) + (kind_ == JoinKind::kLeft ? "Nested Loop Left Join"
+                                                             : "Nested Loop"));
+    left_->Explain(indent + 2, lines);
+    right_->Explain(indent + 2, lines);
+  }
+
+ private:
+  Status Load() {
+    Row row;
+    size_t bytes = 0;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, right_->Next(&row));
+      if (!more) break;
+      bytes += RowBytes(row);
+      if (bytes > control_->work_mem) return OutOfWorkMem("join", control_->work_mem);
+      right_rows_.push_back(std::move(row));
+    }
+    loaded_ = true;
+    return Status::OK();
+  }
+
+  RowSourcePtr left_;
+  RowSourcePtr right_;
+  size_t right_width_;
+  JoinKind kind_;
+  BoundExprPtr on_;
+  const EvalContext* ctx_;
+  const ExecControl* control_;
+  std::vector<Row> right_rows_;
+  bool loaded_ = false;
+  bool have_left_ = false;
+  bool matched_ = false;
+  size_t pos_ = 0;
+  Row left_row_;
+};
+
+}  // namespace
+
+Status ExecControl::Check() const {
+  if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+    return Status::Aborted("canceling statement due to user request")
+        .WithSqlState(kSqlStateQueryCanceled);
+  }
+  if (deadline && std::chrono::steady_clock::now() > *deadline) {
+    return Status::Aborted("canceling statement due to statement timeout")
+        .WithSqlState(kSqlStateQueryCanceled);
+  }
+  return Status::OK();
+}
+
+size_t RowBytes(const Row& row) {
+  size_t bytes = sizeof(Row) + row.size() * sizeof(Value);
+  for (const Value& v : row) {
+    if (!v.is_null() && (v.type() == TypeId::kText || v.type() == TypeId::kVarchar ||
+                         v.type() == TypeId::kBytea || v.type() == TypeId::kJson ||
+                         v.type() == TypeId::kJsonb || v.type() == TypeId::kUnknown)) {
+      bytes += v.bytes().size();
+    }
+  }
+  return bytes;
+}
+
+RowSourcePtr MakeRowsSource(std::vector<Row> rows, std::string label) {
+  return std::make_unique<RowsSource>(std::move(rows), std::move(label));
+}
+RowSourcePtr MakeValuesSource(std::vector<std::vector<BoundExprPtr>> rows,
+                              const EvalContext* ctx) {
+  return std::make_unique<ValuesSource>(std::move(rows), ctx);
+}
+RowSourcePtr MakeFilterSource(RowSourcePtr child, BoundExprPtr condition,
+                              const EvalContext* ctx) {
+  return std::make_unique<FilterSource>(std::move(child), std::move(condition), ctx);
+}
+RowSourcePtr MakeProjectSource(RowSourcePtr child, std::vector<BoundExprPtr> exprs,
+                               const EvalContext* ctx) {
+  return std::make_unique<ProjectSource>(std::move(child), std::move(exprs), ctx);
+}
+RowSourcePtr MakeTruncateSource(RowSourcePtr child, size_t n) {
+  return std::make_unique<TruncateSource>(std::move(child), n);
+}
+RowSourcePtr MakeSortSource(RowSourcePtr child, std::vector<SortKey> keys,
+                            const ExecControl* control) {
+  return std::make_unique<SortSource>(std::move(child), std::move(keys), control);
+}
+RowSourcePtr MakeDistinctSource(RowSourcePtr child, size_t columns, const ExecControl* control) {
+  return std::make_unique<DistinctSource>(std::move(child), columns, control);
+}
+RowSourcePtr MakeLimitSource(RowSourcePtr child, std::optional<uint64_t> limit,
+                             uint64_t offset) {
+  return std::make_unique<LimitSource>(std::move(child), limit, offset);
+}
+RowSourcePtr MakeNestedLoopJoin(RowSourcePtr left, RowSourcePtr right, size_t right_width,
+                                JoinKind kind, BoundExprPtr on, const EvalContext* ctx,
+                                const ExecControl* control) {
+  return std::make_unique<NestedLoopJoin>(std::move(left), std::move(right), right_width, kind,
+                                          std::move(on), ctx, control);
+}
+
+}  // namespace blockdb::sql::exec

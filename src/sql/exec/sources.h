@@ -1,0 +1,109 @@
+// Row sources: the executor's operators. A query plan is a tree of RowSources pulled one row at
+// a time (Volcano style), so a portal can stop after a row limit and resume, LIMIT stops a scan
+// early, and only sorting, grouping and DISTINCT hold rows in memory (within work_mem, else
+// 53200).
+//
+// Thread safety: a source tree belongs to one statement on one thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "engine/db.h"
+#include "sql/catalog/catalog_defs.h"
+#include "sql/exec/binder.h"
+#include "sql/exec/eval.h"
+
+namespace blockdb::sql::exec {
+
+using Row = std::vector<Value>;
+
+// Limits and cancellation shared by the sources of one statement.
+struct ExecControl {
+  const std::atomic<bool>* cancel = nullptr;  // Session::Cancel sets it
+  std::optional<std::chrono::steady_clock::time_point> deadline;  // statement_timeout
+  uint64_t work_mem = 64ull << 20;
+  // 57014 when cancelled or past the deadline. Cheap; called every few hundred rows.
+  Status Check() const;
+};
+
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  // The next row into *row; false at the end.
+  virtual Result<bool> Next(Row* row) = 0;
+  // EXPLAIN: one line per source, children indented by two more spaces.
+  virtual void Explain(int indent, std::vector<std::string>* lines) const = 0;
+};
+using RowSourcePtr = std::unique_ptr<RowSource>;
+
+// Approximate bytes a row holds (for work_mem).
+size_t RowBytes(const Row& row);
+
+// Rows given up front (VALUES, SELECT without FROM, system functions).
+RowSourcePtr MakeRowsSource(std::vector<Row> rows, std::string label);
+// Rows computed from bound expressions, one list per row (VALUES with expressions).
+RowSourcePtr MakeValuesSource(std::vector<std::vector<BoundExprPtr>> rows, const EvalContext* ctx);
+
+// A column = expression condition the planner can turn into a key bound.
+struct KeyCondition {
+  BoundExprPtr lower;  // null: unbounded
+  bool lower_inclusive = true;
+  BoundExprPtr upper;
+  bool upper_inclusive = true;
+  bool equality = false;
+};
+
+// How a table is read.
+struct AccessPath {
+  enum class Kind { kFullScan, kPointLookup, kKeyRange, kIndexScan } kind = Kind::kFullScan;
+  std::shared_ptr<const IndexDef> index;  // kIndexScan
+  // Conditions on a prefix of the key columns (primary key or index): equalities, then at most
+  // one range.
+  std::vector<KeyCondition> key;
+};
+
+// Reads a table at `snapshot` along `path`; rows are the table's columns in order. Rows for
+// which `filter` is not true are skipped (the filter is pushed into the scan).
+RowSourcePtr MakeTableSource(DB* db, std::shared_ptr<const TableDef> table, uint64_t snapshot,
+                             AccessPath path, BoundExprPtr filter, const EvalContext* ctx,
+                             const ExecControl* control);
+
+RowSourcePtr MakeFilterSource(RowSourcePtr child, BoundExprPtr condition, const EvalContext* ctx);
+RowSourcePtr MakeProjectSource(RowSourcePtr child, std::vector<BoundExprPtr> exprs,
+                               const EvalContext* ctx);
+// Keeps the first `n` columns.
+RowSourcePtr MakeTruncateSource(RowSourcePtr child, size_t n);
+
+// Groups by `keys` and computes `aggregates`; rows out are [key values..., aggregate values...].
+// With no keys, exactly one row (even for empty input).
+RowSourcePtr MakeAggregateSource(RowSourcePtr child, std::vector<BoundExprPtr> keys,
+                                 std::vector<AggregateSpec> aggregates, const EvalContext* ctx,
+                                 const ExecControl* control);
+
+struct SortKey {
+  int column = 0;
+  bool descending = false;
+  bool nulls_first = false;
+};
+RowSourcePtr MakeSortSource(RowSourcePtr child, std::vector<SortKey> keys,
+                            const ExecControl* control);
+// Drops rows equal (in the first `columns` columns) to one seen before.
+RowSourcePtr MakeDistinctSource(RowSourcePtr child, size_t columns, const ExecControl* control);
+// Skips `offset` rows, then passes at most `limit` (nullopt: all).
+RowSourcePtr MakeLimitSource(RowSourcePtr child, std::optional<uint64_t> limit, uint64_t offset);
+
+enum class JoinKind { kInner, kLeft, kCross };
+// Nested-loop join; the right input is read once into memory (within work_mem). Rows out are the
+// left row's columns followed by the right row's (NULLs for an unmatched left row of a LEFT join).
+RowSourcePtr MakeNestedLoopJoin(RowSourcePtr left, RowSourcePtr right, size_t right_width,
+                                JoinKind kind, BoundExprPtr on, const EvalContext* ctx,
+                                const ExecControl* control);
+
+}  // namespace blockdb::sql::exec

@@ -1,0 +1,220 @@
+// Table access: full scans, primary-key point lookups and ranges, and secondary index scans,
+// all pulled row by row from an engine iterator at the statement's snapshot.
+#include "engine/iterator.h"
+#include "sql/exec/sources.h"
+#include "sql/storage/table_codec.h"
+#include "sql/storage/table_reader.h"
+#include "sql/types/cast.h"
+#include "sql/types/compare.h"
+
+namespace blockdb::sql::exec {
+namespace {
+
+// The value of a key bound expression converted to the key column's type, or nullopt when it
+// does not convert exactly (1.5 against an integer key): the scan then reads everything and the
+// filter decides, which is always correct.
+Result<std::optional<Value>> ExactKeyValue(const BoundExpr& e, const Type& column,
+                                           const EvalContext& ctx) {
+  static const Row kEmpty;
+  ASSIGN_OR_RETURN(Value v, Eval(e, kEmpty, ctx));
+  if (v.is_null()) {
+    return std::optional<Value>(Value::Null(column.id()));
+  }
+  if (v.type() == column.id()) {
+    return std::optional<Value>(std::move(v));
+  }
+  Result<Value> cast = CastValue(v, Type::Of(column.id()), CastContext::kExplicit);
+  if (!cast.ok()) {
+    return std::optional<Value>();
+  }
+  Result<std::optional<int>> same = CompareValues(v, *cast);
+  if (!same.ok() || !*same || **same != 0) {
+    return std::optional<Value>();
+  }
+  return std::optional<Value>(std::move(cast).value());
+}
+
+class TableSource : public RowSource {
+ public:
+  TableSource(DB* db, std::shared_ptr<const TableDef> table, uint64_t snapshot, AccessPath path,
+              BoundExprPtr filter, const EvalContext* ctx, const ExecControl* control)
+      : db_(db),
+        table_(std::move(table)),
+        snapshot_(snapshot),
+        path_(std::move(path)),
+        filter_(std::move(filter)),
+        ctx_(ctx),
+        control_(control),
+        prefix_size_(RelationKeyPrefix(table_->id).size()) {}
+
+  Result<bool> Next(Row* row) override {
+    if (!opened_) {
+      RETURN_IF_ERROR(Open());
+    }
+    while (true) {
+      if (++rows_seen_ % 256 == 0) {
+        RETURN_IF_ERROR(control_->Check());
+      }
+      ASSIGN_OR_RETURN(bool more, NextUnfiltered(row));
+      if (!more) return false;
+      if (filter_ == nullptr) return true;
+      ASSIGN_OR_RETURN(bool keep, EvalCondition(*filter_, *row, *ctx_));
+      if (keep) return true;
+    }
+  }
+
+  void Explain(int indent, std::vector<std::string>* lines) const override {
+    std::string pad(static_cast<size_t>(indent), ' ');
+    std::string line;
+    switch (path_.kind) {
+      case AccessPath::Kind::kFullScan:
+        line = "Seq Scan on " + table_->name;
+        break;
+      case AccessPath::Kind::kPointLookup:
+        line = "Point Lookup on " + table_->name + " using " + table_->name + "_pkey";
+        break;
+      case AccessPath::Kind::kKeyRange:
+        line = "Primary Key Range Scan on " + table_->name + " using " + table_->name + "_pkey";
+        break;
+      case AccessPath::Kind::kIndexScan:
+        line = "Index Scan on " + table_->name + " using " + path_.index->name;
+        break;
+    }
+    lines->push_back(pad + line);
+    if (filter_ != nullptr) {
+      lines->push_back(pad + "  Filter: (pushed into the scan)");
+    }
+  }
+
+ private:
+  // Turns the key conditions into bounds; false when no row can match (an equality with NULL).
+  Result<bool> ComputeBounds(const std::vector<KeyPart>& parts, KeyBound* lower,
+                             KeyBound* upper) {
+    for (size_t i = 0; i < path_.key.size(); ++i) {
+      const KeyCondition& k = path_.key[i];
+      Type type = KeyPartType(*table_, parts[i]);
+      if (k.equality) {
+        ASSIGN_OR_RETURN(std::optional<Value> v, ExactKeyValue(*k.lower, type, *ctx_));
+        if (!v) return true;  // not exact: keep the bounds so far
+        if (v->is_null()) return false;
+        lower->values.push_back(*v);
+        upper->values.push_back(std::move(*v));
+        continue;
+      }
+      std::optional<Value> lo, hi;
+      if (k.lower) {
+        ASSIGN_OR_RETURN(lo, ExactKeyValue(*k.lower, type, *ctx_));
+        if (lo && lo->is_null()) return false;
+      }
+      if (k.upper) {
+        ASSIGN_OR_RETURN(hi, ExactKeyValue(*k.upper, type, *ctx_));
+        if (hi && hi->is_null()) return false;
+      }
+      bool lo_inc = k.lower_inclusive, hi_inc = k.upper_inclusive;
+      if (parts[i].descending) {  // key order is the reverse of value order
+        std::swap(lo, hi);
+        std::swap(lo_inc, hi_inc);
+      }
+      if (lo) {
+        lower->values.push_back(std::move(*lo));
+        lower->inclusive = lo_inc;
+      }
+      if (hi) {
+        upper->values.push_back(std::move(*hi));
+        upper->inclusive = hi_inc;
+      }
+      break;
+    }
+    return true;
+  }
+
+  Status Open() {
+    opened_ = true;
+    TableReader reader(db_, table_, snapshot_);
+    KeyBound lower, upper;
+    std::vector<KeyPart> parts =
+        path_.kind == AccessPath::Kind::kIndexScan ? path_.index->columns : RowKeyParts(*table_);
+    ASSIGN_OR_RETURN(bool any, ComputeBounds(parts, &lower, &upper));
+    if (!any) {
+      done_ = true;
+      return Status::OK();
+    }
+    if (path_.kind == AccessPath::Kind::kPointLookup && lower.values.size() == parts.size()) {
+      point_ = true;
+      std::string pk;
+      RETURN_IF_ERROR(AppendKeyValues(*table_, parts, lower.values, &pk));
+      point_key_ = std::move(pk);
+      return Status::OK();
+    }
+    Result<std::pair<std::string, std::string>> range =
+        path_.kind == AccessPath::Kind::kIndexScan ? reader.IndexKeyRange(*path_.index, lower,
+                                                                          upper)
+                                                   : reader.PrimaryKeyRange(lower, upper);
+    RETURN_IF_ERROR(range.status());
+    end_ = std::move(range->second);
+    it_ = db_->NewIterator(snapshot_);
+    it_->Seek(range->first);
+    return Status::OK();
+  }
+
+  Result<bool> NextUnfiltered(Row* row) {
+    if (done_) return false;
+    if (point_) {
+      done_ = true;
+      std::string value;
+      Status s = db_->Get(RelationKeyPrefix(table_->id) + point_key_, &value, snapshot_);
+      if (s.IsNotFound()) return false;
+      RETURN_IF_ERROR(s);
+      ASSIGN_OR_RETURN(*row, DecodeTableRow(*table_, point_key_, value));
+      return true;
+    }
+    if (!it_->Valid() || it_->key() >= end_) {
+      done_ = true;
+      RETURN_IF_ERROR(it_->status());
+      return false;
+    }
+    if (path_.kind == AccessPath::Kind::kIndexScan) {
+      ASSIGN_OR_RETURN(std::string pk,
+                       IndexEntryPrimaryKey(*path_.index, *table_, it_->key(), it_->value()));
+      it_->Next();
+      std::string value;
+      Status s = db_->Get(RelationKeyPrefix(table_->id) + pk, &value, snapshot_);
+      if (s.IsNotFound()) {
+        return Status::Corruption("entry of index " + path_.index->name + " points at no row");
+      }
+      RETURN_IF_ERROR(s);
+      ASSIGN_OR_RETURN(*row, DecodeTableRow(*table_, pk, value));
+      return true;
+    }
+    ASSIGN_OR_RETURN(*row, DecodeTableRow(*table_, it_->key().substr(prefix_size_), it_->value()));
+    it_->Next();
+    return true;
+  }
+
+  DB* db_;
+  std::shared_ptr<const TableDef> table_;
+  uint64_t snapshot_;
+  AccessPath path_;
+  BoundExprPtr filter_;
+  const EvalContext* ctx_;
+  const ExecControl* control_;
+  size_t prefix_size_;
+  bool opened_ = false;
+  bool done_ = false;
+  bool point_ = false;
+  std::string point_key_;
+  std::unique_ptr<Iterator> it_;
+  std::string end_;
+  uint64_t rows_seen_ = 0;
+};
+
+}  // namespace
+
+RowSourcePtr MakeTableSource(DB* db, std::shared_ptr<const TableDef> table, uint64_t snapshot,
+                             AccessPath path, BoundExprPtr filter, const EvalContext* ctx,
+                             const ExecControl* control) {
+  return std::make_unique<TableSource>(db, std::move(table), snapshot, std::move(path),
+                                       std::move(filter), ctx, control);
+}
+
+}  // namespace blockdb::sql::exec

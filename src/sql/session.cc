@@ -1,0 +1,407 @@
+#include "sql/session.h"
+
+#include "engine/ledger_db.h"
+#include "sql/catalog/catalog.h"
+#include "sql/exec/executor.h"
+#include "sql/exec/identity.h"
+#include "sql/parser.h"
+#include "sql/storage/table_writer.h"
+
+namespace blockdb::sql {
+
+// ---------------------------------------------------------------------------------------------
+// Database
+
+Database::Database(LedgerDB* ledger, DatabaseOptions options)
+    : ledger_(ledger),
+      options_(std::move(options)),
+      row_ids_(std::make_unique<RowIdAllocator>()),
+      identities_(std::make_unique<IdentityAllocator>()) {}
+
+Database::~Database() = default;
+
+Result<std::unique_ptr<Database>> Database::Open(LedgerDB* ledger, DatabaseOptions options) {
+  std::unique_ptr<Database> db(new Database(ledger, std::move(options)));
+  ASSIGN_OR_RETURN(db->catalog_, Catalog::Open(ledger->db()));
+  return db;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Session state
+
+struct PreparedStatement {
+  std::vector<StatementPtr> statements;  // empty (an empty query) or one
+  std::vector<std::optional<Type>> param_types;
+  StatementDescription description;
+};
+
+struct Portal {
+  std::shared_ptr<PreparedStatement> statement;
+  std::vector<Value> params;
+  std::unique_ptr<exec::Execution> execution;  // set by the first Execute
+  bool done = false;
+};
+
+struct Session::State {
+  State(Database* db, const SessionOptions* options, const std::atomic<bool>* cancel)
+      : settings(db->options(), *options),
+        executor(db, &settings, &txn, options, cancel) {}
+
+  exec::Settings settings;
+  exec::Transaction txn;
+  exec::Executor executor;
+  std::map<std::string, std::shared_ptr<PreparedStatement>> statements;
+  std::map<std::string, Portal> portals;
+  // Statements of a simple query left to run after a COPY FROM STDIN.
+  std::vector<StatementPtr> simple_rest;
+  size_t simple_next = 0;
+  // The tag and notices of a COPY FROM STDIN in progress.
+  bool copy_from_simple = false;
+};
+
+namespace {
+
+constexpr char kSqlStateDuplicatePreparedStatement[] = "42P05";
+constexpr char kSqlStateUndefinedPreparedStatement[] = "26000";
+constexpr char kSqlStateUndefinedCursor[] = "34000";
+constexpr char kSqlStateDuplicateCursor[] = "42P03";
+constexpr char kSqlStateProtocolViolation[] = "08P01";
+
+std::string RowsTag(const exec::Execution& e) {
+  if (e.result) return e.result->tag;
+  return "SELECT " + std::to_string(e.rows_returned);
+}
+
+ResultKind KindOf(const exec::Execution& e) {
+  if (e.result) {
+    return e.result->kind;
+  }
+  return ResultKind::kRows;
+}
+
+}  // namespace
+
+Session::Session(Database* db, SessionOptions options)
+    : db_(db),
+      options_(std::move(options)),
+      state_(std::make_unique<State>(db, &options_, &cancel_requested_)) {}
+
+Session::~Session() = default;
+
+TxnStatus Session::txn_status() const { return state_->txn.status; }
+
+std::vector<std::pair<std::string, std::string>> Session::TakeParameterChanges() {
+  return state_->settings.TakeChanges();
+}
+
+std::vector<std::pair<std::string, std::string>> Session::InitialParameters() const {
+  return state_->settings.Reported();
+}
+
+std::optional<std::string> Session::GetSetting(std::string_view name) const {
+  return state_->settings.Get(name);
+}
+
+int Session::extra_float_digits() const {
+  return std::stoi(state_->settings.Get("extra_float_digits").value_or("1"));
+}
+
+bool Session::in_copy() const { return state_->executor.copy_in().has_value(); }
+
+void Session::Reset() {
+  state_->txn = exec::Transaction();
+  state_->portals.clear();
+  state_->executor.copy_in().reset();
+  state_->simple_rest.clear();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Simple query protocol
+
+namespace {
+
+// Runs one statement to completion for the simple protocol.
+Result<StatementResult> RunToEnd(exec::Executor& executor, const Statement& stmt,
+                                 ErrorInfo* error) {
+  ASSIGN_OR_RETURN(std::unique_ptr<exec::Execution> e,
+                   executor.Start(stmt, {}, nullptr, false, error));
+  StatementResult r;
+  if (e->result) {
+    r = std::move(*e->result);
+    if (r.kind == ResultKind::kRows && r.columns.empty()) r.columns = e->columns;
+    return r;
+  }
+  r.kind = ResultKind::kRows;
+  r.columns = e->columns;
+  ASSIGN_OR_RETURN(bool done, executor.Fetch(*e, 0, &r.rows));
+  (void)done;
+  r.tag = RowsTag(*e);
+  return r;
+}
+
+}  // namespace
+
+Status Session::ExecuteSimple(std::string_view sql, const ResultCallback& on_result,
+                              ErrorInfo* error) {
+  int position = 0;
+  Result<std::vector<StatementPtr>> parsed = Parse(sql, &position);
+  if (!parsed.ok()) {
+    if (error != nullptr) error->position = position;
+    if (state_->txn.status == TxnStatus::kInBlock) state_->txn.status = TxnStatus::kFailed;
+    db_->stats().errors.fetch_add(1, std::memory_order_relaxed);
+    return parsed.TakeStatus();
+  }
+  if (parsed->empty()) {
+    StatementResult r;
+    r.kind = ResultKind::kEmpty;
+    on_result(std::move(r));
+    return Status::OK();
+  }
+  state_->simple_rest = std::move(parsed).value();
+  state_->simple_next = 0;
+  return ResumeSimple(on_result, error);
+}
+
+Status Session::ResumeSimple(const ResultCallback& on_result, ErrorInfo* error) {
+  while (state_->simple_next < state_->simple_rest.size()) {
+    const Statement& stmt = *state_->simple_rest[state_->simple_next++];
+    cancel_requested_.store(false, std::memory_order_relaxed);
+    db_->stats().statements.fetch_add(1, std::memory_order_relaxed);
+    if (stmt.Is<DeallocateStmt>()) {
+      const auto& d = stmt.As<DeallocateStmt>();
+      if (d.all) {
+        state_->statements.clear();
+      } else if (state_->statements.erase(d.name) == 0) {
+        state_->simple_rest.clear();
+        return Status::InvalidArgument("prepared statement \"" + d.name + "\" does not exist")
+            .WithSqlState(kSqlStateUndefinedPreparedStatement);
+      }
+    } else if (stmt.Is<DiscardStmt>()) {
+      state_->statements.clear();
+      state_->portals.clear();
+    }
+    Result<StatementResult> r = RunToEnd(state_->executor, stmt, error);
+    if (!r.ok()) {
+      state_->simple_rest.clear();
+      if (state_->txn.status == TxnStatus::kInBlock) state_->txn.status = TxnStatus::kFailed;
+      db_->stats().errors.fetch_add(1, std::memory_order_relaxed);
+      return r.TakeStatus();
+    }
+    bool copy_in = r->kind == ResultKind::kCopyIn;
+    on_result(std::move(r).value());
+    if (copy_in) {
+      state_->copy_from_simple = true;
+      return Status::OK();  // the client sends the data next
+    }
+  }
+  state_->simple_rest.clear();
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------------------------------------
+// COPY FROM STDIN
+
+Status Session::CopyData(std::string_view data) {
+  if (!in_copy()) {
+    return Status::InvalidArgument("unexpected COPY data").WithSqlState(kSqlStateProtocolViolation);
+  }
+  auto& copy = *state_->executor.copy_in();
+  if (copy.data.size() + data.size() > db_->options().max_transaction_bytes) {
+    state_->executor.copy_in().reset();
+    if (state_->txn.status == TxnStatus::kInBlock) state_->txn.status = TxnStatus::kFailed;
+    return Status::InvalidArgument("COPY data larger than max_transaction_bytes; load it in parts")
+        .WithSqlState("54000");
+  }
+  copy.data.append(data);
+  return Status::OK();
+}
+
+Result<std::string> Session::CopyDone(ErrorInfo* error) {
+  if (!in_copy()) {
+    return Status::InvalidArgument("unexpected CopyDone").WithSqlState(kSqlStateProtocolViolation);
+  }
+  Result<uint64_t> n = state_->executor.FinishCopyIn(error);
+  if (!n.ok()) {
+    state_->simple_rest.clear();
+    if (state_->txn.status == TxnStatus::kInBlock) state_->txn.status = TxnStatus::kFailed;
+    db_->stats().errors.fetch_add(1, std::memory_order_relaxed);
+    return n.TakeStatus();
+  }
+  return "COPY " + std::to_string(*n);
+}
+
+void Session::CopyFail(std::string_view reason) {
+  (void)reason;
+  state_->executor.copy_in().reset();
+  state_->simple_rest.clear();
+  if (state_->txn.status == TxnStatus::kInBlock) state_->txn.status = TxnStatus::kFailed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Extended query protocol
+
+Status Session::Prepare(const std::string& name, std::string_view sql,
+                        const std::vector<std::optional<Type>>& param_types, ErrorInfo* error) {
+  auto fail = [&](Status s) {
+    if (state_->txn.status == TxnStatus::kInBlock) state_->txn.status = TxnStatus::kFailed;
+    db_->stats().errors.fetch_add(1, std::memory_order_relaxed);
+    return s;
+  };
+  if (!name.empty() && state_->statements.count(name) > 0) {
+    return fail(Status::InvalidArgument("prepared statement \"" + name + "\" already exists")
+                    .WithSqlState(kSqlStateDuplicatePreparedStatement));
+  }
+  int position = 0;
+  Result<std::vector<StatementPtr>> parsed = Parse(sql, &position);
+  if (!parsed.ok()) {
+    if (error != nullptr) error->position = position;
+    return fail(parsed.TakeStatus());
+  }
+  if (parsed->size() > 1) {
+    return fail(Status::InvalidArgument("cannot insert multiple commands into a prepared statement")
+                    .WithSqlState("42601"));
+  }
+  auto prepared = std::make_shared<PreparedStatement>();
+  prepared->statements = std::move(parsed).value();
+  prepared->param_types = param_types;
+  if (!prepared->statements.empty()) {
+    Result<std::unique_ptr<exec::Execution>> e = state_->executor.Start(
+        *prepared->statements[0], {}, &prepared->param_types, true, error);
+    if (!e.ok()) return fail(e.TakeStatus());
+    prepared->param_types = (*e)->bind.param_types;
+    for (auto& t : prepared->param_types) {
+      if (!t || t->id() == TypeId::kUnknown) t = Type::Of(TypeId::kText);
+      prepared->description.param_types.push_back(*t);
+    }
+    bool rows = !(*e)->result || (*e)->result->kind == ResultKind::kRows;
+    if (rows) prepared->description.columns = (*e)->columns;
+  }
+  state_->statements[name] = std::move(prepared);
+  return Status::OK();
+}
+
+Result<StatementDescription> Session::DescribeStatement(const std::string& name) const {
+  auto it = state_->statements.find(name);
+  if (it == state_->statements.end()) {
+    return Status::InvalidArgument("prepared statement \"" + name + "\" does not exist")
+        .WithSqlState(kSqlStateUndefinedPreparedStatement);
+  }
+  return it->second->description;
+}
+
+Status Session::Bind(const std::string& portal, const std::string& statement,
+                     std::vector<Value> params, ErrorInfo* error) {
+  (void)error;
+  auto it = state_->statements.find(statement);
+  if (it == state_->statements.end()) {
+    return Status::InvalidArgument("prepared statement \"" + statement + "\" does not exist")
+        .WithSqlState(kSqlStateUndefinedPreparedStatement);
+  }
+  if (state_->txn.status == TxnStatus::kFailed) {
+    return Status::Aborted(
+               "current transaction is aborted, commands ignored until end of transaction block")
+        .WithSqlState("25P02");
+  }
+  size_t want = it->second->description.param_types.size();
+  if (params.size() != want) {
+    return Status::InvalidArgument("bind message supplies " + std::to_string(params.size()) +
+                                   " parameters, but prepared statement \"" + statement +
+                                   "\" requires " + std::to_string(want))
+        .WithSqlState(kSqlStateProtocolViolation);
+  }
+  if (!portal.empty() && state_->portals.count(portal) > 0) {
+    return Status::InvalidArgument("cursor \"" + portal + "\" already exists")
+        .WithSqlState(kSqlStateDuplicateCursor);
+  }
+  Portal p;
+  p.statement = it->second;
+  p.params = std::move(params);
+  state_->portals[portal] = std::move(p);
+  return Status::OK();
+}
+
+Result<std::vector<ResultColumn>> Session::DescribePortal(const std::string& portal) const {
+  auto it = state_->portals.find(portal);
+  if (it == state_->portals.end()) {
+    return Status::InvalidArgument("portal \"" + portal + "\" does not exist")
+        .WithSqlState(kSqlStateUndefinedCursor);
+  }
+  return it->second.statement->description.columns;
+}
+
+Result<ExecuteResult> Session::Execute(const std::string& portal, uint64_t max_rows,
+                                       ErrorInfo* error) {
+  auto it = state_->portals.find(portal);
+  if (it == state_->portals.end()) {
+    return Status::InvalidArgument("portal \"" + portal + "\" does not exist")
+        .WithSqlState(kSqlStateUndefinedCursor);
+  }
+  Portal& p = it->second;
+  ExecuteResult out;
+  if (p.statement->statements.empty()) {
+    out.kind = ResultKind::kEmpty;
+    return out;
+  }
+  auto fail = [&](Status s) {
+    state_->portals.erase(it);
+    if (state_->txn.status == TxnStatus::kInBlock) state_->txn.status = TxnStatus::kFailed;
+    db_->stats().errors.fetch_add(1, std::memory_order_relaxed);
+    return s;
+  };
+  if (p.done) {  // PostgreSQL answers an exhausted portal with an empty completion
+    out.kind = ResultKind::kRows;
+    out.tag = "SELECT 0";
+    return out;
+  }
+  const Statement& stmt = *p.statement->statements[0];
+  if (p.execution == nullptr) {
+    cancel_requested_.store(false, std::memory_order_relaxed);
+    db_->stats().statements.fetch_add(1, std::memory_order_relaxed);
+    if (stmt.Is<DeallocateStmt>()) {
+      const auto& d = stmt.As<DeallocateStmt>();
+      if (d.all) {
+        state_->statements.clear();
+      } else {
+        state_->statements.erase(d.name);
+      }
+    }
+    Result<std::unique_ptr<exec::Execution>> e = state_->executor.Start(
+        stmt, p.params, &p.statement->param_types, false, error);
+    if (!e.ok()) return fail(e.TakeStatus());
+    p.execution = std::move(e).value();
+  }
+  exec::Execution& e = *p.execution;
+  out.kind = KindOf(e);
+  if (e.result) {
+    out.notices = std::move(e.result->notices);
+    out.copy_data = std::move(e.result->copy_data);
+    out.copy_columns = e.result->copy_columns;
+    out.copy_csv = e.result->copy_csv;
+    e.result->notices.clear();
+    e.result->copy_data.clear();
+  }
+  Result<bool> done = state_->executor.Fetch(e, max_rows, &out.rows);
+  if (!done.ok()) return fail(done.TakeStatus());
+  if (!*done) {
+    out.suspended = true;
+    return out;
+  }
+  out.tag = RowsTag(e);
+  p.done = true;
+  p.execution.reset();
+  return out;
+}
+
+void Session::CloseStatement(const std::string& name) { state_->statements.erase(name); }
+
+void Session::ClosePortal(const std::string& name) { state_->portals.erase(name); }
+
+void Session::Sync() {
+  if (state_->txn.status == TxnStatus::kIdle) {
+    state_->portals.clear();
+  } else {
+    state_->portals.erase("");
+  }
+}
+
+}  // namespace blockdb::sql

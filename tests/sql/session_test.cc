@@ -1,0 +1,186 @@
+// The Session API end to end over an in-memory engine: DDL, INSERT, SELECT, errors, transaction
+// blocks, settings and the extended protocol.
+#include <doctest/doctest.h>
+
+#include "session_test_util.h"
+
+namespace blockdb::sql::session_test {
+
+TEST_CASE("session: SELECT without FROM") {
+  SessionFixture f;
+  CHECK(f.Query("SELECT 1") == Rows{"1"});
+  CHECK(f.Query("SELECT 1 + 2 * 3, 'a' || 'b', NULL IS NULL") == Rows{"7|ab|t"});
+  CHECK(f.Query("SELECT 7 / 2, 7 % 3, -7 / 2, 1.5 + 1") == Rows{"3|1|-3|2.5"});
+  Outcome o = f.Run("SELECT 1 AS x, 'y'");
+  REQUIRE(o.status.ok());
+  REQUIRE(o.results.size() == 1);
+  CHECK(o.results[0].columns[0].name == "x");
+  CHECK(o.results[0].columns[1].name == "?column?");
+  CHECK(o.results[0].columns[1].type.id() == TypeId::kText);
+  CHECK(o.Tag() == "SELECT 1");
+}
+
+TEST_CASE("session: empty query and several statements") {
+  SessionFixture f;
+  Outcome o = f.Run("  -- ping");
+  REQUIRE(o.status.ok());
+  REQUIRE(o.results.size() == 1);
+  CHECK(o.results[0].kind == ResultKind::kEmpty);
+  o = f.Run("SELECT 1; SELECT 2; SELECT 3");
+  REQUIRE(o.status.ok());
+  CHECK(o.results.size() == 3);
+  CHECK(o.Rows() == Rows{"3"});
+}
+
+TEST_CASE("session: create, insert and select") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE accounts (id BIGINT PRIMARY KEY, owner TEXT NOT NULL, balance NUMERIC(12,2))");
+  Outcome o = f.Run("INSERT INTO accounts VALUES (1, 'ann', 10.5), (2, 'bob', NULL), (3, 'cy', 7)");
+  REQUIRE(o.status.ok());
+  CHECK(o.Tag() == "INSERT 0 3");
+  CHECK(f.Query("SELECT * FROM accounts") == Rows{"1|ann|10.50", "2|bob|NULL", "3|cy|7.00"});
+  CHECK(f.Query("SELECT owner FROM accounts WHERE id = 2") == Rows{"bob"});
+  CHECK(f.Query("SELECT id FROM accounts WHERE id >= 2 ORDER BY id DESC") == Rows{"3", "2"});
+  CHECK(f.Query("SELECT owner FROM accounts WHERE balance > 8") == Rows{"ann"});
+  CHECK(f.Query("SELECT count(*), sum(balance), min(owner), max(id) FROM accounts") ==
+        Rows{"3|17.50|ann|3"});
+  CHECK(f.Query("SELECT id FROM accounts ORDER BY balance NULLS FIRST") == Rows{"2", "3", "1"});
+  CHECK(f.Query("SELECT id FROM accounts ORDER BY id LIMIT 1 OFFSET 1") == Rows{"2"});
+}
+
+TEST_CASE("session: errors carry PostgreSQL's SQLSTATEs") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE t (id INT PRIMARY KEY, name TEXT NOT NULL)");
+  f.Fail("SELECT * FROM nope", "42P01");
+  f.Fail("SELECT nope FROM t", "42703");
+  f.Fail("CREATE TABLE t (x INT)", "42P07");
+  f.Fail("SELECT 1/0", "22012");
+  f.Fail("SELECT 'abc'::int", "22P02");
+  f.Fail("SELECT 2147483647 + 1", "22003");
+  f.Fail("INSERT INTO t VALUES (1, NULL)", "23502");
+  f.Exec("INSERT INTO t VALUES (1, 'a')");
+  Outcome o = f.Run("INSERT INTO t VALUES (1, 'b')");
+  CHECK(o.status.sqlstate() == "23505");
+  CHECK(o.error.detail == "Key (id)=(1) already exists.");
+  f.Fail("INSERT INTO t VALUES ('x', 'b')", "22P02");
+  f.Fail("SELECT * FROM t WHERE name", "42804");
+  o = f.Run("SELECT * FROM t WHERE");
+  CHECK(o.status.sqlstate() == "42601");
+  CHECK(o.error.position == 22);
+  o = f.Run("SELECT nope FROM t");
+  CHECK(o.error.position == 8);
+}
+
+TEST_CASE("session: updates and deletes are rejected as append-only") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE t (id INT PRIMARY KEY)");
+  for (const char* sql : {"UPDATE t SET id = 2", "DELETE FROM t", "TRUNCATE t", "DROP TABLE t",
+                          "ALTER TABLE t ADD COLUMN x INT",
+                          "INSERT INTO t VALUES (1) ON CONFLICT (id) DO UPDATE SET id = 2"}) {
+    std::string msg = f.Fail(sql, "0A000");
+    CHECK_MESSAGE(msg.find("append-only") != std::string::npos, msg);
+  }
+}
+
+TEST_CASE("session: transaction block buffers inserts until COMMIT") {
+  SessionFixture f;
+  auto other = f.NewSession();
+  f.Exec("CREATE TABLE t (id INT PRIMARY KEY)");
+  f.Exec("BEGIN");
+  CHECK(f.session().txn_status() == TxnStatus::kInBlock);
+  f.Exec("INSERT INTO t VALUES (1), (2)");
+  Outcome seen = f.Run("SELECT count(*) FROM t", other.get());
+  CHECK(seen.Rows() == Rows{"0"});
+  f.Exec("COMMIT");
+  CHECK(f.session().txn_status() == TxnStatus::kIdle);
+  seen = f.Run("SELECT count(*) FROM t", other.get());
+  CHECK(seen.Rows() == Rows{"2"});
+  f.Exec("BEGIN");
+  f.Exec("INSERT INTO t VALUES (3)");
+  f.Exec("ROLLBACK");
+  CHECK(f.Query("SELECT count(*) FROM t") == Rows{"2"});
+}
+
+TEST_CASE("session: a failed transaction ignores commands until ROLLBACK") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE t (id INT PRIMARY KEY)");
+  f.Exec("BEGIN");
+  f.Exec("INSERT INTO t VALUES (1)");
+  f.Fail("SELECT 1/0", "22012");
+  CHECK(f.session().txn_status() == TxnStatus::kFailed);
+  f.Fail("SELECT 1", "25P02");
+  Outcome o = f.Run("COMMIT");
+  REQUIRE(o.status.ok());
+  CHECK(o.Tag() == "ROLLBACK");
+  CHECK(f.Query("SELECT count(*) FROM t") == Rows{"0"});
+  o = f.Run("COMMIT");
+  REQUIRE(o.status.ok());
+  REQUIRE(o.results.back().notices.size() == 1);
+  CHECK(o.results.back().notices[0].sqlstate == "25P01");
+}
+
+TEST_CASE("session: extended protocol with parameters and a row limit") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE t (id BIGINT PRIMARY KEY, v TEXT)");
+  f.Exec("INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+  Session& s = f.session();
+  REQUIRE(s.Prepare("q", "SELECT v FROM t WHERE id >= $1 ORDER BY id", {std::nullopt}).ok());
+  Result<StatementDescription> d = s.DescribeStatement("q");
+  REQUIRE(d.ok());
+  REQUIRE(d->param_types.size() == 1);
+  CHECK(d->param_types[0].id() == TypeId::kInt8);
+  REQUIRE(d->columns.size() == 1);
+  CHECK(d->columns[0].type.id() == TypeId::kText);
+  REQUIRE(s.Bind("p", "q", {Value::Int8(2)}).ok());
+  Result<ExecuteResult> r = s.Execute("p", 1);
+  REQUIRE(r.ok());
+  CHECK(r->suspended);
+  REQUIRE(r->rows.size() == 1);
+  CHECK(FormatValue(r->rows[0][0]) == "b");
+  r = s.Execute("p", 1);
+  REQUIRE(r.ok());
+  REQUIRE(r->rows.size() == 1);
+  CHECK(FormatValue(r->rows[0][0]) == "c");
+  r = s.Execute("p", 1);
+  REQUIRE(r.ok());
+  CHECK(!r->suspended);
+  CHECK(r->rows.empty());
+  CHECK(r->tag == "SELECT 2");
+  CHECK(s.Bind("x", "nope", {}).sqlstate() == "26000");
+  CHECK(s.Bind("x", "q", {}).sqlstate() == "08P01");
+}
+
+TEST_CASE("session: SET, SHOW and ParameterStatus changes") {
+  SessionFixture f;
+  CHECK(f.Query("SHOW server_version") == Rows{"15.0"});
+  f.Exec("SET application_name = 'billing'");
+  auto changes = f.session().TakeParameterChanges();
+  REQUIRE(changes.size() == 1);
+  CHECK(changes[0].first == "application_name");
+  CHECK(changes[0].second == "billing");
+  f.Exec("SET extra_float_digits = 3");
+  CHECK(f.session().extra_float_digits() == 3);
+  f.Fail("SET nope = 1", "42704");
+  f.Fail("SET DateStyle = 'German'", "22023");
+  CHECK(f.Query("SELECT current_setting('application_name')") == Rows{"billing"});
+}
+
+TEST_CASE("session: ledger statements") {
+  SessionFixture f(2);
+  f.Exec("CREATE TABLE t (id INT PRIMARY KEY, v TEXT)");
+  f.Exec("INSERT INTO t VALUES (1, 'a')");
+  f.Exec("INSERT INTO t VALUES (2, 'b')");
+  f.Exec("INSERT INTO t VALUES (3, 'c')");
+  Rows verify = f.Query("VERIFY CHAIN");
+  REQUIRE(verify.size() == 1);
+  CHECK(verify[0].rfind("ok|", 0) == 0);
+  Rows digest = f.Query("SELECT tree_size, block_index FROM blockdb_digest()");
+  REQUIRE(digest.size() == 1);
+  Rows proof = f.Query("SELECT leaf_index, tree_size FROM blockdb_inclusion_proof('t', 2)");
+  REQUIRE(proof.size() == 1);
+  Rows blocks = f.Query("SELECT index, first_leaf FROM blockdb_blocks ORDER BY index");
+  CHECK(blocks.size() >= 2);
+  CHECK(f.Query("SELECT count(*) FROM t AS OF BLOCK 0") == Rows{"0"});
+}
+
+}  // namespace blockdb::sql::session_test
