@@ -1,13 +1,14 @@
 // blockdb_sqllogic: runs sqllogictest-style files (tests/sql/logic/*.test) against BlockDB, or
 // with --postgres against a PostgreSQL 15 started for the run. See docs/SQL.md.
 //
-//   blockdb_sqllogic [--postgres] [--pg-bindir DIR] [--rewrite] FILE...
+//   blockdb_sqllogic [--postgres] [--pg-bindir DIR] [--rewrite] [--expect-failures N] FILE...
 //
 // Each file runs on a fresh, empty database. Exit status: 0 when every record of every file
 // passed, 1 when one failed, 77 when nothing ran (PostgreSQL's binaries are missing, or every
 // file `require`s the other backend; CTest counts 77 as skipped), 2 on bad usage or when the
 // database could not be set up. --pg-bindir defaults to $BLOCKDB_PG_BINDIR, else
-// /usr/lib/postgresql/15/bin.
+// /usr/lib/postgresql/15/bin. --expect-failures N (the runner's own test) exits 0 when exactly N
+// records failed in all, 1 otherwise.
 
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "common/logging.h"
 #include "sqllogic/backend.h"
 #include "sqllogic/runner.h"
 #include "sqllogic/test_file.h"
@@ -32,6 +34,7 @@ struct Args {
   bool postgres = false;
   std::string pg_bindir;
   RunOptions run;
+  int expect_failures = -1;
   std::vector<std::string> files;
 };
 
@@ -44,6 +47,8 @@ bool ParseArgs(int argc, char** argv, Args* args) {
       args->postgres = true;
     } else if (a == "--rewrite") {
       args->run.rewrite = true;
+    } else if (a == "--expect-failures" && i + 1 < argc) {
+      args->expect_failures = std::atoi(argv[++i]);
     } else if (a == "--pg-bindir" && i + 1 < argc) {
       args->pg_bindir = argv[++i];
     } else if (a.starts_with("--")) {
@@ -68,9 +73,12 @@ Result<TestFile> Load(const std::string& path) {
 int Main(int argc, char** argv) {
   Args args;
   if (!ParseArgs(argc, argv, &args)) {
-    std::cerr << "usage: " << argv[0] << " [--postgres] [--pg-bindir DIR] [--rewrite] FILE...\n";
+    std::cerr << "usage: " << argv[0]
+              << " [--postgres] [--pg-bindir DIR] [--rewrite] [--expect-failures N] FILE...\n";
     return kExitUsage;
   }
+  // The engine's info lines (database created, opened) would bury the test output.
+  (void)SetupLogging(LogLevel::kWarn, LogFormat::kText);
   Result<std::unique_ptr<Backend>> backend =
       args.postgres ? NewPostgresBackend(args.pg_bindir) : NewBlockDBBackend();
   if (!backend.ok()) {
@@ -78,6 +86,7 @@ int Main(int argc, char** argv) {
     return backend.status().IsNotFound() ? kExitSkipped : kExitUsage;
   }
   int failed_files = 0;
+  int failed_records = 0;
   int ran_files = 0;
   for (const std::string& path : args.files) {
     Result<TestFile> file = Load(path);
@@ -97,11 +106,16 @@ int Main(int argc, char** argv) {
     }
     ++ran_files;
     failed_files += report->failed > 0 ? 1 : 0;
+    failed_records += report->failed;
     std::cout << path << ": " << (*backend)->name() << ": " << report->run << " records run, "
               << report->failed << " failed, " << report->not_run << " not for this backend\n";
   }
   if (ran_files == 0) {
     return kExitSkipped;
+  }
+  if (args.expect_failures >= 0) {
+    std::cout << failed_records << " records failed, " << args.expect_failures << " expected to\n";
+    return failed_records == args.expect_failures ? 0 : kExitFailed;
   }
   return failed_files > 0 ? kExitFailed : 0;
 }

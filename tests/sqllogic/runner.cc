@@ -140,7 +140,7 @@ class FileRun {
     switch (r.kind) {
       case RecordKind::kStatementOk:
         if (!outcome.ok) {
-          return Fail(r, sql, "statement failed", "success", Error(outcome));
+          return Fail(r, sql, "statement failed", "    success\n", "    " + Error(outcome) + "\n");
         }
         return true;
       case RecordKind::kStatementError:
