@@ -1,0 +1,277 @@
+// blockdb-bench-sql: the SQL layer through the Session API, against PostgreSQL 15 on the same
+// data in the same run. Never fails on a time.
+//
+//   1. Statement cost at the Session API (no network): a point SELECT by primary key and a
+//      single-row durable INSERT, both prepared once and then bound and executed (the statement
+//      cache), and the point SELECT as a simple query (parse + plan + execute each time).
+//   2. Over `--rows` rows (default 10^6) of (id BIGINT PRIMARY KEY, account INT, amount
+//      NUMERIC(12,2), note TEXT) loaded into both: full-scan aggregates and primary-key range
+//      scans of 100 rows, BlockDB through its Session API, PostgreSQL through libpq on a Unix
+//      socket (the client/server hop is part of PostgreSQL's figure; BlockDB's wire server adds
+//      its own, measured by the pgbench benchmark of the wire issue).
+//
+//   blockdb-bench-sql [--rows N] [--ops N] [--no-postgres] [--pg-bindir DIR]
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/ledger_db.h"
+#include "postgres_server.h"
+#include "sql/session.h"
+
+namespace blockdb::bench {
+namespace {
+
+struct Args {
+  uint64_t rows = 1000000;
+  uint64_t ops = 20000;
+  bool postgres = true;
+  std::string pg_bindir = "/usr/lib/postgresql/15/bin";
+};
+
+double NowSeconds() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+void Die(const std::string& what) {
+  std::fprintf(stderr, "blockdb-bench-sql: %s\n", what.c_str());
+  std::exit(1);
+}
+
+void Check(const Status& s, const std::string& what) {
+  if (!s.ok()) Die(what + ": " + s.ToString());
+}
+
+// Runs `sql` on the session and returns the rows of the last result.
+std::vector<std::vector<sql::Value>> Run(sql::Session& s, const std::string& sql) {
+  std::vector<std::vector<sql::Value>> rows;
+  Check(s.ExecuteSimple(sql, [&](sql::StatementResult&& r) { rows = std::move(r.rows); }), sql);
+  return rows;
+}
+
+std::string RowValues(uint64_t i) {
+  char buf[160];
+  std::snprintf(buf, sizeof(buf), "(%llu, %llu, %llu.%02llu, 'note %llu for the ledger row')",
+                static_cast<unsigned long long>(i), static_cast<unsigned long long>(i % 1000),
+                static_cast<unsigned long long>(i % 10007), static_cast<unsigned long long>(i % 100),
+                static_cast<unsigned long long>(i));
+  return buf;
+}
+
+const char kCreate[] =
+    "CREATE TABLE ledger_rows (id BIGINT PRIMARY KEY, account INT NOT NULL, "
+    "amount NUMERIC(12,2) NOT NULL, note TEXT)";
+
+// Loads rows [0, n) in statements of 1000 rows.
+template <typename Exec>
+double Load(uint64_t n, Exec exec) {
+  double t0 = NowSeconds();
+  for (uint64_t first = 0; first < n; first += 1000) {
+    std::string sql = "INSERT INTO ledger_rows VALUES ";
+    for (uint64_t i = first; i < std::min(n, first + 1000); ++i) {
+      sql += (i > first ? "," : "") + RowValues(i);
+    }
+    exec(sql);
+  }
+  return NowSeconds() - t0;
+}
+
+struct Timing {
+  double seconds = 0;
+  uint64_t ops = 0;
+  double PerOpMicros() const { return seconds * 1e6 / static_cast<double>(ops); }
+};
+
+Timing Repeat(uint64_t ops, const std::function<void(uint64_t)>& op) {
+  double t0 = NowSeconds();
+  for (uint64_t i = 0; i < ops; ++i) op(i);
+  return Timing{NowSeconds() - t0, ops};
+}
+
+void Print(const char* what, const Timing& b, const Timing* pg) {
+  if (pg == nullptr) {
+    std::printf("%-44s blockdb %10.1f us/op\n", what, b.PerOpMicros());
+    return;
+  }
+  std::printf("%-44s blockdb %10.1f us/op   postgres %10.1f us/op   ratio %.2fx\n", what,
+              b.PerOpMicros(), pg->PerOpMicros(), pg->PerOpMicros() / b.PerOpMicros());
+}
+
+class Postgres {
+ public:
+  explicit Postgres(const std::string& bindir) {
+    auto server = sqllogic::PostgresServer::Start(bindir);
+    if (!server.ok()) Die("PostgreSQL: " + server.status().ToString());
+    server_ = std::move(server).value();
+    conn_ = PQconnectdb(server_->ConnInfo("postgres").c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) Die(std::string("PostgreSQL: ") + PQerrorMessage(conn_));
+  }
+  ~Postgres() { PQfinish(conn_); }
+  void Exec(const std::string& sql) {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+      Die("PostgreSQL: " + sql.substr(0, 80) + ": " + PQresultErrorMessage(r));
+    }
+    PQclear(r);
+  }
+  void Prepare(const char* name, const char* sql) {
+    PGresult* r = PQprepare(conn_, name, sql, 0, nullptr);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) Die(PQresultErrorMessage(r));
+    PQclear(r);
+  }
+  int ExecPrepared(const char* name, const std::vector<std::string>& params) {
+    std::vector<const char*> values;
+    for (const auto& p : params) values.push_back(p.c_str());
+    PGresult* r = PQexecPrepared(conn_, name, static_cast<int>(values.size()), values.data(),
+                                 nullptr, nullptr, 0);
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) Die(PQresultErrorMessage(r));
+    int n = PQntuples(r);
+    PQclear(r);
+    return n;
+  }
+
+ private:
+  std::unique_ptr<sqllogic::PostgresServer> server_;
+  PGconn* conn_ = nullptr;
+};
+
+Args ParseArgs(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) Die("missing value for " + arg);
+      return argv[++i];
+    };
+    if (arg == "--rows") {
+      a.rows = std::stoull(next());
+    } else if (arg == "--ops") {
+      a.ops = std::stoull(next());
+    } else if (arg == "--no-postgres") {
+      a.postgres = false;
+    } else if (arg == "--pg-bindir") {
+      a.pg_bindir = next();
+    } else {
+      Die("unknown argument " + arg);
+    }
+  }
+  return a;
+}
+
+int Main(int argc, char** argv) {
+  Args args = ParseArgs(argc, argv);
+  std::string dir = std::filesystem::temp_directory_path() /
+                    ("blockdb-bench-sql-" + std::to_string(getpid()));
+  LedgerDBOptions options;
+  options.engine.dir = dir;
+  auto ledger = LedgerDB::Open(options);
+  Check(ledger.status(), "open");
+  auto db = sql::Database::Open(ledger->get());
+  Check(db.status(), "catalog");
+  sql::Session s(db->get(), sql::SessionOptions{});
+  std::unique_ptr<Postgres> pg;
+  if (args.postgres) pg = std::make_unique<Postgres>(args.pg_bindir);
+
+  std::printf("blockdb-bench-sql: %llu rows, %llu operations per statement test\n",
+              static_cast<unsigned long long>(args.rows),
+              static_cast<unsigned long long>(args.ops));
+  Run(s, kCreate);
+  if (pg) pg->Exec(kCreate);
+  double bl = Load(args.rows, [&](const std::string& sql) { Run(s, sql); });
+  std::printf("%-44s blockdb %10.2f s", "load (1000-row INSERTs)", bl);
+  if (pg) {
+    double pl = Load(args.rows, [&](const std::string& sql) { pg->Exec(sql); });
+    pg->Exec("VACUUM ANALYZE ledger_rows");
+    std::printf("   postgres %10.2f s   ratio %.2fx", pl, pl / bl);
+  }
+  std::printf("\n");
+  Check((*ledger)->db()->CompactAll(), "compact");
+
+  std::mt19937_64 rng(42);
+  auto key = [&]() { return std::to_string(rng() % args.rows); };
+
+  // 1. Statement cost at the Session API.
+  Check(s.Prepare("point", "SELECT note FROM ledger_rows WHERE id = $1", {std::nullopt}), "prep");
+  Timing prepared = Repeat(args.ops, [&](uint64_t) {
+    Check(s.Bind("", "point", {sql::Value::Int8(static_cast<int64_t>(rng() % args.rows))}), "b");
+    auto r = s.Execute("", 0);
+    Check(r.status(), "execute");
+    if (r->rows.size() != 1) Die("point SELECT found no row");
+  });
+  Timing simple = Repeat(args.ops, [&](uint64_t) {
+    Run(s, "SELECT note FROM ledger_rows WHERE id = " + key());
+  });
+  Print("point SELECT, prepared (Session API)", prepared, nullptr);
+  Print("point SELECT, simple query (Session API)", simple, nullptr);
+  Check(s.Prepare("ins", "INSERT INTO ledger_rows VALUES ($1, $2, $3, $4)",
+                  {std::nullopt, std::nullopt, std::nullopt, std::nullopt}),
+        "prep insert");
+  uint64_t ins_ops = std::min<uint64_t>(args.ops, 2000);
+  Timing insert = Repeat(ins_ops, [&](uint64_t i) {
+    int64_t id = static_cast<int64_t>(args.rows + i);
+    Check(s.Bind("", "ins",
+                 {sql::Value::Int8(id), sql::Value::Int4(7),
+                  *sql::ParseValue("1.25", sql::Type::Numeric(12, 2)),
+                  sql::Value::Text("inserted")}),
+          "bind insert");
+    Check(s.Execute("", 0).status(), "insert");
+  });
+  Print("durable single-row INSERT, prepared (Session)", insert, nullptr);
+
+  // 2. Analytics against PostgreSQL.
+  struct Named {
+    const char* name;
+    const char* sql;
+  };
+  const Named kAggregates[] = {
+      {"full-scan count/sum/avg/min/max",
+       "SELECT count(*), sum(amount), avg(amount), min(id), max(id) FROM ledger_rows"},
+      {"full-scan GROUP BY account % 10",
+       "SELECT account % 10, count(*), sum(amount) FROM ledger_rows GROUP BY account % 10"},
+  };
+  for (const Named& q : kAggregates) {
+    Timing b = Repeat(3, [&](uint64_t) { Run(s, q.sql); });
+    Timing p;
+    if (pg) p = Repeat(3, [&](uint64_t) { pg->Exec(q.sql); });
+    Print(q.name, b, pg ? &p : nullptr);
+  }
+  if (pg) pg->Prepare("range", "SELECT * FROM ledger_rows WHERE id >= $1 AND id < $1 + 100");
+  Check(s.Prepare("range", "SELECT * FROM ledger_rows WHERE id >= $1 AND id < $1 + 100",
+                  {std::nullopt}),
+        "prep range");
+  uint64_t range_ops = std::min<uint64_t>(args.ops, 5000);
+  Timing br = Repeat(range_ops, [&](uint64_t) {
+    int64_t from = static_cast<int64_t>(rng() % (args.rows - 100));
+    Check(s.Bind("", "range", {sql::Value::Int8(from)}), "bind range");
+    auto r = s.Execute("", 0);
+    Check(r.status(), "range");
+    if (r->rows.size() != 100) Die("range scan returned " + std::to_string(r->rows.size()));
+  });
+  Timing pr;
+  if (pg) {
+    pr = Repeat(range_ops, [&](uint64_t) {
+      if (pg->ExecPrepared("range", {std::to_string(rng() % (args.rows - 100))}) != 100) {
+        Die("PostgreSQL range scan returned the wrong row count");
+      }
+    });
+  }
+  Print("primary-key range scan, 100 rows, prepared", br, pg ? &pr : nullptr);
+  (*ledger)->Close().ok();
+  std::filesystem::remove_all(dir);
+  return 0;
+}
+
+}  // namespace
+}  // namespace blockdb::bench
+
+int main(int argc, char** argv) { return blockdb::bench::Main(argc, argv); }
