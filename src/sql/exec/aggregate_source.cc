@@ -6,6 +6,8 @@
 #include "sql/exec/sources.h"
 #include "sql/types/cast.h"
 #include "sql/types/compare.h"
+#include "sql/types/errors.h"
+#include "sql/types/numeric.h"
 #include "sql/types/operators.h"
 
 namespace blockdb::sql::exec {
@@ -36,6 +38,11 @@ struct KeyEq {
 struct AggState {
   int64_t count = 0;
   Value acc;  // running sum, min, max, bool or string (NULL until the first input)
+  // Sums in their native form (the hot path of sum and avg): an integer sum of integers
+  // (bigint results), or a numeric sum of integers and numerics. `native` tells which is used.
+  enum class Native : uint8_t { kNone, kInt, kNumeric } native = Native::kNone;
+  int64_t int_sum = 0;
+  Numeric numeric_sum;
   std::unique_ptr<std::unordered_set<Value, ValueHash, ValueEq>> seen;  // DISTINCT
 };
 
@@ -95,6 +102,13 @@ class AggregateSource : public RowSource {
       ASSIGN_OR_RETURN(bool more, child_->Next(&input));
       if (!more) break;
       if (++rows % 256 == 0) RETURN_IF_ERROR(control_->Check());
+      if (keys_.empty()) {  // one group: no key to hash
+        if (groups_.empty()) groups_.push_back(NewGroup(Row()));
+        for (size_t i = 0; i < aggs_.size(); ++i) {
+          RETURN_IF_ERROR(Accumulate(aggs_[i], input, &groups_[0].states[i]));
+        }
+        continue;
+      }
       Row key;
       for (const BoundExprPtr& k : keys_) {
         ASSIGN_OR_RETURN(Value v, Eval(*k, input, *ctx_));
@@ -129,7 +143,12 @@ class AggregateSource : public RowSource {
       ++st->count;
       return Status::OK();
     }
-    ASSIGN_OR_RETURN(Value v, Eval(*spec.arg, input, *ctx_));
+    // A plain column argument is read in place (no copy of its text or numeric digits).
+    Value computed;
+    if (spec.arg->kind != BoundKind::kColumn) {
+      ASSIGN_OR_RETURN(computed, Eval(*spec.arg, input, *ctx_));
+    }
+    const Value& v = spec.arg->kind == BoundKind::kColumn ? input[spec.arg->index] : computed;
     if (v.is_null()) return Status::OK();
     if (st->seen) {
       if (!st->seen->insert(v).second) return Status::OK();
@@ -144,7 +163,29 @@ class AggregateSource : public RowSource {
         return Status::OK();
       case AggFunc::kSum:
       case AggFunc::kAvg: {
-        // Accumulate in the result type (avg: numeric or double precision; interval as is).
+        TypeId rt = spec.result_type.id();
+        bool is_int = v.type() == TypeId::kInt2 || v.type() == TypeId::kInt4 ||
+                      v.type() == TypeId::kInt8;
+        if (rt == TypeId::kInt8 && is_int) {
+          if (__builtin_add_overflow(st->int_sum, v.int_value(), &st->int_sum)) {
+            return NumericOutOfRange("bigint out of range");
+          }
+          st->native = AggState::Native::kInt;
+          return Status::OK();
+        }
+        if (rt == TypeId::kNumeric && (is_int || v.type() == TypeId::kNumeric)) {
+          if (st->native == AggState::Native::kNone) {
+            st->numeric_sum = is_int ? NumericFromInt64(v.int_value()) : v.numeric_value();
+          } else if (is_int) {
+            ASSIGN_OR_RETURN(st->numeric_sum,
+                             NumericAdd(st->numeric_sum, NumericFromInt64(v.int_value())));
+          } else {
+            ASSIGN_OR_RETURN(st->numeric_sum, NumericAdd(st->numeric_sum, v.numeric_value()));
+          }
+          st->native = AggState::Native::kNumeric;
+          return Status::OK();
+        }
+        // Other types accumulate as values of the result type (floats, intervals).
         ASSIGN_OR_RETURN(Value x, CastValue(v, spec.result_type, CastContext::kExplicit));
         if (st->acc.is_null()) {
           st->acc = std::move(x);
@@ -156,11 +197,11 @@ class AggregateSource : public RowSource {
       case AggFunc::kMin:
       case AggFunc::kMax: {
         if (st->acc.is_null()) {
-          st->acc = std::move(v);
+          st->acc = v;
         } else {
           int c = CompareForSort(v, st->acc);
           if ((spec.func == AggFunc::kMin && c < 0) || (spec.func == AggFunc::kMax && c > 0)) {
-            st->acc = std::move(v);
+            st->acc = v;
           }
         }
         return Status::OK();
@@ -195,7 +236,12 @@ class AggregateSource : public RowSource {
     return Status::OK();
   }
 
-  Result<Value> Final(const AggregateSpec& spec, const AggState& st) {
+  Result<Value> Final(const AggregateSpec& spec, AggState& st) {
+    if (st.native == AggState::Native::kInt) {
+      st.acc = Value::Int8(st.int_sum);
+    } else if (st.native == AggState::Native::kNumeric) {
+      st.acc = Value::Numeric(std::move(st.numeric_sum));
+    }
     switch (spec.func) {
       case AggFunc::kCountStar:
       case AggFunc::kCount:
