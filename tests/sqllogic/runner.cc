@@ -155,7 +155,7 @@ class FileRun {
     return true;
   }
 
-  // For --rewrite: the result each query returned, by the index of its `----` line.
+  // For --rewrite: the result of each query that did not match, by the index of its `----` line.
   const std::map<int, std::pair<std::string, std::vector<std::string>>>& results() const {
     return results_;
   }
@@ -206,18 +206,22 @@ class FileRun {
     }
     const std::string letters = TypeLetters(o);
     std::vector<std::string> actual = ResultLines(o, r.sort);
-    if (r.separator_index >= 0) {
-      results_[r.separator_index] = {letters, actual};
-    }
-    if (letters != r.column_types) {
-      return Fail(r, sql, "column types differ", "    " + r.column_types + "\n",
-                  "    " + letters + "\n");
-    }
     std::vector<std::string> expected = ExpectedLines(r);
     for (std::string& line : expected) {
       line = Substitute(line, vars_);
     }
-    if (!LinesMatch(expected, actual)) {
+    const bool types_match = letters == r.column_types;
+    const bool rows_match = LinesMatch(expected, actual);
+    if (!types_match || !rows_match) {
+      if (r.separator_index >= 0) {
+        results_[r.separator_index] = {letters, actual};  // only mismatches are rewritten
+      }
+    }
+    if (!types_match) {
+      return Fail(r, sql, "column types differ", "    " + r.column_types + "\n",
+                  "    " + letters + "\n");
+    }
+    if (!rows_match) {
       return Fail(r, sql, "result differs", JoinLines(expected), JoinLines(actual));
     }
     return true;

@@ -12,8 +12,9 @@
 namespace blockdb::sqllogic {
 
 struct RunOptions {
-  // Replace each query's type letters and expected rows with what the backend returned and
-  // write the file back (used to record PostgreSQL's results; review the diff).
+  // Replace the type letters and expected rows of each query that did not match with what the
+  // backend returned, and write the file back (used to record PostgreSQL's results; review the
+  // diff). Queries that matched, <REGEX> and ${name} values included, are left as written.
   bool rewrite = false;
 };
 
