@@ -167,29 +167,39 @@ Status PostgresServer::Init(const std::string& bindir) {
     return Status::IOError("chown " + dir_ + ": " + std::strerror(errno));
   }
   ASSIGN_OR_RETURN(port_, PickPort());
-  RunAs run_as{as_postgres_user_, uid_, gid_};
+  RETURN_IF_ERROR(RunInitdb(bindir));
+  return StartPostgres(bindir);
+}
 
-  const std::string initdb_log = dir_ + "/initdb.log";
-  ASSIGN_OR_RETURN(pid_t initdb,
-                   Spawn({bindir + "/initdb", "-D", dir_ + "/data", "-U", "blockdb",
-                          "--auth=trust", "--locale=C", "--encoding=UTF8", "--no-sync",
-                          "--no-instructions"},
-                         initdb_log, run_as));
+Status PostgresServer::RunInitdb(const std::string& bindir) {
+  const std::string log = dir_ + "/initdb.log";
+  std::vector<std::string> argv = {
+      bindir + "/initdb", "-D",         dir_ + "/data",    "-U",        "blockdb",
+      "--auth=trust",     "--locale=C", "--encoding=UTF8", "--no-sync", "--no-instructions"};
+  ASSIGN_OR_RETURN(pid_t initdb, Spawn(std::move(argv), log, {as_postgres_user_, uid_, gid_}));
   std::optional<int> rc = WaitFor(initdb, Clock::now() + kInitdbTimeout);
-  if (rc != 0) {
-    if (!rc) {
-      kill(initdb, SIGKILL);
-      waitpid(initdb, nullptr, 0);
-    }
-    return Status::IOError("initdb failed:\n" + ReadFileTail(initdb_log));
+  if (rc == 0) {
+    return Status::OK();
   }
+  if (!rc) {
+    kill(initdb, SIGKILL);
+    waitpid(initdb, nullptr, 0);
+  }
+  return Status::IOError("initdb failed:\n" + ReadFileTail(log));
+}
 
-  ASSIGN_OR_RETURN(pid_, Spawn({bindir + "/postgres", "-D", dir_ + "/data", "-k", dir_, "-p",
-                                std::to_string(port_), "-c", "listen_addresses=", "-c",
-                                "fsync=off", "-c", "synchronous_commit=off", "-c",
-                                "full_page_writes=off", "-c", "TimeZone=UTC", "-c",
-                                "DateStyle=ISO, MDY", "-c", "lc_messages=C"},
-                               dir_ + "/postgres.log", run_as));
+// The server is tuned for throwaway data (no fsync) and set up as BlockDB formats values.
+Status PostgresServer::StartPostgres(const std::string& bindir) {
+  std::vector<std::string> argv = {bindir + "/postgres", "-D", dir_ + "/data", "-k", dir_, "-p",
+                                   std::to_string(port_)};
+  for (const char* setting :
+       {"listen_addresses=", "fsync=off", "synchronous_commit=off", "full_page_writes=off",
+        "TimeZone=UTC", "DateStyle=ISO, MDY", "lc_messages=C"}) {
+    argv.push_back("-c");
+    argv.push_back(setting);
+  }
+  ASSIGN_OR_RETURN(pid_,
+                   Spawn(std::move(argv), dir_ + "/postgres.log", {as_postgres_user_, uid_, gid_}));
   return WaitUntilReady();
 }
 

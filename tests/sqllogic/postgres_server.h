@@ -36,6 +36,8 @@ class PostgresServer {
   PostgresServer() = default;
 
   Status Init(const std::string& bindir);
+  Status RunInitdb(const std::string& bindir);
+  Status StartPostgres(const std::string& bindir);
   Status WaitUntilReady();
   void Stop();
 

@@ -180,8 +180,8 @@ class FileRun {
   }
 
   bool CheckError(const Record& r, const std::string& sql, const Outcome& o) {
-    std::string want = "ERROR " + r.sqlstate + (r.message_regex.empty() ? "" : " matching /" +
-                                                                            r.message_regex + "/");
+    std::string want = "ERROR " + r.sqlstate +
+                       (r.message_regex.empty() ? "" : " matching /" + r.message_regex + "/");
     if (o.ok) {
       return Fail(r, sql, "statement succeeded, expected an error", "    " + want + "\n",
                   "    success\n");
