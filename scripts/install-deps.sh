@@ -8,7 +8,7 @@ packages=(
   uuid-dev default-jre-headless antlr4 libantlr4-runtime-dev
   libboost-dev libssl-dev libspdlog-dev doctest-dev libcxxopts-dev libtomlplusplus-dev
   liblz4-dev
-  libpqxx-dev libbenchmark-dev librocksdb-dev
+  libpq-dev libpqxx-dev libbenchmark-dev librocksdb-dev
   postgresql-15 postgresql-client-15
   clang libclang-rt-14-dev
 )
