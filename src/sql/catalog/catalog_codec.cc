@@ -10,7 +10,8 @@ namespace {
 constexpr uint8_t kColumnNotNull = 1;
 constexpr uint8_t kColumnIdentity = 2;
 constexpr uint8_t kColumnHasDefault = 4;
-constexpr uint8_t kColumnFlagsMask = 7;
+constexpr uint8_t kColumnIdentityAlways = 8;  // GENERATED ALWAYS (with kColumnIdentity)
+constexpr uint8_t kColumnFlagsMask = 15;
 // Flag bits of a role.
 constexpr uint8_t kRoleLogin = 1;
 constexpr uint8_t kRoleSuperuser = 2;
@@ -84,7 +85,8 @@ void PutColumn(std::string* dst, const ColumnSchema& c) {
   PutLengthPrefixed(dst, c.name);
   PutType(dst, c.type);
   uint8_t flags = (c.not_null ? kColumnNotNull : 0) | (c.identity ? kColumnIdentity : 0) |
-                  (c.default_expr ? kColumnHasDefault : 0);
+                  (c.default_expr ? kColumnHasDefault : 0) |
+                  (c.identity && c.identity_always ? kColumnIdentityAlways : 0);
   dst->push_back(static_cast<char>(flags));
   if (c.default_expr) {
     PutLengthPrefixed(dst, *c.default_expr);
@@ -99,6 +101,7 @@ bool GetColumn(std::string_view* in, ColumnSchema* c) {
   }
   c->not_null = (flags & kColumnNotNull) != 0;
   c->identity = (flags & kColumnIdentity) != 0;
+  c->identity_always = c->identity && (flags & kColumnIdentityAlways) != 0;
   if ((flags & kColumnHasDefault) != 0) {
     std::string text;
     if (!GetString(in, &text)) {

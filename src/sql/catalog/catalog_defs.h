@@ -29,7 +29,10 @@ struct ColumnSchema {
   bool not_null = false;
   // Text of the DEFAULT expression as written (re-parsed by the binder); empty when none.
   std::optional<std::string> default_expr;
-  bool identity = false;  // GENERATED ... AS IDENTITY
+  bool identity = false;  // GENERATED ... AS IDENTITY, or a serial type
+  // GENERATED ALWAYS AS IDENTITY: an INSERT may not give a value (428C9) unless it says
+  // OVERRIDING SYSTEM VALUE.
+  bool identity_always = false;
 
   bool operator==(const ColumnSchema&) const = default;
 };

@@ -161,8 +161,8 @@ Status Binder::UnifyTypes(std::vector<BoundExprPtr*> items, std::string_view con
   Type common_type;
   for (BoundExprPtr* item : items) {
     TypeId t = (*item)->type.id();
-    if ((*item)->kind == BoundKind::kParam && t == TypeId::kUnknown) {
-      continue;
+    if (((*item)->kind == BoundKind::kParam && t == TypeId::kUnknown) || t == TypeId::kNull) {
+      continue;  // takes the common type of the others
     }
     Result<TypeId> c = CommonType(common, t, context);
     if (!c.ok()) {
@@ -309,6 +309,14 @@ Result<BoundExprPtr> Binder::BindColumn(const ColumnRefExpr& e, const Scope& sco
     found = static_cast<int>(i);
   }
   if (found < 0) {
+    bool table_known = table.empty();
+    for (const ScopeColumn& c : scope.columns) table_known = table_known || c.table == table;
+    if (!table_known) {
+      return ErrorAt(Status::InvalidArgument("missing FROM-clause entry for table \"" + table +
+                                             "\"")
+                         .WithSqlState("42P01"),
+                     e.position);
+    }
     return ErrorAt(UndefinedColumn(e.names), e.position);
   }
   if (agg_ != nullptr) {
@@ -600,9 +608,11 @@ Result<BoundExprPtr> Binder::BindCase(const CaseExpr& e, const Scope& scope) {
     }
     RETURN_IF_ERROR(UnifyTypes(operands, "CASE/WHEN", e.position));
   }
+  // PostgreSQL resolves the ELSE result first, then the THEN results in order.
   std::vector<BoundExprPtr*> items;
+  if (b->has_else) items.push_back(&b->args.back());
   for (size_t i : results) {
-    items.push_back(&b->args[i]);
+    if (!b->has_else || i + 1 != b->args.size()) items.push_back(&b->args[i]);
   }
   RETURN_IF_ERROR(UnifyTypes(items, "CASE", e.position));
   b->type = b->args[results.front()]->type;

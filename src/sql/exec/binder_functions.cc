@@ -362,6 +362,10 @@ Result<BoundExprPtr> Binder::BindFunction(const FunctionExpr& e, const Scope& sc
     }
     if (have == TypeId::kUnknown || have == TypeId::kNull) {
       ASSIGN_OR_RETURN(args[i], CoerceImplicit(std::move(args[i]), Type::Of(want), e.position));
+    } else if (want == TypeId::kText && have == TypeId::kBytea &&
+               (info->func == Func::kLength || info->func == Func::kOctetLength ||
+                info->func == Func::kMd5)) {
+      // length(bytea), octet_length(bytea) and md5(bytea) count and hash the bytes.
     } else if (want == TypeId::kText && have != TypeId::kText && have != TypeId::kVarchar &&
                info->func != Func::kConcat) {
       return ErrorAt(Status::InvalidArgument("function " + signature() + " does not exist")

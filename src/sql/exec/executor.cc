@@ -62,6 +62,7 @@ PlanContext Executor::MakePlanContext(Execution& exec, bool describe_only) {
   ctx.eval = &exec.eval;
   ctx.control = &exec.control;
   ctx.has_params = !describe_only;
+  if (txn_->status == TxnStatus::kInBlock) ctx.pending = txn_->writer.get();
   return ctx;
 }
 
@@ -84,10 +85,10 @@ Result<std::unique_ptr<Execution>> Executor::Start(
   exec->eval.setting = [this](std::string_view name) { return settings_->Get(name); };
   exec->control.cancel = cancel_;
   exec->control.work_mem = db_->options().work_mem;
-  std::optional<std::string> timeout = settings_->Get("statement_timeout");
-  if (timeout && *timeout != "0") {
+  uint64_t timeout_ms = settings_->StatementTimeoutMs();
+  if (timeout_ms > 0) {
     exec->control.deadline =
-        std::chrono::steady_clock::now() + std::chrono::milliseconds(std::stoll(*timeout));
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   }
   error_ = error;
   Status s = Dispatch(stmt, *exec, describe_only);
@@ -177,6 +178,10 @@ Status Executor::Dispatch(const Statement& stmt, Execution& exec, bool describe_
       exec.result = Command(stmt.As<DeallocateStmt>().all ? "DEALLOCATE ALL" : "DEALLOCATE");
       return Status::OK();
     case StatementKind::kDiscard:
+      if (txn_->status != TxnStatus::kIdle) {
+        return Status::InvalidArgument("DISCARD ALL cannot run inside a transaction block")
+            .WithSqlState(kSqlStateActiveTransaction);
+      }
       settings_->ResetAll();
       exec.result = Command("DISCARD ALL");
       return Status::OK();
@@ -402,6 +407,24 @@ Status Executor::RunExplain(const ExplainStmt& stmt, Execution& exec) {
 
 Status Executor::RunOpaque(const OpaqueStmt& stmt, Execution& exec) {
   std::string table = stmt.targets.empty() ? "" : stmt.targets[0].ToString();
+  // A statement on a table that does not exist fails as in PostgreSQL, before the append-only
+  // rule is even considered.
+  bool on_table = stmt.kind == StatementKind::kUpdate || stmt.kind == StatementKind::kDelete ||
+                  stmt.kind == StatementKind::kTruncate || stmt.kind == StatementKind::kMerge ||
+                  ((stmt.kind == StatementKind::kDrop || stmt.kind == StatementKind::kAlter) &&
+                   stmt.object_type == "TABLE");
+  if (on_table && !stmt.if_exists) {
+    for (const QualifiedName& t : stmt.targets) {
+      if ((t.schema.empty() || t.schema == kPublicSchema) &&
+          db_->catalog().FindTable(t.name) != nullptr) {
+        continue;
+      }
+      return exec.binder.ErrorAt(
+          Status::InvalidArgument("relation \"" + t.ToString() + "\" does not exist")
+              .WithSqlState(kSqlStateUndefinedTable),
+          t.position);
+    }
+  }
   switch (stmt.kind) {
     case StatementKind::kUpdate:
       return AppendOnlyError("UPDATE", table);

@@ -33,6 +33,8 @@ class Settings {
   // Changes to report with ParameterStatus since the last call (display names).
   std::vector<std::pair<std::string, std::string>> TakeChanges();
   std::vector<std::pair<std::string, std::string>> Reported() const;
+  // statement_timeout in milliseconds (0: none).
+  uint64_t StatementTimeoutMs() const;
 
  private:
   struct Setting {
@@ -117,9 +119,11 @@ class Executor {
 
   // Queues rows for `table` in the transaction (or a writer of its own) and commits unless in a
   // transaction block. Returns the rows inserted.
+  // With skip_conflicts (ON CONFLICT DO NOTHING), *written receives the rows written.
   Result<uint64_t> WriteRows(const std::shared_ptr<const TableDef>& table,
                              std::vector<std::vector<Value>> rows, bool skip_conflicts,
-                             ErrorInfo* error);
+                             ErrorInfo* error,
+                             std::vector<std::vector<Value>>* written = nullptr);
   // Full rows for `table` from values of `columns` (defaults, identity values, casts).
   Result<std::vector<Value>> CompleteRow(const TableDef& table,
                                          const std::vector<uint32_t>& columns,

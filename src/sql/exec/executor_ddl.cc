@@ -7,6 +7,7 @@
 #include "sql/catalog/catalog.h"
 #include "sql/exec/executor.h"
 #include "sql/storage/table_codec.h"
+#include "sql/types/cast.h"
 #include "sql/types/errors.h"
 
 namespace blockdb::sql::exec {
@@ -150,10 +151,16 @@ Status Executor::RunCreateTable(const CreateTableStmt& stmt, Execution& exec) {
           Result<std::string> text = DefaultText(*k.expr);
           if (!text.ok()) return binder.ErrorAt(text.TakeStatus(), k.expr->position);
           // Check now that the default converts to the column's type.
+          // Check now that the default converts to the column's type; its value is checked at
+          // each INSERT, as in PostgreSQL ('toolong' for VARCHAR(2) fails there, with 22001).
           Scope empty;
           ASSIGN_OR_RETURN(BoundExprPtr b, binder.Bind(*k.expr, empty, "DEFAULT"));
-          ASSIGN_OR_RETURN(b, binder.CoerceForAssignment(std::move(b), col.type, col.name,
-                                                         k.expr->position));
+          if (!CanCast(b->type.id(), col.type.id(), CastContext::kAssignment)) {
+            return binder.ErrorAt(
+                DatatypeMismatch("column \"" + col.name + "\" is of type " + col.type.Name() +
+                                 " but default expression is of type " + b->type.Name()),
+                k.expr->position);
+          }
           col.default_expr = std::move(text).value();
           break;
         }
@@ -168,6 +175,7 @@ Status Executor::RunCreateTable(const CreateTableStmt& stmt, Execution& exec) {
                 k.position);
           }
           col.identity = true;
+          col.identity_always = k.identity_always;
           col.not_null = true;
           break;
         case ConstraintKind::kCollate:

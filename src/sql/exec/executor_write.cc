@@ -14,6 +14,19 @@ namespace {
 constexpr char kSqlStateReadOnlyTransaction[] = "25006";
 constexpr char kSqlStateProgramLimitExceeded[] = "54000";
 
+// GENERATED ALWAYS AS IDENTITY columns take no value from INSERT unless it says OVERRIDING
+// SYSTEM VALUE.
+Status CheckIdentityOverride(const ColumnSchema& col, OverridingKind overriding, Binder& binder,
+                             int position) {
+  if (!col.identity_always || overriding == OverridingKind::kSystemValue) {
+    return Status::OK();
+  }
+  return binder.ErrorAt(Status::InvalidArgument("cannot insert a non-DEFAULT value into column \"" +
+                                                col.name + "\"")
+                            .WithSqlState("428C9"),
+                        position);
+}
+
 }  // namespace
 
 Status Executor::CheckWritable(std::string_view what) const {
@@ -85,7 +98,8 @@ Result<std::vector<Value>> Executor::CompleteRow(const TableDef& table,
 
 Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& table,
                                      std::vector<std::vector<Value>> rows, bool skip_conflicts,
-                                     ErrorInfo* error) {
+                                     ErrorInfo* error,
+                                     std::vector<std::vector<Value>>* written_rows) {
   auto indexes = db_->catalog().IndexesOf(table->id);
   bool in_block = txn_->status == TxnStatus::kInBlock;
   std::unique_ptr<TableWriter> own;
@@ -110,6 +124,12 @@ Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& tabl
     RETURN_IF_ERROR(writer->Add(target, std::move(row)));
   }
   if (in_block && own == nullptr) {
+    std::string detail;
+    Status unique = writer->CheckUnique(&detail);
+    if (!unique.ok()) {
+      if (error != nullptr) error->detail = detail;
+      return unique;  // the block fails, so the queued rows are never written
+    }
     const DatabaseOptions& o = db_->options();
     if (writer->pending() > o.max_transaction_rows ||
         writer->pending_bytes() > o.max_transaction_bytes) {
@@ -122,7 +142,7 @@ Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& tabl
     return count;
   }
   if (skip_conflicts) {
-    ASSIGN_OR_RETURN(size_t n, writer->CommitSkippingConflicts());
+    ASSIGN_OR_RETURN(size_t n, writer->CommitSkippingConflicts(written_rows));
     return static_cast<uint64_t>(n);
   }
   std::string detail;
@@ -177,11 +197,18 @@ Status Executor::RunInsert(const InsertStmt& stmt, Execution& exec, bool describ
                                   .WithSqlState("42601"),
                               values[columns.size()]->position);
       }
+      if (!stmt.columns.empty() && values.size() < columns.size()) {
+        return binder.ErrorAt(Status::InvalidArgument(
+                                  "INSERT has more target columns than expressions")
+                                  .WithSqlState("42601"),
+                              stmt.table.position);
+      }
       std::vector<BoundExprPtr> bound;
       std::vector<uint32_t> cols;
       for (size_t i = 0; i < values.size(); ++i) {
         if (values[i]->Is<DefaultExpr>()) continue;
         const ColumnSchema& col = table->columns[columns[i]];
+        RETURN_IF_ERROR(CheckIdentityOverride(col, stmt.overriding, binder, values[i]->position));
         ASSIGN_OR_RETURN(BoundExprPtr b, binder.Bind(*values[i], empty, "VALUES"));
         ASSIGN_OR_RETURN(b, binder.CoerceForAssignment(std::move(b), col.type, col.name,
                                                        values[i]->position));
@@ -209,6 +236,7 @@ Status Executor::RunInsert(const InsertStmt& stmt, Execution& exec, bool describ
     std::vector<uint32_t> cols(columns.begin(), columns.begin() + plan.columns.size());
     for (size_t i = 0; i < cols.size(); ++i) {
       const ColumnSchema& col = table->columns[cols[i]];
+      RETURN_IF_ERROR(CheckIdentityOverride(col, stmt.overriding, binder, source->position));
       if (!CanCast(plan.columns[i].type.id(), col.type.id(), CastContext::kAssignment)) {
         return binder.ErrorAt(DatatypeMismatch("column \"" + col.name + "\" is of type " +
                                                col.type.Name() + " but expression is of type " +
@@ -272,8 +300,9 @@ Status Executor::RunInsert(const InsertStmt& stmt, Execution& exec, bool describ
                      CompleteRow(*table, row_columns[r], std::move(rows[r]), defaults, exec));
     full_rows.push_back(std::move(full));
   }
-  if (!returning.empty() && stmt.on_conflict.action != OnConflictAction::kDoNothing) {
-    for (const auto& row : full_rows) {
+  bool skip = stmt.on_conflict.action == OnConflictAction::kDoNothing;
+  auto add_returning = [&](const std::vector<std::vector<Value>>& rows_out) -> Status {
+    for (const auto& row : rows_out) {
       std::vector<Value> out;
       for (const BoundExprPtr& b : returning) {
         ASSIGN_OR_RETURN(Value v, Eval(*b, row, exec.eval));
@@ -281,9 +310,13 @@ Status Executor::RunInsert(const InsertStmt& stmt, Execution& exec, bool describ
       }
       result.rows.push_back(std::move(out));
     }
-  }
-  bool skip = stmt.on_conflict.action == OnConflictAction::kDoNothing;
-  ASSIGN_OR_RETURN(uint64_t inserted, WriteRows(table, std::move(full_rows), skip, error_));
+    return Status::OK();
+  };
+  if (!returning.empty() && !skip) RETURN_IF_ERROR(add_returning(full_rows));
+  std::vector<std::vector<Value>> written;
+  ASSIGN_OR_RETURN(uint64_t inserted, WriteRows(table, std::move(full_rows), skip, error_,
+                                                returning.empty() ? nullptr : &written));
+  if (!returning.empty() && skip) RETURN_IF_ERROR(add_returning(written));
   db_->stats().rows_inserted.fetch_add(inserted, std::memory_order_relaxed);
   result.tag = "INSERT 0 " + std::to_string(inserted);
   exec.result = std::move(result);

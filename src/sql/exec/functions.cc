@@ -226,6 +226,9 @@ Result<Value> EvalFunction(const BoundExpr& e, std::vector<Value>& args, const E
       return Value::Text(std::move(s));
     }
     case Func::kLength:
+      if (args[0].type() == TypeId::kBytea) {
+        return Value::Int4(static_cast<int32_t>(args[0].bytes().size()));
+      }
       return Value::Int4(static_cast<int32_t>(CharCount(args[0].bytes())));
     case Func::kOctetLength:
       return Value::Int4(static_cast<int32_t>(args[0].bytes().size()));

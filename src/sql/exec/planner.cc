@@ -95,12 +95,13 @@ class SelectPlanner {
       agg_.input = &from_.scope;
       RETURN_IF_ERROR(BindGroupKeys());
     }
-    RETURN_IF_ERROR(BindTargets());
+    // HAVING before the targets: PostgreSQL reports its type errors before grouping errors.
     BoundExprPtr having;
     if (body_.having != nullptr) {
       ASSIGN_OR_RETURN(having,
                        binder().BindCondition(*body_.having, from_.scope, "HAVING", &agg_));
     }
+    RETURN_IF_ERROR(BindTargets());
     std::vector<SortKey> sort_keys;
     RETURN_IF_ERROR(BindOrderBy(order_by, &sort_keys));
     if (grouped_) {

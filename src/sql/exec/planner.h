@@ -21,6 +21,7 @@
 #include "sql/exec/binder.h"
 #include "sql/exec/sources.h"
 #include "sql/session.h"
+#include "sql/storage/table_writer.h"
 
 namespace blockdb::sql::exec {
 
@@ -34,6 +35,8 @@ struct PlanContext {
   const ExecControl* control = nullptr;
   // Whether parameters have values (execution) or only types (Describe).
   bool has_params = false;
+  // The transaction block's own uncommitted inserts, which its reads see (may be null).
+  const TableWriter* pending = nullptr;
 };
 
 struct QueryPlan {

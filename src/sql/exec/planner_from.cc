@@ -179,8 +179,11 @@ Result<FromPlan> PlanTable(const TableRef& ref, PlanContext& ctx, const Expr* wh
   }
   AccessPath path = ChooseAccessPath(*table, ctx.database->catalog(), filter.get());
   plan.table = table;
+  const std::vector<Row>* pending =
+      ctx.pending != nullptr && ref.as_of_block == nullptr ? ctx.pending->PendingRows(table->id)
+                                                           : nullptr;
   plan.source = MakeTableSource(ctx.database->ledger()->db(), table, snapshot, std::move(path),
-                                std::move(filter), ctx.eval, ctx.control);
+                                std::move(filter), ctx.eval, ctx.control, pending);
   return plan;
 }
 

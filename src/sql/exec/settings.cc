@@ -9,6 +9,8 @@
 namespace blockdb::sql::exec {
 namespace {
 
+std::string FormatMillis(long long ms);
+
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -63,7 +65,7 @@ Result<std::string> Canonical(const std::string& name, const std::string& value)
                        : unit == "min"              ? 60000
                        : unit == "h"                ? 3600000
                                                     : -1;
-      if (n >= 0 && mult > 0) return std::to_string(n * mult);
+      if (n >= 0 && mult > 0) return FormatMillis(n * mult);
     } catch (...) {
     }
     return BadValue(name, value);
@@ -82,7 +84,33 @@ Result<std::string> Canonical(const std::string& name, const std::string& value)
   return value;
 }
 
+// PostgreSQL's display of a time setting: the largest unit that divides it ("5s", "1min").
+std::string FormatMillis(long long ms) {
+  if (ms == 0) return "0";
+  if (ms % 3600000 == 0) return std::to_string(ms / 3600000) + "h";
+  if (ms % 60000 == 0) return std::to_string(ms / 60000) + "min";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
+}
+
+long long ParseMillis(const std::string& display) {
+  size_t used = 0;
+  long long n = 0;
+  try {
+    n = std::stoll(display, &used);
+  } catch (...) {
+    return 0;
+  }
+  std::string unit = display.substr(used);
+  return unit == "h" ? n * 3600000 : unit == "min" ? n * 60000 : unit == "s" ? n * 1000 : n;
+}
+
 }  // namespace
+
+uint64_t Settings::StatementTimeoutMs() const {
+  std::optional<std::string> v = Get("statement_timeout");
+  return v ? static_cast<uint64_t>(ParseMillis(*v)) : 0;
+}
 
 Settings::Settings(const DatabaseOptions& db, const SessionOptions& session) {
   auto add = [this](const char* display, std::string value, bool reported, const char* desc) {
@@ -117,7 +145,8 @@ Settings::Settings(const DatabaseOptions& db, const SessionOptions& session) {
       "Sets the transaction isolation level of each new transaction.");
   add("transaction_read_only", "off", false,
       "Sets the current transaction's read-only status.");
-  add("statement_timeout", std::to_string(session.statement_timeout_ms), false,
+  add("statement_timeout", FormatMillis(static_cast<long long>(session.statement_timeout_ms)),
+      false,
       "Sets the maximum allowed duration of any statement (ms).");
   add("lock_timeout", "0", false, "Sets the maximum allowed duration of any wait for a lock.");
   add("idle_in_transaction_session_timeout", "0", false,

@@ -1,5 +1,7 @@
 // Table access: full scans, primary-key point lookups and ranges, and secondary index scans,
 // all pulled row by row from an engine iterator at the statement's snapshot.
+#include <algorithm>
+
 #include "engine/iterator.h"
 #include "sql/exec/sources.h"
 #include "sql/storage/table_codec.h"
@@ -37,8 +39,10 @@ Result<std::optional<Value>> ExactKeyValue(const BoundExpr& e, const Type& colum
 class TableSource : public RowSource {
  public:
   TableSource(DB* db, std::shared_ptr<const TableDef> table, uint64_t snapshot, AccessPath path,
-              BoundExprPtr filter, const EvalContext* ctx, const ExecControl* control)
-      : db_(db),
+              BoundExprPtr filter, const EvalContext* ctx, const ExecControl* control,
+              const std::vector<Row>* pending)
+      : pending_rows_(pending),
+        db_(db),
         table_(std::move(table)),
         snapshot_(snapshot),
         path_(std::move(path)),
@@ -144,6 +148,8 @@ class TableSource : public RowSource {
       std::string pk;
       RETURN_IF_ERROR(AppendKeyValues(*table_, parts, lower.values, &pk));
       point_key_ = std::move(pk);
+      std::string key = RelationKeyPrefix(table_->id) + point_key_;
+      CollectPending(key, key + '\0');
       return Status::OK();
     }
     Result<std::pair<std::string, std::string>> range =
@@ -151,16 +157,41 @@ class TableSource : public RowSource {
                                                                           upper)
                                                    : reader.PrimaryKeyRange(lower, upper);
     RETURN_IF_ERROR(range.status());
+    CollectPending(range->first, range->second);
     end_ = std::move(range->second);
     it_ = db_->NewIterator(snapshot_);
     it_->Seek(range->first);
     return Status::OK();
   }
 
+  // The transaction's own rows whose scan key (row key, or index entry key for an index scan)
+  // lies in [begin, end), sorted by that key.
+  void CollectPending(const std::string& begin, const std::string& end) {
+    if (pending_rows_ == nullptr) return;
+    const std::string prefix = RelationKeyPrefix(table_->id);
+    // Hidden row ids of rows not yet written sort after every stored one.
+    uint64_t next_hidden = (uint64_t{1} << 62);
+    for (const Row& row : *pending_rows_) {
+      std::string pk = PrimaryKeyBytes(*table_, row, next_hidden++);
+      std::string key = path_.kind == AccessPath::Kind::kIndexScan
+                            ? EncodeIndexEntry(*path_.index, *table_, row, pk).key
+                            : prefix + pk;
+      if (key >= begin && key < end) pending_.emplace_back(std::move(key), row);
+    }
+    std::sort(pending_.begin(), pending_.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+
+  bool TakePending(Row* row) {
+    *row = std::move(pending_[pending_next_++].second);
+    return true;
+  }
+
   Result<bool> NextUnfiltered(Row* row) {
     if (done_) return false;
     if (point_) {
       done_ = true;
+      if (!pending_.empty()) return TakePending(row);
       std::string value;
       Status s = db_->Get(RelationKeyPrefix(table_->id) + point_key_, &value, snapshot_);
       if (s.IsNotFound()) return false;
@@ -168,7 +199,12 @@ class TableSource : public RowSource {
       ASSIGN_OR_RETURN(*row, DecodeTableRow(*table_, point_key_, value));
       return true;
     }
-    if (!it_->Valid() || it_->key() >= end_) {
+    bool stored = it_->Valid() && it_->key() < end_;
+    if (pending_next_ < pending_.size() &&
+        (!stored || std::string_view(pending_[pending_next_].first) < it_->key())) {
+      return TakePending(row);
+    }
+    if (!stored) {
       done_ = true;
       RETURN_IF_ERROR(it_->status());
       return false;
@@ -191,6 +227,9 @@ class TableSource : public RowSource {
     return true;
   }
 
+  const std::vector<Row>* pending_rows_;
+  std::vector<std::pair<std::string, Row>> pending_;  // in scan-key order
+  size_t pending_next_ = 0;
   DB* db_;
   std::shared_ptr<const TableDef> table_;
   uint64_t snapshot_;
@@ -212,9 +251,9 @@ class TableSource : public RowSource {
 
 RowSourcePtr MakeTableSource(DB* db, std::shared_ptr<const TableDef> table, uint64_t snapshot,
                              AccessPath path, BoundExprPtr filter, const EvalContext* ctx,
-                             const ExecControl* control) {
+                             const ExecControl* control, const std::vector<Row>* pending) {
   return std::make_unique<TableSource>(db, std::move(table), snapshot, std::move(path),
-                                       std::move(filter), ctx, control);
+                                       std::move(filter), ctx, control, pending);
 }
 
 }  // namespace blockdb::sql::exec

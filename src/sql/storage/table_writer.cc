@@ -144,6 +144,24 @@ Status TableWriter::UniqueViolation(const Origin& origin, std::string* detail) c
       .WithSqlState(kSqlStateUniqueViolation);
 }
 
+const std::vector<std::vector<Value>>* TableWriter::PendingRows(uint64_t table_id) const {
+  std::optional<size_t> t = FindTarget(table_id);
+  if (!t || targets_[*t].rows.empty()) return nullptr;
+  return &targets_[*t].rows;
+}
+
+Status TableWriter::CheckUnique(std::string* detail) const {
+  // Placeholder row ids: hidden-row-id rows cannot conflict with each other or with stored
+  // rows (whose ids are at least 1 << 20), so only real keys can be reported.
+  std::vector<uint64_t> first_row_ids(targets_.size(), 0);
+  WriteBatch batch;
+  std::vector<Origin> origins;
+  BuildBatch(first_row_ids, &batch, &origins);
+  ASSIGN_OR_RETURN(std::optional<size_t> conflict, FindConflict(batch));
+  if (!conflict) return Status::OK();
+  return UniqueViolation(origins[*conflict], detail);
+}
+
 Result<uint64_t> TableWriter::Commit(std::string* detail) {
   for (int attempt = 0; attempt < kMaxRowIdAttempts; ++attempt) {
     std::vector<uint64_t> first_row_ids(targets_.size(), 0);
@@ -220,13 +238,20 @@ Status TableWriter::DropConflictingRows() {
   return Status::OK();
 }
 
-Result<size_t> TableWriter::CommitSkippingConflicts() {
+Result<size_t> TableWriter::CommitSkippingConflicts(std::vector<std::vector<Value>>* written_rows) {
   for (int attempt = 0; attempt < kMaxRowIdAttempts; ++attempt) {
     RETURN_IF_ERROR(DropConflictingRows());
     size_t n = pending();
     if (n == 0) return size_t{0};
+    std::vector<std::vector<Value>> copies;
+    if (written_rows != nullptr) {
+      for (const Target& t : targets_) copies.insert(copies.end(), t.rows.begin(), t.rows.end());
+    }
     Result<uint64_t> written = Commit();
-    if (written.ok()) return n;
+    if (written.ok()) {
+      if (written_rows != nullptr) *written_rows = std::move(copies);
+      return n;
+    }
     if (written.status().sqlstate() != kSqlStateUniqueViolation) return written.TakeStatus();
     // A concurrent writer took one of the keys after the check: check again.
   }

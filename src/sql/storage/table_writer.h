@@ -67,6 +67,15 @@ class TableWriter {
   // Bytes of the queued rows' values (for transaction size limits).
   size_t pending_bytes() const { return pending_bytes_; }
 
+  // The queued rows of table_id (nullptr when none): a transaction block reads its own inserts
+  // through this. Valid until the next Add or Commit.
+  const std::vector<std::vector<Value>>* PendingRows(uint64_t table_id) const;
+
+  // 23505 (with *detail) when a queued row's primary key or unique index entry repeats another
+  // queued row's or exists in the DB: a transaction block checks each INSERT at once, as
+  // PostgreSQL does, rather than only at COMMIT.
+  Status CheckUnique(std::string* detail) const;
+
   // Writes the queued rows and their index entries as one atomic batch and returns its log
   // index; the queue is emptied on success. A key that exists (or repeats among the queued
   // rows) gives 23505 `duplicate key value violates unique constraint "t_pkey"` (or the
@@ -78,7 +87,8 @@ class TableWriter {
   // exists or repeats an earlier queued row's, then commits the rest (retrying when a
   // concurrent writer takes a key meanwhile). Returns the rows written; when none remain,
   // nothing is logged.
-  Result<size_t> CommitSkippingConflicts();
+  // *written, when non-null, receives the rows written (for RETURNING).
+  Result<size_t> CommitSkippingConflicts(std::vector<std::vector<Value>>* written = nullptr);
 
  private:
   struct Target {
