@@ -20,6 +20,7 @@ struct Outcome {
   // When !ok: the first error's SQLSTATE and primary message.
   std::string sqlstate;
   std::string message;
+  int position = 0;  // 1-based character position of the error in the SQL; 0 when none
   // When ok: the last statement's result. has_rows is false for a statement without rows.
   bool has_rows = false;
   std::vector<uint32_t> column_oids;

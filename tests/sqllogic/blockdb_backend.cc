@@ -55,6 +55,7 @@ class BlockDBConnection : public Connection {
       out.ok = false;
       out.sqlstate = s.sqlstate().empty() ? "XX000" : s.sqlstate();
       out.message = s.message();
+      out.position = info.position;
       return out;
     }
     // Close a block over what the statement wrote, as the server's block timer would.

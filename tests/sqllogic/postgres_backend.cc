@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <cstdlib>
+
 #include "sqllogic/backend.h"
 #include "sqllogic/postgres_server.h"
 #include "sqllogic/test_file.h"
@@ -63,6 +65,8 @@ class PostgresConnection : public Connection {
         default:
           if (out.ok) {
             out = Failed(Field(r, PG_DIAG_SQLSTATE), Field(r, PG_DIAG_MESSAGE_PRIMARY));
+            const std::string position = Field(r, PG_DIAG_STATEMENT_POSITION);
+            out.position = position.empty() ? 0 : std::atoi(position.c_str());
             if (out.sqlstate.empty()) {
               out.sqlstate = "XX000";
               out.message = PQresultErrorMessage(r);

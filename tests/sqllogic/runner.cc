@@ -189,6 +189,11 @@ class FileRun {
     if (o.sqlstate != r.sqlstate) {
       return Fail(r, sql, "wrong SQLSTATE", "    " + want + "\n", "    " + Error(o) + "\n");
     }
+    if (r.error_position >= 0 && o.position != r.error_position) {
+      return Fail(r, sql, "wrong error position",
+                  "    at " + std::to_string(r.error_position) + "\n",
+                  "    at " + std::to_string(o.position) + ": " + Error(o) + "\n");
+    }
     if (!r.message_regex.empty() && !std::regex_search(o.message, std::regex(r.message_regex))) {
       return Fail(r, sql, "error message does not match", "    " + want + "\n",
                   "    " + Error(o) + "\n");

@@ -99,9 +99,19 @@ class Parser {
       if (r->sqlstate.size() != 5) {
         return Error(r->line, "a SQLSTATE has five characters: " + r->sqlstate);
       }
-      // The regex is the rest of the line after the SQLSTATE, spaces included.
+      // Then an optional @position, then the regex: the rest of the line, spaces included.
       size_t at = line.find(r->sqlstate, line.find("error") + 5) + r->sqlstate.size();
       size_t begin = line.find_first_not_of(" \t", at);
+      if (begin != std::string::npos && line[begin] == '@') {
+        size_t end = line.find_first_of(" \t", begin);
+        std::string digits =
+            line.substr(begin + 1, end == std::string::npos ? end : end - begin - 1);
+        if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) {
+          return Error(r->line, "expected @<position>: " + line.substr(begin));
+        }
+        r->error_position = std::stoi(digits);
+        begin = end == std::string::npos ? end : line.find_first_not_of(" \t", end);
+      }
       if (begin != std::string::npos) {
         r->message_regex = line.substr(begin);
       }

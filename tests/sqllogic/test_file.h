@@ -6,8 +6,10 @@
 // `onlyif <backend>`, backend names "blockdb" and "postgresql") and is one of:
 //
 //   statement ok                      SQL that must succeed
-//   statement error <SQLSTATE> [re]   SQL that must fail with that SQLSTATE (and, when given, a
-//                                     message the ECMAScript regex `re` finds a match in)
+//   statement error <SQLSTATE> [@pos] [re]
+//                                     SQL that must fail with that SQLSTATE (and, when given, at
+//                                     1-based character position pos, with a message the
+//                                     ECMAScript regex `re` finds a match in)
 //   query <types> [nosort|rowsort|valuesort]
 //                                     SQL, a `----` line, then the expected rows (values
 //                                     separated by tabs, NULL for null, (empty) for '')
@@ -42,6 +44,7 @@ struct Record {
   // kStatementError.
   std::string sqlstate;
   std::string message_regex;  // empty: any message
+  int error_position = -1;    // the error's 1-based position in the SQL; -1: not checked
 
   // kQuery.
   std::string column_types;  // one letter per column (see TypeLetterFor in runner.h)
