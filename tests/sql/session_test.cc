@@ -184,3 +184,22 @@ TEST_CASE("session: ledger statements") {
 }
 
 }  // namespace blockdb::sql::session_test
+
+namespace blockdb::sql::session_test {
+
+TEST_CASE("session: numeric sums are exact across scales, signs and magnitudes") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE n (id INT PRIMARY KEY, x NUMERIC)");
+  f.Exec("INSERT INTO n VALUES (1, 1.5), (2, -0.25), (3, 10), (4, 0.00001), (5, -3.333)");
+  CHECK(f.Query("SELECT sum(x), avg(x) FROM n") == Rows{"7.91701|1.5834020000000000"});
+  // Past what 128-bit scaled sums hold: the sum continues exactly as a numeric.
+  f.Exec("INSERT INTO n VALUES (6, 123456789012345678901234567890.5), (7, 1e-20)");
+  CHECK(f.Query("SELECT sum(x) FROM n") ==
+        Rows{"123456789012345678901234567898.41701000000000000001"});
+  f.Exec("CREATE TABLE m (id INT PRIMARY KEY, x NUMERIC(12,2))");
+  f.Exec("INSERT INTO m VALUES (1, 0.10), (2, 0.20), (3, -0.05)");
+  CHECK(f.Query("SELECT sum(x), count(x) FROM m") == Rows{"0.25|3"});
+  CHECK(f.Query("SELECT sum(x) FROM m WHERE id > 10") == Rows{"NULL"});
+}
+
+}  // namespace blockdb::sql::session_test

@@ -35,14 +35,57 @@ struct KeyEq {
   }
 };
 
+// Exact sums of numerics with few decimal places as 128-bit integers of units of
+// 10^-scale: adding two such integers is far cheaper than adding two base-10000 digit vectors.
+// A value that does not fit (too many decimals, too large) makes the sum fall back to Numeric.
+constexpr int kMaxFastScale = 18;
+constexpr __int128 kFastLimit = static_cast<__int128>(1) << 120;
+
+__int128 Pow10(int n) {
+  __int128 p = 1;
+  for (int i = 0; i < n; ++i) p *= 10;
+  return p;
+}
+
+// n * 10^scale as an integer, when exact and small enough.
+std::optional<__int128> ScaledNumeric(const Numeric& n, int scale) {
+  // |n| < 10000^(weight + 1), so |n| * 10^scale < 10^(4 * (weight + 1) + scale) <= 10^36.
+  if (!n.is_finite() || n.dscale > scale || 4 * (n.weight + 1) + scale > 36) return std::nullopt;
+  // Digit groups from 10000^weight down to the group holding the last decimal of `scale`.
+  int frac_groups = (scale + 3) / 4;
+  __int128 acc = 0;
+  for (int pos = n.weight; pos >= -frac_groups; --pos) {
+    int i = n.weight - pos;
+    int16_t d = i >= 0 && i < static_cast<int>(n.digits.size()) ? n.digits[i] : 0;
+    acc = acc * 10000 + d;
+  }
+  acc /= Pow10(frac_groups * 4 - scale);  // exact: no digits beyond dscale <= scale
+  return n.negative ? -acc : acc;
+}
+
+Result<Numeric> NumericFromScaled(__int128 v, int scale) {
+  bool neg = v < 0;
+  unsigned __int128 u = neg ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));
+    u /= 10;
+  } while (u != 0);
+  while (static_cast<int>(digits.size()) <= scale) digits.insert(digits.begin(), '0');
+  if (scale > 0) digits.insert(digits.end() - scale, '.');
+  return ParseNumericText((neg ? "-" : "") + digits);
+}
+
 struct AggState {
   int64_t count = 0;
   Value acc;  // running sum, min, max, bool or string (NULL until the first input)
   // Sums in their native form (the hot path of sum and avg): an integer sum of integers
   // (bigint results), or a numeric sum of integers and numerics. `native` tells which is used.
-  enum class Native : uint8_t { kNone, kInt, kNumeric } native = Native::kNone;
+  enum class Native : uint8_t { kNone, kInt, kNumeric, kScaled } native = Native::kNone;
   int64_t int_sum = 0;
   Numeric numeric_sum;
+  __int128 scaled_sum = 0;  // kScaled: the sum in units of 10^-scale
+  int scale = 0;
   std::unique_ptr<std::unordered_set<Value, ValueHash, ValueEq>> seen;  // DISTINCT
 };
 
@@ -173,6 +216,32 @@ class AggregateSource : public RowSource {
           st->native = AggState::Native::kInt;
           return Status::OK();
         }
+        if (rt == TypeId::kNumeric && v.type() == TypeId::kNumeric &&
+            (st->native == AggState::Native::kNone || st->native == AggState::Native::kScaled)) {
+          const Numeric& n = v.numeric_value();
+          if (n.is_finite() && n.dscale <= kMaxFastScale) {
+            if (st->native == AggState::Native::kNone) st->scale = n.dscale;
+            if (n.dscale > st->scale) {  // widen the running sum to the new scale
+              st->scaled_sum *= Pow10(n.dscale - st->scale);
+              st->scale = n.dscale;
+            }
+            std::optional<__int128> x = ScaledNumeric(n, st->scale);
+            if (x && st->scaled_sum < kFastLimit && st->scaled_sum > -kFastLimit) {
+              st->scaled_sum += *x;
+              st->native = AggState::Native::kScaled;
+              return Status::OK();
+            }
+          }
+          // Leave the fast path: continue with a Numeric sum.
+          if (st->native == AggState::Native::kScaled) {
+            ASSIGN_OR_RETURN(st->numeric_sum, NumericFromScaled(st->scaled_sum, st->scale));
+            st->native = AggState::Native::kNumeric;
+          }
+        }
+        if (rt == TypeId::kNumeric && st->native == AggState::Native::kScaled && is_int) {
+          ASSIGN_OR_RETURN(st->numeric_sum, NumericFromScaled(st->scaled_sum, st->scale));
+          st->native = AggState::Native::kNumeric;
+        }
         if (rt == TypeId::kNumeric && (is_int || v.type() == TypeId::kNumeric)) {
           if (st->native == AggState::Native::kNone) {
             st->numeric_sum = is_int ? NumericFromInt64(v.int_value()) : v.numeric_value();
@@ -241,6 +310,9 @@ class AggregateSource : public RowSource {
       st.acc = Value::Int8(st.int_sum);
     } else if (st.native == AggState::Native::kNumeric) {
       st.acc = Value::Numeric(std::move(st.numeric_sum));
+    } else if (st.native == AggState::Native::kScaled) {
+      ASSIGN_OR_RETURN(Numeric n, NumericFromScaled(st.scaled_sum, st.scale));
+      st.acc = Value::Numeric(std::move(n));
     }
     switch (spec.func) {
       case AggFunc::kCountStar:
