@@ -114,10 +114,9 @@ int Serve(const Config& config, const sigset_t& signals) {
     log->error("start failed: {}", s.ToString());
     return kExitFailure;
   }
-  std::printf(
-      "blockdb-server is up. Connect with: psql -h %s -p %u -U blockdb blockdb "
-      "(SQL serving arrives with the PostgreSQL wire protocol)\n",
-      config.server.host.c_str(), static_cast<unsigned>(config.server.port));
+  std::printf("blockdb-server is up. Connect with: psql -h %s -p %u -U blockdb %s\n",
+              config.server.host.c_str(), static_cast<unsigned>(node.pg_port()),
+              config.database.name.c_str());
   std::fflush(stdout);
   int sig = WaitForShutdownSignal(signals);
   log->info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -6,10 +6,12 @@
 #include "common/logging.h"
 #include "engine/db.h"
 #include "engine/ledger_db.h"
+#include "pgwire/server/pg_server.h"
 #include "server/http/http_server.h"
 #include "server/metrics.h"
 #include "server/seal_timer.h"
 #include "server/version.h"
+#include "sql/session.h"
 
 namespace blockdb {
 namespace {
@@ -74,9 +76,17 @@ Status Node::Start() {
     s = OpenEngine();
   }
   if (s.ok()) {
+    s = OpenSql();
+  }
+  if (s.ok()) {
+    s = StartPg();
+  }
+  if (s.ok()) {
     s = StartHttp();  // after the engine: /ready, /metrics and /status read it
   }
   if (!s.ok()) {
+    StopPg();
+    CloseSql();
     Status closed = CloseEngine();  // no-op unless the engine was opened
     if (!closed.ok()) {
       Log().error("after a failed start: {}", closed.ToString());
@@ -94,7 +104,9 @@ Status Node::Stop() {
     return Status::OK();
   }
   Log().info("node {} stopping", config_.cluster.node_id);
-  StopHttp();  // first: nothing may read the engine while it closes
+  StopPg();    // first: no new statements; running commits finish, then sessions close
+  StopHttp();  // nothing may read the engine while it closes
+  CloseSql();
   Status first = CloseEngine();
   lock_.reset();
   Log().info("released {}", JoinPath(config_.database.data_dir, kLockFileName));

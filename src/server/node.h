@@ -4,13 +4,16 @@
 // order: create the data directory, take the exclusive LOCK file in it (so two servers can never
 // write the same files), open the storage engine with its ledger (LedgerDB, blocks of
 // database.blockchain_batch_size entries), start the block timer (a seal every
-// database.block_interval_ms while entries are pending), start the HTTP sidecar. Stop() takes it
-// down in reverse: stop the HTTP sidecar, stop the block timer, close the engine (which finishes
+// database.block_interval_ms while entries are pending), open the SQL layer (sql::Database) over
+// the engine, start the PostgreSQL wire listener (server.port), start the HTTP sidecar. Stop()
+// takes it down in reverse: stop the PostgreSQL listener (no new connections; statements already
+// running, such as a commit waiting for its fsync, finish; then every session closes), stop the
+// HTTP sidecar, close the SQL layer, stop the block timer, close the engine (which finishes
 // in-flight writes and syncs), release the lock. Each step is logged on the "server" logger, one
 // line per state change.
 //
-// Later layers (Raft, the SQL layer, the pgwire listener) are wired in here too,
-// so that main() stays a thin shell around Start() and Stop().
+// Later layers (Raft) are wired in here too, so that main() stays a thin shell around Start() and
+// Stop().
 //
 // Thread safety: Start() and Stop() must be called from one thread (the main thread); the other
 // methods may be called from any thread.
@@ -37,6 +40,13 @@ class DB;
 class LedgerDB;
 class SealTimer;
 struct LedgerDBOptions;
+namespace sql {
+class Database;
+}
+namespace pgwire {
+class PgServer;
+class PgServerObserver;
+}  // namespace pgwire
 
 // How the server opens its engine and ledger for `config` (data directory, engine tunables,
 // blockchain_batch_size). Offline tools (blockdb-cli verify) open a data directory with the same
@@ -72,6 +82,12 @@ class Node {
   DB* db() const;
   // The engine with its ledger (digest, proofs, VERIFY) while running, else null.
   LedgerDB* ledger_db() const { return ledger_db_.get(); }
+  // The SQL layer while running, else null.
+  sql::Database* sql_database() const { return sql_db_.get(); }
+
+  // The port the PostgreSQL listener is bound to while running (the kernel's choice when
+  // server.port is 0), else 0.
+  uint16_t pg_port() const;
 
   // --- HTTP sidecar (node_http.cc; endpoints in docs/protocol/http.md) ---
   // The sidecar starts after the engine opens and stops first in Stop().
@@ -112,13 +128,21 @@ class Node {
   Status CloseEngine();
   Status StartHttp();
   void StopHttp();
+  // SQL layer and PostgreSQL listener (node_pg.cc).
+  Status OpenSql();
+  void CloseSql();
+  Status StartPg();
+  void StopPg();
 
   const Config config_;
   Env* const env_;
   std::atomic<State> state_{State::kCreated};
   std::unique_ptr<FileLock> lock_;
   std::unique_ptr<LedgerDB> ledger_db_;
-  std::unique_ptr<SealTimer> seal_timer_;  // runs while the engine is open
+  std::unique_ptr<SealTimer> seal_timer_;                 // runs while the engine is open
+  std::unique_ptr<sql::Database> sql_db_;                 // open while the node runs
+  std::unique_ptr<pgwire::PgServerObserver> pg_metrics_;  // created at the first start
+  std::unique_ptr<pgwire::PgServer> pg_;                  // runs while the node is up
 
   // HTTP sidecar and what it serves.
   const std::unique_ptr<MetricsRegistry> metrics_;

@@ -45,7 +45,8 @@ TEST_CASE("node ledger: blocks close at blockchain_batch_size and by the block t
   TempDir tmp;
   Config config;
   config.database.data_dir = tmp.path() + "/data";
-  config.server.http_port = 0;  // the node starts its HTTP sidecar: never a fixed port
+  config.server.port = 0;  // the node starts its listeners: never a fixed port
+  config.server.http_port = 0;
   config.database.blockchain_batch_size = 3;
   config.database.block_interval_ms = 5;
   ledger::Digest before_restart;

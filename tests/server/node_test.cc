@@ -18,7 +18,8 @@ using ::blockdb::testing::TempDir;
 Config ConfigFor(const std::string& data_dir) {
   Config config;
   config.database.data_dir = data_dir;
-  config.server.http_port = 0;  // the node starts its HTTP sidecar: never a fixed port
+  config.server.port = 0;  // the node starts its listeners: never a fixed port
+  config.server.http_port = 0;
   return config;
 }
 

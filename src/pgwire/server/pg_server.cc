@@ -88,18 +88,21 @@ void OnCoroutineDone(std::exception_ptr error) {
   }
 }
 
-// Runs fn() on the pool and resumes the calling coroutine on its own executor (its strand).
+// Runs fn() on the pool and resumes the calling coroutine on its own executor (its strand). The
+// pool signals completion through a timer on that executor: setting its expiry in the past
+// completes a pending wait and makes a later one complete at once, so the order of the two does
+// not matter.
 template <typename F>
 asio::awaitable<void> Offload(WorkPool& pool, F& fn) {
   auto executor = co_await asio::this_coro::executor;
-  co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
-      [&pool, &fn, executor](auto handler) {
-        pool.Submit([&fn, executor, handler = std::move(handler)]() mutable {
-          fn();
-          asio::post(executor, std::move(handler));
-        });
-      },
-      asio::use_awaitable);
+  auto done = std::make_shared<asio::steady_timer>(executor, asio::steady_timer::time_point::max());
+  pool.Submit([&fn, done] {
+    fn();
+    asio::post(done->get_executor(),
+               [done] { done->expires_at(asio::steady_timer::time_point::min()); });
+  });
+  beast::error_code ec;
+  co_await done->async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
 // RFC 5929 tls-server-end-point: the certificate's hash with its signature's digest, SHA-256
