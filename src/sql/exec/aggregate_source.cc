@@ -117,6 +117,13 @@ class AggregateSource : public RowSource {
                      (keys_.empty() ? "Aggregate" : "HashAggregate"));
     child_->Explain(indent + 2, lines);
   }
+  void Rewind() override {
+    child_->Rewind();
+    groups_.clear();
+    next_ = 0;
+    done_ = false;
+    bytes_ = 0;
+  }
 
  private:
   struct Group {

@@ -228,6 +228,8 @@ Result<BoundExprPtr> Binder::BindNode(const Expr& expr, const Scope& scope) {
       return BindSqlValue(expr.As<SqlValueExpr>());
     case ExprKind::kQuantified:
       return BindQuantified(expr.As<QuantifiedExpr>(), scope);
+    case ExprKind::kSubquery:
+      return BindSubquery(expr.As<SubqueryExpr>(), scope);
     case ExprKind::kStar:
       return ErrorAt(Status::InvalidArgument("* is not allowed here").WithSqlState("42601"),
                      expr.position);
@@ -298,7 +300,8 @@ Result<BoundExprPtr> Binder::BindColumn(const ColumnRefExpr& e, const Scope& sco
   int found = -1;
   for (size_t i = 0; i < scope.columns.size(); ++i) {
     const ScopeColumn& c = scope.columns[i];
-    if (c.name != column || (!table.empty() && c.table != table)) {
+    if (c.name != column || (!table.empty() && c.table != table) ||
+        (table.empty() && c.hidden)) {
       continue;
     }
     if (found >= 0) {
@@ -309,6 +312,24 @@ Result<BoundExprPtr> Binder::BindColumn(const ColumnRefExpr& e, const Scope& sco
     found = static_cast<int>(i);
   }
   if (found < 0) {
+    // An enclosing query's column: a correlated reference.
+    for (int level = static_cast<int>(outer_scopes_.size()) - 1; level >= 0; --level) {
+      const Scope& outer = *outer_scopes_[level];
+      for (size_t i = 0; i < outer.columns.size(); ++i) {
+        const ScopeColumn& c = outer.columns[i];
+        if (c.name != column || (!table.empty() && c.table != table) ||
+            (table.empty() && c.hidden)) {
+          continue;
+        }
+        auto b = std::make_unique<BoundExpr>();
+        b->kind = BoundKind::kOuterColumn;
+        b->level = level;
+        b->index = static_cast<int>(i);
+        b->type = c.type;
+        ++outer_references_;
+        return b;
+      }
+    }
     bool table_known = table.empty();
     for (const ScopeColumn& c : scope.columns) table_known = table_known || c.table == table;
     if (!table_known) {
@@ -403,6 +424,12 @@ Result<BoundExprPtr> Binder::BindBinary(const BinaryExpr& e, const Scope& scope)
                                          e.op.ToString() + " " + TypeLabel(r->type))
                      .WithSqlState(kSqlStateUndefinedFunction),
                  e.position);
+}
+
+Result<BoundExprPtr> Binder::CompareColumns(int left, const Type& left_type, int right,
+                                            const Type& right_type, int position) {
+  return BindComparison(CompareOp::kEq, MakeColumn(left, left_type),
+                        MakeColumn(right, right_type), position);
 }
 
 Result<BoundExprPtr> Binder::BindComparison(CompareOp op, BoundExprPtr l, BoundExprPtr r,
@@ -672,6 +699,85 @@ Result<BoundExprPtr> Binder::BindQuantified(const QuantifiedExpr& e, const Scope
     items.push_back(&a);
   }
   RETURN_IF_ERROR(UnifyTypes(items, "ARRAY", e.position));
+  return b;
+}
+
+Result<BoundExprPtr> Binder::BindSubquery(const SubqueryExpr& e, const Scope& scope) {
+  if (!ctx_->plan_subquery) {
+    return ErrorAt(FeatureNotSupported("subqueries are not supported here"), e.position);
+  }
+  SubqueryTest test;
+  switch (e.subquery_kind) {
+    case SubqueryKind::kScalar:
+      test = SubqueryTest::kScalar;
+      break;
+    case SubqueryKind::kExists:
+      test = SubqueryTest::kExists;
+      break;
+    case SubqueryKind::kIn:
+      test = SubqueryTest::kIn;
+      break;
+    case SubqueryKind::kAny:
+      test = SubqueryTest::kAny;
+      break;
+    case SubqueryKind::kAll:
+      test = SubqueryTest::kAll;
+      break;
+    default:
+      return ErrorAt(FeatureNotSupported("ARRAY(subquery) is not supported"), e.position);
+  }
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = BoundKind::kSubquery;
+  b->subquery_test = test;
+  b->negated = e.negated;
+  b->type = Type::Of(TypeId::kBool);
+  if (e.arg != nullptr) {
+    ASSIGN_OR_RETURN(BoundExprPtr arg, BindNode(*e.arg, scope));
+    b->args.push_back(std::move(arg));
+  }
+  if (test == SubqueryTest::kAny || test == SubqueryTest::kAll) {
+    static const std::pair<const char*, CompareOp> kOps[] = {
+        {"=", CompareOp::kEq}, {"<>", CompareOp::kNe}, {"<", CompareOp::kLt},
+        {"<=", CompareOp::kLe}, {">", CompareOp::kGt}, {">=", CompareOp::kGe}};
+    bool found = false;
+    for (const auto& [symbol, op] : kOps) {
+      if (e.op.name == symbol) {
+        b->cmp = op;
+        found = true;
+      }
+    }
+    if (!found) {
+      return ErrorAt(FeatureNotSupported("operator " + e.op.ToString() + " with ANY/ALL"),
+                     e.position);
+    }
+  }
+  // Plan the subquery with this query's scope visible to it as an enclosing scope.
+  AggregateScope* saved_agg = agg_;
+  std::string_view saved_clause = clause_;
+  agg_ = nullptr;
+  outer_scopes_.push_back(&scope);
+  int refs_before = outer_references_;
+  std::vector<Type> types;
+  Result<std::shared_ptr<SubqueryEvaluator>> plan = ctx_->plan_subquery(*e.query, test, &types);
+  outer_scopes_.pop_back();
+  agg_ = saved_agg;
+  clause_ = saved_clause;
+  if (!plan.ok()) return plan.TakeStatus();
+  b->subquery = std::move(plan).value();
+  b->correlated = outer_references_ > refs_before;
+  if (test != SubqueryTest::kExists && types.size() != 1) {
+    return ErrorAt(Status::InvalidArgument(types.size() > 1 ? "subquery has too many columns"
+                                                            : "subquery has too few columns")
+                       .WithSqlState("42601"),
+                   e.position);
+  }
+  if (test == SubqueryTest::kScalar) {
+    b->type = types[0];
+  } else if (test != SubqueryTest::kExists) {
+    Result<TypeId> t = ComparisonType(b->args[0]->type.id(), types[0].id());
+    if (!t.ok()) return ErrorAt(t.TakeStatus(), e.position);
+    InferParam(b->args[0].get(), types[0]);
+  }
   return b;
 }
 

@@ -14,6 +14,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +31,9 @@ struct ScopeColumn {
   std::string table;  // the alias (or table name) that qualifies it; "" for none
   std::string name;
   Type type;
+  // The right side's copy of a USING/NATURAL join column: only a qualified name reaches it, and
+  // * leaves it out.
+  bool hidden = false;
 };
 
 struct Scope {
@@ -56,6 +61,10 @@ struct AggregateScope {
 
 // Per-statement state shared by every Bind call.
 struct BindContext {
+  // Plans a subquery (set by the planner): its columns and an evaluator for `test`.
+  std::function<Result<std::shared_ptr<SubqueryEvaluator>>(const Query&, SubqueryTest,
+                                                           std::vector<Type>* column_types)>
+      plan_subquery;
   // Parameter types, indexed by $n - 1; nullopt until declared or inferred.
   std::vector<std::optional<Type>> param_types;
   // Whether the statement may contain parameters (false for simple-query text with $1).
@@ -86,6 +95,11 @@ class Binder {
   // Converts `e` to `to` where PostgreSQL coerces implicitly (CASE arms, IN lists, UNION).
   Result<BoundExprPtr> CoerceImplicit(BoundExprPtr e, const Type& to, int position);
 
+  // left_column = right_column as a join condition (USING), with PostgreSQL's comparison
+  // resolution (42883 when the types do not compare).
+  Result<BoundExprPtr> CompareColumns(int left, const Type& left_type, int right,
+                                      const Type& right_type, int position);
+
   // The position of the node that caused the first error returned, or 0.
   int error_position() const { return error_position_; }
   // Returns `s`, remembering `position` as the error's position unless one is set already.
@@ -110,6 +124,7 @@ class Binder {
   Result<BoundExprPtr> BindAggregate(const FunctionExpr& e);
   Result<BoundExprPtr> BindSqlValue(const SqlValueExpr& e);
   Result<BoundExprPtr> BindQuantified(const QuantifiedExpr& e, const Scope& scope);
+  Result<BoundExprPtr> BindSubquery(const SubqueryExpr& e, const Scope& scope);
   Result<BoundExprPtr> AsBoolean(BoundExprPtr e, std::string_view what, int position);
   // Gives parameters of still-unknown type in `e` the type `t`.
   void InferParam(BoundExpr* e, const Type& t);
@@ -122,6 +137,9 @@ class Binder {
   AggregateScope* agg_ = nullptr;
   std::string_view clause_;
   int error_position_ = 0;
+  // Scopes of the queries enclosing the subquery being bound, outermost first.
+  std::vector<const Scope*> outer_scopes_;
+  int outer_references_ = 0;  // kOuterColumn nodes made so far
 };
 
 // Whether `expr` contains an aggregate call outside any subquery.

@@ -194,7 +194,7 @@ BoundExprPtr MakeColumn(int index, Type type) {
 }
 
 bool BoundExpr::IsRowIndependent() const {
-  if (kind == BoundKind::kColumn) {
+  if (kind == BoundKind::kColumn || (kind == BoundKind::kSubquery && correlated)) {
     return false;
   }
   if (kind == BoundKind::kFunction &&

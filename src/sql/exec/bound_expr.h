@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/status.h"
 #include "sql/ast_expr.h"
 #include "sql/types/operators.h"
 #include "sql/types/type.h"
@@ -37,6 +38,23 @@ enum class BoundKind : uint8_t {
   kCase,       // searched: pairs (cond, result) then optional else; see has_else
   kCast,       // args[0]::type
   kFunction,   // scalar function `func`
+  kOuterColumn,  // a column of an enclosing query's row: outer_rows[level][index]
+  kSubquery,     // (SELECT ...), EXISTS, IN (SELECT ...), op ANY/ALL (SELECT ...)
+};
+
+enum class SubqueryTest : uint8_t { kScalar, kExists, kIn, kAny, kAll };
+
+struct BoundExpr;
+struct EvalContext;
+
+// Runs the plan of a subquery expression (planner.cc). Evaluate pushes `row` as the enclosing
+// row its outer references read, reruns the plan (or reuses the rows of an uncorrelated one) and
+// applies the test of `e`.
+class SubqueryEvaluator {
+ public:
+  virtual ~SubqueryEvaluator() = default;
+  virtual Result<Value> Evaluate(const BoundExpr& e, const std::vector<Value>& row,
+                                 const EvalContext& ctx) = 0;
 };
 
 enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
@@ -104,6 +122,10 @@ struct BoundExpr {
   bool case_insensitive = false;  // ILIKE
   bool has_else = false;      // kCase
   bool case_has_arg = false;  // kCase: simple CASE; args[0] is the operand
+  int level = 0;              // kOuterColumn: which enclosing row (0 = outermost)
+  SubqueryTest subquery_test = SubqueryTest::kScalar;  // kSubquery (args[0]: the IN/ANY operand)
+  bool correlated = false;    // kSubquery: reads an enclosing row
+  std::shared_ptr<SubqueryEvaluator> subquery;
   std::vector<BoundExprPtr> args;
 
   // True when the value does not depend on the row (constants, parameters, and functions of

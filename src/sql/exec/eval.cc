@@ -196,6 +196,10 @@ Result<Value> Eval(const BoundExpr& e, const std::vector<Value>& row, const Eval
       ASSIGN_OR_RETURN(Value v, Eval(*e.args[0], row, ctx));
       return CastValue(v, e.type, e.negated ? CastContext::kAssignment : CastContext::kExplicit);
     }
+    case BoundKind::kOuterColumn:
+      return (*ctx.outer_rows[e.level])[e.index];
+    case BoundKind::kSubquery:
+      return e.subquery->Evaluate(e, row, ctx);
     case BoundKind::kFunction: {
       std::vector<Value> args;
       args.reserve(e.args.size());

@@ -24,6 +24,8 @@ struct EvalContext {
   int32_t backend_pid = 0;
   // current_setting(name): the session's settings (null when none).
   std::function<std::optional<std::string>(std::string_view)> setting;
+  // The rows of the enclosing queries a running subquery reads (kOuterColumn), innermost last.
+  mutable std::vector<const std::vector<Value>*> outer_rows;
 };
 
 Result<Value> Eval(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx);

@@ -63,6 +63,7 @@ PlanContext Executor::MakePlanContext(Execution& exec, bool describe_only) {
   ctx.control = &exec.control;
   ctx.has_params = !describe_only;
   if (txn_->status == TxnStatus::kInBlock) ctx.pending = txn_->writer.get();
+  EnableSubqueries(&exec.bind, ctx);
   return ctx;
 }
 

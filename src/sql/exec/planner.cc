@@ -2,6 +2,7 @@
 
 #include "sql/exec/planner_internal.h"
 #include "sql/types/cast.h"
+#include "sql/types/compare.h"
 #include "sql/types/errors.h"
 
 namespace blockdb::sql::exec {
@@ -22,6 +23,10 @@ class ConcatSource : public RowSource {
   void Explain(int indent, std::vector<std::string>* lines) const override {
     lines->push_back(std::string(static_cast<size_t>(indent), ' ') + "Append");
     for (const auto& in : inputs_) in->Explain(indent + 2, lines);
+  }
+  void Rewind() override {
+    for (auto& in : inputs_) in->Rewind();
+    current_ = 0;
   }
 
  private:
@@ -191,6 +196,7 @@ class SelectPlanner {
     for (size_t i = 0; i < from_.scope.columns.size(); ++i) {
       const ScopeColumn& c = from_.scope.columns[i];
       if (!star.qualifier.empty() && c.table != star.qualifier.back()) continue;
+      if (star.qualifier.empty() && c.hidden) continue;
       any = true;
       ColumnRefExpr ref(star.position);
       if (!c.table.empty()) ref.names.push_back(c.table);
@@ -331,22 +337,22 @@ Result<QueryPlan> PlanValues(const ValuesBody& values, PlanContext& ctx) {
 }
 
 Result<QueryPlan> PlanSetOperation(const SetOperationBody& op, PlanContext& ctx) {
-  if (op.op != SetOpKind::kUnion) {
-    return ctx.binder->ErrorAt(FeatureNotSupported("INTERSECT and EXCEPT are not supported yet"),
-                               op.position);
-  }
+  const char* name = op.op == SetOpKind::kUnion       ? "UNION"
+                     : op.op == SetOpKind::kIntersect ? "INTERSECT"
+                                                      : "EXCEPT";
   ASSIGN_OR_RETURN(QueryPlan left, PlanBody(*op.left, ctx));
   ASSIGN_OR_RETURN(QueryPlan right, PlanBody(*op.right, ctx));
   if (left.columns.size() != right.columns.size()) {
     return ctx.binder->ErrorAt(
-        Status::InvalidArgument("each UNION query must have the same number of columns")
+        Status::InvalidArgument(std::string("each ") + name +
+                                " query must have the same number of columns")
             .WithSqlState("42601"),
         op.position);
   }
   std::vector<BoundExprPtr> lcast, rcast;
   QueryPlan plan;
   for (size_t i = 0; i < left.columns.size(); ++i) {
-    Result<TypeId> t = CommonType(left.columns[i].type.id(), right.columns[i].type.id(), "UNION");
+    Result<TypeId> t = CommonType(left.columns[i].type.id(), right.columns[i].type.id(), name);
     if (!t.ok()) return ctx.binder->ErrorAt(t.TakeStatus(), op.position);
     Type type = Type::Of(*t);
     ASSIGN_OR_RETURN(BoundExprPtr l, ctx.binder->CoerceImplicit(
@@ -359,9 +365,16 @@ Result<QueryPlan> PlanSetOperation(const SetOperationBody& op, PlanContext& ctx)
     rcast.push_back(std::move(r));
     plan.columns.push_back(ResultColumn{left.columns[i].name, type, 0, 0});
   }
+  RowSourcePtr l = MakeProjectSource(std::move(left.source), std::move(lcast), ctx.eval);
+  RowSourcePtr r = MakeProjectSource(std::move(right.source), std::move(rcast), ctx.eval);
+  if (op.op != SetOpKind::kUnion) {
+    plan.source = MakeSetOpSource(std::move(l), std::move(r), plan.columns.size(),
+                                  op.op == SetOpKind::kIntersect, op.all, ctx.control);
+    return plan;
+  }
   std::vector<RowSourcePtr> inputs;
-  inputs.push_back(MakeProjectSource(std::move(left.source), std::move(lcast), ctx.eval));
-  inputs.push_back(MakeProjectSource(std::move(right.source), std::move(rcast), ctx.eval));
+  inputs.push_back(std::move(l));
+  inputs.push_back(std::move(r));
   plan.source = std::make_unique<ConcatSource>(std::move(inputs));
   if (!op.all) {
     plan.source = MakeDistinctSource(std::move(plan.source), plan.columns.size(), ctx.control);
@@ -385,7 +398,97 @@ Result<QueryPlan> PlanBody(const QueryBody& body, PlanContext& ctx) {
   return Status::InvalidArgument("bad query body").WithSqlState("XX000");
 }
 
+// A subquery expression's plan. An uncorrelated subquery runs once and its result is kept; a
+// correlated one reruns (Rewind) for each enclosing row, which it pushes for its outer
+// references to read.
+class SubqueryRunner : public SubqueryEvaluator {
+ public:
+  explicit SubqueryRunner(RowSourcePtr source) : source_(std::move(source)) {}
+
+  Result<Value> Evaluate(const BoundExpr& e, const Row& row, const EvalContext& ctx) override {
+    Value operand;
+    if (!e.args.empty()) {
+      ASSIGN_OR_RETURN(operand, Eval(*e.args[0], row, ctx));
+    }
+    if (e.correlated || !cached_) {
+      ctx.outer_rows.push_back(&row);
+      Status s = Load(e.subquery_test == SubqueryTest::kExists ? 1 : 0);
+      ctx.outer_rows.pop_back();
+      RETURN_IF_ERROR(s);
+      cached_ = true;
+    }
+    switch (e.subquery_test) {
+      case SubqueryTest::kExists:
+        return Value::Bool(!rows_.empty() != e.negated);
+      case SubqueryTest::kScalar:
+        if (rows_.size() > 1) {
+          return Status::InvalidArgument(
+                     "more than one row returned by a subquery used as an expression")
+              .WithSqlState("21000");
+        }
+        return rows_.empty() ? Value::Null(e.type.id()) : rows_[0][0];
+      default:
+        return Quantified(e, operand);
+    }
+  }
+
+ private:
+  // Reads the subquery's rows (at most `limit` when not 0).
+  Status Load(size_t limit) {
+    rows_.clear();
+    source_->Rewind();
+    Row r;
+    while (limit == 0 || rows_.size() < limit) {
+      ASSIGN_OR_RETURN(bool more, source_->Next(&r));
+      if (!more) break;
+      rows_.push_back(std::move(r));
+    }
+    return Status::OK();
+  }
+
+  // x IN (...) / x op ANY (...) / x op ALL (...), with SQL's three-valued logic.
+  Result<Value> Quantified(const BoundExpr& e, const Value& x) {
+    bool all = e.subquery_test == SubqueryTest::kAll;
+    CompareOp op = e.subquery_test == SubqueryTest::kIn ? CompareOp::kEq : e.cmp;
+    bool saw_null = false;
+    for (const Row& r : rows_) {
+      ASSIGN_OR_RETURN(std::optional<int> c, CompareValues(x, r[0]));
+      if (!c) {
+        saw_null = true;
+        continue;
+      }
+      bool holds = op == CompareOp::kEq   ? *c == 0
+                   : op == CompareOp::kNe ? *c != 0
+                   : op == CompareOp::kLt ? *c < 0
+                   : op == CompareOp::kLe ? *c <= 0
+                   : op == CompareOp::kGt ? *c > 0
+                                          : *c >= 0;
+      if (holds != all) {  // ANY found a match, or ALL found a counterexample
+        return Value::Bool(all ? e.negated : !e.negated);
+      }
+    }
+    if (saw_null) return Value::Null(TypeId::kBool);
+    return Value::Bool(all != e.negated);
+  }
+
+  RowSourcePtr source_;
+  std::vector<Row> rows_;
+  bool cached_ = false;
+};
+
 }  // namespace
+
+void EnableSubqueries(BindContext* bind, const PlanContext& ctx) {
+  bind->plan_subquery = [ctx = PlanContext(ctx)](const Query& query, SubqueryTest test,
+                              std::vector<Type>* types) mutable
+      -> Result<std::shared_ptr<SubqueryEvaluator>> {
+    (void)test;
+    ASSIGN_OR_RETURN(QueryPlan plan, PlanQuery(query, ctx));
+    for (const ResultColumn& c : plan.columns) types->push_back(c.type);
+    return std::shared_ptr<SubqueryEvaluator>(
+        std::make_shared<SubqueryRunner>(std::move(plan.source)));
+  };
+}
 
 Result<QueryPlan> PlanQuery(const Query& query, PlanContext& ctx) {
   if (query.with != nullptr) {

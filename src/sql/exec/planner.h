@@ -46,6 +46,9 @@ struct QueryPlan {
 
 Result<QueryPlan> PlanQuery(const Query& query, PlanContext& ctx);
 
+// Makes ctx.binder plan the subqueries it meets with `ctx` (BindContext::plan_subquery).
+void EnableSubqueries(BindContext* bind, const PlanContext& ctx);
+
 // A relation BlockDB computes instead of storing (ledger relations); nullopt when `name` is not
 // one. Rows are computed when called.
 struct VirtualRelation {

@@ -224,29 +224,72 @@ Result<FromPlan> PlanSubquery(const SubqueryRef& ref, PlanContext& ctx) {
   return plan;
 }
 
-Result<FromPlan> PlanJoin(const JoinRef& join, PlanContext& ctx) {
-  if (join.natural || !join.using_columns.empty() || join.join_type == JoinType::kRight ||
-      join.join_type == JoinType::kFull) {
-    return ctx.binder->ErrorAt(
-        FeatureNotSupported("RIGHT, FULL, NATURAL and USING joins are not supported yet"),
-        join.position);
+// USING (a, b) and NATURAL: the condition left.a = right.a AND ..., and the right side's copies
+// of those columns hidden from unqualified names and from * (PostgreSQL shows them once).
+Status BindUsing(const JoinRef& join, const std::vector<std::string>& columns, FromPlan* plan,
+                 size_t left_width, PlanContext& ctx, BoundExprPtr* on) {
+  auto both = std::make_unique<BoundExpr>();
+  both->kind = BoundKind::kAnd;
+  both->type = Type::Of(TypeId::kBool);
+  for (const std::string& name : columns) {
+    int l = -1, r = -1;
+    for (size_t i = 0; i < plan->scope.columns.size(); ++i) {
+      if (plan->scope.columns[i].name != name || plan->scope.columns[i].hidden) continue;
+      (i < left_width ? l : r) = static_cast<int>(i);
+    }
+    if (l < 0 || r < 0) {
+      return ctx.binder->ErrorAt(
+          Status::InvalidArgument("column \"" + name + "\" specified in USING clause does not "
+                                  "exist in " + (l < 0 ? "left" : "right") + " table")
+              .WithSqlState(kSqlStateUndefinedColumn),
+          join.position);
+    }
+    ASSIGN_OR_RETURN(BoundExprPtr eq, ctx.binder->CompareColumns(
+                                          l, plan->scope.columns[l].type, r,
+                                          plan->scope.columns[r].type, join.position));
+    both->args.push_back(std::move(eq));
+    plan->scope.columns[r].hidden = true;
   }
+  if (!both->args.empty()) *on = std::move(both);
+  return Status::OK();
+}
+
+Result<FromPlan> PlanJoin(const JoinRef& join, PlanContext& ctx) {
   ASSIGN_OR_RETURN(FromPlan left, PlanFromItem(*join.left, ctx, nullptr));
   ASSIGN_OR_RETURN(FromPlan right, PlanFromItem(*join.right, ctx, nullptr));
   FromPlan plan;
+  size_t left_width = left.scope.columns.size();
   plan.scope = left.scope;
   plan.scope.columns.insert(plan.scope.columns.end(), right.scope.columns.begin(),
                             right.scope.columns.end());
   BoundExprPtr on;
-  if (join.on != nullptr) {
+  std::vector<std::string> using_columns = join.using_columns;
+  if (join.natural) {
+    for (size_t i = 0; i < left_width; ++i) {
+      for (const ScopeColumn& r : right.scope.columns) {
+        if (r.name == plan.scope.columns[i].name && !r.hidden) {
+          using_columns.push_back(r.name);
+          break;
+        }
+      }
+    }
+  }
+  if (!using_columns.empty()) {
+    RETURN_IF_ERROR(BindUsing(join, using_columns, &plan, left_width, ctx, &on));
+  } else if (join.on != nullptr) {
     ASSIGN_OR_RETURN(on, ctx.binder->BindCondition(*join.on, plan.scope, "JOIN/ON"));
   }
   JoinKind kind = join.join_type == JoinType::kLeft    ? JoinKind::kLeft
+                  : join.join_type == JoinType::kRight ? JoinKind::kRight
+                  : join.join_type == JoinType::kFull  ? JoinKind::kFull
                   : join.join_type == JoinType::kCross ? JoinKind::kCross
                                                        : JoinKind::kInner;
-  plan.source = MakeNestedLoopJoin(std::move(left.source), std::move(right.source),
+  plan.source = MakeNestedLoopJoin(std::move(left.source), std::move(right.source), left_width,
                                    right.scope.columns.size(), kind, std::move(on), ctx.eval,
                                    ctx.control);
+  if (!join.alias.empty()) {
+    for (ScopeColumn& c : plan.scope.columns) c.table = join.alias.name;
+  }
   return plan;
 }
 
@@ -279,11 +322,12 @@ Result<FromPlan> PlanFrom(const std::vector<FromItemPtr>& items, PlanContext& ct
   ASSIGN_OR_RETURN(FromPlan plan, PlanFromItem(*items[0], ctx, nullptr));
   for (size_t i = 1; i < items.size(); ++i) {
     ASSIGN_OR_RETURN(FromPlan right, PlanFromItem(*items[i], ctx, nullptr));
+    size_t left_width = plan.scope.columns.size();
     size_t width = right.scope.columns.size();
     plan.scope.columns.insert(plan.scope.columns.end(), right.scope.columns.begin(),
                               right.scope.columns.end());
-    plan.source = MakeNestedLoopJoin(std::move(plan.source), std::move(right.source), width,
-                                     JoinKind::kCross, nullptr, ctx.eval, ctx.control);
+    plan.source = MakeNestedLoopJoin(std::move(plan.source), std::move(right.source), left_width,
+                                     width, JoinKind::kCross, nullptr, ctx.eval, ctx.control);
   }
   plan.table = nullptr;
   return plan;
@@ -304,6 +348,10 @@ BoundExprPtr CloneBound(const BoundExpr& e) {
   c->case_insensitive = e.case_insensitive;
   c->has_else = e.has_else;
   c->case_has_arg = e.case_has_arg;
+  c->level = e.level;
+  c->subquery_test = e.subquery_test;
+  c->correlated = e.correlated;
+  c->subquery = e.subquery;
   for (const BoundExprPtr& a : e.args) c->args.push_back(CloneBound(*a));
   return c;
 }

@@ -1,6 +1,7 @@
 #include "sql/exec/sources.h"
 
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "sql/types/compare.h"
@@ -26,12 +27,13 @@ class RowsSource : public RowSource {
       : rows_(std::move(rows)), label_(std::move(label)) {}
   Result<bool> Next(Row* row) override {
     if (next_ >= rows_.size()) return false;
-    *row = std::move(rows_[next_++]);
+    *row = rows_[next_++];
     return true;
   }
   void Explain(int indent, std::vector<std::string>* lines) const override {
     lines->push_back(Pad(indent) + label_);
   }
+  void Rewind() override { next_ = 0; }
 
  private:
   std::vector<Row> rows_;
@@ -57,6 +59,7 @@ class ValuesSource : public RowSource {
   void Explain(int indent, std::vector<std::string>* lines) const override {
     lines->push_back(Pad(indent) + "Values Scan (" + std::to_string(rows_.size()) + " rows)");
   }
+  void Rewind() override { next_ = 0; }
 
  private:
   std::vector<std::vector<BoundExprPtr>> rows_;
@@ -80,6 +83,7 @@ class FilterSource : public RowSource {
     lines->push_back(Pad(indent) + "Filter");
     child_->Explain(indent + 2, lines);
   }
+  void Rewind() override { child_->Rewind(); }
 
  private:
   RowSourcePtr child_;
@@ -104,6 +108,7 @@ class ProjectSource : public RowSource {
   void Explain(int indent, std::vector<std::string>* lines) const override {
     child_->Explain(indent, lines);
   }
+  void Rewind() override { child_->Rewind(); }
 
  private:
   RowSourcePtr child_;
@@ -123,6 +128,7 @@ class TruncateSource : public RowSource {
   void Explain(int indent, std::vector<std::string>* lines) const override {
     child_->Explain(indent, lines);
   }
+  void Rewind() override { child_->Rewind(); }
 
  private:
   RowSourcePtr child_;
@@ -144,6 +150,12 @@ class SortSource : public RowSource {
   void Explain(int indent, std::vector<std::string>* lines) const override {
     lines->push_back(Pad(indent) + "Sort");
     child_->Explain(indent + 2, lines);
+  }
+  void Rewind() override {
+    child_->Rewind();
+    rows_.clear();
+    sorted_ = false;
+    next_ = 0;
   }
 
  private:
@@ -225,6 +237,11 @@ class DistinctSource : public RowSource {
     lines->push_back(Pad(indent) + "HashAggregate (DISTINCT)");
     child_->Explain(indent + 2, lines);
   }
+  void Rewind() override {
+    child_->Rewind();
+    seen_.clear();
+    bytes_ = 0;
+  }
 
  private:
   RowSourcePtr child_;
@@ -252,6 +269,11 @@ class LimitSource : public RowSource {
     lines->push_back(Pad(indent) + "Limit");
     child_->Explain(indent + 2, lines);
   }
+  void Rewind() override {
+    child_->Rewind();
+    skipped_ = 0;
+    returned_ = 0;
+  }
 
  private:
   RowSourcePtr child_;
@@ -263,10 +285,12 @@ class LimitSource : public RowSource {
 
 class NestedLoopJoin : public RowSource {
  public:
-  NestedLoopJoin(RowSourcePtr left, RowSourcePtr right, size_t right_width, JoinKind kind,
-                 BoundExprPtr on, const EvalContext* ctx, const ExecControl* control)
+  NestedLoopJoin(RowSourcePtr left, RowSourcePtr right, size_t left_width, size_t right_width,
+                 JoinKind kind, BoundExprPtr on, const EvalContext* ctx,
+                 const ExecControl* control)
       : left_(std::move(left)),
         right_(std::move(right)),
+        left_width_(left_width),
         right_width_(right_width),
         kind_(kind),
         on_(std::move(on)),
@@ -275,40 +299,68 @@ class NestedLoopJoin : public RowSource {
 
   Result<bool> Next(Row* row) override {
     if (!loaded_) RETURN_IF_ERROR(Load());
-    while (true) {
+    while (!left_done_) {
       if (!have_left_) {
         ASSIGN_OR_RETURN(bool more, left_->Next(&left_row_));
-        if (!more) return false;
+        if (!more) {
+          left_done_ = true;
+          break;
+        }
         have_left_ = true;
         matched_ = false;
         pos_ = 0;
       }
       while (pos_ < right_rows_.size()) {
-        const Row& r = right_rows_[pos_++];
+        size_t r = pos_++;
         *row = left_row_;
-        row->insert(row->end(), r.begin(), r.end());
+        row->insert(row->end(), right_rows_[r].begin(), right_rows_[r].end());
         bool keep = true;
         if (on_) {
           ASSIGN_OR_RETURN(keep, EvalCondition(*on_, *row, *ctx_));
         }
         if (keep) {
           matched_ = true;
+          right_matched_[r] = true;
           return true;
         }
       }
       have_left_ = false;
-      if (kind_ == JoinKind::kLeft && !matched_) {
+      if ((kind_ == JoinKind::kLeft || kind_ == JoinKind::kFull) && !matched_) {
         *row = left_row_;
-        row->resize(row->size() + right_width_);
+        row->resize(left_width_ + right_width_);
         return true;
       }
     }
+    // RIGHT and FULL joins: the right rows no left row matched, with NULLs on the left.
+    if (kind_ == JoinKind::kRight || kind_ == JoinKind::kFull) {
+      while (unmatched_pos_ < right_rows_.size()) {
+        size_t r = unmatched_pos_++;
+        if (right_matched_[r]) continue;
+        row->assign(left_width_, Value());
+        row->insert(row->end(), right_rows_[r].begin(), right_rows_[r].end());
+        return true;
+      }
+    }
+    return false;
   }
   void Explain(int indent, std::vector<std::string>* lines) const override {
-    lines->push_back(Pad(indent) + (kind_ == JoinKind::kLeft ? "Nested Loop Left Join"
-                                                             : "Nested Loop"));
+    const char* name = kind_ == JoinKind::kLeft    ? "Nested Loop Left Join"
+                       : kind_ == JoinKind::kRight ? "Nested Loop Right Join"
+                       : kind_ == JoinKind::kFull  ? "Nested Loop Full Join"
+                                                   : "Nested Loop";
+    lines->push_back(Pad(indent) + name);
     left_->Explain(indent + 2, lines);
     right_->Explain(indent + 2, lines);
+  }
+  void Rewind() override {
+    left_->Rewind();
+    right_->Rewind();
+    right_rows_.clear();
+    right_matched_.clear();
+    loaded_ = false;
+    left_done_ = false;
+    have_left_ = false;
+    unmatched_pos_ = 0;
   }
 
  private:
@@ -322,23 +374,94 @@ class NestedLoopJoin : public RowSource {
       if (bytes > control_->work_mem) return OutOfWorkMem("join", control_->work_mem);
       right_rows_.push_back(std::move(row));
     }
+    right_matched_.assign(right_rows_.size(), false);
     loaded_ = true;
     return Status::OK();
   }
 
   RowSourcePtr left_;
   RowSourcePtr right_;
+  size_t left_width_;
   size_t right_width_;
   JoinKind kind_;
   BoundExprPtr on_;
   const EvalContext* ctx_;
   const ExecControl* control_;
   std::vector<Row> right_rows_;
+  std::vector<bool> right_matched_;
   bool loaded_ = false;
+  bool left_done_ = false;
   bool have_left_ = false;
   bool matched_ = false;
   size_t pos_ = 0;
+  size_t unmatched_pos_ = 0;
   Row left_row_;
+};
+
+// INTERSECT and EXCEPT, with or without ALL: the right input is counted into a hash multiset
+// (within work_mem), the left input streams through it.
+class SetOpSource : public RowSource {
+ public:
+  SetOpSource(RowSourcePtr left, RowSourcePtr right, size_t width, bool intersect, bool all,
+              const ExecControl* control)
+      : left_(std::move(left)),
+        right_(std::move(right)),
+        intersect_(intersect),
+        all_(all),
+        control_(control),
+        counts_(16, RowPrefixHash{width}, RowPrefixEq{width}),
+        emitted_(16, RowPrefixHash{width}, RowPrefixEq{width}) {}
+
+  Result<bool> Next(Row* row) override {
+    if (!loaded_) {
+      Row r;
+      size_t bytes = 0;
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, right_->Next(&r));
+        if (!more) break;
+        bytes += RowBytes(r);
+        if (bytes > control_->work_mem) return OutOfWorkMem("INTERSECT/EXCEPT", control_->work_mem);
+        ++counts_[r];
+      }
+      loaded_ = true;
+    }
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, left_->Next(row));
+      if (!more) return false;
+      auto it = counts_.find(*row);
+      bool in_right = it != counts_.end() && it->second > 0;
+      if (all_) {
+        // INTERSECT ALL keeps min(m, n) copies, EXCEPT ALL max(m - n, 0).
+        if (in_right) --it->second;
+        if (in_right == intersect_) return true;
+        continue;
+      }
+      if (in_right != intersect_) continue;
+      if (emitted_.insert(*row).second) return true;
+    }
+  }
+  void Explain(int indent, std::vector<std::string>* lines) const override {
+    lines->push_back(Pad(indent) + (intersect_ ? "HashSetOp Intersect" : "HashSetOp Except"));
+    left_->Explain(indent + 2, lines);
+    right_->Explain(indent + 2, lines);
+  }
+  void Rewind() override {
+    left_->Rewind();
+    right_->Rewind();
+    counts_.clear();
+    emitted_.clear();
+    loaded_ = false;
+  }
+
+ private:
+  RowSourcePtr left_;
+  RowSourcePtr right_;
+  bool intersect_;
+  bool all_;
+  const ExecControl* control_;
+  std::unordered_map<Row, int64_t, RowPrefixHash, RowPrefixEq> counts_;
+  std::unordered_set<Row, RowPrefixHash, RowPrefixEq> emitted_;
+  bool loaded_ = false;
 };
 
 }  // namespace
@@ -396,11 +519,16 @@ RowSourcePtr MakeLimitSource(RowSourcePtr child, std::optional<uint64_t> limit,
                              uint64_t offset) {
   return std::make_unique<LimitSource>(std::move(child), limit, offset);
 }
-RowSourcePtr MakeNestedLoopJoin(RowSourcePtr left, RowSourcePtr right, size_t right_width,
-                                JoinKind kind, BoundExprPtr on, const EvalContext* ctx,
-                                const ExecControl* control) {
-  return std::make_unique<NestedLoopJoin>(std::move(left), std::move(right), right_width, kind,
-                                          std::move(on), ctx, control);
+RowSourcePtr MakeNestedLoopJoin(RowSourcePtr left, RowSourcePtr right, size_t left_width,
+                                size_t right_width, JoinKind kind, BoundExprPtr on,
+                                const EvalContext* ctx, const ExecControl* control) {
+  return std::make_unique<NestedLoopJoin>(std::move(left), std::move(right), left_width,
+                                          right_width, kind, std::move(on), ctx, control);
+}
+RowSourcePtr MakeSetOpSource(RowSourcePtr left, RowSourcePtr right, size_t width, bool intersect,
+                             bool all, const ExecControl* control) {
+  return std::make_unique<SetOpSource>(std::move(left), std::move(right), width, intersect, all,
+                                       control);
 }
 
 }  // namespace blockdb::sql::exec

@@ -40,6 +40,9 @@ class RowSource {
   virtual Result<bool> Next(Row* row) = 0;
   // EXPLAIN: one line per source, children indented by two more spaces.
   virtual void Explain(int indent, std::vector<std::string>* lines) const = 0;
+  // Starts over, as if new: a correlated subquery runs its plan again for each outer row (key
+  // bounds that depend on the outer row are computed again).
+  virtual void Rewind() = 0;
 };
 using RowSourcePtr = std::unique_ptr<RowSource>;
 
@@ -102,11 +105,15 @@ RowSourcePtr MakeDistinctSource(RowSourcePtr child, size_t columns, const ExecCo
 // Skips `offset` rows, then passes at most `limit` (nullopt: all).
 RowSourcePtr MakeLimitSource(RowSourcePtr child, std::optional<uint64_t> limit, uint64_t offset);
 
-enum class JoinKind { kInner, kLeft, kCross };
+enum class JoinKind { kInner, kLeft, kRight, kFull, kCross };
 // Nested-loop join; the right input is read once into memory (within work_mem). Rows out are the
-// left row's columns followed by the right row's (NULLs for an unmatched left row of a LEFT join).
-RowSourcePtr MakeNestedLoopJoin(RowSourcePtr left, RowSourcePtr right, size_t right_width,
-                                JoinKind kind, BoundExprPtr on, const EvalContext* ctx,
-                                const ExecControl* control);
+// left row's columns followed by the right row's, with NULLs for the side an outer join did not
+// match.
+RowSourcePtr MakeNestedLoopJoin(RowSourcePtr left, RowSourcePtr right, size_t left_width,
+                                size_t right_width, JoinKind kind, BoundExprPtr on,
+                                const EvalContext* ctx, const ExecControl* control);
+// INTERSECT [ALL] (intersect) or EXCEPT [ALL] of two inputs of `width` columns.
+RowSourcePtr MakeSetOpSource(RowSourcePtr left, RowSourcePtr right, size_t width, bool intersect,
+                             bool all, const ExecControl* control);
 
 }  // namespace blockdb::sql::exec

@@ -67,6 +67,15 @@ class TableSource : public RowSource {
     }
   }
 
+  void Rewind() override {
+    opened_ = false;
+    done_ = false;
+    point_ = false;
+    it_.reset();
+    pending_.clear();
+    pending_next_ = 0;
+  }
+
   void Explain(int indent, std::vector<std::string>* lines) const override {
     std::string pad(static_cast<size_t>(indent), ' ');
     std::string line;
