@@ -95,6 +95,28 @@ TEST_CASE(
   REQUIRE(node.Stop().ok());
 }
 
+TEST_CASE("pg node: a PostgreSQL port in use fails Start, which can then be retried") {
+  TempDir tmp;
+  Node first(NodeConfig(tmp));
+  REQUIRE(first.Start().ok());
+  TempDir other;
+  Config config = NodeConfig(other);
+  config.server.port = first.pg_port();  // taken by the first node
+  Node second(config);
+  Status s = second.Start();
+  CHECK(s.IsIOError());
+  CHECK_MESSAGE(
+      Contains(s.message(), "cannot listen on 127.0.0.1:" + std::to_string(first.pg_port())),
+      s.message());
+  CHECK(second.state() == Node::State::kCreated);
+  CHECK(second.sql_database() == nullptr);
+  REQUIRE(first.Stop().ok());
+  // The failed start released the data directory and the engine: a retry works.
+  Status retry = second.Start();
+  CHECK_MESSAGE(retry.ok(), retry.ToString());
+  REQUIRE(second.Stop().ok());
+}
+
 // Sends INSERTs one by one until the connection ends; records the ids whose CommandComplete
 // arrived (acknowledged, hence durable).
 void InsertUntilClosed(uint16_t port, int64_t first_id, std::mutex* mu, std::set<int64_t>* acked,
