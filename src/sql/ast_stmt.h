@@ -161,6 +161,7 @@ struct InsertStmt : StatementOf<StatementKind::kInsert> {
   QualifiedName table;
   std::string alias;
   std::vector<std::string> columns;
+  std::vector<int> column_positions;  // parallel to columns
   OverridingKind overriding = OverridingKind::kNone;
   std::unique_ptr<Query> source;  // null for DEFAULT VALUES
   OnConflict on_conflict;

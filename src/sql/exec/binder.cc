@@ -156,17 +156,19 @@ Result<std::vector<BoundExprPtr>> Binder::BindArgs(const std::vector<ExprPtr>& a
 }
 
 Status Binder::UnifyTypes(std::vector<BoundExprPtr*> items, std::string_view context,
-                          int position) {
+                          int position, const std::vector<int>& positions) {
   TypeId common = TypeId::kNull;
   Type common_type;
-  for (BoundExprPtr* item : items) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    BoundExprPtr* item = items[i];
     TypeId t = (*item)->type.id();
     if (((*item)->kind == BoundKind::kParam && t == TypeId::kUnknown) || t == TypeId::kNull) {
       continue;  // takes the common type of the others
     }
     Result<TypeId> c = CommonType(common, t, context);
     if (!c.ok()) {
-      return ErrorAt(c.TakeStatus(), position);
+      return ErrorAt(c.TakeStatus(),
+                     i < positions.size() && positions[i] > 0 ? positions[i] : position);
     }
     if (*c != common) {
       common = *c;
@@ -561,10 +563,12 @@ Result<BoundExprPtr> Binder::BindInList(const InListExpr& e, const Scope& scope)
     b->args.push_back(std::move(v));
   }
   std::vector<BoundExprPtr*> items;
+  std::vector<int> positions{LeftmostPosition(*e.arg)};
   for (BoundExprPtr& a : b->args) {
     items.push_back(&a);
   }
-  RETURN_IF_ERROR(UnifyTypes(items, "IN", e.position));
+  for (const ExprPtr& item : e.list) positions.push_back(LeftmostPosition(*item));
+  RETURN_IF_ERROR(UnifyTypes(items, "IN", e.position, positions));
   return b;
 }
 
@@ -637,11 +641,16 @@ Result<BoundExprPtr> Binder::BindCase(const CaseExpr& e, const Scope& scope) {
   }
   // PostgreSQL resolves the ELSE result first, then the THEN results in order.
   std::vector<BoundExprPtr*> items;
-  if (b->has_else) items.push_back(&b->args.back());
-  for (size_t i : results) {
-    if (!b->has_else || i + 1 != b->args.size()) items.push_back(&b->args[i]);
+  std::vector<int> positions;
+  if (b->has_else) {
+    items.push_back(&b->args.back());
+    positions.push_back(LeftmostPosition(*e.else_result));
   }
-  RETURN_IF_ERROR(UnifyTypes(items, "CASE", e.position));
+  for (size_t k = 0; k < e.whens.size(); ++k) {
+    items.push_back(&b->args[results[k]]);
+    positions.push_back(LeftmostPosition(*e.whens[k].result));
+  }
+  RETURN_IF_ERROR(UnifyTypes(items, "CASE", e.position, positions));
   b->type = b->args[results.front()]->type;
   return b;
 }

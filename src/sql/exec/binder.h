@@ -130,8 +130,10 @@ class Binder {
   void InferParam(BoundExpr* e, const Type& t);
   Result<std::vector<BoundExprPtr>> BindArgs(const std::vector<ExprPtr>& args,
                                              const Scope& scope);
-  // The common type of `items` (CASE, COALESCE...) with each item coerced to it.
-  Status UnifyTypes(std::vector<BoundExprPtr*> items, std::string_view context, int position);
+  // The common type of `items` (CASE, COALESCE...) with each item coerced to it. An item that
+  // does not match is reported at positions[i] (when given and not 0), else at `position`.
+  Status UnifyTypes(std::vector<BoundExprPtr*> items, std::string_view context, int position,
+                    const std::vector<int>& positions = {});
 
   BindContext* ctx_;
   AggregateScope* agg_ = nullptr;
@@ -141,6 +143,10 @@ class Binder {
   std::vector<const Scope*> outer_scopes_;
   int outer_references_ = 0;  // kOuterColumn nodes made so far
 };
+
+// The leftmost position in `expr` (PostgreSQL's exprLocation: `'x'::text` is located at its
+// literal, `a + b` at `a`).
+int LeftmostPosition(const Expr& expr);
 
 // Whether `expr` contains an aggregate call outside any subquery.
 bool ContainsAggregate(const Expr& expr);

@@ -205,6 +205,15 @@ bool BoundExpr::IsRowIndependent() const {
                      [](const BoundExprPtr& a) { return a->IsRowIndependent(); });
 }
 
+int LeftmostPosition(const Expr& expr) {
+  int best = expr.position;
+  ForEachChild(expr, [&](const Expr& child) {
+    int p = LeftmostPosition(child);
+    if (p > 0 && (best == 0 || p < best)) best = p;
+  });
+  return best;
+}
+
 bool ContainsAggregate(const Expr& expr) {
   if (expr.Is<FunctionExpr>()) {
     const auto& f = expr.As<FunctionExpr>();
@@ -403,10 +412,12 @@ Result<BoundExprPtr> Binder::BindFunction(const FunctionExpr& e, const Scope& sc
       break;
     case ResultRule::kCommon: {
       std::vector<BoundExprPtr*> items;
+      std::vector<int> positions;
       for (auto& a : args) items.push_back(&a);
+      for (const ExprPtr& a : e.args) positions.push_back(LeftmostPosition(*a));
       std::string ctx = name;
       std::transform(ctx.begin(), ctx.end(), ctx.begin(), ::toupper);
-      RETURN_IF_ERROR(UnifyTypes(items, ctx, e.position));
+      RETURN_IF_ERROR(UnifyTypes(items, ctx, e.position, positions));
       b->type = args[0]->type;
       break;
     }

@@ -131,9 +131,11 @@ class Executor {
                                          const std::vector<const Expr*>& defaults,
                                          Execution& exec);
   Status CheckWritable(std::string_view what) const;
+  // positions[i] (when given) locates names[i] for errors; else `position`.
   Result<std::vector<uint32_t>> TargetColumns(const TableDef& table,
                                               const std::vector<std::string>& names,
-                                              Binder& binder, int position);
+                                              Binder& binder, int position,
+                                              const std::vector<int>& positions = {});
   uint64_t ReadSnapshot() const;
   PlanContext MakePlanContext(Execution& exec, bool describe_only);
 

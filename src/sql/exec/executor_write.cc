@@ -40,13 +40,16 @@ Status Executor::CheckWritable(std::string_view what) const {
 
 Result<std::vector<uint32_t>> Executor::TargetColumns(const TableDef& table,
                                                       const std::vector<std::string>& names,
-                                                      Binder& binder, int position) {
+                                                      Binder& binder, int position,
+                                                      const std::vector<int>& positions) {
   std::vector<uint32_t> columns;
   if (names.empty()) {
     for (uint32_t i = 0; i < table.columns.size(); ++i) columns.push_back(i);
     return columns;
   }
-  for (const std::string& n : names) {
+  for (size_t k = 0; k < names.size(); ++k) {
+    const std::string& n = names[k];
+    if (k < positions.size() && positions[k] > 0) position = positions[k];
     std::optional<uint32_t> c = table.FindColumn(n);
     if (!c) {
       return binder.ErrorAt(Status::InvalidArgument("column \"" + n + "\" of relation \"" +
@@ -173,7 +176,8 @@ Status Executor::RunInsert(const InsertStmt& stmt, Execution& exec, bool describ
   }
   if (!describe_only) RETURN_IF_ERROR(CheckWritable("INSERT"));
   ASSIGN_OR_RETURN(std::vector<uint32_t> columns,
-                   TargetColumns(*table, stmt.columns, binder, stmt.table.position));
+                   TargetColumns(*table, stmt.columns, binder, stmt.table.position,
+                                 stmt.column_positions));
   // Parsed DEFAULT expressions, kept alive for this statement.
   std::vector<std::vector<StatementPtr>> parsed_defaults(table->columns.size());
   std::vector<const Expr*> defaults(table->columns.size(), nullptr);

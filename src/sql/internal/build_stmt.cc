@@ -89,6 +89,7 @@ StatementPtr AstBuilder::BuildInsert(P::InsertStmtContext* ctx) {
   }
   for (P::InsertColumnContext* c : ctx->insertColumn()) {
     s->columns.push_back(Name(c));
+    s->column_positions.push_back(Pos(c));
   }
   if (ctx->OVERRIDING_() != nullptr) {
     s->overriding =
