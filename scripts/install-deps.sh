@@ -10,6 +10,7 @@ packages=(
   liblz4-dev
   libpq-dev libpqxx-dev libbenchmark-dev librocksdb-dev
   postgresql-15 postgresql-client-15
+  python3-psycopg2 python3-psycopg
   clang libclang-rt-14-dev
 )
 
