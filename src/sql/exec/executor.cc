@@ -350,7 +350,10 @@ Status Executor::RunVerify(const VerifyChainStmt& stmt, Execution& exec, bool de
         v.type() == TypeId::kNumeric || v.type() == TypeId::kFloat8 || v.int_value() < 0) {
       return InvalidParameterValue("FROM BLOCK needs a block number");
     }
-    options.start_block = static_cast<uint64_t>(v.int_value());
+    // FROM BLOCK n verifies block n and every later one, trusting the stored header of block
+    // n - 1 (the engine's start_block is that trusted block). Block 0 is the fixed genesis.
+    uint64_t n = static_cast<uint64_t>(v.int_value());
+    options.start_block = n == 0 ? 0 : n - 1;
   }
   db_->stats().verifications.fetch_add(1, std::memory_order_relaxed);
   Result<ledger::VerifyReport> report = db_->ledger()->Verify(options);

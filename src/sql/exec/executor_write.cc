@@ -1,5 +1,7 @@
 // INSERT: target columns, VALUES or a query as the source, defaults and identity values, ON
 // CONFLICT DO NOTHING, RETURNING, and the transaction block's buffered writes.
+#include <set>
+
 #include "engine/ledger_db.h"
 #include "sql/catalog/catalog.h"
 #include "sql/exec/executor.h"
@@ -25,6 +27,48 @@ Status CheckIdentityOverride(const ColumnSchema& col, OverridingKind overriding,
                                                 col.name + "\"")
                             .WithSqlState("428C9"),
                         position);
+}
+
+// ON CONFLICT (cols) must name the columns of the primary key or of a unique index, and ON
+// CONFLICT ON CONSTRAINT an existing one, as in PostgreSQL.
+Status CheckConflictTarget(const InsertStmt& stmt, const TableDef& table, Binder& binder,
+                           const Catalog& catalog) {
+  const OnConflict& oc = stmt.on_conflict;
+  if (oc.action == OnConflictAction::kNone) return Status::OK();
+  auto indexes = catalog.IndexesOf(table.id);
+  if (!oc.constraint.empty()) {
+    bool found = oc.constraint == table.name + "_pkey" && !table.primary_key.empty();
+    for (const auto& index : indexes) found = found || (index->unique && index->name == oc.constraint);
+    if (found) return Status::OK();
+    return binder.ErrorAt(Status::InvalidArgument("constraint \"" + oc.constraint +
+                                                  "\" for table \"" + table.name +
+                                                  "\" does not exist")
+                              .WithSqlState("42704"),
+                          oc.position);
+  }
+  if (oc.target.empty()) return Status::OK();
+  std::set<uint32_t> target;
+  for (const IndexElem& e : oc.target) {
+    std::optional<uint32_t> c = e.column.empty() ? std::nullopt : table.FindColumn(e.column);
+    if (!c) {
+      return binder.ErrorAt(Status::InvalidArgument("column \"" + e.column + "\" does not exist")
+                                .WithSqlState(kSqlStateUndefinedColumn),
+                            e.position);
+    }
+    target.insert(*c);
+  }
+  auto same = [&](const std::vector<KeyPart>& parts) {
+    std::set<uint32_t> cols;
+    for (const KeyPart& p : parts) cols.insert(p.column);
+    return !parts.empty() && cols == target;
+  };
+  bool found = same(table.primary_key);
+  for (const auto& index : indexes) found = found || (index->unique && same(index->columns));
+  if (found) return Status::OK();
+  return binder.ErrorAt(Status::InvalidArgument("there is no unique or exclusion constraint "
+                                                "matching the ON CONFLICT specification")
+                            .WithSqlState("42P10"),
+                        oc.position);
 }
 
 }  // namespace
@@ -175,6 +219,7 @@ Status Executor::RunInsert(const InsertStmt& stmt, Execution& exec, bool describ
                           stmt.table.position);
   }
   if (!describe_only) RETURN_IF_ERROR(CheckWritable("INSERT"));
+  RETURN_IF_ERROR(CheckConflictTarget(stmt, *table, binder, db_->catalog()));
   ASSIGN_OR_RETURN(std::vector<uint32_t> columns,
                    TargetColumns(*table, stmt.columns, binder, stmt.table.position,
                                  stmt.column_positions));

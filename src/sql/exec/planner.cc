@@ -54,6 +54,14 @@ bool IsIntegerLiteral(const Expr& e, int64_t* value) {
   return true;
 }
 
+bool HasParam(const BoundExpr& e) {
+  if (e.kind == BoundKind::kParam || e.kind == BoundKind::kSubquery) return true;
+  for (const BoundExprPtr& a : e.args) {
+    if (HasParam(*a)) return true;
+  }
+  return false;
+}
+
 // Evaluates LIMIT / OFFSET; nullopt for LIMIT ALL / NULL or when parameters have no values.
 Result<std::optional<int64_t>> EvalCount(const Expr* e, PlanContext& ctx, const char* what) {
   if (e == nullptr) return std::optional<int64_t>();
@@ -61,7 +69,8 @@ Result<std::optional<int64_t>> EvalCount(const Expr* e, PlanContext& ctx, const 
   ASSIGN_OR_RETURN(BoundExprPtr b, ctx.binder->Bind(*e, empty, what));
   ASSIGN_OR_RETURN(b, ctx.binder->CoerceImplicit(std::move(b), Type::Of(TypeId::kInt8),
                                                  e->position));
-  if (!ctx.has_params) return std::optional<int64_t>();
+  // Without parameter values (Describe, EXPLAIN) only a count that needs none is known.
+  if (!ctx.has_params && HasParam(*b)) return std::optional<int64_t>();
   ASSIGN_OR_RETURN(Value v, Eval(*b, Row(), *ctx.eval));
   if (v.is_null()) return std::optional<int64_t>();
   if (v.int_value() < 0) {
@@ -188,7 +197,35 @@ class SelectPlanner {
       agg_.group_types.push_back(b->type);
       group_exprs_.push_back(std::move(b));
     }
+    AddFunctionallyDependentKeys();
     return Status::OK();
+  }
+
+  // Grouping by a table's whole primary key makes its other columns usable in the SELECT list
+  // (PostgreSQL's functional dependency): they become extra group keys, which cannot split a
+  // group since the key determines them.
+  void AddFunctionallyDependentKeys() {
+    const TableDef* table = from_.table.get();
+    if (table == nullptr || table->primary_key.empty()) return;
+    for (const KeyPart& part : table->primary_key) {
+      bool grouped = false;
+      for (const BoundExprPtr& g : group_exprs_) {
+        grouped = grouped || (g->kind == BoundKind::kColumn &&
+                              g->index == static_cast<int>(part.column));
+      }
+      if (!grouped) return;
+    }
+    for (size_t i = 0; i < from_.scope.columns.size(); ++i) {
+      const ScopeColumn& c = from_.scope.columns[i];
+      for (bool qualified : {false, true}) {
+        ColumnRefExpr ref(0);
+        if (qualified) ref.names.push_back(c.table);
+        ref.names.push_back(c.name);
+        agg_.group_keys.push_back(ToSexp(ref));
+        agg_.group_types.push_back(c.type);
+        group_exprs_.push_back(MakeColumn(static_cast<int>(i), c.type));
+      }
+    }
   }
 
   Status AddStar(const StarExpr& star) {
