@@ -49,7 +49,8 @@ class TableSource : public RowSource {
         filter_(std::move(filter)),
         ctx_(ctx),
         control_(control),
-        prefix_size_(RelationKeyPrefix(table_->id).size()) {}
+        prefix_size_(RelationKeyPrefix(table_->id).size()),
+        decoder_(*table_) {}
 
   Result<bool> Next(Row* row) override {
     if (!opened_) {
@@ -205,7 +206,7 @@ class TableSource : public RowSource {
       Status s = db_->Get(RelationKeyPrefix(table_->id) + point_key_, &value, snapshot_);
       if (s.IsNotFound()) return false;
       RETURN_IF_ERROR(s);
-      ASSIGN_OR_RETURN(*row, DecodeTableRow(*table_, point_key_, value));
+      RETURN_IF_ERROR(decoder_.Decode(point_key_, value, row));
       return true;
     }
     bool stored = it_->Valid() && it_->key() < end_;
@@ -228,10 +229,10 @@ class TableSource : public RowSource {
         return Status::Corruption("entry of index " + path_.index->name + " points at no row");
       }
       RETURN_IF_ERROR(s);
-      ASSIGN_OR_RETURN(*row, DecodeTableRow(*table_, pk, value));
+      RETURN_IF_ERROR(decoder_.Decode(pk, value, row));
       return true;
     }
-    ASSIGN_OR_RETURN(*row, DecodeTableRow(*table_, it_->key().substr(prefix_size_), it_->value()));
+    RETURN_IF_ERROR(decoder_.Decode(it_->key().substr(prefix_size_), it_->value(), row));
     it_->Next();
     return true;
   }
@@ -247,6 +248,7 @@ class TableSource : public RowSource {
   const EvalContext* ctx_;
   const ExecControl* control_;
   size_t prefix_size_;
+  TableRowDecoder decoder_;
   bool opened_ = false;
   bool done_ = false;
   bool point_ = false;

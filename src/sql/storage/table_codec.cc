@@ -146,6 +146,35 @@ Result<std::vector<Value>> DecodeTableRow(const TableDef& table, std::string_vie
   return row;
 }
 
+TableRowDecoder::TableRowDecoder(const TableDef& table)
+    : table_(table),
+      value_columns_(ValueColumns(table)),
+      value_types_(TypesOf(table, value_columns_)),
+      key_parts_(table.has_hidden_row_id() ? std::vector<KeyPart>() : RowKeyParts(table)) {}
+
+Status TableRowDecoder::Decode(std::string_view pk_bytes, std::string_view value,
+                               std::vector<Value>* row) const {
+  ASSIGN_OR_RETURN(uint32_t version, DecodeRowSchemaVersion(value));
+  if (version != table_.schema_version) {
+    return Status::NotSupported("row of " + table_.name + " has schema version " +
+                                std::to_string(version) + ", the table has " +
+                                std::to_string(table_.schema_version));
+  }
+  row->resize(table_.columns.size());
+  RETURN_IF_ERROR(DecodeRowInto(value, value_types_, value_columns_, row));
+  if (!key_parts_.empty()) {
+    KeyDecoder decoder(pk_bytes);
+    for (const KeyPart& p : key_parts_) {
+      ASSIGN_OR_RETURN((*row)[p.column],
+                       DecodeKeyColumn(&decoder, KeyPartType(table_, p), OrderOf(p)));
+    }
+    if (!decoder.done()) {
+      return Status::Corruption("trailing bytes after the primary key of a row of " + table_.name);
+    }
+  }
+  return Status::OK();
+}
+
 IndexEntry EncodeIndexEntry(const IndexDef& index, const TableDef& table,
                             std::span<const Value> row, std::string_view pk_bytes) {
   IndexEntry entry;

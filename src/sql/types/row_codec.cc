@@ -278,7 +278,8 @@ Result<uint32_t> DecodeRowSchemaVersion(std::string_view row) {
   return version;
 }
 
-Result<std::vector<Value>> DecodeRow(std::string_view row, std::span<const Type> columns) {
+Status DecodeRowInto(std::string_view row, std::span<const Type> columns,
+                     std::span<const uint32_t> positions, std::vector<Value>* out) {
   uint32_t version;
   uint32_t count;
   if (!GetVarint32(&row, &version) || !GetVarint32(&row, &count)) {
@@ -295,19 +296,25 @@ Result<std::vector<Value>> DecodeRow(std::string_view row, std::span<const Type>
   if (count % 8 != 0 && (static_cast<uint8_t>(bitmap.back()) >> (count % 8)) != 0) {
     return Bad("null bitmap padding bits set");
   }
-  std::vector<Value> values;
-  values.reserve(count);
   for (size_t i = 0; i < count; ++i) {
+    Value& dst = (*out)[positions[i]];
     if ((static_cast<uint8_t>(bitmap[i / 8]) >> (i % 8)) & 1) {
-      values.push_back(Value::Null(columns[i].id()));
+      dst = Value::Null(columns[i].id());
       continue;
     }
-    ASSIGN_OR_RETURN(Value v, DecodeColumn(&row, columns[i].id()));
-    values.push_back(std::move(v));
+    ASSIGN_OR_RETURN(dst, DecodeColumn(&row, columns[i].id()));
   }
   if (!row.empty()) {
     return Bad(std::to_string(row.size()) + " trailing bytes");
   }
+  return Status::OK();
+}
+
+Result<std::vector<Value>> DecodeRow(std::string_view row, std::span<const Type> columns) {
+  std::vector<Value> values(columns.size());
+  std::vector<uint32_t> positions(columns.size());
+  for (uint32_t i = 0; i < positions.size(); ++i) positions[i] = i;
+  RETURN_IF_ERROR(DecodeRowInto(row, columns, positions, &values));
   return values;
 }
 

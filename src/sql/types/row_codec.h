@@ -30,4 +30,9 @@ Result<uint32_t> DecodeRowSchemaVersion(std::string_view row);
 // bitmap padding, invalid payload).
 Result<std::vector<Value>> DecodeRow(std::string_view row, std::span<const Type> columns);
 
+// The same decoding, writing column i to (*out)[positions[i]] (the scan path: no vector per
+// row). REQUIRES: positions.size() == columns.size() and every position < out->size().
+Status DecodeRowInto(std::string_view row, std::span<const Type> columns,
+                     std::span<const uint32_t> positions, std::vector<Value>* out);
+
 }  // namespace blockdb::sql
