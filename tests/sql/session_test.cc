@@ -203,3 +203,20 @@ TEST_CASE("session: numeric sums are exact across scales, signs and magnitudes")
 }
 
 }  // namespace blockdb::sql::session_test
+
+namespace blockdb::sql::session_test {
+
+TEST_CASE("session: integer arithmetic and comparisons with NULLs and limits") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE i (id INT PRIMARY KEY, a INT, b BIGINT, c SMALLINT)");
+  f.Exec("INSERT INTO i VALUES (1, NULL, 5, 2), (2, 7, NULL, 3), (3, 2147483647, 1, 32767)");
+  CHECK(f.Query("SELECT a + 1, b * 2, a % c, a < b FROM i WHERE id < 3 ORDER BY id") ==
+        Rows{"NULL|10|NULL|NULL", "8|NULL|1|NULL"});
+  f.Fail("SELECT a + 1 FROM i WHERE id = 3", "22003");
+  f.Fail("SELECT c * c FROM i WHERE id = 3", "22003");
+  f.Fail("SELECT a / (c - 3) FROM i WHERE id = 2", "22012");
+  CHECK(f.Query("SELECT a::bigint + 1, -7 / 2, -7 % 3, b / -1 FROM i WHERE id = 3") ==
+        Rows{"2147483648|-3|-1|-1"});
+}
+
+}  // namespace blockdb::sql::session_test

@@ -12,8 +12,44 @@ namespace {
 // Seconds from 1970-01-01 to 2000-01-01.
 constexpr int64_t kUnixToPostgresEpochSeconds = 946684800;
 
-Value Bool3(std::optional<bool> b) {
-  return b ? Value::Bool(*b) : Value::Null(TypeId::kBool);
+bool IsInteger(TypeId t) { return t == TypeId::kInt2 || t == TypeId::kInt4 || t == TypeId::kInt8; }
+
+// Integer + - * / % in the result type, with PostgreSQL's errors (the binder resolved the result
+// type: the wider operand's).
+Result<Value> IntegerArith(BinaryOp op, int64_t a, int64_t b, TypeId type) {
+  int64_t r = 0;
+  bool overflow = false;
+  switch (op) {
+    case BinaryOp::kAdd:
+      overflow = __builtin_add_overflow(a, b, &r);
+      break;
+    case BinaryOp::kSub:
+      overflow = __builtin_sub_overflow(a, b, &r);
+      break;
+    case BinaryOp::kMul:
+      overflow = __builtin_mul_overflow(a, b, &r);
+      break;
+    case BinaryOp::kDiv:
+    case BinaryOp::kMod:
+      if (b == 0) return DivisionByZero();
+      if (b == -1) {  // INT64_MIN / -1 overflows; x % -1 is 0
+        if (op == BinaryOp::kMod) return Value::Integer(type, 0);
+        overflow = __builtin_sub_overflow(int64_t{0}, a, &r);
+      } else {
+        r = op == BinaryOp::kDiv ? a / b : a % b;
+      }
+      break;
+    default:
+      return EvalBinary(op, Value::Int8(a), Value::Int8(b));
+  }
+  int64_t lo = type == TypeId::kInt2 ? INT16_MIN : type == TypeId::kInt4 ? INT32_MIN : INT64_MIN;
+  int64_t hi = type == TypeId::kInt2 ? INT16_MAX : type == TypeId::kInt4 ? INT32_MAX : INT64_MAX;
+  if (overflow || r < lo || r > hi) {
+    return NumericOutOfRange(type == TypeId::kInt2   ? "smallint out of range"
+                             : type == TypeId::kInt4 ? "integer out of range"
+                                                     : "bigint out of range");
+  }
+  return Value::Integer(type, r);
 }
 
 bool CompareHolds(CompareOp op, int c) {
@@ -150,11 +186,22 @@ Result<Value> Eval(const BoundExpr& e, const std::vector<Value>& row, const Eval
     case BoundKind::kArith: {
       ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row, ctx));
       ASSIGN_OR_RETURN(Value b, Eval(*e.args[1], row, ctx));
+      if (IsInteger(a.type()) && IsInteger(b.type()) && IsInteger(e.type.id()) &&
+          !a.is_null() && !b.is_null()) {
+        return IntegerArith(e.arith, a.int_value(), b.int_value(), e.type.id());
+      }
       return EvalBinary(e.arith, a, b);
     }
     case BoundKind::kCompare: {
       ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row, ctx));
       ASSIGN_OR_RETURN(Value b, Eval(*e.args[1], row, ctx));
+      if (a.is_null() || b.is_null()) return Value::Null(TypeId::kBool);
+      // Values of one type (or integers of any width) compare directly; mixed types go
+      // through PostgreSQL's comparison resolution.
+      if (a.type() == b.type() ? a.type() != TypeId::kUnknown
+                               : IsInteger(a.type()) && IsInteger(b.type())) {
+        return Value::Bool(CompareHolds(e.cmp, CompareForSort(a, b)));
+      }
       ASSIGN_OR_RETURN(std::optional<int> c, CompareValues(a, b));
       return c ? Value::Bool(CompareHolds(e.cmp, *c)) : Value::Null(TypeId::kBool);
     }
