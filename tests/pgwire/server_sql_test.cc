@@ -180,9 +180,12 @@ TEST_CASE("pgwire sql: CancelRequest stops a running statement with 57014") {
 }
 
 TEST_CASE("pgwire sql: statement_timeout cancels with 57014") {
-  TestPgServer server([](PgServerOptions& o) { o.statement_timeout_ms = 50; });
+  // The server's default reaches every session; SET changes it for one.
+  TestPgServer server([](PgServerOptions& o) { o.statement_timeout_ms = 45'000; });
   PGconn* conn = Connect(server);
+  CHECK(Scalar(conn, "SHOW statement_timeout") == "45s");
   MakeBigJoin(conn);
+  Exec(conn, "SET statement_timeout = 50");
   PGresult* r = PQexec(conn, kBigJoin);
   REQUIRE(PQresultStatus(r) == PGRES_FATAL_ERROR);
   CHECK(std::string(PQresultErrorField(r, PG_DIAG_SQLSTATE)) == "57014");
