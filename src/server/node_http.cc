@@ -8,6 +8,8 @@
 #include "common/check.h"
 #include "common/logging.h"
 #include "engine/db.h"
+#include "engine/ledger/proof_json.h"
+#include "engine/ledger_db.h"
 #include "server/engine_metrics.h"
 #include "server/http/http_server.h"
 #include "server/metrics.h"
@@ -145,7 +147,11 @@ std::string Node::StatusJson() const {
   AppendJsonField("data_dir", JsonString(config_.database.data_dir), &out);
   AppendJsonField("http_port", std::to_string(http_port()), &out);
   if (fields.count(kLedgerDigestField) == 0) {
-    AppendJsonField(kLedgerDigestField, "null", &out);  // until the ledger sets it
+    // The ledger's published digest while the engine is open (the sidecar stops before it
+    // closes), in the JSON clients save (proof_json.h); a field set through SetStatusField wins.
+    const LedgerDB* ledger = ledger_db();
+    AppendJsonField(kLedgerDigestField,
+                    ledger != nullptr ? ledger::DigestToJson(ledger->GetDigest()) : "null", &out);
   }
   for (const auto& [name, json_value] : fields) {
     AppendJsonField(name, json_value(), &out);
