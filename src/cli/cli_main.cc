@@ -2,7 +2,8 @@
 //
 //   blockdb-cli <command> [options]      (blockdb-cli <command> --help for each command)
 //
-// Exit codes: 0 success, 1 the checked property does not hold, 2 usage or input error.
+// Exit codes: 0 success, 1 the checked property does not hold, 2 usage or input error, 3 the
+// server could not be reached, 4 the server answered an error (cli_commands.h).
 #include <cstdio>
 #include <cstring>
 #include <string_view>
@@ -19,7 +20,11 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"verify", "verify the ledger of a stopped server's data directory", RunVerify},
+    {"status", "a running node's readiness and status (HTTP sidecar)", RunStatus},
+    {"metrics", "a running node's Prometheus metrics (HTTP sidecar)", RunMetrics},
+    {"digest", "the ledger's current digest, to save and check against later", RunDigest},
+    {"verify", "VERIFY CHAIN on a running server, or --data-dir DIR offline", RunVerify},
+    {"prove", "fetch a row's inclusion proof and check it here", RunProve},
     {"verify-proof", "check an inclusion or consistency proof offline", RunVerifyProof},
 };
 
@@ -32,7 +37,8 @@ void PrintUsage(std::FILE* out) {
   }
   std::fprintf(out,
                "\n'blockdb-cli <command> --help' describes a command.\n"
-               "Exit codes: 0 success, 1 the check failed, 2 usage or input error.\n");
+               "Exit codes: 0 success, 1 the check failed, 2 usage or input error,\n"
+               "3 cannot connect to the server, 4 the server answered an error.\n");
 }
 
 int Main(int argc, char** argv) {

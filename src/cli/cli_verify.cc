@@ -344,6 +344,15 @@ cxxopts::Options MakeOptions() {
 }  // namespace
 
 int RunVerify(int argc, char** argv) {
+  // Without --data-dir, verify asks a running server (cli_digest.cc).
+  bool offline = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    offline = offline || arg == "--data-dir" || arg.starts_with("--data-dir=");
+  }
+  if (!offline) {
+    return RunVerifyOnline(argc, argv);
+  }
   cxxopts::Options options = MakeOptions();
   std::variant<VerifyArgs, UsageError> parsed = UsageError{};
   try {
