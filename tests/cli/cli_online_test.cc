@@ -61,24 +61,36 @@ bool Contains(const std::string& text, const std::string& needle) {
 // A running Node with a libpq connection to it.
 class Fixture {
  public:
-  Fixture() {
+  Fixture() { Start(true); }
+  ~Fixture() { Stop(); }
+
+  // Starts the node on the fixture's data directory and connects as blockdb (which needs
+  // trust_loopback: the bootstrap user has no password).
+  void Start(bool trust_loopback) {
     Config config;
     config.database.data_dir = tmp_.Join("data");
     config.server.port = 0;
     config.server.http_port = 0;
     config.server.worker_threads = 2;
+    config.server.trust_loopback = trust_loopback;
     config.database.blockchain_batch_size = 2;  // several blocks from a few rows
     node_ = std::make_unique<Node>(config);
     Status s = node_->Start();
     REQUIRE_MESSAGE(s.ok(), s.ToString());
-    const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(node_->pg_port()) +
-                                 " user=blockdb dbname=blockdb sslmode=disable connect_timeout=10";
-    conn_ = PQconnectdb(conninfo.c_str());
-    REQUIRE_MESSAGE(PQstatus(conn_) == CONNECTION_OK, PQerrorMessage(conn_));
+    if (trust_loopback) {
+      const std::string conninfo =
+          "host=127.0.0.1 port=" + std::to_string(node_->pg_port()) +
+          " user=blockdb dbname=blockdb sslmode=disable connect_timeout=10";
+      conn_ = PQconnectdb(conninfo.c_str());
+      REQUIRE_MESSAGE(PQstatus(conn_) == CONNECTION_OK, PQerrorMessage(conn_));
+    }
   }
-  ~Fixture() {
+  void Stop() {
     PQfinish(conn_);
-    CHECK(node_->Stop().ok());
+    conn_ = nullptr;
+    if (node_ != nullptr) {
+      CHECK(node_->Stop().ok());
+    }
   }
 
   const TempDir& tmp() const { return tmp_; }
@@ -424,6 +436,26 @@ TEST_CASE("cli online: a server that is not there is one line on stderr and exit
     CHECK(run.output.starts_with("blockdb-cli " + args[0] + ": cannot connect to the "));
     CHECK(Contains(run.output, "127.0.0.1:" + port + ": Connection refused\n"));
   }
+}
+
+TEST_CASE("cli online: a refused login is one line and exit 3, the right password gets in") {
+  Fixture f;
+  f.CreateAccounts(2);
+  f.Sql("CREATE ROLE auditor WITH LOGIN PASSWORD 'right horse'");
+  f.Stop();
+  f.Start(/*trust_loopback=*/false);
+
+  Run refused = Cli(f.Pg({"digest", "--user", "auditor"}), {"PGPASSWORD=wrong horse"});
+  INFO(refused.output);
+  CHECK(refused.code == 3);
+  CHECK(std::count(refused.output.begin(), refused.output.end(), '\n') == 1);
+  CHECK(refused.output.starts_with("blockdb-cli digest: cannot connect to the PostgreSQL port"));
+  CHECK(Contains(refused.output, "auditor"));
+
+  Run in = Cli(f.Pg({"prove", "acc", "1", "--user", "auditor"}), {"PGPASSWORD=right horse"});
+  INFO(in.output);
+  CHECK(in.code == 0);
+  CHECK(Contains(in.output, "OK: the row (1) of acc is entry "));
 }
 
 TEST_CASE("cli online: usage errors exit 2 before connecting") {
