@@ -277,6 +277,15 @@ std::vector<std::shared_ptr<const TableDef>> Catalog::Tables() const {
   return out;
 }
 
+std::vector<std::shared_ptr<const RoleDef>> Catalog::Roles() const {
+  std::shared_lock lock(mu_);
+  std::vector<std::shared_ptr<const RoleDef>> out;
+  for (const auto& [name, role] : roles_) {
+    out.push_back(role);
+  }
+  return out;
+}
+
 uint64_t Catalog::NextRelationId() const {
   std::shared_lock lock(mu_);
   return max_relation_id_ + 1;

@@ -69,6 +69,8 @@ class Catalog {
   std::vector<std::shared_ptr<const IndexDef>> IndexesOf(uint64_t table_id) const;
   std::shared_ptr<const RoleDef> FindRole(std::string_view name) const;
   std::vector<std::shared_ptr<const TableDef>> Tables() const;
+  // Every role, by name.
+  std::vector<std::shared_ptr<const RoleDef>> Roles() const;
 
   // The id the next CREATE TABLE or CREATE INDEX will try.
   uint64_t NextRelationId() const;

@@ -422,6 +422,31 @@ Result<BoundExprPtr> Binder::BindBinary(const BinaryExpr& e, const Scope& scope)
     b->args.push_back(std::move(r));
     return b;
   }
+  if (op == "~" || op == "~*" || op == "!~" || op == "!~*") {
+    bool text_operands = true;
+    for (BoundExprPtr* side : {&l, &r}) {
+      TypeId t = (*side)->type.id();
+      if ((*side)->kind == BoundKind::kParam && t == TypeId::kUnknown) {
+        InferParam(side->get(), Type::Of(TypeId::kText));
+      } else if (t == TypeId::kUnknown || t == TypeId::kNull) {
+        ASSIGN_OR_RETURN(*side,
+                         CoerceImplicit(std::move(*side), Type::Of(TypeId::kText), e.position));
+      }
+      t = (*side)->type.id();
+      text_operands = text_operands && (t == TypeId::kText || t == TypeId::kVarchar);
+    }
+    if (text_operands) {
+      auto b = std::make_unique<BoundExpr>();
+      b->kind = BoundKind::kFunction;
+      b->func = Func::kRegexMatch;
+      b->type = Type::Of(TypeId::kBool);
+      b->negated = op[0] == '!';
+      b->case_insensitive = op.back() == '*';
+      b->args.push_back(std::move(l));
+      b->args.push_back(std::move(r));
+      return b;
+    }
+  }
   return ErrorAt(Status::InvalidArgument("operator does not exist: " + TypeLabel(l->type) + " " +
                                          e.op.ToString() + " " + TypeLabel(r->type))
                      .WithSqlState(kSqlStateUndefinedFunction),
@@ -656,6 +681,7 @@ Result<BoundExprPtr> Binder::BindCase(const CaseExpr& e, const Scope& scope) {
 }
 
 Result<BoundExprPtr> Binder::BindCast(const CastExpr& e, const Scope& scope) {
+  if (IsCatalogTypeName(e.type)) return BindCatalogCast(e, scope);
   Result<Type> to = ResolveTypeName(e.type);
   if (!to.ok()) {
     return ErrorAt(to.TakeStatus(), e.type.position > 0 ? e.type.position : e.position);
@@ -685,6 +711,69 @@ Result<BoundExprPtr> Binder::BindCast(const CastExpr& e, const Scope& scope) {
   auto b = std::make_unique<BoundExpr>();
   b->kind = BoundKind::kCast;
   b->type = *to;
+  b->args.push_back(std::move(arg));
+  return b;
+}
+
+bool Binder::IsCatalogTypeName(const TypeName& type) {
+  static const char* kNames[] = {"regclass", "regtype",    "regnamespace", "regrole",
+                                 "regproc",  "regprocedure", "oid",        "name",
+                                 "char",     "int2vector", "oidvector"};
+  if (type.array_dims > 0 || !type.modifiers.empty() ||
+      (type.names.size() == 2 && type.names[0] != "pg_catalog") || type.names.size() > 2) {
+    return false;
+  }
+  return std::any_of(std::begin(kNames), std::end(kNames),
+                     [&](const char* n) { return type.names.back() == n; });
+}
+
+// The object-identifier types (oid, regclass, regtype...) and name, "char", int2vector: OIDs
+// are bigint, names text. regclass and regtype read a name into an OID (42P01 / 42704 when there
+// is none) and show an OID as its name.
+Result<BoundExprPtr> Binder::BindCatalogCast(const CastExpr& e, const Scope& scope) {
+  ASSIGN_OR_RETURN(BoundExprPtr arg, BindNode(*e.arg, scope));
+  const std::string& name = e.type.names.back();
+  TypeId from = arg->type.id();
+  bool from_number = CategoryOf(from) == TypeCategory::kNumeric;
+  auto call = [&](Func f, TypeId result) {
+    auto b = std::make_unique<BoundExpr>();
+    b->kind = BoundKind::kFunction;
+    b->func = f;
+    b->type = Type::Of(result);
+    b->negated = true;  // regclass/regtype input: an unknown name is an error
+    b->args.push_back(std::move(arg));
+    return b;
+  };
+  if (name == "regclass" || name == "regtype" || name == "regnamespace" || name == "regrole") {
+    if (from_number) {
+      Func f = name == "regclass"       ? Func::kRegclassOut
+               : name == "regtype"      ? Func::kRegtypeOut
+               : name == "regnamespace" ? Func::kRegnamespaceOut
+                                        : Func::kPgGetUserById;
+      ASSIGN_OR_RETURN(arg, CoerceImplicit(std::move(arg), Type::Of(TypeId::kInt8), e.position));
+      return call(f, TypeId::kText);
+    }
+    if (name == "regclass" || name == "regtype") {
+      ASSIGN_OR_RETURN(arg, CoerceImplicit(std::move(arg), Type::Of(TypeId::kText), e.position));
+      return call(name == "regclass" ? Func::kRegclassIn : Func::kRegtypeIn, TypeId::kInt8);
+    }
+  }
+  TypeId to = name == "oid" ? TypeId::kInt8 : TypeId::kText;
+  if (arg->type.id() == to) return arg;
+  if (!CanCast(from, to, CastContext::kExplicit)) {
+    return ErrorAt(Status::InvalidArgument("cannot cast type " + TypeLabel(arg->type) + " to " +
+                                           name)
+                       .WithSqlState(kSqlStateCannotCoerce),
+                   e.position);
+  }
+  if (arg->kind == BoundKind::kConst) {
+    Result<Value> v = CastValue(arg->value, Type::Of(to), CastContext::kExplicit);
+    if (!v.ok()) return ErrorAt(v.TakeStatus(), e.arg->position);
+    return MakeConst(std::move(v).value());
+  }
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = BoundKind::kCast;
+  b->type = Type::Of(to);
   b->args.push_back(std::move(arg));
   return b;
 }

@@ -128,6 +128,9 @@ class Binder {
   Result<BoundExprPtr> AsBoolean(BoundExprPtr e, std::string_view what, int position);
   // Gives parameters of still-unknown type in `e` the type `t`.
   void InferParam(BoundExpr* e, const Type& t);
+  // Casts to the object-identifier and catalog types (binder.cc).
+  static bool IsCatalogTypeName(const TypeName& type);
+  Result<BoundExprPtr> BindCatalogCast(const CastExpr& e, const Scope& scope);
   Result<std::vector<BoundExprPtr>> BindArgs(const std::vector<ExprPtr>& args,
                                              const Scope& scope);
   // The common type of `items` (CASE, COALESCE...) with each item coerced to it. An item that

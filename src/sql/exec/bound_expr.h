@@ -103,6 +103,25 @@ enum class Func : uint8_t {
   kCurrentSetting,
   kPgBackendPid,
   kToHex,
+  // Catalog functions and regular expressions (catalog_functions.cc) from here on.
+  kRegexMatch,  // ~ ~* !~ !~* (case_insensitive, negated)
+  kFormatType,
+  kPgGetExpr,
+  kAlwaysTrue,  // pg_table_is_visible, has_*_privilege...
+  kAlwaysFalse,
+  kNullText,    // obj_description, col_description...
+  kPgGetUserById,
+  kCurrentSchemas,
+  kQuoteIdent,
+  kEncodingToChar,
+  kPgGetIndexDef,
+  kPgGetConstraintDef,
+  kArrayToString,
+  kRegclassIn,   // 'name'::regclass, to_regclass (null when absent)
+  kRegclassOut,  // oid::regclass
+  kRegtypeIn,
+  kRegtypeOut,
+  kRegnamespaceOut,
 };
 
 struct BoundExpr;

@@ -12,6 +12,10 @@
 #include "sql/exec/bound_expr.h"
 #include "sql/types/value.h"
 
+namespace blockdb::sql {
+class Catalog;
+}  // namespace blockdb::sql
+
 namespace blockdb::sql::exec {
 
 // What an expression may read besides its row. Owned by the statement; outlives evaluation.
@@ -24,6 +28,8 @@ struct EvalContext {
   int32_t backend_pid = 0;
   // current_setting(name): the session's settings (null when none).
   std::function<std::optional<std::string>(std::string_view)> setting;
+  // The database's catalog, for the catalog functions (null: they see no objects).
+  const Catalog* catalog = nullptr;
   // The rows of the enclosing queries a running subquery reads (kOuterColumn), innermost last.
   mutable std::vector<const std::vector<Value>*> outer_rows;
 };
@@ -36,6 +42,10 @@ Result<bool> EvalCondition(const BoundExpr& e, const std::vector<Value>& row,
 
 // Scalar functions (functions.cc). `args` are evaluated already.
 Result<Value> EvalFunction(const BoundExpr& e, std::vector<Value>& args, const EvalContext& ctx);
+
+// Catalog functions and regular expressions (catalog_functions.cc): Func::kRegexMatch and after.
+Result<Value> EvalCatalogFunction(const BoundExpr& e, std::vector<Value>& args,
+                                  const EvalContext& ctx);
 
 // LIKE / ILIKE matching with PostgreSQL's rules: % any run, _ one character, `escape`
 // (default backslash; "" for none) quotes the next character. 22025 for a pattern ending in the

@@ -84,6 +84,7 @@ Result<std::unique_ptr<Execution>> Executor::Start(
   exec->eval.server_version = db_->options().server_version;
   exec->eval.backend_pid = static_cast<int32_t>(getpid());
   exec->eval.setting = [this](std::string_view name) { return settings_->Get(name); };
+  exec->eval.catalog = &db_->catalog();
   exec->control.cancel = cancel_;
   exec->control.work_mem = db_->options().work_mem;
   uint64_t timeout_ms = settings_->StatementTimeoutMs();

@@ -152,6 +152,7 @@ Result<Value> Greatest(const std::vector<Value>& args, bool greatest, TypeId typ
 
 Result<Value> EvalFunction(const BoundExpr& e, std::vector<Value>& args, const EvalContext& ctx) {
   const TypeId result = e.type.id();
+  if (e.func >= Func::kRegexMatch) return EvalCatalogFunction(e, args, ctx);
   // Functions that look at NULL arguments themselves.
   switch (e.func) {
     case Func::kCoalesce:

@@ -1,6 +1,7 @@
 // The FROM clause: tables with their access path, subqueries, joins and ledger relations.
 #include "engine/ledger_db.h"
 #include "sql/catalog/catalog.h"
+#include "sql/exec/catalog_relations.h"
 #include "sql/exec/planner_internal.h"
 #include "sql/storage/table_codec.h"
 #include "sql/types/errors.h"
@@ -135,6 +136,17 @@ Result<FromPlan> PlanTable(const TableRef& ref, PlanContext& ctx, const Expr* wh
   const QualifiedName& name = ref.name;
   std::string qualifier = ref.alias.empty() ? name.name : ref.alias.name;
   FromPlan plan;
+  // pg_catalog comes first on the search path, then public.
+  ASSIGN_OR_RETURN(std::optional<VirtualRelation> system,
+                   CatalogTable(name.schema, name.name, ctx));
+  if (system) {
+    for (ScopeColumn& c : system->columns) {
+      c.table = qualifier;
+      plan.scope.columns.push_back(c);
+    }
+    plan.source = MakeRowsSource(std::move(system->rows), "Seq Scan on " + name.name);
+    return plan;
+  }
   std::shared_ptr<const TableDef> table;
   if (name.schema.empty() || name.schema == kPublicSchema) {
     table = ctx.database->catalog().FindTable(name.name);
@@ -194,6 +206,9 @@ Result<FromPlan> PlanFunction(const FunctionRef& ref, PlanContext& ctx) {
   }
   const auto& call = ref.function->As<FunctionExpr>();
   ASSIGN_OR_RETURN(std::optional<VirtualRelation> rel, LedgerFunction(call, ctx));
+  if (!rel) {
+    ASSIGN_OR_RETURN(rel, CatalogFunction(call, ctx));
+  }
   if (!rel) {
     return ctx.binder->ErrorAt(
         Status::InvalidArgument("function " + call.name.back() + " does not exist")

@@ -1,0 +1,74 @@
+// Shared pieces of the catalog relations (catalog_relations.cc, catalog_tables.cc,
+// catalog_info_schema.cc). Not for use elsewhere.
+#pragma once
+
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sql/exec/catalog_relations.h"
+
+namespace blockdb::sql::exec::catalog_internal {
+
+// One row of pg_type.
+struct PgType {
+  int64_t oid;
+  const char* name;      // typname
+  const char* sql_name;  // format_type()
+  int16_t len;
+  bool byval;
+  char category;
+  bool preferred;
+  int64_t array;  // the array type's OID (0: none)
+  char align;
+  char storage;
+  int64_t collation;
+  const char* io;  // prefix of the I/O functions: "int4" -> int4in, int4out...
+};
+const std::vector<PgType>& PgTypes();
+const PgType* FindPgType(int64_t oid);
+// The element type of array type `oid`, or null.
+const PgType* FindPgArrayType(int64_t oid);
+
+// The catalog's roles plus the bootstrap role when the catalog has none of its name.
+std::vector<std::shared_ptr<const RoleDef>> AllRoles(const Catalog& catalog);
+
+// An index as the catalogs show it: the primary key (`<table>_pkey`) first, then the catalog's.
+struct RelIndex {
+  int64_t oid;
+  std::string name;
+  bool unique;
+  bool primary;
+  std::vector<KeyPart> columns;
+  int64_t constraint_oid;  // 0 when the index backs no constraint
+};
+std::vector<RelIndex> IndexesOfTable(const Catalog& catalog, const TableDef& table);
+// A unique index created for a UNIQUE constraint (named `<table>_<columns>_key`).
+bool IsUniqueConstraint(const IndexDef& index);
+// "a, b DESC" and "1 2" (sep " ") or "1,2" (sep ",").
+std::string KeyColumnNames(const TableDef& table, const std::vector<KeyPart>& parts);
+std::string KeyColumnNumbers(const std::vector<KeyPart>& parts, const char* sep);
+
+struct ColSpec {
+  const char* name;
+  TypeId type;
+};
+VirtualRelation Relation(std::initializer_list<ColSpec> cols);
+Value Oid(int64_t v);
+Value Text(std::string s);
+Value NullOf(TypeId t);
+
+inline constexpr TypeId kOid = TypeId::kInt8;
+inline constexpr TypeId kName = TypeId::kText;
+inline constexpr TypeId kBool = TypeId::kBool;
+inline constexpr TypeId kI2 = TypeId::kInt2;
+inline constexpr TypeId kI4 = TypeId::kInt4;
+inline constexpr TypeId kText = TypeId::kText;
+
+// pg_catalog (catalog_tables.cc); nullopt for other names.
+std::optional<VirtualRelation> PgCatalogTable(std::string_view name, PlanContext& ctx);
+// information_schema (catalog_info_schema.cc); nullopt for other names.
+std::optional<VirtualRelation> InfoSchemaTable(std::string_view name, PlanContext& ctx);
+
+}  // namespace blockdb::sql::exec::catalog_internal

@@ -1,0 +1,261 @@
+// pg_catalog's relations over BlockDB's catalog (catalog_relations.h). information_schema is in
+// catalog_info_schema.cc; the shared pieces (types, OIDs, definitions) are here.
+#include "sql/exec/catalog_relations.h"
+
+#include <algorithm>
+
+#include "sql/ast.h"
+#include "sql/exec/catalog_internal.h"
+
+namespace blockdb::sql::exec {
+namespace catalog_internal {
+
+// PostgreSQL 15's built-in types that BlockDB has or that its catalogs use. Array types follow
+// (typname "_" + name) with the OIDs in `array`.
+const std::vector<PgType>& PgTypes() {
+  static const std::vector<PgType> kTypes = {
+      {16, "bool", "boolean", 1, true, 'B', true, 1000, 'c', 'p', 0, "bool"},
+      {17, "bytea", "bytea", -1, false, 'U', false, 1001, 'i', 'x', 0, "bytea"},
+      {18, "char", "\"char\"", 1, true, 'Z', false, 1002, 'c', 'p', 0, "char"},
+      {19, "name", "name", 64, false, 'S', false, 1003, 'c', 'p', 950, "name"},
+      {20, "int8", "bigint", 8, true, 'N', false, 1016, 'd', 'p', 0, "int8"},
+      {21, "int2", "smallint", 2, true, 'N', false, 1005, 's', 'p', 0, "int2"},
+      {22, "int2vector", "int2vector", -1, false, 'A', false, 1006, 'i', 'p', 0, "int2vector"},
+      {23, "int4", "integer", 4, true, 'N', false, 1007, 'i', 'p', 0, "int4"},
+      {25, "text", "text", -1, false, 'S', true, 1009, 'i', 'x', 100, "text"},
+      {26, "oid", "oid", 4, true, 'N', true, 1028, 'i', 'p', 0, "oid"},
+      {30, "oidvector", "oidvector", -1, false, 'A', false, 1013, 'i', 'p', 0, "oidvector"},
+      {114, "json", "json", -1, false, 'U', false, 199, 'i', 'x', 0, "json_"},
+      {700, "float4", "real", 4, true, 'N', false, 1021, 'i', 'p', 0, "float4"},
+      {701, "float8", "double precision", 8, true, 'N', true, 1022, 'd', 'p', 0, "float8"},
+      {705, "unknown", "unknown", -2, false, 'X', false, 0, 'c', 'p', 0, "unknown"},
+      {1042, "bpchar", "character", -1, false, 'S', false, 1014, 'i', 'x', 100, "bpchar"},
+      {1043, "varchar", "character varying", -1, false, 'S', false, 1015, 'i', 'x', 100, "varchar"},
+      {1082, "date", "date", 4, true, 'D', false, 1182, 'i', 'p', 0, "date_"},
+      {1114, "timestamp", "timestamp without time zone", 8, true, 'D', false, 1115, 'd', 'p', 0,
+       "timestamp_"},
+      {1184, "timestamptz", "timestamp with time zone", 8, true, 'D', true, 1185, 'd', 'p', 0,
+       "timestamptz_"},
+      {1186, "interval", "interval", 16, false, 'T', true, 1187, 'd', 'p', 0, "interval_"},
+      {1700, "numeric", "numeric", -1, false, 'N', false, 1231, 'i', 'm', 0, "numeric_"},
+      {2205, "regclass", "regclass", 4, true, 'N', false, 2210, 'i', 'p', 0, "regclass"},
+      {2206, "regtype", "regtype", 4, true, 'N', false, 2211, 'i', 'p', 0, "regtype"},
+      {2950, "uuid", "uuid", 16, false, 'U', false, 2951, 'c', 'p', 0, "uuid_"},
+      {3802, "jsonb", "jsonb", -1, false, 'U', false, 3807, 'i', 'x', 0, "jsonb_"},
+  };
+  return kTypes;
+}
+
+const PgType* FindPgType(int64_t oid) {
+  for (const PgType& t : PgTypes()) {
+    if (t.oid == oid) return &t;
+  }
+  return nullptr;
+}
+
+const PgType* FindPgArrayType(int64_t oid) {
+  for (const PgType& t : PgTypes()) {
+    if (t.array == oid && oid != 0) return &t;
+  }
+  return nullptr;
+}
+
+std::vector<std::shared_ptr<const RoleDef>> AllRoles(const Catalog& catalog) {
+  std::vector<std::shared_ptr<const RoleDef>> roles = catalog.Roles();
+  if (catalog.FindRole(kBootstrapRole) == nullptr) {
+    auto boot = std::make_shared<RoleDef>();
+    boot->name = kBootstrapRole;
+    boot->login = true;
+    boot->superuser = true;
+    roles.insert(roles.begin(), std::move(boot));
+  }
+  return roles;
+}
+
+std::string KeyColumnNames(const TableDef& table, const std::vector<KeyPart>& parts) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    out += (i > 0 ? ", " : "") + QuoteIdentifierIfNeeded(table.columns[parts[i].column].name);
+    if (parts[i].descending) out += " DESC";
+  }
+  return out;
+}
+
+std::string KeyColumnNumbers(const std::vector<KeyPart>& parts, const char* sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    out += (i > 0 ? sep : "") + std::to_string(parts[i].column + 1);
+  }
+  return out;
+}
+
+bool IsUniqueConstraint(const IndexDef& index) {
+  return index.unique && index.name.size() > 4 &&
+         index.name.compare(index.name.size() - 4, 4, "_key") == 0;
+}
+
+std::vector<RelIndex> IndexesOfTable(const Catalog& catalog, const TableDef& table) {
+  std::vector<RelIndex> out;
+  if (!table.primary_key.empty()) {
+    out.push_back(RelIndex{kPkeyIndexOidBase + static_cast<int64_t>(table.id), table.name + "_pkey",
+                           true, true, table.primary_key,
+                           kConstraintOidBase + static_cast<int64_t>(table.id)});
+  }
+  for (const auto& index : catalog.IndexesOf(table.id)) {
+    int64_t con =
+        IsUniqueConstraint(*index) ? kConstraintOidBase + static_cast<int64_t>(index->id) : 0;
+    out.push_back(RelIndex{static_cast<int64_t>(index->id), index->name, index->unique, false,
+                           index->columns, con});
+  }
+  return out;
+}
+
+Value Oid(int64_t v) { return Value::Int8(v); }
+Value Text(std::string s) { return Value::Text(std::move(s)); }
+Value NullOf(TypeId t) { return Value::Null(t); }
+
+VirtualRelation Relation(std::initializer_list<ColSpec> cols) {
+  VirtualRelation rel;
+  for (const ColSpec& c : cols) {
+    rel.columns.push_back(ScopeColumn{"", c.name, Type::Of(c.type)});
+  }
+  return rel;
+}
+
+}  // namespace catalog_internal
+
+using namespace catalog_internal;  // NOLINT
+
+int64_t RoleOid(std::string_view name) {
+  if (name == kBootstrapRole) return kBootstrapRoleOid;
+  uint32_t h = 2166136261u;  // FNV-1a
+  for (char c : name) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return 16384 + static_cast<int64_t>(h % 1000000000u);
+}
+
+std::optional<std::string> RoleName(const Catalog& catalog, int64_t oid,
+                                    std::string_view session_user) {
+  for (const auto& role : AllRoles(catalog)) {
+    if (RoleOid(role->name) == oid) return role->name;
+  }
+  if (RoleOid(session_user) == oid) return std::string(session_user);
+  return std::nullopt;
+}
+
+std::optional<std::string> FormatTypeOid(int64_t oid, int32_t typmod) {
+  if (std::optional<TypeId> id = TypeIdFromOid(static_cast<uint32_t>(oid));
+      id && *id != TypeId::kUnknown) {
+    if (*id == TypeId::kVarchar && typmod >= 5) return Type::Varchar(typmod - 4).Name();
+    if (*id == TypeId::kNumeric && typmod >= 4) {
+      int32_t m = typmod - 4;
+      int scale = m & 0x7ff;
+      if (scale > 1000) scale -= 0x800;
+      return Type::Numeric(m >> 16, scale).Name();
+    }
+    return Type::Of(*id).Name();
+  }
+  if (const PgType* t = FindPgType(oid)) return std::string(t->sql_name);
+  if (const PgType* t = FindPgArrayType(oid)) return std::string(t->sql_name) + "[]";
+  return std::nullopt;
+}
+
+std::optional<int64_t> TypeOidByName(std::string_view name) {
+  if (name.substr(0, 11) == "pg_catalog.") name.remove_prefix(11);
+  for (const PgType& t : PgTypes()) {
+    if (name == t.name || name == t.sql_name) return t.oid;
+  }
+  Result<Type> type = TypeFromName(name);
+  if (type.ok()) return static_cast<int64_t>(type->oid());
+  return std::nullopt;
+}
+
+std::optional<std::string> RelationName(const Catalog& catalog, int64_t oid) {
+  if (oid == kBlocksViewOid) return std::string("blockdb_blocks");
+  if (oid >= kPkeyIndexOidBase && oid < kConstraintOidBase) {
+    auto t = catalog.FindTableById(static_cast<uint64_t>(oid - kPkeyIndexOidBase));
+    if (t != nullptr && !t->primary_key.empty()) return t->name + "_pkey";
+    return std::nullopt;
+  }
+  if (oid < 0) return std::nullopt;
+  if (auto t = catalog.FindTableById(static_cast<uint64_t>(oid))) return t->name;
+  if (auto i = catalog.FindIndexById(static_cast<uint64_t>(oid))) return i->name;
+  return std::nullopt;
+}
+
+std::optional<int64_t> RelationOid(const Catalog& catalog, std::string_view name) {
+  if (name.substr(0, 7) == "public.") name.remove_prefix(7);
+  if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
+    name = name.substr(1, name.size() - 2);
+  }
+  if (name == "blockdb_blocks") return kBlocksViewOid;
+  if (auto t = catalog.FindTable(name)) return static_cast<int64_t>(t->id);
+  if (auto i = catalog.FindIndex(name)) return static_cast<int64_t>(i->id);
+  for (const auto& t : catalog.Tables()) {
+    if (!t->primary_key.empty() && t->name + "_pkey" == name) {
+      return kPkeyIndexOidBase + static_cast<int64_t>(t->id);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> IndexDefinition(const Catalog& catalog, int64_t oid) {
+  for (const auto& table : catalog.Tables()) {
+    for (const RelIndex& index : IndexesOfTable(catalog, *table)) {
+      if (index.oid != oid) continue;
+      return std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
+             QuoteIdentifierIfNeeded(index.name) + " ON " + QuoteIdentifierIfNeeded(table->schema) +
+             "." + QuoteIdentifierIfNeeded(table->name) + " USING btree (" +
+             KeyColumnNames(*table, index.columns) + ")";
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ConstraintDefinition(const Catalog& catalog, int64_t oid) {
+  for (const auto& table : catalog.Tables()) {
+    for (const RelIndex& index : IndexesOfTable(catalog, *table)) {
+      if (index.constraint_oid != oid) continue;
+      return std::string(index.primary ? "PRIMARY KEY (" : "UNIQUE (") +
+             KeyColumnNames(*table, index.columns) + ")";
+    }
+  }
+  return std::nullopt;
+}
+
+Result<std::optional<VirtualRelation>> CatalogTable(std::string_view schema, std::string_view name,
+                                                    PlanContext& ctx) {
+  if (schema.empty() || schema == "pg_catalog") return PgCatalogTable(name, ctx);
+  if (schema == "information_schema") return InfoSchemaTable(name, ctx);
+  return std::optional<VirtualRelation>();
+}
+
+Result<std::optional<VirtualRelation>> CatalogFunction(const FunctionExpr& call, PlanContext&) {
+  if (call.name.back() != "pg_get_keywords" || !call.args.empty() ||
+      (call.name.size() > 1 && call.name[0] != "pg_catalog")) {
+    return std::optional<VirtualRelation>();
+  }
+  VirtualRelation rel = Relation({{"word", kText},
+                                  {"catcode", kText},
+                                  {"barelabel", kBool},
+                                  {"catdesc", kText},
+                                  {"baredesc", kText}});
+  static const std::pair<const char*, char> kWords[] = {
+      {"all", 'R'},      {"and", 'R'},   {"as", 'R'},     {"asc", 'R'},    {"between", 'C'},
+      {"by", 'U'},       {"case", 'R'},  {"cast", 'R'},   {"create", 'R'}, {"desc", 'R'},
+      {"distinct", 'R'}, {"else", 'R'},  {"end", 'R'},    {"from", 'R'},   {"group", 'R'},
+      {"in", 'R'},       {"index", 'U'}, {"insert", 'U'}, {"join", 'T'},   {"left", 'T'},
+      {"limit", 'R'},    {"not", 'R'},   {"null", 'R'},   {"or", 'R'},     {"order", 'R'},
+      {"select", 'R'},   {"table", 'R'}, {"then", 'R'},   {"union", 'R'},  {"where", 'R'},
+      {"with", 'R'}};
+  for (const auto& [word, code] : kWords) {
+    const char* label = code == 'R'   ? "reserved"
+                        : code == 'T' ? "reserved (can be function or type name)"
+                        : code == 'C' ? "unreserved (cannot be function or type name)"
+                                      : "unreserved";
+    rel.rows.push_back({Text(word), Text(std::string(1, code)), Value::Bool(code != 'T'),
+                        Text(label), Text(code != 'T' ? "can be bare label" : "requires AS")});
+  }
+  return std::optional<VirtualRelation>(std::move(rel));
+}
+
+}  // namespace blockdb::sql::exec
