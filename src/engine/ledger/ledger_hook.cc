@@ -6,15 +6,15 @@
 namespace blockdb {
 
 Status LedgerHook::OnOpen(DB* db) {
-  // DB::Get takes the engine mutex only to copy the current read view and accepts internal keys;
-  // OnOpen and the apply step run without that mutex held, so the lookup cannot deadlock. Only
-  // Ledger::Open and the ledger's read methods (proofs, blocks, entries) call the lookup:
-  // Ledger::OnApply and OnSeal work from the in-memory frontier and never read the store.
-  ledger::RecordLookup lookup = [db](std::string_view key, std::string* value) {
-    return db->Get(key, value);
-  };
+  // DB::Get and DB::NewIterator take the engine mutex only to copy the current read view and
+  // accept internal keys; OnOpen and the apply step run without that mutex held, so the reads
+  // cannot deadlock. Only Ledger::Open and the ledger's read methods (proofs, blocks, entries)
+  // read: Ledger::OnApply and OnSeal work from the in-memory frontier and never read the store.
+  ledger::RecordSource source;
+  source.get = [db](std::string_view key, std::string* value) { return db->Get(key, value); };
+  source.new_iterator = [db] { return db->NewIterator(); };
   ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> opened,
-                   ledger::Ledger::Open(options_, std::move(lookup)));
+                   ledger::Ledger::Open(options_, std::move(source)));
   db_ = db;
   ledger_ = std::move(opened);
   MutexLock lock(&mu_);

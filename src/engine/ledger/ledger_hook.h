@@ -2,8 +2,9 @@
 // engine's deterministic apply step, so that every accepted write batch becomes ledger entries and
 // every seal command closes a block, in the same atomic batch as the rows.
 //
-//   OnOpen(db)   opens the Ledger over a lookup that reads the engine's internal 0xFF records
-//                through DB::Get (the SSTables' state: recovery replays the log afterwards).
+//   OnOpen(db)   opens the Ledger over a source that reads the engine's internal 0xFF records
+//                through DB::Get and DB::NewIterator (the SSTables' state: recovery replays the
+//                log afterwards).
 //   OnApply      turns the batch's inserts into entries (txn id and timestamp from the batch).
 //   OnSeal       forwards the seal command.
 //

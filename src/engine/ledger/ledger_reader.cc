@@ -7,13 +7,12 @@
 
 namespace blockdb::ledger {
 
-LedgerReader::LedgerReader(RecordLookup lookup) : lookup_(lookup), nodes_(std::move(lookup)) {}
+LedgerReader::LedgerReader(RecordSource source) : source_(source), nodes_(std::move(source)) {}
 
 Result<LedgerState> LedgerReader::ReadState() const {
-  auto leaf_exists = [this](uint64_t i) { return RecordExists(lookup_, LeafKey(i)); };
-  auto block_exists = [this](uint64_t i) { return RecordExists(lookup_, BlockKey(i)); };
+  auto block_exists = [this](uint64_t i) { return RecordExists(source_.get, BlockKey(i)); };
   LedgerState state;
-  ASSIGN_OR_RETURN(state.tree_size, FindFirstMissing(0, leaf_exists));
+  ASSIGN_OR_RETURN(state.tree_size, CountStoredLeaves(source_));
   ASSIGN_OR_RETURN(uint64_t blocks_end, FindFirstMissing(1, block_exists));
   if (blocks_end > 1) {
     ASSIGN_OR_RETURN(state.last_block, ReadBlock(blocks_end - 1));
@@ -47,7 +46,7 @@ Result<BlockHeader> LedgerReader::ReadBlock(uint64_t index) const {
     return GenesisBlock();
   }
   std::string value;
-  Status s = lookup_(BlockKey(index), &value);
+  Status s = source_.get(BlockKey(index), &value);
   if (!s.ok()) {
     return s.Annotate("block " + std::to_string(index));
   }
@@ -77,21 +76,18 @@ Result<std::vector<BlockHeader>> LedgerReader::ListBlocks(uint64_t first,
 }
 
 Result<LeafLocator> LedgerReader::ReadLeafLocator(uint64_t leaf_index) const {
-  const std::string what = "leaf locator " + std::to_string(leaf_index);
-  std::string value;
-  Status s = lookup_(LeafKey(leaf_index), &value);
-  if (!s.ok()) {
-    return s.Annotate(what);
-  }
   LeafLocator locator;
-  RETURN_IF_ERROR(DecodeLeafLocator(value, &locator).Annotate(what));
+  RETURN_IF_ERROR(ScanLeafGroups(source_, leaf_index, leaf_index + 1, [&](const LeafGroup& group) {
+                    locator = group.locator(leaf_index - group.first_leaf);
+                    return Status::OK();
+                  }).Annotate("leaf locator " + std::to_string(leaf_index)));
   return locator;
 }
 
 Result<Entry> LedgerReader::ReadEntry(uint64_t leaf_index) const {
   ASSIGN_OR_RETURN(LeafLocator locator, ReadLeafLocator(leaf_index));
   Entry entry;
-  Status s = lookup_(locator.key, &entry.value);
+  Status s = source_.get(locator.key, &entry.value);
   if (!s.ok()) {
     return s.Annotate("row of leaf " + std::to_string(leaf_index));
   }
@@ -104,7 +100,7 @@ Result<Entry> LedgerReader::ReadEntry(uint64_t leaf_index) const {
 
 Result<uint64_t> LedgerReader::FindLeafByKey(std::string_view key) const {
   std::string value;
-  RETURN_IF_ERROR(lookup_(KeyIndexKey(key), &value));
+  RETURN_IF_ERROR(source_.get(KeyIndexKey(key), &value));
   if (value.size() != 8) {
     return Status::Corruption("key index record: " + std::to_string(value.size()) +
                               " bytes, not 8");

@@ -13,32 +13,17 @@
 #include "engine/ledger/frontier.h"
 #include "engine/ledger/ledger_reader.h"
 #include "engine/ledger/merkle.h"
+#include "engine/ledger/verify_leaves.h"
 
 namespace blockdb::ledger {
 namespace {
 
 std::string HashHex(const Hash256& h) { return ToHex(AsBytes(h)); }
 
-// Row keys in messages: hex, shortened when long.
-std::string DescribeKey(std::string_view key) {
-  constexpr size_t kMaxShown = 32;
-  if (key.size() <= kMaxShown) {
-    return ToHex(key);
-  }
-  return ToHex(key.substr(0, kMaxShown)) + "... (" + std::to_string(key.size()) + " bytes)";
-}
-
-// What the leaf phase learned about one entry.
-struct LeafOutcome {
-  std::optional<Hash256> hash;  // the leaf hash recomputed from the row, when it could be
-  std::string problem;          // empty when every record of the entry matches
-  bool stored_hash_differs = false;
-};
-
 class Verifier {
  public:
   Verifier(const RecordSource& source, const VerifyOptions& options)
-      : source_(source), options_(options), nodes_(source.get) {}
+      : source_(source), options_(options), nodes_(source) {}
 
   Result<VerifyReport> Run();
 
@@ -53,9 +38,6 @@ class Verifier {
   void CheckTrustedAtEnd();
 
   Status ReadHeaderChunk(uint64_t* next_block, std::vector<BlockHeader>* chunk);
-  Status HashLeaves(uint64_t begin, uint64_t end, std::vector<LeafOutcome>* out) const;
-  Status HashLeafRange(uint64_t begin, uint64_t end, LeafOutcome* out) const;
-  Status HashOneLeaf(uint64_t leaf, LeafOutcome* out) const;
   Result<bool> ReadRecord(const std::string& key, const std::string& what, std::string* value,
                           std::string* problem) const;
   // Verifies one block whose leaves were hashed into `outcomes` (indexed from chunk_begin).
@@ -76,7 +58,7 @@ class Verifier {
   StoredNodeReader nodes_;
 
   uint64_t last_block_ = 0;     // newest stored block
-  uint64_t leaves_stored_ = 0;  // leaf locators stored contiguously from 0
+  uint64_t leaves_stored_ = 0;  // one past the last stored leaf group's last leaf
   BlockHeader prev_;            // the last verified block (the anchor at first)
   Hash256 prev_hash_{};
   MerkleFrontier tree_;  // rebuilt from recomputed leaves
@@ -117,9 +99,8 @@ Result<bool> Verifier::ReadRecord(const std::string& key, const std::string& wha
 }
 
 Status Verifier::Prepare() {
-  auto leaf_exists = [this](uint64_t i) { return RecordExists(source_.get, LeafKey(i)); };
   auto block_exists = [this](uint64_t i) { return RecordExists(source_.get, BlockKey(i)); };
-  ASSIGN_OR_RETURN(leaves_stored_, FindFirstMissing(0, leaf_exists));
+  ASSIGN_OR_RETURN(leaves_stored_, CountStoredLeaves(source_));
   ASSIGN_OR_RETURN(uint64_t blocks_end, FindFirstMissing(1, block_exists));
   last_block_ = blocks_end - 1;
   const uint64_t start = options_.start_block;
@@ -141,7 +122,7 @@ Status Verifier::Prepare() {
 
 Status Verifier::LoadAnchor() {
   const uint64_t start = options_.start_block;
-  LedgerReader reader(source_.get);
+  LedgerReader reader(source_);
   Result<BlockHeader> anchor = reader.ReadBlock(start);
   if (!anchor.ok()) {
     if (anchor.status().IsNotFound() || anchor.status().IsCorruption()) {
@@ -195,83 +176,11 @@ void Verifier::CheckTrustedBlock(const BlockHeader& header) {
   }
 }
 
-Status Verifier::HashOneLeaf(uint64_t leaf, LeafOutcome* out) const {
-  std::string value;
-  ASSIGN_OR_RETURN(bool found,
-                   ReadRecord(LeafKey(leaf), "the leaf locator", &value, &out->problem));
-  if (!found) {
-    return Status::OK();
-  }
-  LeafLocator locator;
-  if (Status s = DecodeLeafLocator(value, &locator); !s.ok()) {
-    out->problem = s.message();
-    return Status::OK();
-  }
-  std::string row;
-  ASSIGN_OR_RETURN(
-      found, ReadRecord(locator.key, "the row " + DescribeKey(locator.key), &row, &out->problem));
-  if (!found) {
-    return Status::OK();
-  }
-  const Hash256 hash = EntryLeafHash(
-      EntryView{locator.log_index, locator.txn_id, locator.timestamp_micros, locator.key, row});
-  out->hash = hash;
-  ASSIGN_OR_RETURN(found,
-                   ReadRecord(NodeKey(0, leaf), "the stored leaf hash", &value, &out->problem));
-  if (!found) {
-    return Status::OK();
-  }
-  if (value != AsBytes(hash)) {
-    out->problem = "the entry rebuilt from row " + DescribeKey(locator.key) + " hashes to " +
-                   HashHex(hash) + ", but the stored leaf hash is " + ToHex(value);
-    out->stored_hash_differs = true;
-    return Status::OK();
-  }
-  ASSIGN_OR_RETURN(
-      found, ReadRecord(KeyIndexKey(locator.key), "the key index record", &value, &out->problem));
-  if (!found) {
-    return Status::OK();
-  }
-  std::string expected;
-  PutBigEndian64(&expected, leaf);
-  if (value != expected) {
-    out->problem =
-        "the key index record of row " + DescribeKey(locator.key) + " does not point to this entry";
-  }
-  return Status::OK();
-}
-
-Status Verifier::HashLeafRange(uint64_t begin, uint64_t end, LeafOutcome* out) const {
-  for (uint64_t i = begin; i < end; ++i) {
-    RETURN_IF_ERROR(HashOneLeaf(i, &out[i - begin]));
-  }
-  return Status::OK();
-}
-
-Status Verifier::HashLeaves(uint64_t begin, uint64_t end, std::vector<LeafOutcome>* out) const {
-  out->assign(end - begin, LeafOutcome{});
-  const uint64_t mid = begin + (end - begin) / 2;
-  Status second;
-  std::thread worker;
-  try {
-    worker = std::thread([&] { second = HashLeafRange(mid, end, out->data() + (mid - begin)); });
-  } catch (const std::system_error&) {
-    // No second thread available: do its half here.
-    second = HashLeafRange(mid, end, out->data() + (mid - begin));
-  }
-  Status first = HashLeafRange(begin, mid, out->data());
-  if (worker.joinable()) {
-    worker.join();
-  }
-  RETURN_IF_ERROR(first);
-  return second;
-}
-
 Status Verifier::AppendToTree(const Hash256& leaf, std::string* problem) {
   Status io;
   tree_.Append(leaf, [&](uint32_t level, uint64_t index, const Hash256& hash) {
-    if (level == 0 || !io.ok() || !problem->empty()) {
-      return;  // leaf hashes were compared in the leaf phase
+    if (level < kChunkLevel || !io.ok() || !problem->empty()) {
+      return;  // leaf hashes were compared in the leaf phase; lower nodes are not stored
     }
     const std::string what =
         "stored tree node (" + std::to_string(level) + ", " + std::to_string(index) + ")";
@@ -296,7 +205,7 @@ Status Verifier::AppendToTree(const Hash256& leaf, std::string* problem) {
 }
 
 Status Verifier::ReadHeaderChunk(uint64_t* next_block, std::vector<BlockHeader>* chunk) {
-  LedgerReader reader(source_.get);
+  LedgerReader reader(source_);
   uint64_t entries = 0;
   uint64_t first_leaf = prev_.tree_size();
   uint64_t log_index = prev_.log_index;
@@ -319,7 +228,7 @@ Status Verifier::ReadHeaderChunk(uint64_t* next_block, std::vector<BlockHeader>*
     }
     if (header->tree_size() > leaves_stored_) {
       Fail(b, leaves_stored_,
-           "the leaf locator of entry " + std::to_string(leaves_stored_) +
+           "the leaf group of entry " + std::to_string(leaves_stored_) +
                " is missing (the block covers entries up to " +
                std::to_string(header->tree_size() - 1) + ")");
       return Status::OK();
@@ -390,7 +299,7 @@ Status Verifier::ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_beg
                         ? "; the rows still match the block's data root, so the stored leaf "
                           "hash was altered"
                         : "; the block's data root no longer matches, so the row or its leaf "
-                          "locator was altered"));
+                          "group was altered"));
   }
   return Status::OK();
 }
@@ -439,7 +348,7 @@ Status Verifier::VerifyBlocks() {
     report_.failure.reset();
     const uint64_t begin = chunk.front().first_leaf;
     std::vector<LeafOutcome> outcomes;
-    RETURN_IF_ERROR(HashLeaves(begin, chunk.back().tree_size(), &outcomes));
+    RETURN_IF_ERROR(VerifyLeafRange(source_, begin, chunk.back().tree_size(), &outcomes));
     for (const BlockHeader& header : chunk) {
       RETURN_IF_ERROR(CheckBlock(header, begin, outcomes));
       if (report_.failure) {
@@ -459,7 +368,7 @@ Status Verifier::VerifyUnsealed() {
   while (begin < leaves_stored_ && !report_.failure) {
     const uint64_t end = begin + std::min(options_.chunk_entries, leaves_stored_ - begin);
     std::vector<LeafOutcome> outcomes;
-    RETURN_IF_ERROR(HashLeaves(begin, end, &outcomes));
+    RETURN_IF_ERROR(VerifyLeafRange(source_, begin, end, &outcomes));
     for (uint64_t leaf = begin; leaf < end; ++leaf) {
       const LeafOutcome& outcome = outcomes[leaf - begin];
       std::string problem = outcome.problem;
@@ -486,15 +395,6 @@ Status Verifier::CheckNothingBeyond() {
     if (std::optional<uint64_t> b = ParseIndexedKey(kBlockTag, it->key())) {
       Fail(last_block_ + 1, std::nullopt,
            "the header is missing, but block " + std::to_string(*b) + " is stored");
-      return Status::OK();
-    }
-  }
-  it->Seek(LeafKey(leaves_stored_));
-  if (it->Valid()) {
-    if (std::optional<uint64_t> leaf = ParseIndexedKey(kLeafTag, it->key())) {
-      Fail(
-          std::nullopt, leaves_stored_,
-          "the leaf locator is missing, but that of entry " + std::to_string(*leaf) + " is stored");
       return Status::OK();
     }
   }

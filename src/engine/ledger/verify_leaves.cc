@@ -1,0 +1,240 @@
+#include "engine/ledger/verify_leaves.h"
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+#include <system_error>
+#include <thread>
+
+#include "common/coding.h"
+#include "engine/ledger/entry.h"
+
+namespace blockdb::ledger {
+namespace {
+
+// Steps an iterator takes forward before a Seek is cheaper.
+constexpr int kMaxSteps = 16;
+
+// Reads records in increasing key order through one iterator, stepping forward when the next key
+// is close and seeking otherwise. A key never precedes the one asked before.
+class ForwardCursor {
+ public:
+  explicit ForwardCursor(const RecordSource& source) : source_(source) {}
+
+  // OK and *value, NotFound, or the error of reading `key` (Corruption for a damaged record).
+  Status Get(std::string_view key, std::string* value) {
+    if (it_ == nullptr) {
+      it_ = source_.new_iterator();
+      it_->Seek(key);
+    } else if (it_->Valid() && it_->key() < key) {
+      for (int step = 0; step < kMaxSteps && it_->Valid() && it_->key() < key; ++step) {
+        it_->Next();
+      }
+      if (it_->Valid() && it_->key() < key) {
+        it_->Seek(key);
+      }
+    }
+    // Otherwise the iterator is at the first key >= an earlier (smaller or equal) key, or at the
+    // end: either way it is where a Seek(key) would put it.
+    if (!it_->status().ok()) {
+      // The iterator met a damaged block (its error is sticky): read this key by itself, so that
+      // the damage is reported for the records it concerns, and start afresh for the next one.
+      it_.reset();
+      return source_.get(key, value);
+    }
+    if (!it_->Valid() || it_->key() != key) {
+      return Status::NotFound("");
+    }
+    value->assign(it_->value());
+    return Status::OK();
+  }
+
+ private:
+  const RecordSource& source_;
+  std::unique_ptr<Iterator> it_;
+};
+
+// One leaf of the range: where its locator and stored hash are.
+struct LeafRef {
+  const LeafGroup* group = nullptr;
+  size_t pos = 0;
+  const LeafGroup::Leaf& leaf() const { return group->leaves[pos]; }
+};
+
+void MarkRange(uint64_t begin, uint64_t from, uint64_t to, const std::string& problem,
+               std::vector<LeafOutcome>* out) {
+  for (uint64_t i = from; i < to; ++i) {
+    LeafOutcome& o = (*out)[i - begin];
+    if (o.problem.empty()) {
+      o.problem = problem;
+    }
+  }
+}
+
+// Reads the leaf groups of [begin, end) with one scan, filling refs (indexed from begin) and
+// recording missing, undecodable and overlapping groups as problems of their leaves.
+Status ReadGroups(const RecordSource& source, uint64_t begin, uint64_t end,
+                  std::deque<LeafGroup>* groups, std::vector<LeafRef>* refs,
+                  std::vector<LeafOutcome>* out) {
+  std::unique_ptr<Iterator> it = source.new_iterator();
+  uint64_t next = begin;  // first leaf not yet accounted for
+  bool first = true;
+  for (it->Seek(LeafGroupKey(begin)); next < end && it->Valid(); it->Next(), first = false) {
+    const std::optional<uint64_t> last = ParseIndexedKey(kLeafGroupTag, it->key());
+    if (!last) {
+      break;  // past the last group
+    }
+    const uint64_t stop = std::min(*last + 1, end);
+    LeafGroup group;
+    if (Status s = DecodeLeafGroup(*last, it->value(), &group); !s.ok()) {
+      MarkRange(begin, next, stop,
+                "the leaf group ending at entry " + std::to_string(*last) +
+                    " cannot be decoded: " + s.message(),
+                out);
+      next = std::max(next, stop);
+      continue;
+    }
+    if (group.first_leaf > next) {
+      MarkRange(begin, next, std::min(group.first_leaf, end),
+                "the leaf group of entry " + std::to_string(next) + " is missing", out);
+      next = std::min(group.first_leaf, end);
+    } else if (group.first_leaf < next && !first) {
+      MarkRange(begin, next, stop,
+                "the leaf group ending at entry " + std::to_string(*last) +
+                    " overlaps the group before it",
+                out);
+      next = std::max(next, stop);
+      continue;
+    }
+    const LeafGroup& kept = groups->emplace_back(std::move(group));
+    for (uint64_t i = next; i < stop; ++i) {
+      (*refs)[i - begin] = LeafRef{&kept, static_cast<size_t>(i - kept.first_leaf)};
+    }
+    next = std::max(next, stop);
+  }
+  if (!it->status().ok()) {
+    if (!it->status().IsCorruption()) {
+      return it->status().Annotate("verify: reading leaf groups");
+    }
+    MarkRange(begin, next, end,
+              "the leaf group of entry " + std::to_string(next) +
+                  " cannot be read: " + it->status().ToString(),
+              out);
+    return Status::OK();
+  }
+  MarkRange(begin, next, end, "the leaf group of entry " + std::to_string(next) + " is missing",
+            out);
+  return Status::OK();
+}
+
+// Reads `what` through the cursor: true when found; false with *problem set when it is missing or
+// damaged; an error when the store cannot be read.
+Result<bool> ReadThrough(ForwardCursor* cursor, std::string_view key, const std::string& what,
+                         std::string* value, std::string* problem) {
+  Status s = cursor->Get(key, value);
+  if (s.ok()) {
+    return true;
+  }
+  if (s.IsNotFound()) {
+    *problem = what + " is missing";
+    return false;
+  }
+  if (s.IsCorruption()) {
+    *problem = what + " cannot be read: " + s.ToString();
+    return false;
+  }
+  return s.Annotate("verify: reading " + what);
+}
+
+// Checks the leaves at the given offsets (sorted by row key) against their rows and key index.
+Status CheckSorted(const RecordSource& source, uint64_t begin, const std::vector<LeafRef>& refs,
+                   const uint32_t* order, size_t count, std::vector<LeafOutcome>* out) {
+  ForwardCursor rows(source);
+  ForwardCursor key_index(source);
+  std::string row;
+  std::string value;
+  for (size_t n = 0; n < count; ++n) {
+    const uint32_t offset = order[n];
+    const LeafRef& ref = refs[offset];
+    const LeafGroup::Leaf& leaf = ref.leaf();
+    LeafOutcome& o = (*out)[offset];
+    const std::string row_name = "the row " + DescribeRowKey(leaf.key);
+    ASSIGN_OR_RETURN(bool found, ReadThrough(&rows, leaf.key, row_name, &row, &o.problem));
+    if (!found) {
+      continue;
+    }
+    const Hash256 hash = EntryLeafHash(EntryView{ref.group->log_index, ref.group->txn_id,
+                                                 ref.group->timestamp_micros, leaf.key, row});
+    o.hash = hash;
+    if (hash != leaf.hash) {
+      o.problem = "the entry rebuilt from row " + DescribeRowKey(leaf.key) + " hashes to " +
+                  ToHex(AsBytes(hash)) + ", but the stored leaf hash is " +
+                  ToHex(AsBytes(leaf.hash));
+      o.stored_hash_differs = true;
+      continue;
+    }
+    ASSIGN_OR_RETURN(found, ReadThrough(&key_index, KeyIndexKey(leaf.key), "the key index record",
+                                        &value, &o.problem));
+    if (!found) {
+      continue;
+    }
+    std::string expected;
+    PutBigEndian64(&expected, begin + offset);
+    if (value != expected) {
+      o.problem = "the key index record of row " + DescribeRowKey(leaf.key) +
+                  " does not point to this entry";
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+std::string DescribeRowKey(std::string_view key) {
+  constexpr size_t kMaxShown = 32;
+  if (key.size() <= kMaxShown) {
+    return ToHex(key);
+  }
+  return ToHex(key.substr(0, kMaxShown)) + "... (" + std::to_string(key.size()) + " bytes)";
+}
+
+Status VerifyLeafRange(const RecordSource& source, uint64_t begin, uint64_t end,
+                       std::vector<LeafOutcome>* out) {
+  out->assign(end - begin, LeafOutcome{});
+  std::deque<LeafGroup> groups;
+  std::vector<LeafRef> refs(end - begin);
+  RETURN_IF_ERROR(ReadGroups(source, begin, end, &groups, &refs, out));
+
+  std::vector<uint32_t> order;
+  order.reserve(refs.size());
+  for (size_t i = 0; i < refs.size(); ++i) {
+    if (refs[i].group != nullptr && (*out)[i].problem.empty()) {
+      order.push_back(static_cast<uint32_t>(i));
+    }
+  }
+  std::sort(order.begin(), order.end(), [&refs](uint32_t a, uint32_t b) {
+    const std::string& ka = refs[a].leaf().key;
+    const std::string& kb = refs[b].leaf().key;
+    return ka != kb ? ka < kb : a < b;
+  });
+
+  const size_t half = order.size() / 2;
+  Status second;
+  auto run_second = [&] {
+    second = CheckSorted(source, begin, refs, order.data() + half, order.size() - half, out);
+  };
+  std::thread worker;
+  try {
+    worker = std::thread(run_second);
+  } catch (const std::system_error&) {
+    run_second();  // no second thread available: do its half here
+  }
+  Status first = CheckSorted(source, begin, refs, order.data(), half, out);
+  if (worker.joinable()) {
+    worker.join();
+  }
+  RETURN_IF_ERROR(first);
+  return second;
+}
+
+}  // namespace blockdb::ledger

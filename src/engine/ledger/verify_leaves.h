@@ -1,0 +1,42 @@
+// VerifyLeafRange: the leaf phase of VerifyLedger (verify.h). For a range of leaves it rebuilds
+// every entry from its leaf group and its row, hashes it, and compares the result with the stored
+// leaf hash and the row's key-index record.
+//
+// The leaf groups are read with one forward scan. Rows and key-index records are sorted by row key
+// in the engine, while leaves are in insertion order, so the range's row keys are sorted and the
+// rows and key-index records are read by two iterators walking forward through them (stepping
+// when the next key is close, seeking otherwise) instead of one random point lookup per record.
+// The sorted keys are split between two threads.
+//
+// A record an iterator cannot read (Corruption) is read again by point lookup, so a damaged record
+// is reported for the entries it concerns and the walk goes on.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/sha256.h"
+#include "common/status.h"
+#include "engine/ledger/records.h"
+
+namespace blockdb::ledger {
+
+// What the leaf phase learned about one entry.
+struct LeafOutcome {
+  std::optional<Hash256> hash;  // the leaf hash recomputed from the row, when it could be
+  std::string problem;          // empty when every record of the entry matches
+  bool stored_hash_differs = false;
+};
+
+// Row keys in messages: hex, shortened when long.
+std::string DescribeRowKey(std::string_view key);
+
+// Fills out[i] for leaf begin + i, i < end - begin. Returns an error only when the store cannot be
+// read (an I/O error); findings go into the outcomes.
+Status VerifyLeafRange(const RecordSource& source, uint64_t begin, uint64_t end,
+                       std::vector<LeafOutcome>* out);
+
+}  // namespace blockdb::ledger
