@@ -43,7 +43,6 @@ TEST_CASE("ledger core: the worked example's records, byte for byte") {
     hex.emplace_back(ToHex(key), ToHex(value));
   }
   const std::vector<std::pair<std::string, std::string>> expected = {
-      {"ff4b6b31", "0000000000000000"},
       {"ff420000000000000001",
        "010100000000000000070000000000000000401e18240a0600000000000000000001000000000000"
        "00d92981e6ba50909605454c12a3a9d53425d122eea7a66a33747e94d2929364edd92981e6ba5090"
@@ -120,9 +119,14 @@ TEST_CASE("ledger core: blocks close at the batch size and on seal commands") {
   CHECK(ledger->ListBlocks(2, 1).value() == std::vector<BlockHeader>{blocks[2]});
   CHECK(ledger->ListBlocks(9, 5).value().empty());
 
-  // Entries can be found by key and rebuilt from their rows.
-  CHECK(ledger->FindLeafByKey("e").value() == 4);
-  CHECK(ledger->FindLeafByKey("zz").status().IsNotFound());
+  // Entries can be found by key and the log index of their batch, and rebuilt from their rows.
+  CHECK(ledger->FindLeaf("e", 2).value() == 4);
+  CHECK(ledger->FindLeaf("a", 1).value() == 0);
+  CHECK(ledger->FindLeaf("g", 4).value() == 6);
+  CHECK(ledger->FindLeaf("e", 1).status().IsNotFound());
+  CHECK(ledger->FindLeaf("e", 4).status().IsNotFound());
+  CHECK(ledger->FindLeaf("zz", 2).status().IsNotFound());
+  CHECK(ledger->FindLeaf("g", 9).status().IsNotFound());
   const Entry entry = ledger->ReadEntry(4).value();
   CHECK(entry == Entry{2, 20, 200, "e", "value of e"});
   CHECK(ledger->ReadEntry(7).status().IsNotFound());

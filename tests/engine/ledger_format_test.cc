@@ -82,7 +82,6 @@ TEST_CASE("ledger format: record keys") {
   CHECK(ToHex(NodeKey(9, 0x0102)) == "ff4e090000000000000102");
   CHECK(ToHex(BlockKey(1)) == "ff420000000000000001");
   CHECK(ToHex(LeafGroupKey(0x1122334455667788)) == "ff451122334455667788");
-  CHECK(ToHex(KeyIndexKey("k1")) == "ff4b6b31");
   CHECK(ParseIndexedKey(kBlockTag, BlockKey(99)) == 99u);
   CHECK(ParseIndexedKey(kLeafGroupTag, BlockKey(99)) == std::nullopt);
   CHECK(ParseIndexedKey(kLeafGroupTag, LeafGroupKey(5) + "x") == std::nullopt);

@@ -358,11 +358,6 @@ TEST_CASE("ledger verify: missing records") {
     f.store.Erase("row/50");
     CheckFailure(f.Verify(), 7, 50, "row");
   }
-  SUBCASE("a key index record") {
-    Fixture f;
-    f.store.Erase(KeyIndexKey("row/60"));
-    CheckFailure(f.Verify(), 8, 60, "key index record is missing");
-  }
   SUBCASE("a block header in the middle") {
     Fixture f;
     f.store.Erase(BlockKey(6));
@@ -371,7 +366,7 @@ TEST_CASE("ledger verify: missing records") {
   SUBCASE("the newest block header and its entries: only a trusted digest catches it") {
     Fixture f;
     const Digest trusted = f.digests[f.digests.size() - 2];  // 80 entries, block 10
-    // Back to 60 entries and block 7: the blocks, groups, rows and key index of leaves 60..84.
+    // Back to 60 entries and block 7: the blocks, groups and rows of leaves 60..84.
     for (uint64_t b : {8, 9, 10}) {
       f.store.Erase(BlockKey(b));
     }
@@ -380,7 +375,6 @@ TEST_CASE("ledger verify: missing records") {
     }
     for (uint64_t leaf = 60; leaf < 85; ++leaf) {
       const std::string key = "row/" + std::to_string(leaf);
-      f.store.Erase(KeyIndexKey(key));
       f.store.Erase(key);
     }
     const VerifyReport truncated = f.Verify();
@@ -421,7 +415,7 @@ TEST_CASE("ledger verify: a trusted digest from the past is checked on the way")
 TEST_CASE("ledger verify: read errors abort, corrupt reads are findings") {
   Fixture f;
   RecordSource source = f.source();
-  // Block headers are read by point lookup; rows, key index and leaf groups through iterators,
+  // Block headers are read by point lookup; rows and leaf groups through iterators,
   // whose errors are sticky: a damaged record is then read again by point lookup.
   auto fail_get = [&](const std::string& bad_key, Status error) {
     source.get = [&f, bad_key, error](std::string_view key, std::string* value) {

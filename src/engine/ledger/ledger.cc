@@ -101,7 +101,7 @@ Status Ledger::OnApply(uint64_t log_index, uint64_t txn_id, int64_t timestamp_mi
   if (inserts.empty()) {
     return Status::OK();
   }
-  internal_writes->reserve(internal_writes->size() + inserts.size() + 2);
+  internal_writes->reserve(internal_writes->size() + 2 + inserts.size() / kChunkLeaves);
   LeafGroup group;
   group.log_index = log_index;
   group.txn_id = txn_id;
@@ -132,10 +132,6 @@ Hash256 Ledger::AppendEntry(const EntryView& entry, LeafGroup* group, RecordWrit
     group->first_leaf = leaf_index;
   }
   group->leaves.push_back(LeafGroup::Leaf{leaf_hash, std::string(entry.key)});
-
-  std::string leaf_be;
-  PutBigEndian64(&leaf_be, leaf_index);
-  writes->emplace_back(KeyIndexKey(entry.key), std::move(leaf_be));
   tree_->Append(leaf_hash, writes);
   return leaf_hash;
 }
@@ -230,8 +226,8 @@ Result<Entry> Ledger::ReadEntry(uint64_t leaf_index) const {
   return reader_.ReadEntry(leaf_index);
 }
 
-Result<uint64_t> Ledger::FindLeafByKey(std::string_view key) const {
-  return reader_.FindLeafByKey(key);
+Result<uint64_t> Ledger::FindLeaf(std::string_view key, uint64_t log_index) const {
+  return reader_.FindLeaf(key, log_index);
 }
 
 }  // namespace blockdb::ledger

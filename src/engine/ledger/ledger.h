@@ -4,8 +4,7 @@
 // For every applied write batch the engine calls OnApply with the batch's inserts; the ledger
 // turns each insert into an entry (entry.h), appends its leaf hash to the Merkle tree
 // (tree_store.h), closes blocks by the deterministic rule of block.h, and returns the internal
-// records to store ('E' leaf groups, 'K' key index, 'N' nodes of 64 leaves and up, 'B' block
-// headers). The engine
+// records to store ('E' leaf groups, 'N' nodes of 64 leaves and up, 'B' block headers). The engine
 // stores them in the same atomic batch as the rows and replays the log through the hook after a
 // crash, so ledger and rows are always consistent and every replica computes the same bytes.
 //
@@ -82,15 +81,17 @@ class Ledger {
   Result<std::vector<BlockHeader>> ListBlocks(uint64_t first, uint64_t max_count) const;
   // Entry of a leaf, rebuilt from its locator and the row's current value.
   Result<Entry> ReadEntry(uint64_t leaf_index) const;
-  // The leaf that inserted `key`. NotFound when none did.
-  Result<uint64_t> FindLeafByKey(std::string_view key) const;
+  // The leaf of the entry that inserted row `key` in the batch at `log_index` (the row's applied
+  // index, DB::GetWithIndex). NotFound when that batch has no such entry. O(log n) seeks and a
+  // scan of the batch's leaf groups.
+  Result<uint64_t> FindLeaf(std::string_view key, uint64_t log_index) const;
 
  private:
   Ledger(const Options& options, RecordSource source, std::unique_ptr<TreeStore> tree,
          BlockSealer sealer, std::optional<uint64_t> last_log_index);
 
   Status ValidateBatch(uint64_t log_index, const std::vector<Insert>& inserts) const;
-  // Appends one entry's leaf to the tree and to *group; adds its key-index and node records.
+  // Appends one entry's leaf to the tree and to *group; adds the node records it completes.
   // Returns its leaf hash.
   Hash256 AppendEntry(const EntryView& entry, LeafGroup* group, RecordWrites* writes);
   void SealBlock(uint64_t log_index, int64_t timestamp_micros, RecordWrites* writes);

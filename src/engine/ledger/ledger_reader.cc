@@ -98,14 +98,58 @@ Result<Entry> LedgerReader::ReadEntry(uint64_t leaf_index) const {
   return entry;
 }
 
-Result<uint64_t> LedgerReader::FindLeafByKey(std::string_view key) const {
-  std::string value;
-  RETURN_IF_ERROR(source_.get(KeyIndexKey(key), &value));
-  if (value.size() != 8) {
-    return Status::Corruption("key index record: " + std::to_string(value.size()) +
-                              " bytes, not 8");
+namespace {
+
+// Decodes the group the iterator is on; false when it is not on a leaf group.
+Result<bool> GroupAt(Iterator* it, LeafGroup* group) {
+  if (!it->Valid()) {
+    RETURN_IF_ERROR(it->status());
+    return false;
   }
-  return DecodeBigEndian64(value.data());
+  const std::optional<uint64_t> last = ParseIndexedKey(kLeafGroupTag, it->key());
+  if (!last) {
+    return false;
+  }
+  RETURN_IF_ERROR(DecodeLeafGroup(*last, it->value(), group)
+                      .Annotate("leaf group ending at leaf " + std::to_string(*last)));
+  return true;
+}
+
+}  // namespace
+
+Result<uint64_t> LedgerReader::FindLeaf(std::string_view key, uint64_t log_index) const {
+  ASSIGN_OR_RETURN(const uint64_t size, CountStoredLeaves(source_));
+  std::unique_ptr<Iterator> it = source_.new_iterator();
+  LeafGroup group;
+  // The first leaf whose batch is at log_index or later: lo..hi narrows by whole groups.
+  uint64_t lo = 0;
+  uint64_t hi = size;
+  while (lo < hi) {
+    it->Seek(LeafGroupKey(lo + (hi - lo) / 2));
+    ASSIGN_OR_RETURN(bool found, GroupAt(it.get(), &group));
+    if (!found) {
+      return Status::Corruption("ledger: no leaf group holds leaf " +
+                                std::to_string(lo + (hi - lo) / 2));
+    }
+    if (group.log_index < log_index) {
+      lo = group.last_leaf() + 1;
+    } else {
+      hi = std::min(hi, group.first_leaf);
+    }
+  }
+  for (it->Seek(LeafGroupKey(lo)); lo < size; it->Next()) {
+    ASSIGN_OR_RETURN(bool found, GroupAt(it.get(), &group));
+    if (!found || group.log_index != log_index) {
+      break;
+    }
+    for (size_t i = 0; i < group.leaves.size(); ++i) {
+      if (group.leaves[i].key == key) {
+        return group.first_leaf + i;
+      }
+    }
+  }
+  return Status::NotFound("no entry of the batch at log index " + std::to_string(log_index) +
+                          " inserted the row");
 }
 
 Result<InclusionProof> LedgerReader::ProveInclusion(uint64_t leaf_index, uint64_t tree_size) const {

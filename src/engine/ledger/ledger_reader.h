@@ -44,8 +44,10 @@ class LedgerReader {
   Result<LeafLocator> ReadLeafLocator(uint64_t leaf_index) const;
   // The entry of leaf `leaf_index`: its locator plus the current value of its row.
   Result<Entry> ReadEntry(uint64_t leaf_index) const;
-  // The leaf that inserted row `key`; NotFound when no entry did.
-  Result<uint64_t> FindLeafByKey(std::string_view key) const;
+  // The leaf of the entry that inserted row `key` in the batch at `log_index`; NotFound when that
+  // batch has no such entry. Leaf groups are in log index order, so a binary search over them
+  // (O(log n) seeks) finds the batch's first group, and a scan of its groups the key.
+  Result<uint64_t> FindLeaf(std::string_view key, uint64_t log_index) const;
 
   // Proofs from stored nodes (O(log n) reads). Sizes beyond the stored tree fail with NotFound
   // (a node is missing) or InvalidArgument (merkle.h preconditions).

@@ -47,15 +47,6 @@ std::string BlockKey(uint64_t block_index) { return IndexedKey(kBlockTag, block_
 
 std::string LeafGroupKey(uint64_t last_leaf) { return IndexedKey(kLeafGroupTag, last_leaf); }
 
-std::string KeyIndexKey(std::string_view row_key) {
-  std::string key;
-  key.reserve(2 + row_key.size());
-  key.push_back(kRecordPrefix);
-  key.push_back(kKeyIndexTag);
-  key.append(row_key);
-  return key;
-}
-
 std::string RecordFamilyPrefix(char tag) { return std::string{kRecordPrefix, tag}; }
 
 std::optional<uint64_t> ParseIndexedKey(char tag, std::string_view key) {

@@ -4,7 +4,6 @@
 //   FF 'E' last_leaf:be64         -> leaf group: the entries of one write batch that fall in one
 //                                    64-leaf chunk (their locators and leaf hashes)
 //   FF 'N' level:u8 index:be64    -> 32-byte hash of tree node (level, index), levels >= 6 only
-//   FF 'K' row key                -> be64 leaf index of the entry that inserted that row
 //   FF 'B' block_index:be64       -> block header (block.h); block 0, genesis, is never stored
 //
 // Big-endian indexes make the engine's bytewise key order equal the numeric order, so a scan
@@ -35,7 +34,6 @@ inline constexpr char kRecordPrefix = '\xff';
 inline constexpr char kNodeTag = 'N';
 inline constexpr char kBlockTag = 'B';
 inline constexpr char kLeafGroupTag = 'E';
-inline constexpr char kKeyIndexTag = 'K';
 inline constexpr uint8_t kLeafGroupVersion = 1;
 // Leaves per chunk: a leaf group never crosses a multiple of it, and tree nodes are stored from
 // the level of a whole chunk up.
@@ -60,14 +58,13 @@ struct RecordSource {
 std::string NodeKey(uint32_t level, uint64_t index);
 std::string BlockKey(uint64_t block_index);
 std::string LeafGroupKey(uint64_t last_leaf);
-std::string KeyIndexKey(std::string_view row_key);
 // The first key of each record family (a scan of a family runs while keys start with it).
 std::string RecordFamilyPrefix(char tag);
 
 // Index parsed from a BlockKey or LeafGroupKey of the given tag, or nullopt when `key` is not one.
 std::optional<uint64_t> ParseIndexedKey(char tag, std::string_view key);
 
-// Big-endian fixed 64 (used in keys and in the key-index record).
+// Big-endian fixed 64 (used in keys).
 void PutBigEndian64(std::string* dst, uint64_t v);
 uint64_t DecodeBigEndian64(const char* p);
 

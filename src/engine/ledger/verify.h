@@ -2,8 +2,8 @@
 // first block and entry that do not match (the engine's VERIFY CHAIN and `blockdb-cli verify`).
 //
 // For every entry after the starting block it re-reads the leaf group and the row, re-encodes
-// the entry and hashes it, and compares with the stored leaf hash and the key index
-// (verify_leaves.h: scans joined in key order, not point lookups). It then rebuilds the Merkle
+// the entry and hashes it, and compares with the stored leaf hash (verify_leaves.h: scans joined
+// in key order, not point lookups). It then rebuilds the Merkle
 // tree from those recomputed leaves, comparing every stored interior node as it is completed, and
 // for every block the data root, the tree root, the first leaf and the link to the previous block's
 // hash. Finally it checks that no block header exists beyond the last one and that every row is

@@ -127,39 +127,36 @@ Status ReadGroups(const RecordSource& source, uint64_t begin, uint64_t end,
   return Status::OK();
 }
 
-// Reads `what` through the cursor: true when found; false with *problem set when it is missing or
-// damaged; an error when the store cannot be read.
-Result<bool> ReadThrough(ForwardCursor* cursor, std::string_view key, const std::string& what,
-                         std::string* value, std::string* problem) {
+// Reads row `key` through the cursor: true when found; false with *problem set when it is missing
+// or damaged; an error when the store cannot be read.
+Result<bool> ReadRow(ForwardCursor* cursor, std::string_view key, std::string* value,
+                     std::string* problem) {
   Status s = cursor->Get(key, value);
   if (s.ok()) {
     return true;
   }
   if (s.IsNotFound()) {
-    *problem = what + " is missing";
+    *problem = "the row " + DescribeRowKey(key) + " is missing";
     return false;
   }
   if (s.IsCorruption()) {
-    *problem = what + " cannot be read: " + s.ToString();
+    *problem = "the row " + DescribeRowKey(key) + " cannot be read: " + s.ToString();
     return false;
   }
-  return s.Annotate("verify: reading " + what);
+  return s.Annotate("verify: reading the row " + DescribeRowKey(key));
 }
 
-// Checks the leaves at the given offsets (sorted by row key) against their rows and key index.
-Status CheckSorted(const RecordSource& source, uint64_t begin, const std::vector<LeafRef>& refs,
+// Checks the leaves at the given offsets (sorted by row key) against their rows.
+Status CheckSorted(const RecordSource& source, const std::vector<LeafRef>& refs,
                    const uint32_t* order, size_t count, std::vector<LeafOutcome>* out) {
   ForwardCursor rows(source);
-  ForwardCursor key_index(source);
   std::string row;
-  std::string value;
   for (size_t n = 0; n < count; ++n) {
     const uint32_t offset = order[n];
     const LeafRef& ref = refs[offset];
     const LeafGroup::Leaf& leaf = ref.leaf();
     LeafOutcome& o = (*out)[offset];
-    const std::string row_name = "the row " + DescribeRowKey(leaf.key);
-    ASSIGN_OR_RETURN(bool found, ReadThrough(&rows, leaf.key, row_name, &row, &o.problem));
+    ASSIGN_OR_RETURN(bool found, ReadRow(&rows, leaf.key, &row, &o.problem));
     if (!found) {
       continue;
     }
@@ -171,18 +168,6 @@ Status CheckSorted(const RecordSource& source, uint64_t begin, const std::vector
                   ToHex(AsBytes(hash)) + ", but the stored leaf hash is " +
                   ToHex(AsBytes(leaf.hash));
       o.stored_hash_differs = true;
-      continue;
-    }
-    ASSIGN_OR_RETURN(found, ReadThrough(&key_index, KeyIndexKey(leaf.key), "the key index record",
-                                        &value, &o.problem));
-    if (!found) {
-      continue;
-    }
-    std::string expected;
-    PutBigEndian64(&expected, begin + offset);
-    if (value != expected) {
-      o.problem = "the key index record of row " + DescribeRowKey(leaf.key) +
-                  " does not point to this entry";
     }
   }
   return Status::OK();
@@ -221,7 +206,7 @@ Status VerifyLeafRange(const RecordSource& source, uint64_t begin, uint64_t end,
   const size_t half = order.size() / 2;
   Status second;
   auto run_second = [&] {
-    second = CheckSorted(source, begin, refs, order.data() + half, order.size() - half, out);
+    second = CheckSorted(source, refs, order.data() + half, order.size() - half, out);
   };
   std::thread worker;
   try {
@@ -229,7 +214,7 @@ Status VerifyLeafRange(const RecordSource& source, uint64_t begin, uint64_t end,
   } catch (const std::system_error&) {
     run_second();  // no second thread available: do its half here
   }
-  Status first = CheckSorted(source, begin, refs, order.data(), half, out);
+  Status first = CheckSorted(source, refs, order.data(), half, out);
   if (worker.joinable()) {
     worker.join();
   }

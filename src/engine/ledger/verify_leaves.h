@@ -1,12 +1,11 @@
 // VerifyLeafRange: the leaf phase of VerifyLedger (verify.h). For a range of leaves it rebuilds
 // every entry from its leaf group and its row, hashes it, and compares the result with the stored
-// leaf hash and the row's key-index record.
+// leaf hash.
 //
-// The leaf groups are read with one forward scan. Rows and key-index records are sorted by row key
-// in the engine, while leaves are in insertion order, so the range's row keys are sorted and the
-// rows and key-index records are read by two iterators walking forward through them (stepping
-// when the next key is close, seeking otherwise) instead of one random point lookup per record.
-// The sorted keys are split between two threads.
+// The leaf groups are read with one forward scan. Rows are sorted by key in the engine, while
+// leaves are in insertion order, so the range's row keys are sorted and the rows are read by an
+// iterator walking forward through them (stepping when the next key is close, seeking otherwise)
+// instead of one random point lookup per row. The sorted keys are split between two threads.
 //
 // A record an iterator cannot read (Corruption) is read again by point lookup, so a damaged record
 // is reported for the entries it concerns and the walk goes on.
