@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "common/coding.h"
 #include "engine/ledger/block.h"
@@ -42,6 +43,18 @@ TEST_CASE("ledger format: entry golden bytes and leaf hash") {
   CHECK(bytes.size() == kEntryFixedBytes + 4);
   CHECK(Hex(EntryLeafHash(entry)) == kEntryLeafHash);
   CHECK(Hex(HashLeaf(bytes)) == kEntryLeafHash);
+  // EntryLeafHash hashes the encoding in pieces: the same as hashing the encoded bytes, for empty,
+  // short and long keys and values alike.
+  const std::string long_key(300, 'k');
+  const std::string long_value(70000, 'v');
+  const std::vector<EntryView> entries = {EntryView{0, 0, -1, "", ""},
+                                          EntryView{1, 2, 3, long_key, ""},
+                                          EntryView{~0ull, 5, 6, "k", long_value}};
+  for (const EntryView& e : entries) {
+    std::string encoded;
+    EncodeEntry(e, &encoded);
+    CHECK(EntryLeafHash(e) == HashLeaf(encoded));
+  }
 
   Entry decoded;
   REQUIRE(DecodeEntry(bytes, &decoded).ok());

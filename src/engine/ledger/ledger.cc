@@ -124,10 +124,8 @@ Status Ledger::OnApply(uint64_t log_index, uint64_t txn_id, int64_t timestamp_mi
 }
 
 Hash256 Ledger::AppendEntry(const EntryView& entry, LeafGroup* group, RecordWrites* writes) {
-  std::string bytes;
-  EncodeEntry(entry, &bytes);
   const uint64_t leaf_index = tree_->size();
-  const Hash256 leaf_hash = HashLeaf(bytes);
+  const Hash256 leaf_hash = EntryLeafHash(entry);
   if (group->leaves.empty()) {
     group->first_leaf = leaf_index;
   }

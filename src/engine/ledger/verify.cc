@@ -40,14 +40,18 @@ class Verifier {
   Status ReadHeaderChunk(uint64_t* next_block, std::vector<BlockHeader>* chunk);
   Result<bool> ReadRecord(const std::string& key, const std::string& what, std::string* value,
                           std::string* problem) const;
-  // Verifies one block whose leaves were hashed into `outcomes` (indexed from chunk_begin).
+  // Verifies one block whose leaves were hashed into `outcomes` (indexed from chunk_begin);
+  // data_root: the root of those leaves (BlockDataRoots).
   Status CheckBlock(const BlockHeader& header, uint64_t chunk_begin,
-                    const std::vector<LeafOutcome>& outcomes);
+                    const std::vector<LeafOutcome>& outcomes,
+                    const std::optional<Hash256>& data_root);
   bool CheckLink(const BlockHeader& header);
-  // Appends the block's recomputed leaves to the rebuilt tree (checking stored nodes) and to the
-  // block's own tree, whose root goes to *data_root. Records a failure for the first bad entry.
+  // Appends the block's recomputed leaves to the rebuilt tree (checking stored nodes). Records a
+  // failure for the first bad entry, telling from the block's recomputed data root (set whenever
+  // every leaf hash was recomputed) which record changed.
   Status ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_begin,
-                           const std::vector<LeafOutcome>& outcomes, Hash256* data_root);
+                           const std::vector<LeafOutcome>& outcomes,
+                           const std::optional<Hash256>& data_root);
   Status AppendToTree(const Hash256& leaf, std::string* problem);
   void CheckTrustedBlock(const BlockHeader& header);
   void Fail(std::optional<uint64_t> block, std::optional<uint64_t> leaf, std::string reason);
@@ -262,9 +266,9 @@ bool Verifier::CheckLink(const BlockHeader& header) {
 }
 
 Status Verifier::ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_begin,
-                                   const std::vector<LeafOutcome>& outcomes, Hash256* data_root) {
+                                   const std::vector<LeafOutcome>& outcomes,
+                                   const std::optional<Hash256>& data_root) {
   const uint64_t b = header.index;
-  MerkleFrontier block_tree;
   std::optional<uint64_t> bad_leaf;
   std::string problem;
   for (uint64_t leaf = header.first_leaf; leaf < header.tree_size(); ++leaf) {
@@ -273,9 +277,8 @@ Status Verifier::ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_beg
       Fail(b, bad_leaf.value_or(leaf), bad_leaf ? problem : outcome.problem);
       return Status::OK();
     }
-    block_tree.Append(*outcome.hash);
     if (bad_leaf) {
-      continue;  // only finishing the block's own tree, to tell which record changed
+      continue;  // only checking that the block's data root could be recomputed
     }
     if (!outcome.problem.empty()) {
       bad_leaf = leaf;
@@ -292,7 +295,6 @@ Status Verifier::ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_beg
       return Status::OK();
     }
   }
-  *data_root = block_tree.Root();
   if (bad_leaf) {
     Fail(b, bad_leaf,
          problem + (*data_root == header.data_root
@@ -305,19 +307,20 @@ Status Verifier::ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_beg
 }
 
 Status Verifier::CheckBlock(const BlockHeader& header, uint64_t chunk_begin,
-                            const std::vector<LeafOutcome>& outcomes) {
+                            const std::vector<LeafOutcome>& outcomes,
+                            const std::optional<Hash256>& data_root) {
   if (!CheckLink(header)) {
     return Status::OK();
   }
-  Hash256 data_root;
-  RETURN_IF_ERROR(ReplayBlockLeaves(header, chunk_begin, outcomes, &data_root));
+  RETURN_IF_ERROR(ReplayBlockLeaves(header, chunk_begin, outcomes, data_root));
   if (report_.failure) {
     return Status::OK();
   }
-  if (data_root != header.data_root) {
+  // Every leaf hash was recomputed (ReplayBlockLeaves fails otherwise), so data_root is set.
+  if (*data_root != header.data_root) {
     Fail(header.index, std::nullopt,
          "the header's data root " + HashHex(header.data_root) +
-             " differs from the root of the block's entries " + HashHex(data_root));
+             " differs from the root of the block's entries " + HashHex(*data_root));
   } else if (tree_.Root() != header.tree_root) {
     Fail(header.index, std::nullopt,
          "the header's tree root " + HashHex(header.tree_root) +
@@ -349,8 +352,10 @@ Status Verifier::VerifyBlocks() {
     const uint64_t begin = chunk.front().first_leaf;
     std::vector<LeafOutcome> outcomes;
     RETURN_IF_ERROR(VerifyLeafRange(source_, begin, chunk.back().tree_size(), &outcomes));
-    for (const BlockHeader& header : chunk) {
-      RETURN_IF_ERROR(CheckBlock(header, begin, outcomes));
+    const std::vector<std::optional<Hash256>> data_roots = BlockDataRoots(chunk, begin, outcomes);
+    for (size_t i = 0; i < chunk.size(); ++i) {
+      const BlockHeader& header = chunk[i];
+      RETURN_IF_ERROR(CheckBlock(header, begin, outcomes, data_roots[i]));
       if (report_.failure) {
         return Status::OK();
       }

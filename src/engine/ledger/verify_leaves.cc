@@ -1,13 +1,16 @@
 #include "engine/ledger/verify_leaves.h"
 
 #include <algorithm>
+#include <cstring>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <system_error>
 #include <thread>
 
 #include "common/coding.h"
 #include "engine/ledger/entry.h"
+#include "engine/ledger/frontier.h"
 
 namespace blockdb::ledger {
 namespace {
@@ -183,6 +186,24 @@ std::string DescribeRowKey(std::string_view key) {
   return ToHex(key.substr(0, kMaxShown)) + "... (" + std::to_string(key.size()) + " bytes)";
 }
 
+Status RunOnTwoThreads(size_t n, const std::function<Status(size_t begin, size_t end)>& work) {
+  const size_t half = n / 2;
+  Status second;
+  auto run_second = [&] { second = work(half, n); };
+  std::thread worker;
+  try {
+    worker = std::thread(run_second);
+  } catch (const std::system_error&) {
+    run_second();  // no second thread available: do its half here
+  }
+  Status first = work(0, half);
+  if (worker.joinable()) {
+    worker.join();
+  }
+  RETURN_IF_ERROR(first);
+  return second;
+}
+
 Status VerifyLeafRange(const RecordSource& source, uint64_t begin, uint64_t end,
                        std::vector<LeafOutcome>* out) {
   out->assign(end - begin, LeafOutcome{});
@@ -190,36 +211,62 @@ Status VerifyLeafRange(const RecordSource& source, uint64_t begin, uint64_t end,
   std::vector<LeafRef> refs(end - begin);
   RETURN_IF_ERROR(ReadGroups(source, begin, end, &groups, &refs, out));
 
-  std::vector<uint32_t> order;
-  order.reserve(refs.size());
+  // Sorted by row key: the first 8 bytes as a number decide almost always, without touching the
+  // keys' memory; the whole key breaks ties (then the leaf order, for a key claimed twice).
+  struct SortKey {
+    uint64_t prefix;
+    uint32_t offset;
+  };
+  std::vector<SortKey> sort_keys;
+  sort_keys.reserve(refs.size());
   for (size_t i = 0; i < refs.size(); ++i) {
     if (refs[i].group != nullptr && (*out)[i].problem.empty()) {
-      order.push_back(static_cast<uint32_t>(i));
+      const std::string& key = refs[i].leaf().key;
+      char bytes[8] = {};
+      std::memcpy(bytes, key.data(), std::min<size_t>(key.size(), 8));
+      sort_keys.push_back(SortKey{DecodeBigEndian64(bytes), static_cast<uint32_t>(i)});
     }
   }
-  std::sort(order.begin(), order.end(), [&refs](uint32_t a, uint32_t b) {
-    const std::string& ka = refs[a].leaf().key;
-    const std::string& kb = refs[b].leaf().key;
-    return ka != kb ? ka < kb : a < b;
+  std::sort(sort_keys.begin(), sort_keys.end(), [&refs](const SortKey& a, const SortKey& b) {
+    if (a.prefix != b.prefix) {
+      return a.prefix < b.prefix;
+    }
+    const std::string& ka = refs[a.offset].leaf().key;
+    const std::string& kb = refs[b.offset].leaf().key;
+    return ka != kb ? ka < kb : a.offset < b.offset;
   });
+  std::vector<uint32_t> order(sort_keys.size());
+  for (size_t i = 0; i < sort_keys.size(); ++i) {
+    order[i] = sort_keys[i].offset;
+  }
+  return RunOnTwoThreads(order.size(), [&](size_t lo, size_t hi) {
+    return CheckSorted(source, refs, order.data() + lo, hi - lo, out);
+  });
+}
 
-  const size_t half = order.size() / 2;
-  Status second;
-  auto run_second = [&] {
-    second = CheckSorted(source, refs, order.data() + half, order.size() - half, out);
-  };
-  std::thread worker;
-  try {
-    worker = std::thread(run_second);
-  } catch (const std::system_error&) {
-    run_second();  // no second thread available: do its half here
-  }
-  Status first = CheckSorted(source, refs, order.data(), half, out);
-  if (worker.joinable()) {
-    worker.join();
-  }
-  RETURN_IF_ERROR(first);
-  return second;
+std::vector<std::optional<Hash256>> BlockDataRoots(const std::vector<BlockHeader>& blocks,
+                                                   uint64_t begin,
+                                                   const std::vector<LeafOutcome>& outcomes) {
+  std::vector<std::optional<Hash256>> roots(blocks.size());
+  // Cannot fail: every status is OK.
+  (void)RunOnTwoThreads(blocks.size(), [&](size_t lo, size_t hi) {
+    for (size_t b = lo; b < hi; ++b) {
+      MerkleFrontier tree;
+      bool complete = true;
+      for (uint64_t leaf = blocks[b].first_leaf; leaf < blocks[b].tree_size() && complete; ++leaf) {
+        const std::optional<Hash256>& hash = outcomes[leaf - begin].hash;
+        complete = hash.has_value();
+        if (complete) {
+          tree.Append(*hash);
+        }
+      }
+      if (complete) {
+        roots[b] = tree.Root();
+      }
+    }
+    return Status::OK();
+  });
+  return roots;
 }
 
 }  // namespace blockdb::ledger

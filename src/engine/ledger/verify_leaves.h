@@ -5,13 +5,15 @@
 // The leaf groups are read with one forward scan. Rows are sorted by key in the engine, while
 // leaves are in insertion order, so the range's row keys are sorted and the rows are read by an
 // iterator walking forward through them (stepping when the next key is close, seeking otherwise)
-// instead of one random point lookup per row. The sorted keys are split between two threads.
+// instead of one random point lookup per row. The sorted keys are split between two threads, and
+// so are the blocks whose data roots BlockDataRoots recomputes.
 //
 // A record an iterator cannot read (Corruption) is read again by point lookup, so a damaged record
 // is reported for the entries it concerns and the walk goes on.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +21,7 @@
 
 #include "common/sha256.h"
 #include "common/status.h"
+#include "engine/ledger/block.h"
 #include "engine/ledger/records.h"
 
 namespace blockdb::ledger {
@@ -37,5 +40,16 @@ std::string DescribeRowKey(std::string_view key);
 // read (an I/O error); findings go into the outcomes.
 Status VerifyLeafRange(const RecordSource& source, uint64_t begin, uint64_t end,
                        std::vector<LeafOutcome>* out);
+
+// The data root of each block (MTH of its recomputed leaf hashes, out[leaf - begin].hash), or
+// nullopt for a block with a leaf whose hash could not be recomputed. Blocks are split between two
+// threads. REQUIRES: every block's leaves lie in [begin, begin + outcomes.size()).
+std::vector<std::optional<Hash256>> BlockDataRoots(const std::vector<BlockHeader>& blocks,
+                                                   uint64_t begin,
+                                                   const std::vector<LeafOutcome>& outcomes);
+
+// Runs work(0, n / 2) here and work(n / 2, n) on a second thread (here too when no thread can be
+// started); returns the first error.
+Status RunOnTwoThreads(size_t n, const std::function<Status(size_t begin, size_t end)>& work);
 
 }  // namespace blockdb::ledger
