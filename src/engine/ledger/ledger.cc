@@ -63,9 +63,7 @@ Ledger::Ledger(const Options& options, RecordSource source, std::unique_ptr<Tree
       reader_(std::move(source)),
       tree_(std::move(tree)),
       sealer_(sealer),
-      last_log_index_(last_log_index) {
-  RefreshDigest();
-}
+      last_log_index_(last_log_index) {}
 
 Status Ledger::ValidateBatch(uint64_t log_index, const std::vector<Insert>& inserts) const {
   if (last_log_index_ && log_index <= *last_log_index_) {
@@ -119,7 +117,6 @@ Status Ledger::OnApply(uint64_t log_index, uint64_t txn_id, int64_t timestamp_mi
   if (!group.leaves.empty()) {
     EmitGroup(&group, internal_writes);
   }
-  RefreshDigest();
   return Status::OK();
 }
 
@@ -153,21 +150,32 @@ Status Ledger::OnSeal(uint64_t log_index, int64_t timestamp_micros, RecordWrites
   last_log_index_ = log_index;
   if (sealer_.pending() > 0) {
     SealBlock(log_index, timestamp_micros, internal_writes);
-    RefreshDigest();
   }
   return Status::OK();
 }
 
-void Ledger::RefreshDigest() {
-  digest_.tree_size = tree_->size();
-  digest_.root = tree_->Root();
-  digest_.last_block_index = sealer_.last().index;
-  digest_.last_block_hash = sealer_.last_hash();
+Digest DigestState::ToDigest() const {
+  return Digest{tree.size(), tree.Root(), last_block_index, last_block_hash};
+}
+
+DigestState Ledger::GetDigestState() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return DigestState{tree_->frontier(), sealer_.last().index, sealer_.last_hash()};
 }
 
 Digest Ledger::GetDigest() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return digest_;
+  return Digest{tree_->size(), tree_->Root(), sealer_.last().index, sealer_.last_hash()};
+}
+
+uint64_t Ledger::TreeSize() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return tree_->size();
+}
+
+uint64_t Ledger::LastBlockIndex() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sealer_.last().index;
 }
 
 uint64_t Ledger::pending_entries() const {
@@ -181,7 +189,7 @@ std::optional<uint64_t> Ledger::last_log_index() const {
 }
 
 Result<InclusionProof> Ledger::ProveInclusion(uint64_t leaf_index, uint64_t tree_size) const {
-  const uint64_t size = GetDigest().tree_size;
+  const uint64_t size = TreeSize();
   if (leaf_index >= tree_size || tree_size > size) {
     return Status::InvalidArgument(
         "inclusion proof: need leaf_index < tree_size <= " + std::to_string(size) + ", got " +
@@ -191,7 +199,7 @@ Result<InclusionProof> Ledger::ProveInclusion(uint64_t leaf_index, uint64_t tree
 }
 
 Result<ConsistencyProof> Ledger::ProveConsistency(uint64_t old_size, uint64_t new_size) const {
-  const uint64_t size = GetDigest().tree_size;
+  const uint64_t size = TreeSize();
   if (old_size > new_size || new_size > size) {
     return Status::InvalidArgument(
         "consistency proof: need old_size <= new_size <= " + std::to_string(size) + ", got " +
@@ -201,7 +209,7 @@ Result<ConsistencyProof> Ledger::ProveConsistency(uint64_t old_size, uint64_t ne
 }
 
 Result<BlockHeader> Ledger::GetBlock(uint64_t index) const {
-  const uint64_t last = GetDigest().last_block_index;
+  const uint64_t last = LastBlockIndex();
   if (index > last) {
     return Status::NotFound("block " + std::to_string(index) + ": the newest block is " +
                             std::to_string(last));
@@ -210,7 +218,7 @@ Result<BlockHeader> Ledger::GetBlock(uint64_t index) const {
 }
 
 Result<std::vector<BlockHeader>> Ledger::ListBlocks(uint64_t first, uint64_t max_count) const {
-  const uint64_t last = GetDigest().last_block_index;
+  const uint64_t last = LastBlockIndex();
   if (first > last) {
     return std::vector<BlockHeader>();
   }
@@ -218,7 +226,7 @@ Result<std::vector<BlockHeader>> Ledger::ListBlocks(uint64_t first, uint64_t max
 }
 
 Result<Entry> Ledger::ReadEntry(uint64_t leaf_index) const {
-  if (leaf_index >= GetDigest().tree_size) {
+  if (leaf_index >= TreeSize()) {
     return Status::NotFound("leaf " + std::to_string(leaf_index) + " does not exist yet");
   }
   return reader_.ReadEntry(leaf_index);

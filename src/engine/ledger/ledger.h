@@ -48,6 +48,16 @@ struct Options {
 
 using Insert = std::pair<std::string_view, std::string_view>;
 
+// What a digest is computed from: cheap to take after every command (a copy of the tree's right
+// edge), while the root costs O(log n) hashes and is computed only when a digest is asked for.
+struct DigestState {
+  MerkleFrontier tree;
+  uint64_t last_block_index = 0;
+  Hash256 last_block_hash = BlockHash(GenesisBlock());
+
+  Digest ToDigest() const;
+};
+
 class Ledger {
  public:
   // InvalidArgument for bad options; Corruption when the stored records are inconsistent.
@@ -63,8 +73,10 @@ class Ledger {
   // A seal command: closes a block over the pending entries, if any, with this timestamp.
   Status OnSeal(uint64_t log_index, int64_t timestamp_micros, RecordWrites* internal_writes);
 
-  // Current digest (from memory).
+  // Current digest (from memory; O(log n) hashes).
   Digest GetDigest() const;
+  // What the current digest is computed from (a copy of about 2 KiB, no hashing).
+  DigestState GetDigestState() const;
   // Number of entries not yet in a block.
   uint64_t pending_entries() const;
   std::optional<uint64_t> last_log_index() const;
@@ -95,7 +107,8 @@ class Ledger {
   // Returns its leaf hash.
   Hash256 AppendEntry(const EntryView& entry, LeafGroup* group, RecordWrites* writes);
   void SealBlock(uint64_t log_index, int64_t timestamp_micros, RecordWrites* writes);
-  void RefreshDigest();
+  uint64_t TreeSize() const;
+  uint64_t LastBlockIndex() const;
 
   const Options options_;
   const LedgerReader reader_;
@@ -104,7 +117,6 @@ class Ledger {
   std::unique_ptr<TreeStore> tree_;         // guarded by mu_
   BlockSealer sealer_;                      // guarded by mu_
   std::optional<uint64_t> last_log_index_;  // guarded by mu_
-  Digest digest_;                           // guarded by mu_
 };
 
 }  // namespace blockdb::ledger

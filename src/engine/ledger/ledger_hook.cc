@@ -19,7 +19,8 @@ Status LedgerHook::OnOpen(DB* db) {
   ledger_ = std::move(opened);
   MutexLock lock(&mu_);
   unpublished_.clear();
-  published_ = ledger_->GetDigest();
+  published_ = ledger_->GetDigestState();
+  published_digest_.reset();
   return Status::OK();
 }
 
@@ -56,12 +57,13 @@ void LedgerHook::Remember(uint64_t index, size_t writes_before, size_t writes_af
   const uint64_t applied = db_->AppliedIndex();
   MutexLock lock(&mu_);
   PublishUpTo(applied);
-  unpublished_.emplace_back(index, ledger_->GetDigest());
+  unpublished_.emplace_back(index, ledger_->GetDigestState());
 }
 
 void LedgerHook::PublishUpTo(uint64_t applied) const {
   while (!unpublished_.empty() && unpublished_.front().first <= applied) {
     published_ = unpublished_.front().second;
+    published_digest_.reset();
     unpublished_.pop_front();
   }
 }
@@ -73,7 +75,10 @@ ledger::Digest LedgerHook::PublishedDigest() const {
   const uint64_t applied = db_->AppliedIndex();
   MutexLock lock(&mu_);
   PublishUpTo(applied);
-  return published_;
+  if (!published_digest_) {
+    published_digest_ = published_.ToDigest();
+  }
+  return *published_digest_;
 }
 
 }  // namespace blockdb

@@ -36,8 +36,10 @@ class TreeStore : public NodeReader {
   void Append(const Hash256& leaf_hash, RecordWrites* writes);
 
   uint64_t size() const { return frontier_.size(); }
-  // Root of the current tree, from memory.
+  // Root of the current tree, from memory (O(log n) hashes).
   Hash256 Root() const { return frontier_.Root(); }
+  // The right edge of the current tree.
+  const MerkleFrontier& frontier() const { return frontier_; }
 
   // Root of the first `size` leaves. REQUIRES (else InvalidArgument): size <= size().
   Result<Hash256> Root(uint64_t size) const;
