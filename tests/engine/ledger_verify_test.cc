@@ -351,7 +351,13 @@ TEST_CASE("ledger verify: missing records") {
     f.EditGroup(44, [](LeafGroup* g) {
       g->leaves.insert(g->leaves.begin(), g->leaves.front());  // now claims leaves 39..44
     });
+    // One chunk of leaves 0..79: the group is the first the second half's scan finds (leaves 40..),
+    // so the check where the two halves meet catches it.
     CheckFailure(f.Verify(), 6, 40, "overlaps the group before it");
+    // Chunks of 24 leaves: leaves 24..47 split at 36, so one scan meets both groups.
+    VerifyOptions options;
+    options.chunk_entries = 20;
+    CheckFailure(f.Verify(options), 6, 40, "overlaps the group before it");
   }
   SUBCASE("a row") {
     Fixture f;

@@ -74,9 +74,10 @@ void MarkRange(uint64_t begin, uint64_t from, uint64_t to, const std::string& pr
   }
 }
 
-// Reads the leaf groups of [begin, end) with one scan, filling refs (indexed from begin) and
-// recording missing, undecodable and overlapping groups as problems of their leaves.
-Status ReadGroups(const RecordSource& source, uint64_t begin, uint64_t end,
+// Reads the leaf groups of [begin, end) with one scan, filling refs (indexed from `base`) and
+// recording missing, undecodable and overlapping groups as problems of their leaves in out (also
+// indexed from `base`).
+Status ReadGroups(const RecordSource& source, uint64_t base, uint64_t begin, uint64_t end,
                   std::deque<LeafGroup>* groups, std::vector<LeafRef>* refs,
                   std::vector<LeafOutcome>* out) {
   std::unique_ptr<Iterator> it = source.new_iterator();
@@ -90,7 +91,7 @@ Status ReadGroups(const RecordSource& source, uint64_t begin, uint64_t end,
     const uint64_t stop = std::min(*last + 1, end);
     LeafGroup group;
     if (Status s = DecodeLeafGroup(*last, it->value(), &group); !s.ok()) {
-      MarkRange(begin, next, stop,
+      MarkRange(base, next, stop,
                 "the leaf group ending at entry " + std::to_string(*last) +
                     " cannot be decoded: " + s.message(),
                 out);
@@ -98,11 +99,11 @@ Status ReadGroups(const RecordSource& source, uint64_t begin, uint64_t end,
       continue;
     }
     if (group.first_leaf > next) {
-      MarkRange(begin, next, std::min(group.first_leaf, end),
+      MarkRange(base, next, std::min(group.first_leaf, end),
                 "the leaf group of entry " + std::to_string(next) + " is missing", out);
       next = std::min(group.first_leaf, end);
     } else if (group.first_leaf < next && !first) {
-      MarkRange(begin, next, stop,
+      MarkRange(base, next, stop,
                 "the leaf group ending at entry " + std::to_string(*last) +
                     " overlaps the group before it",
                 out);
@@ -111,7 +112,7 @@ Status ReadGroups(const RecordSource& source, uint64_t begin, uint64_t end,
     }
     const LeafGroup& kept = groups->emplace_back(std::move(group));
     for (uint64_t i = next; i < stop; ++i) {
-      (*refs)[i - begin] = LeafRef{&kept, static_cast<size_t>(i - kept.first_leaf)};
+      (*refs)[i - base] = LeafRef{&kept, static_cast<size_t>(i - kept.first_leaf)};
     }
     next = std::max(next, stop);
   }
@@ -119,13 +120,13 @@ Status ReadGroups(const RecordSource& source, uint64_t begin, uint64_t end,
     if (!it->status().IsCorruption()) {
       return it->status().Annotate("verify: reading leaf groups");
     }
-    MarkRange(begin, next, end,
+    MarkRange(base, next, end,
               "the leaf group of entry " + std::to_string(next) +
                   " cannot be read: " + it->status().ToString(),
               out);
     return Status::OK();
   }
-  MarkRange(begin, next, end, "the leaf group of entry " + std::to_string(next) + " is missing",
+  MarkRange(base, next, end, "the leaf group of entry " + std::to_string(next) + " is missing",
             out);
   return Status::OK();
 }
@@ -186,17 +187,18 @@ std::string DescribeRowKey(std::string_view key) {
   return ToHex(key.substr(0, kMaxShown)) + "... (" + std::to_string(key.size()) + " bytes)";
 }
 
-Status RunOnTwoThreads(size_t n, const std::function<Status(size_t begin, size_t end)>& work) {
+Status RunOnTwoThreads(size_t n,
+                       const std::function<Status(int part, size_t begin, size_t end)>& work) {
   const size_t half = n / 2;
   Status second;
-  auto run_second = [&] { second = work(half, n); };
+  auto run_second = [&] { second = work(1, half, n); };
   std::thread worker;
   try {
     worker = std::thread(run_second);
   } catch (const std::system_error&) {
     run_second();  // no second thread available: do its half here
   }
-  Status first = work(0, half);
+  Status first = work(0, 0, half);
   if (worker.joinable()) {
     worker.join();
   }
@@ -204,42 +206,87 @@ Status RunOnTwoThreads(size_t n, const std::function<Status(size_t begin, size_t
   return second;
 }
 
-Status VerifyLeafRange(const RecordSource& source, uint64_t begin, uint64_t end,
-                       std::vector<LeafOutcome>* out) {
-  out->assign(end - begin, LeafOutcome{});
-  std::deque<LeafGroup> groups;
-  std::vector<LeafRef> refs(end - begin);
-  RETURN_IF_ERROR(ReadGroups(source, begin, end, &groups, &refs, out));
+// A leaf's place in the sort by row key: the first 8 bytes of the key as a number decide almost
+// always, without touching the keys' memory; the whole key breaks ties (then the leaf order, for a
+// key claimed twice).
+struct SortKey {
+  uint64_t prefix;
+  uint32_t offset;
+};
 
-  // Sorted by row key: the first 8 bytes as a number decide almost always, without touching the
-  // keys' memory; the whole key breaks ties (then the leaf order, for a key claimed twice).
-  struct SortKey {
-    uint64_t prefix;
-    uint32_t offset;
-  };
-  std::vector<SortKey> sort_keys;
-  sort_keys.reserve(refs.size());
-  for (size_t i = 0; i < refs.size(); ++i) {
-    if (refs[i].group != nullptr && (*out)[i].problem.empty()) {
-      const std::string& key = refs[i].leaf().key;
-      char bytes[8] = {};
-      std::memcpy(bytes, key.data(), std::min<size_t>(key.size(), 8));
-      sort_keys.push_back(SortKey{DecodeBigEndian64(bytes), static_cast<uint32_t>(i)});
-    }
-  }
-  std::sort(sort_keys.begin(), sort_keys.end(), [&refs](const SortKey& a, const SortKey& b) {
+struct SortKeyLess {
+  const std::vector<LeafRef>* refs;
+  bool operator()(const SortKey& a, const SortKey& b) const {
     if (a.prefix != b.prefix) {
       return a.prefix < b.prefix;
     }
-    const std::string& ka = refs[a.offset].leaf().key;
-    const std::string& kb = refs[b.offset].leaf().key;
+    const std::string& ka = (*refs)[a.offset].leaf().key;
+    const std::string& kb = (*refs)[b.offset].leaf().key;
     return ka != kb ? ka < kb : a.offset < b.offset;
-  });
-  std::vector<uint32_t> order(sort_keys.size());
-  for (size_t i = 0; i < sort_keys.size(); ++i) {
-    order[i] = sort_keys[i].offset;
   }
-  return RunOnTwoThreads(order.size(), [&](size_t lo, size_t hi) {
+};
+
+// The sorted keys of the leaves at offsets [lo, hi) whose group was read.
+std::vector<SortKey> SortedKeys(const std::vector<LeafRef>& refs,
+                                const std::vector<LeafOutcome>& out, size_t lo, size_t hi) {
+  std::vector<SortKey> keys;
+  keys.reserve(hi - lo);
+  for (size_t i = lo; i < hi; ++i) {
+    if (refs[i].group != nullptr && out[i].problem.empty()) {
+      const std::string& key = refs[i].leaf().key;
+      char bytes[8] = {};
+      std::memcpy(bytes, key.data(), std::min<size_t>(key.size(), 8));
+      keys.push_back(SortKey{DecodeBigEndian64(bytes), static_cast<uint32_t>(i)});
+    }
+  }
+  std::sort(keys.begin(), keys.end(), SortKeyLess{&refs});
+  return keys;
+}
+
+// The second half's scan takes its first group as it finds it (a group may start before the
+// half): that group must be the first half's last one, or start right after it.
+void CheckHalvesMeet(uint64_t begin, size_t mid, const std::vector<LeafRef>& refs,
+                     std::vector<LeafOutcome>* out) {
+  if (mid == 0 || mid >= refs.size() || refs[mid - 1].group == nullptr ||
+      refs[mid].group == nullptr) {
+    return;  // nothing on one side, or its absence is already a problem
+  }
+  const LeafGroup& before = *refs[mid - 1].group;
+  const LeafGroup& after = *refs[mid].group;
+  const bool same =
+      before.first_leaf == after.first_leaf && before.last_leaf() == after.last_leaf();
+  if (!same && after.first_leaf != before.last_leaf() + 1) {
+    MarkRange(begin, begin + mid, std::min<uint64_t>(after.last_leaf() + 1, begin + refs.size()),
+              "the leaf group ending at entry " + std::to_string(after.last_leaf()) +
+                  " overlaps the group before it",
+              out);
+  }
+}
+
+Status VerifyLeafRange(const RecordSource& source, uint64_t begin, uint64_t end,
+                       std::vector<LeafOutcome>* out) {
+  out->assign(end - begin, LeafOutcome{});
+  std::vector<LeafRef> refs(end - begin);
+  // Each thread reads the groups of half the range and sorts that half's keys.
+  std::deque<LeafGroup> groups[2];
+  std::vector<SortKey> sorted[2];
+  const size_t n = end - begin;
+  RETURN_IF_ERROR(RunOnTwoThreads(n, [&](int part, size_t lo, size_t hi) {
+    return ReadGroups(source, begin, begin + lo, begin + hi, &groups[part], &refs, out);
+  }));
+  CheckHalvesMeet(begin, n / 2, refs, out);
+  RETURN_IF_ERROR(RunOnTwoThreads(n, [&](int part, size_t lo, size_t hi) {
+    sorted[part] = SortedKeys(refs, *out, lo, hi);
+    return Status::OK();
+  }));
+  std::vector<SortKey> merged(sorted[0].size() + sorted[1].size());
+  std::merge(sorted[0].begin(), sorted[0].end(), sorted[1].begin(), sorted[1].end(), merged.begin(),
+             SortKeyLess{&refs});
+  std::vector<uint32_t> order(merged.size());
+  for (size_t i = 0; i < merged.size(); ++i) {
+    order[i] = merged[i].offset;
+  }
+  return RunOnTwoThreads(order.size(), [&](int /*part*/, size_t lo, size_t hi) {
     return CheckSorted(source, refs, order.data() + lo, hi - lo, out);
   });
 }
@@ -249,7 +296,7 @@ std::vector<std::optional<Hash256>> BlockDataRoots(const std::vector<BlockHeader
                                                    const std::vector<LeafOutcome>& outcomes) {
   std::vector<std::optional<Hash256>> roots(blocks.size());
   // Cannot fail: every status is OK.
-  (void)RunOnTwoThreads(blocks.size(), [&](size_t lo, size_t hi) {
+  (void)RunOnTwoThreads(blocks.size(), [&](int /*part*/, size_t lo, size_t hi) {
     for (size_t b = lo; b < hi; ++b) {
       MerkleFrontier tree;
       bool complete = true;

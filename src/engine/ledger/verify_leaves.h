@@ -5,8 +5,9 @@
 // The leaf groups are read with one forward scan. Rows are sorted by key in the engine, while
 // leaves are in insertion order, so the range's row keys are sorted and the rows are read by an
 // iterator walking forward through them (stepping when the next key is close, seeking otherwise)
-// instead of one random point lookup per row. The sorted keys are split between two threads, and
-// so are the blocks whose data roots BlockDataRoots recomputes.
+// instead of one random point lookup per row. Two threads each read the groups of half the range
+// and sort their keys, then each checks half of the merged sorted keys; the blocks whose data
+// roots BlockDataRoots recomputes are split between them too.
 //
 // A record an iterator cannot read (Corruption) is read again by point lookup, so a damaged record
 // is reported for the entries it concerns and the walk goes on.
@@ -48,8 +49,9 @@ std::vector<std::optional<Hash256>> BlockDataRoots(const std::vector<BlockHeader
                                                    uint64_t begin,
                                                    const std::vector<LeafOutcome>& outcomes);
 
-// Runs work(0, n / 2) here and work(n / 2, n) on a second thread (here too when no thread can be
-// started); returns the first error.
-Status RunOnTwoThreads(size_t n, const std::function<Status(size_t begin, size_t end)>& work);
+// Runs work(0, 0, n / 2) here and work(1, n / 2, n) on a second thread (here too when no thread
+// can be started); returns the first error.
+Status RunOnTwoThreads(size_t n,
+                       const std::function<Status(int part, size_t begin, size_t end)>& work);
 
 }  // namespace blockdb::ledger
