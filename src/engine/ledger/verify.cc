@@ -37,7 +37,24 @@ class Verifier {
   Status CheckRowsCovered();
   void CheckTrustedAtEnd();
 
-  Status ReadHeaderChunk(uint64_t* next_block, std::vector<BlockHeader>* chunk);
+  // A chunk of whole blocks read ahead of its checking: headers, recomputed leaves, data roots.
+  struct PreparedChunk {
+    std::vector<BlockHeader> chunk;
+    // A header problem found after the chunk's last block (or at its first, leaving it empty):
+    // reported only once the blocks before it verify.
+    std::optional<VerifyFailure> header_failure;
+    std::vector<LeafOutcome> outcomes;
+    std::vector<std::optional<Hash256>> data_roots;
+  };
+  // Reads the headers from *next_block on, continuing from `after` (the block before them), and
+  // recomputes their leaves. Touches no member but the ones fixed by Prepare(), so it may run on
+  // another thread while the previous chunk is checked.
+  Status PrepareChunk(uint64_t* next_block, const BlockHeader& after, PreparedChunk* out) const;
+  Status ReadHeaderChunk(uint64_t* next_block, const BlockHeader& after,
+                         std::vector<BlockHeader>* chunk,
+                         std::optional<VerifyFailure>* failure) const;
+  // Checks the blocks of a prepared chunk against the rebuilt tree and the chain.
+  Status CheckChunk(const PreparedChunk& prepared);
   Result<bool> ReadRecord(const std::string& key, const std::string& what, std::string* value,
                           std::string* problem) const;
   // Verifies one block whose leaves were hashed into `outcomes` (indexed from chunk_begin);
@@ -208,11 +225,16 @@ Status Verifier::AppendToTree(const Hash256& leaf, std::string* problem) {
   return Status::OK();
 }
 
-Status Verifier::ReadHeaderChunk(uint64_t* next_block, std::vector<BlockHeader>* chunk) {
+Status Verifier::ReadHeaderChunk(uint64_t* next_block, const BlockHeader& after,
+                                 std::vector<BlockHeader>* chunk,
+                                 std::optional<VerifyFailure>* failure) const {
   LedgerReader reader(source_);
   uint64_t entries = 0;
-  uint64_t first_leaf = prev_.tree_size();
-  uint64_t log_index = prev_.log_index;
+  uint64_t first_leaf = after.tree_size();
+  uint64_t log_index = after.log_index;
+  auto fail = [failure](uint64_t block, std::optional<uint64_t> leaf, std::string reason) {
+    *failure = VerifyFailure{block, leaf, std::move(reason)};
+  };
   while (*next_block <= last_block_ && (chunk->empty() || entries < options_.chunk_entries)) {
     const uint64_t b = *next_block;
     Result<BlockHeader> header = reader.ReadBlock(b);
@@ -220,25 +242,25 @@ Status Verifier::ReadHeaderChunk(uint64_t* next_block, std::vector<BlockHeader>*
       if (!header.status().IsNotFound() && !header.status().IsCorruption()) {
         return header.TakeStatus();
       }
-      Fail(b, std::nullopt, "the header cannot be read: " + header.status().ToString());
+      fail(b, std::nullopt, "the header cannot be read: " + header.status().ToString());
       return Status::OK();
     }
     if (header->first_leaf != first_leaf || header->leaf_count == 0) {
-      Fail(b, std::nullopt,
+      fail(b, std::nullopt,
            "the header covers leaves [" + std::to_string(header->first_leaf) + ", " +
                std::to_string(header->tree_size()) + "), but the block must start at leaf " +
                std::to_string(first_leaf) + " and hold at least one");
       return Status::OK();
     }
     if (header->tree_size() > leaves_stored_) {
-      Fail(b, leaves_stored_,
+      fail(b, leaves_stored_,
            "the leaf group of entry " + std::to_string(leaves_stored_) +
                " is missing (the block covers entries up to " +
                std::to_string(header->tree_size() - 1) + ")");
       return Status::OK();
     }
     if (header->log_index < log_index) {
-      Fail(b, std::nullopt, "the header's log index goes backwards");
+      fail(b, std::nullopt, "the header's log index goes backwards");
       return Status::OK();
     }
     first_leaf = header->tree_size();
@@ -338,34 +360,71 @@ Status Verifier::CheckBlock(const BlockHeader& header, uint64_t chunk_begin,
   return Status::OK();
 }
 
+Status Verifier::PrepareChunk(uint64_t* next_block, const BlockHeader& after,
+                              PreparedChunk* out) const {
+  RETURN_IF_ERROR(ReadHeaderChunk(next_block, after, &out->chunk, &out->header_failure));
+  if (out->chunk.empty()) {
+    return Status::OK();
+  }
+  const uint64_t begin = out->chunk.front().first_leaf;
+  RETURN_IF_ERROR(VerifyLeafRange(source_, begin, out->chunk.back().tree_size(), &out->outcomes));
+  out->data_roots = BlockDataRoots(out->chunk, begin, out->outcomes);
+  return Status::OK();
+}
+
+Status Verifier::CheckChunk(const PreparedChunk& prepared) {
+  const std::vector<BlockHeader>& chunk = prepared.chunk;
+  for (size_t i = 0; i < chunk.size() && !report_.failure; ++i) {
+    RETURN_IF_ERROR(
+        CheckBlock(chunk[i], chunk.front().first_leaf, prepared.outcomes, prepared.data_roots[i]));
+  }
+  if (report_.failure) {
+    return Status::OK();
+  }
+  progress_.blocks_done = report_.blocks_checked;
+  progress_.entries_done = report_.entries_checked;
+  ReportProgress();
+  report_.failure = prepared.header_failure;
+  return Status::OK();
+}
+
 Status Verifier::VerifyBlocks() {
   uint64_t next_block = options_.start_block + 1;
-  while (next_block <= last_block_ && !report_.failure) {
-    std::vector<BlockHeader> chunk;
-    RETURN_IF_ERROR(ReadHeaderChunk(&next_block, &chunk));
-    if (chunk.empty()) {
-      break;  // the header problem is recorded
-    }
-    // A header problem found after this chunk's blocks is reported only if they all verify.
-    std::optional<VerifyFailure> header_failure = std::move(report_.failure);
-    report_.failure.reset();
-    const uint64_t begin = chunk.front().first_leaf;
-    std::vector<LeafOutcome> outcomes;
-    RETURN_IF_ERROR(VerifyLeafRange(source_, begin, chunk.back().tree_size(), &outcomes));
-    const std::vector<std::optional<Hash256>> data_roots = BlockDataRoots(chunk, begin, outcomes);
-    for (size_t i = 0; i < chunk.size(); ++i) {
-      const BlockHeader& header = chunk[i];
-      RETURN_IF_ERROR(CheckBlock(header, begin, outcomes, data_roots[i]));
-      if (report_.failure) {
-        return Status::OK();
+  if (next_block > last_block_) {
+    return Status::OK();
+  }
+  PreparedChunk current;
+  RETURN_IF_ERROR(PrepareChunk(&next_block, prev_, &current));
+  for (;;) {
+    // The next chunk is prepared on another thread while this one's blocks are checked here (the
+    // tree rebuild is sequential); its headers continue from this chunk's last one, which is
+    // where the chain stands if this chunk verifies.
+    const bool more =
+        !current.header_failure && !current.chunk.empty() && next_block <= last_block_;
+    PreparedChunk next;
+    Status next_status;
+    std::thread prefetch;
+    if (more) {
+      try {
+        prefetch = std::thread(
+            [&] { next_status = PrepareChunk(&next_block, current.chunk.back(), &next); });
+      } catch (const std::system_error&) {
+        // No thread available: prepared below, after the check.
       }
     }
-    report_.failure = std::move(header_failure);
-    progress_.blocks_done = report_.blocks_checked;
-    progress_.entries_done = report_.entries_checked;
-    ReportProgress();
+    const Status checked = CheckChunk(current);
+    if (prefetch.joinable()) {
+      prefetch.join();
+    } else if (more && checked.ok() && !report_.failure) {
+      next_status = PrepareChunk(&next_block, current.chunk.back(), &next);
+    }
+    RETURN_IF_ERROR(checked);
+    if (!more || report_.failure) {
+      return Status::OK();
+    }
+    RETURN_IF_ERROR(next_status);
+    current = std::move(next);
   }
-  return Status::OK();
 }
 
 Status Verifier::VerifyUnsealed() {
