@@ -11,7 +11,9 @@
 // constant, by default) and the optional trusted digest.
 //
 // The source is read at one state (an engine snapshot), so writes may go on meanwhile. Work is
-// split in chunks of whole blocks; within a chunk the leaves are hashed by two threads.
+// split in chunks of whole blocks; within a chunk the leaves are read and hashed by two threads,
+// and the next chunk is prepared while the current one's blocks are checked against the rebuilt
+// tree (which is sequential).
 #pragma once
 
 #include <cstdint>
