@@ -114,6 +114,10 @@ class DB {
   // NotFound when absent or applied after the snapshot; Corruption naming file and offset.
   virtual Status Get(std::string_view key, std::string* value,
                      uint64_t snapshot = kLatestSnapshot) = 0;
+  // As Get, and sets *applied_index to the log index of the batch that inserted the key (every
+  // key keeps it: engine_value.h). The ledger finds a row's entry through it.
+  virtual Status GetWithIndex(std::string_view key, std::string* value, uint64_t* applied_index,
+                              uint64_t snapshot = kLatestSnapshot) = 0;
 
   // Iterator over user keys and values visible at snapshot (fixed when the iterator is created:
   // later writes are not seen). Merges the memtables and every SSTable.

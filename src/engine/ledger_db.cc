@@ -65,8 +65,11 @@ Result<ledger::ConsistencyProof> LedgerDB::ProveConsistency(uint64_t old_size,
 }
 
 Result<uint64_t> LedgerDB::FindLeafByKey(std::string_view key) const {
-  // The key-index record is only readable once its batch is published.
-  return hook_->ledger()->FindLeafByKey(key);
+  // The row is only readable once its batch is published, and its leaf group with it.
+  std::string value;
+  uint64_t log_index = 0;
+  RETURN_IF_ERROR(db_->GetWithIndex(key, &value, &log_index));
+  return hook_->ledger()->FindLeaf(key, log_index);
 }
 
 Result<ledger::Entry> LedgerDB::ReadEntry(uint64_t leaf_index) const {

@@ -63,7 +63,8 @@ class LedgerDB {
   Result<ledger::InclusionProof> ProveInclusion(uint64_t leaf_index, uint64_t tree_size) const;
   // InvalidArgument unless old_size <= new_size <= GetDigest().tree_size.
   Result<ledger::ConsistencyProof> ProveConsistency(uint64_t old_size, uint64_t new_size) const;
-  // The leaf that inserted row `key`; NotFound when none did (or not yet published).
+  // The leaf that inserted row `key`; NotFound when none did (or not yet published). Reads the
+  // row's log index, then Ledger::FindLeaf: O(log n) seeks.
   Result<uint64_t> FindLeafByKey(std::string_view key) const;
   // The entry of a published leaf (NotFound beyond the digest's tree size).
   Result<ledger::Entry> ReadEntry(uint64_t leaf_index) const;

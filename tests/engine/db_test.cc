@@ -82,6 +82,30 @@ TEST_CASE("db: insert, get and iterate") {
   CHECK(it->status().ok());
 }
 
+TEST_CASE("db: GetWithIndex returns the log index that inserted the key, also after a flush") {
+  TempDir dir;
+  auto db = OpenOrDie(SmallOptions(Env::Default(), dir.path()));
+  Result<uint64_t> first = Put(db.get(), {{"a", "1"}});
+  Result<uint64_t> second = Put(db.get(), {{"b", "2"}, {"c", "3"}});
+  REQUIRE(first.ok());
+  REQUIRE(second.ok());
+  auto check = [&] {
+    std::string value;
+    uint64_t index = 0;
+    REQUIRE(db->GetWithIndex("a", &value, &index).ok());
+    CHECK(value == "1");
+    CHECK(index == *first);
+    REQUIRE(db->GetWithIndex("c", &value, &index).ok());
+    CHECK(value == "3");
+    CHECK(index == *second);
+    CHECK(db->GetWithIndex("c", &value, &index, *first).IsNotFound());  // not yet at that snapshot
+    CHECK(db->GetWithIndex("zz", &value, &index).IsNotFound());
+  };
+  check();
+  REQUIRE(db->Flush().ok());
+  check();
+}
+
 TEST_CASE("db: duplicate key within a batch rejects the batch") {
   TempDir dir;
   auto db = OpenOrDie(SmallOptions(Env::Default(), dir.path()));

@@ -43,15 +43,14 @@ TEST_CASE("ledger core: the worked example's records, byte for byte") {
     hex.emplace_back(ToHex(key), ToHex(value));
   }
   const std::vector<std::pair<std::string, std::string>> expected = {
-      {"ff4e000000000000000000",
-       "d92981e6ba50909605454c12a3a9d53425d122eea7a66a33747e94d2929364ed"},
-      {"ff4c0000000000000000", "0107000000000000002a0000000000000000401e18240a0600020000006b31"},
-      {"ff4b6b31", "0000000000000000"},
       {"ff420000000000000001",
        "010100000000000000070000000000000000401e18240a0600000000000000000001000000000000"
        "00d92981e6ba50909605454c12a3a9d53425d122eea7a66a33747e94d2929364edd92981e6ba5090"
        "9605454c12a3a9d53425d122eea7a66a33747e94d2929364ed044b8bae2fba92b2f84c46393314d8"
        "b424d7f7ed4e72a38a3e60f9e52af0dd08"},
+      {"ff450000000000000000",
+       "0107000000000000002a0000000000000000401e18240a060001000000"
+       "d92981e6ba50909605454c12a3a9d53425d122eea7a66a33747e94d2929364ed020000006b31"},
   };
   CHECK(hex == expected);
   const Digest digest = ledger->GetDigest();
@@ -120,9 +119,14 @@ TEST_CASE("ledger core: blocks close at the batch size and on seal commands") {
   CHECK(ledger->ListBlocks(2, 1).value() == std::vector<BlockHeader>{blocks[2]});
   CHECK(ledger->ListBlocks(9, 5).value().empty());
 
-  // Entries can be found by key and rebuilt from their rows.
-  CHECK(ledger->FindLeafByKey("e").value() == 4);
-  CHECK(ledger->FindLeafByKey("zz").status().IsNotFound());
+  // Entries can be found by key and the log index of their batch, and rebuilt from their rows.
+  CHECK(ledger->FindLeaf("e", 2).value() == 4);
+  CHECK(ledger->FindLeaf("a", 1).value() == 0);
+  CHECK(ledger->FindLeaf("g", 4).value() == 6);
+  CHECK(ledger->FindLeaf("e", 1).status().IsNotFound());
+  CHECK(ledger->FindLeaf("e", 4).status().IsNotFound());
+  CHECK(ledger->FindLeaf("zz", 2).status().IsNotFound());
+  CHECK(ledger->FindLeaf("g", 9).status().IsNotFound());
   const Entry entry = ledger->ReadEntry(4).value();
   CHECK(entry == Entry{2, 20, 200, "e", "value of e"});
   CHECK(ledger->ReadEntry(7).status().IsNotFound());
@@ -157,7 +161,7 @@ TEST_CASE("ledger core: invalid batches are rejected and change nothing") {
 
   Options bad;
   bad.blockchain_batch_size = 0;
-  CHECK(Ledger::Open(bad, store.lookup()).status().IsInvalidArgument());
+  CHECK(Ledger::Open(bad, store.source()).status().IsInvalidArgument());
 }
 
 // Feeds `commands` to a ledger that is reopened from the store after every `reopen_every`
@@ -255,7 +259,7 @@ TEST_CASE("ledger core: proofs against every earlier digest verify") {
   CHECK(ledger->ProveConsistency(3, 2).status().IsInvalidArgument());
   CHECK(ledger->ProveConsistency(1, now.tree_size + 1).status().IsInvalidArgument());
   // A reader over the same records gives the same digest without any in-memory state.
-  CHECK(LedgerReader(store.lookup()).ReadDigest().value() == now);
+  CHECK(LedgerReader(store.source()).ReadDigest().value() == now);
 }
 
 TEST_CASE("ledger concurrency: proofs and digests read while entries are applied") {
@@ -318,11 +322,10 @@ TEST_CASE("ledger core: opening over inconsistent records fails with Corruption"
   c.log_index = 1;
   c.rows = {{"a", ""}, {"b", ""}, {"c", ""}};
   ApplyCommand(ledger.get(), &store, c);
-  // The newest block claims leaves that have no locator.
-  store.Erase(LeafKey(2));
-  store.Erase(LeafKey(1));
+  // The newest block claims leaves 0 and 1, whose group (leaves 0..2) is gone.
+  store.Erase(LeafGroupKey(2));
   Options options;
-  CHECK(Ledger::Open(options, store.lookup()).status().IsCorruption());
+  CHECK(Ledger::Open(options, store.source()).status().IsCorruption());
 }
 
 }  // namespace

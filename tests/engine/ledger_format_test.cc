@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "common/coding.h"
 #include "engine/ledger/block.h"
@@ -42,6 +43,18 @@ TEST_CASE("ledger format: entry golden bytes and leaf hash") {
   CHECK(bytes.size() == kEntryFixedBytes + 4);
   CHECK(Hex(EntryLeafHash(entry)) == kEntryLeafHash);
   CHECK(Hex(HashLeaf(bytes)) == kEntryLeafHash);
+  // EntryLeafHash hashes the encoding in pieces: the same as hashing the encoded bytes, for empty,
+  // short and long keys and values alike.
+  const std::string long_key(300, 'k');
+  const std::string long_value(70000, 'v');
+  const std::vector<EntryView> entries = {EntryView{0, 0, -1, "", ""},
+                                          EntryView{1, 2, 3, long_key, ""},
+                                          EntryView{~0ull, 5, 6, "k", long_value}};
+  for (const EntryView& e : entries) {
+    std::string encoded;
+    EncodeEntry(e, &encoded);
+    CHECK(EntryLeafHash(e) == HashLeaf(encoded));
+  }
 
   Entry decoded;
   REQUIRE(DecodeEntry(bytes, &decoded).ok());
@@ -78,37 +91,58 @@ TEST_CASE("ledger format: entry decoding rejects every malformed input") {
 }
 
 TEST_CASE("ledger format: record keys") {
-  CHECK(ToHex(NodeKey(0, 0)) == "ff4e000000000000000000");
-  CHECK(ToHex(NodeKey(3, 0x0102)) == "ff4e030000000000000102");
+  CHECK(ToHex(NodeKey(8, 0)) == "ff4e080000000000000000");
+  CHECK(ToHex(NodeKey(9, 0x0102)) == "ff4e090000000000000102");
   CHECK(ToHex(BlockKey(1)) == "ff420000000000000001");
-  CHECK(ToHex(LeafKey(0x1122334455667788)) == "ff4c1122334455667788");
-  CHECK(ToHex(KeyIndexKey("k1")) == "ff4b6b31");
+  CHECK(ToHex(LeafGroupKey(0x1122334455667788)) == "ff451122334455667788");
   CHECK(ParseIndexedKey(kBlockTag, BlockKey(99)) == 99u);
-  CHECK(ParseIndexedKey(kLeafTag, BlockKey(99)) == std::nullopt);
-  CHECK(ParseIndexedKey(kLeafTag, LeafKey(5) + "x") == std::nullopt);
+  CHECK(ParseIndexedKey(kLeafGroupTag, BlockKey(99)) == std::nullopt);
+  CHECK(ParseIndexedKey(kLeafGroupTag, LeafGroupKey(5) + "x") == std::nullopt);
   // Big-endian indexes sort numerically under bytewise comparison.
-  CHECK(LeafKey(255) < LeafKey(256));
+  CHECK(LeafGroupKey(255) < LeafGroupKey(256));
   CHECK(BlockKey(1) < BlockKey(uint64_t{1} << 40));
 }
 
-TEST_CASE("ledger format: leaf locator golden bytes") {
-  const LeafLocator locator{7, 42, kTs, "k1"};
+TEST_CASE("ledger format: leaf group golden bytes") {
+  // The worked example's group: leaf 0, log index 7, txn 42, key "k1".
+  LeafGroup group;
+  group.log_index = 7;
+  group.txn_id = 42;
+  group.timestamp_micros = kTs;
+  group.leaves.push_back(
+      {H("d92981e6ba50909605454c12a3a9d53425d122eea7a66a33747e94d2929364ed"), "k1"});
   std::string bytes;
-  EncodeLeafLocator(locator, &bytes);
+  EncodeLeafGroup(group, &bytes);
   CHECK(ToHex(bytes) ==
         "01"
         "0700000000000000"
         "2a00000000000000"
         "00401e18240a0600"
+        "01000000"
+        "d92981e6ba50909605454c12a3a9d53425d122eea7a66a33747e94d2929364ed"
         "02000000"
         "6b31");
-  LeafLocator decoded;
-  REQUIRE(DecodeLeafLocator(bytes, &decoded).ok());
-  CHECK(decoded == locator);
+  LeafGroup decoded;
+  REQUIRE(DecodeLeafGroup(0, bytes, &decoded).ok());
+  CHECK(decoded == group);
+  CHECK(decoded.locator(0) == LeafLocator{7, 42, kTs, "k1"});
   for (size_t len = 0; len < bytes.size(); ++len) {
-    CHECK(DecodeLeafLocator(bytes.substr(0, len), &decoded).IsCorruption());
+    CHECK(DecodeLeafGroup(0, bytes.substr(0, len), &decoded).IsCorruption());
   }
-  CHECK(DecodeLeafLocator(bytes + "x", &decoded).IsCorruption());
+  CHECK(DecodeLeafGroup(0, bytes + "x", &decoded).IsCorruption());
+  // Two leaves ending at leaf 9 are leaves 8 and 9; they cannot end at leaf 0.
+  group.leaves.push_back(
+      {H("0000000000000000000000000000000000000000000000000000000000000001"), "k2"});
+  bytes.clear();
+  EncodeLeafGroup(group, &bytes);
+  REQUIRE(DecodeLeafGroup(9, bytes, &decoded).ok());
+  CHECK(decoded.first_leaf == 8);
+  CHECK(decoded.last_leaf() == 9);
+  CHECK(DecodeLeafGroup(0, bytes, &decoded).IsCorruption());
+  std::string empty = bytes.substr(0, 29);
+  empty[25] = 0;  // a count of 0
+  empty[26] = 0;
+  CHECK(DecodeLeafGroup(9, empty, &decoded).IsCorruption());
 }
 
 TEST_CASE("ledger format: genesis block") {

@@ -70,7 +70,7 @@ inline std::vector<Command> MakeCommands(uint64_t seed, int count, int max_batch
 inline std::unique_ptr<Ledger> OpenLedger(const MemRecordStore& store, uint64_t batch_size) {
   Options options;
   options.blockchain_batch_size = batch_size;
-  Result<std::unique_ptr<Ledger>> ledger = Ledger::Open(options, store.lookup());
+  Result<std::unique_ptr<Ledger>> ledger = Ledger::Open(options, store.source());
   REQUIRE(ledger.ok());
   return std::move(ledger).value();
 }

@@ -19,6 +19,7 @@
 #include "common/coding.h"
 #include "common/env.h"
 #include "common/mem_env.h"
+#include "engine/iterator.h"
 #include "engine/ledger/block.h"
 #include "engine/ledger/records.h"
 #include "engine/ledger_db.h"
@@ -35,6 +36,8 @@ using ledger_db_test::OpenOrDie;
 using ledger_db_test::Store;
 
 constexpr uint64_t kBatchSize = 8;
+// Above every leaf index the tests use.
+constexpr uint64_t kMaxLeaf = uint64_t{1} << 40;
 
 LedgerDBOptions TamperOptions(Env* env, const std::string& dir, bool log_only) {
   LedgerDBOptions options = ledger_db_test::LedgerOptions(env, dir, kBatchSize);
@@ -54,8 +57,13 @@ struct Known {
   std::string row_value;
   uint64_t row_leaf = 0;
   uint64_t row_block = 0;
-  std::string node_key;  // an interior tree node inside that block
-  std::string node_value;
+  // The leaf group holding row_leaf: its key and value, its first leaf and that leaf's block, and
+  // the stored leaf hash of row_leaf (the tree's stored data below 64 leaves).
+  std::string group_key;
+  std::string group_value;
+  uint64_t group_first_leaf = 0;
+  uint64_t group_first_block = 0;
+  std::string leaf_hash;
   std::string block_bytes;  // the stored header of the block before row_block
 };
 
@@ -86,12 +94,19 @@ Known WriteWorkload(LedgerDB* ldb) {
   known.row_value = ledger_db_test::RowValue(known.row_key);
   known.row_leaf = *ldb->FindLeafByKey(known.row_key);
   known.row_block = BlockOfLeaf(known.blocks, known.row_leaf);
-  // Node (1, j) completes at leaf 2j + 1: pick one completed by a leaf of row_block.
-  const BlockHeader& block = known.blocks[known.row_block];
-  const uint64_t j = block.first_leaf / 2 + (block.first_leaf % 2 == 0 ? 0 : 1);
-  REQUIRE(2 * j + 1 < block.tree_size());
-  known.node_key = ledger::NodeKey(1, j);
-  REQUIRE(ldb->db()->Get(known.node_key, &known.node_value).ok());
+  std::unique_ptr<Iterator> it = ldb->db()->NewIterator();
+  it->Seek(ledger::LeafGroupKey(known.row_leaf));
+  REQUIRE(it->Valid());
+  known.group_key = std::string(it->key());
+  known.group_value = std::string(it->value());
+  const std::optional<uint64_t> last = ledger::ParseIndexedKey(ledger::kLeafGroupTag, it->key());
+  REQUIRE(last.has_value());
+  ledger::LeafGroup group;
+  REQUIRE(ledger::DecodeLeafGroup(*last, known.group_value, &group).ok());
+  REQUIRE(group.first_leaf <= known.row_leaf);
+  known.group_first_leaf = group.first_leaf;
+  known.group_first_block = BlockOfLeaf(known.blocks, group.first_leaf);
+  known.leaf_hash = std::string(AsBytes(group.leaves[known.row_leaf - group.first_leaf].hash));
   REQUIRE(ldb->db()->Get(ledger::BlockKey(known.row_block - 1), &known.block_bytes).ok());
   return known;
 }
@@ -279,10 +294,10 @@ TEST_CASE("ledger tamper: damage to the SSTables and MANIFEST never verifies") {
   }
   REQUIRE(has_table);
 
-  SUBCASE("a row's value, a row's key, a block header, a tree node, each in its SSTable") {
+  SUBCASE("a row's value, a row's key, a block header, a stored leaf hash, each in its SSTable") {
     const Known& known = fixture.known();
     for (const std::string& needle :
-         {known.row_value, known.row_key, known.block_bytes, known.node_value}) {
+         {known.row_value, known.row_key, known.block_bytes, known.leaf_hash}) {
       // In an SSTable, and also in the log's retained segment (already covered by the MANIFEST).
       const auto where = Find(fixture, needle);
       REQUIRE_MESSAGE(std::any_of(where.begin(), where.end(),
@@ -381,24 +396,39 @@ TEST_CASE("ledger tamper: forged stores are reported at the first bad block and 
     std::swap(forged[k.row_key], forged[other]);
     RequireFailureAt(f.Verify(forged), k.row_block, k.row_leaf);
   }
-  SUBCASE("a leaf locator's transaction id changed") {
+  SUBCASE("a leaf group's transaction id changed: its first entry is named") {
     Store forged = f.store;
-    std::string& locator = forged[ledger::LeafKey(k.row_leaf)];
-    locator[1 + 8] ^= 1;  // version, log_index, then txn_id
-    RequireFailureAt(f.Verify(forged), k.row_block, k.row_leaf);
+    std::string& group = forged[k.group_key];
+    group[1 + 8] ^= 1;  // version, log_index, then txn_id
+    RequireFailureAt(f.Verify(forged), k.group_first_block, k.group_first_leaf);
   }
   SUBCASE("a stored leaf hash replaced") {
     Store forged = f.store;
-    forged[ledger::NodeKey(0, k.row_leaf)][5] ^= 1;
+    std::string& group = forged[k.group_key];
+    const size_t at = group.find(k.leaf_hash);
+    REQUIRE(at != std::string::npos);
+    group[at + 5] ^= 1;
     RequireFailureAt(f.Verify(forged), k.row_block, k.row_leaf);
   }
-  SUBCASE("an interior tree node replaced") {
+  SUBCASE("a leaf group removed") {
     Store forged = f.store;
-    forged[k.node_key][0] ^= 1;
-    Verdict v = f.Verify(forged);
+    forged.erase(k.group_key);
+    RequireFailureAt(f.Verify(forged), k.group_first_block, k.group_first_leaf);
+  }
+  SUBCASE("a leaf group of the unfinished last chunk removed: the ledger cannot open") {
+    // The open needs the leaf hashes of the last, unfinished 64-leaf chunk (leaves 128..179) for
+    // the tree's right edge; without them it reports the records inconsistent, naming the leaf.
+    Store forged = f.store;
+    const auto last_group = std::prev(forged.upper_bound(ledger::LeafGroupKey(kMaxLeaf)));
+    REQUIRE(ledger::ParseIndexedKey(ledger::kLeafGroupTag, last_group->first).has_value());
+    const uint64_t last_leaf = *ledger::ParseIndexedKey(ledger::kLeafGroupTag, last_group->first);
+    ledger::LeafGroup group;
+    REQUIRE(ledger::DecodeLeafGroup(last_leaf, last_group->second, &group).ok());
+    REQUIRE(group.first_leaf >= 128);
+    forged.erase(last_group);
+    const Verdict v = f.Verify(forged);
     INFO(v.text);
-    REQUIRE(v.outcome == Outcome::kReportFailed);
-    CHECK(v.failure->block_index == k.row_block);
+    CHECK(v.outcome == Outcome::kOpenCorruption);
   }
   SUBCASE("a block header's timestamp changed") {
     Store forged = f.store;

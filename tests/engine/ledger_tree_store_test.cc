@@ -1,5 +1,6 @@
 // TreeStore (engine/ledger/tree_store.h): stored nodes, roots and proofs for every size, reopening,
-// read counts, and a property test over 10^5 leaves against the RFC's recursive definitions.
+// read counts, and a property test over 10^5 leaves against the RFC's recursive definitions. The
+// leaf hashes are stored as one-leaf groups, as the ledger stores a batch of one row.
 #include "engine/ledger/tree_store.h"
 
 #include <doctest/doctest.h>
@@ -17,49 +18,80 @@
 namespace blockdb::ledger {
 namespace {
 
-// Appends leaves to a store, storing each append's records; returns them per append.
+// The leaf group record of leaf `index` alone (the ledger's caller stores leaf hashes this way).
+std::pair<std::string, std::string> OneLeafGroup(uint64_t index, const Hash256& leaf) {
+  LeafGroup group;
+  group.first_leaf = index;
+  group.leaves.push_back(LeafGroup::Leaf{leaf, "row" + std::to_string(index)});
+  std::string bytes;
+  EncodeLeafGroup(group, &bytes);
+  return {LeafGroupKey(index), bytes};
+}
+
+// Appends one leaf, storing its group and the tree's records; returns the tree's records.
+RecordWrites AppendOne(TreeStore* tree, MemRecordStore* store, const Hash256& leaf) {
+  RecordWrites writes;
+  const uint64_t index = tree->size();
+  tree->Append(leaf, &writes);
+  RecordWrites all = writes;
+  all.push_back(OneLeafGroup(index, leaf));
+  REQUIRE(store->Apply(all).ok());
+  return writes;
+}
+
+// Appends leaves to a store, storing each append's records; returns the tree's records per append.
 std::vector<RecordWrites> AppendAll(TreeStore* tree, MemRecordStore* store,
-                                    const std::vector<Hash256>& leaves, size_t from = 0) {
+                                    const std::vector<Hash256>& leaves) {
   std::vector<RecordWrites> per_append;
-  for (size_t i = from; i < leaves.size(); ++i) {
-    RecordWrites writes;
-    tree->Append(leaves[i], &writes);
-    REQUIRE(store->Apply(writes).ok());
-    per_append.push_back(std::move(writes));
+  for (const Hash256& leaf : leaves) {
+    per_append.push_back(AppendOne(tree, store, leaf));
   }
   return per_append;
 }
 
 std::unique_ptr<TreeStore> OpenTree(const MemRecordStore& store, uint64_t size) {
-  Result<std::unique_ptr<TreeStore>> tree = TreeStore::Open(size, store.lookup());
+  Result<std::unique_ptr<TreeStore>> tree = TreeStore::Open(size, store.source());
   REQUIRE(tree.ok());
   return std::move(tree).value();
 }
 
-TEST_CASE("ledger tree store: each append stores its leaf and the nodes it completes") {
+TEST_CASE("ledger tree store: each append stores the nodes of 64 leaves and more it completes") {
   MemRecordStore store;
   auto tree = OpenTree(store, 0);
-  const std::vector<Hash256> leaves = testing::MakeLeaves(100);
+  const std::vector<Hash256> leaves = testing::MakeLeaves(2100);
   const std::vector<RecordWrites> writes = AppendAll(tree.get(), &store, leaves);
   MemoryNodeReader reference(leaves);
+  size_t nodes = 0;
   for (size_t i = 0; i < leaves.size(); ++i) {
     CAPTURE(i);
-    // Leaf i completes one node per trailing one bit of i (plus the leaf itself).
-    REQUIRE(writes[i].size() == 1 + static_cast<size_t>(std::countr_one(i)));
-    for (size_t level = 0; level < writes[i].size(); ++level) {
+    // Leaf i completes one node per trailing one bit of i; those of level 6 and up are stored.
+    const int completed = std::countr_one(i);
+    REQUIRE(writes[i].size() ==
+            static_cast<size_t>(std::max(0, completed - static_cast<int>(kChunkLevel) + 1)));
+    for (size_t k = 0; k < writes[i].size(); ++k) {
+      const uint32_t level = kChunkLevel + static_cast<uint32_t>(k);
       const uint64_t index = i >> level;
-      CHECK(writes[i][level].first == NodeKey(level, index));
-      CHECK(writes[i][level].second == AsBytes(reference.ReadNode(level, index).value()));
+      CHECK(writes[i][k].first == NodeKey(level, index));
+      CHECK(writes[i][k].second == AsBytes(reference.ReadNode(level, index).value()));
+    }
+    nodes += writes[i].size();
+  }
+  // 2100 leaves: 32 chunks of 64 complete, 16 pairs of them, ..., one subtree of 2048.
+  CHECK(nodes == 32 + 16 + 8 + 4 + 2 + 1);
+  // Every node, stored or recomputed from the leaves of its chunk, reads back right.
+  for (uint32_t level = 0; level <= 11; ++level) {
+    for (uint64_t index = 0; (index + 1) << level <= leaves.size(); index += 1 + index % 7) {
+      CAPTURE(level);
+      CAPTURE(index);
+      CHECK(tree->ReadNode(level, index).value() == reference.ReadNode(level, index).value());
     }
   }
-  // 100 leaves: 100 leaf records and 100 - popcount(100) interior nodes.
-  CHECK(store.size() == 100 + 100 - std::popcount(100u));
 }
 
 TEST_CASE("ledger tree store: roots of every size, and reopening at any size") {
   MemRecordStore store;
   auto tree = OpenTree(store, 0);
-  const std::vector<Hash256> leaves = testing::MakeLeaves(130, 7);
+  const std::vector<Hash256> leaves = testing::MakeLeaves(600, 7);
   const std::vector<RecordWrites> writes = AppendAll(tree.get(), &store, leaves);
   CHECK(tree->Root() == testing::NaiveMth(leaves));
   for (uint64_t n = 0; n <= leaves.size(); ++n) {
@@ -67,7 +99,7 @@ TEST_CASE("ledger tree store: roots of every size, and reopening at any size") {
     const Hash256 expected = testing::NaiveMth(std::span<const Hash256>(leaves.data(), n));
     CHECK(tree->Root(n).value() == expected);
     // Reopened at size n, the store continues exactly as the original did.
-    if (n % 13 == 0 || std::has_single_bit(n) || n + 1 == leaves.size()) {
+    if (n % 61 == 0 || std::has_single_bit(n) || n + 1 == leaves.size()) {
       auto reopened = OpenTree(store, n);
       CHECK(reopened->size() == n);
       CHECK(reopened->Root() == expected);
@@ -82,8 +114,8 @@ TEST_CASE("ledger tree store: roots of every size, and reopening at any size") {
   CHECK(tree->Root(leaves.size() + 1).status().IsInvalidArgument());
   CHECK(tree->InclusionPath(0, leaves.size() + 1).status().IsInvalidArgument());
   CHECK(tree->ConsistencyPath(1, leaves.size() + 1).status().IsInvalidArgument());
-  // A size whose frontier nodes are not stored cannot be opened.
-  CHECK_FALSE(TreeStore::Open(leaves.size() + 1, store.lookup()).ok());
+  // A size beyond the stored leaves cannot be opened.
+  CHECK_FALSE(TreeStore::Open(leaves.size() + 1, store.source()).ok());
 }
 
 TEST_CASE("ledger tree store: proofs cost O(log n) reads") {
@@ -91,13 +123,20 @@ TEST_CASE("ledger tree store: proofs cost O(log n) reads") {
   auto tree = OpenTree(store, 0);
   const uint64_t n = 5000;
   AppendAll(tree.get(), &store, testing::MakeLeaves(n, 3));
+  // A read is a point lookup or a scan (one iterator, which reads at most one chunk of leaves).
   std::atomic<int> reads{0};
-  RecordLookup counting = [&](std::string_view key, std::string* value) {
+  RecordSource counting;
+  counting.get = [&](std::string_view key, std::string* value) {
     ++reads;
     return store.Get(key, value);
   };
+  counting.new_iterator = [&] {
+    ++reads;
+    return store.NewIterator();
+  };
   auto counted = TreeStore::Open(n, counting).value();
-  CHECK(reads == std::popcount(n));
+  // 5000 = 4096 + 512 + 256 + 128 + 8: four stored nodes, the rest from one scan of a chunk.
+  CHECK(reads == 5);
   const int log_n = std::bit_width(n);
   for (uint64_t size : {n, n - 1, uint64_t{4096}, uint64_t{3333}, uint64_t{1}}) {
     for (uint64_t i : {uint64_t{0}, size / 2, size - 1}) {
@@ -137,9 +176,7 @@ TEST_CASE("ledger tree store: property test over 100000 leaves") {
     MerkleFrontier independent;
     size_t next = 0;
     for (uint64_t i = 0; i < total; ++i) {
-      RecordWrites writes;
-      tree->Append(leaves[i], &writes);
-      REQUIRE(store.Apply(writes).ok());
+      AppendOne(tree.get(), &store, leaves[i]);
       independent.Append(leaves[i]);
       while (next < sizes.size() && sizes[next] == i + 1) {
         roots.push_back(independent.Root());

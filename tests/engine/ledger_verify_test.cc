@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,7 +26,10 @@ using testing::OpenLedger;
 
 constexpr uint64_t kBatchSize = 8;
 
-// 10 blocks of 8 entries and 5 entries after the last block; row i is "row/i" and is leaf i.
+// 10 blocks of 8 entries and 5 entries after the last block; row i is "row/i" and is leaf i. The
+// batches make the leaf groups [0, 2], [3, 11], [12], [13, 32], [33, 39], [40, 44], [45, 53],
+// [54, 59], [60, 63] and [64, 79] (one batch, split at the chunk boundary 64), and the unsealed
+// [80, 84].
 struct Fixture {
   MemRecordStore store;
   std::unique_ptr<Ledger> ledger;
@@ -84,6 +89,60 @@ struct Fixture {
     EncodeBlockHeader(header, &bytes);
     store.Put(BlockKey(header.index), bytes);
   }
+
+  // Rewrites the leaf group ending at `last_leaf` after `edit` changed it.
+  void EditGroup(uint64_t last_leaf, const std::function<void(LeafGroup*)>& edit) {
+    std::string value;
+    REQUIRE(store.Get(LeafGroupKey(last_leaf), &value).ok());
+    LeafGroup group;
+    REQUIRE(DecodeLeafGroup(last_leaf, value, &group).ok());
+    edit(&group);
+    std::string bytes;
+    EncodeLeafGroup(group, &bytes);
+    store.Put(LeafGroupKey(last_leaf), bytes);
+  }
+};
+
+// An iterator over the store that fails with `error` when it reaches `bad_key` (by Next only, when
+// next_only is set).
+class FailingIterator : public Iterator {
+ public:
+  FailingIterator(std::unique_ptr<Iterator> base, std::string bad_key, Status error, bool next_only)
+      : base_(std::move(base)),
+        bad_key_(std::move(bad_key)),
+        error_(std::move(error)),
+        next_only_(next_only) {}
+  bool Valid() const override { return status_.ok() && base_->Valid(); }
+  void SeekToFirst() override {
+    Check(!next_only_, [this] { base_->SeekToFirst(); });
+  }
+  void Seek(std::string_view target) override {
+    Check(!next_only_, [&] { base_->Seek(target); });
+  }
+  void Next() override {
+    Check(true, [this] { base_->Next(); });
+  }
+  std::string_view key() const override { return base_->key(); }
+  std::string_view value() const override { return base_->value(); }
+  Status status() const override { return status_; }
+
+ private:
+  template <typename F>
+  void Check(bool may_fail, F move) {
+    if (!status_.ok()) {
+      return;  // errors are sticky, as in the engine's iterators
+    }
+    move();
+    if (may_fail && base_->Valid() && base_->key() == bad_key_) {
+      status_ = error_;
+    }
+  }
+
+  std::unique_ptr<Iterator> base_;
+  std::string bad_key_;
+  Status error_;
+  bool next_only_;
+  Status status_;
 };
 
 void CheckFailure(const VerifyReport& report, std::optional<uint64_t> block,
@@ -137,8 +196,9 @@ TEST_CASE("ledger verify: starting from a block trusts only that block's header"
   // Damage before the anchor is not looked at...
   f.store.Put("row/3", "changed");
   CHECK(f.Verify(options).ok());
-  // ...but the anchor's tree nodes must still lead to its tree root.
-  f.store.Put(NodeKey(5, 0), std::string(32, 'x'));
+  // ...but the anchor's tree (node (5, 0), recomputed from the stored leaf hashes) must still
+  // lead to its tree root.
+  f.EditGroup(11, [](LeafGroup* g) { g->leaves[0].hash[0] ^= 1; });
   CheckFailure(f.Verify(options), 4, std::nullopt, "starting block's tree root");
   options.start_block = 11;
   CHECK(VerifyLedger(f.source(), options).status().IsInvalidArgument());
@@ -147,29 +207,78 @@ TEST_CASE("ledger verify: starting from a block trusts only that block's header"
 TEST_CASE("ledger verify: a changed row value names its block and entry") {
   Fixture f;
   f.store.Put("row/21", "value 148");  // leaf 21 is in block 3 (leaves 16..23)
-  CheckFailure(f.Verify(), 3, 21, "the row or its leaf locator was altered");
+  CheckFailure(f.Verify(), 3, 21, "the row or its leaf group was altered");
 }
 
 TEST_CASE("ledger verify: a changed stored leaf hash names its block and entry") {
   Fixture f;
-  f.store.Put(NodeKey(0, 44), std::string(AsBytes(testing::NaiveLeaf("forged"))));
+  f.EditGroup(44, [](LeafGroup* g) { g->leaves[4].hash = testing::NaiveLeaf("forged"); });
   CheckFailure(f.Verify(), 6, 44, "the stored leaf hash was altered");
 }
 
-TEST_CASE("ledger verify: a changed interior node is found where it is completed") {
-  Fixture f;
-  // Node (2, 9) covers leaves 36..39 and is completed by leaf 39 (block 5: leaves 32..39).
+// 600 rows in batches of 50, blocks of `block_size`; row i is leaf i.
+void BuildLarge(MemRecordStore* store, uint64_t block_size) {
+  std::unique_ptr<Ledger> ledger = OpenLedger(*store, block_size);
+  for (int b = 0; b < 12; ++b) {
+    Command c;
+    c.log_index = 1 + static_cast<uint64_t>(b);
+    c.txn_id = 7;
+    c.timestamp_micros = 1000 * (b + 1);
+    for (int r = 0; r < 50; ++r) {
+      c.rows.emplace_back("big/" + std::to_string(b * 50 + r), "v");
+    }
+    ApplyCommand(ledger.get(), store, c);
+  }
+}
+
+VerifyReport VerifyStore(const MemRecordStore& store) {
+  Result<VerifyReport> report =
+      VerifyLedger(RecordSource{store.lookup(), [&store] { return store.NewIterator(); }}, {});
+  REQUIRE(report.ok());
+  return std::move(report).value();
+}
+
+TEST_CASE("ledger verify: a changed stored node is found where it is completed") {
+  // Node (8, 1) covers leaves 256..511 and is completed by leaf 511 (block 6: leaves 500..599).
+  MemRecordStore store;
+  BuildLarge(&store, 100);
+  REQUIRE(VerifyStore(store).ok());
   std::string value;
-  REQUIRE(f.store.Get(NodeKey(2, 9), &value).ok());
+  REQUIRE(store.Get(NodeKey(8, 1), &value).ok());
   value[0] ^= 1;
-  f.store.Put(NodeKey(2, 9), value);
-  CheckFailure(f.Verify(), 5, 39, "stored tree node (2, 9)");
-  // A node of the unsealed tail: (1, 41) covers leaves 82 and 83.
-  Fixture g;
-  REQUIRE(g.store.Get(NodeKey(1, 41), &value).ok());
+  store.Put(NodeKey(8, 1), value);
+  CheckFailure(VerifyStore(store), 6, 511, "stored tree node (8, 1)");
+  store.Erase(NodeKey(8, 1));
+  CheckFailure(VerifyStore(store), 6, 511, "stored tree node (8, 1) is missing");
+  // In the unsealed entries (no block closes with blocks of 1000): node (8, 0), leaf 255.
+  MemRecordStore unsealed;
+  BuildLarge(&unsealed, 1000);
+  REQUIRE(VerifyStore(unsealed).ok());
+  REQUIRE(unsealed.Get(NodeKey(8, 0), &value).ok());
   value[5] ^= 1;
-  g.store.Put(NodeKey(1, 41), value);
-  CheckFailure(g.Verify(), std::nullopt, 83, "stored tree node (1, 41)");
+  unsealed.Put(NodeKey(8, 0), value);
+  CheckFailure(VerifyStore(unsealed), std::nullopt, 255, "stored tree node (8, 0)");
+}
+
+TEST_CASE("ledger verify: a batch's entries are split into groups at multiples of 64 leaves") {
+  MemRecordStore store;
+  BuildLarge(&store, 100);
+  // Batch 5 holds leaves 250..299: groups [250, 255] and [256, 299]; batch 6 holds 300..349:
+  // [300, 319] and [320, 349].
+  std::string value;
+  LeafGroup group;
+  REQUIRE(store.Get(LeafGroupKey(255), &value).ok());
+  REQUIRE(DecodeLeafGroup(255, value, &group).ok());
+  CHECK(group.first_leaf == 250);
+  REQUIRE(store.Get(LeafGroupKey(299), &value).ok());
+  REQUIRE(DecodeLeafGroup(299, value, &group).ok());
+  CHECK(group.first_leaf == 256);
+  CHECK(group.leaves.front().key == "big/256");
+  CHECK(store.Get(LeafGroupKey(249), &value).ok());
+  REQUIRE(store.Get(LeafGroupKey(319), &value).ok());
+  REQUIRE(DecodeLeafGroup(319, value, &group).ok());
+  CHECK(group.first_leaf == 300);
+  CHECK(store.Get(LeafGroupKey(349), &value).ok());
 }
 
 TEST_CASE("ledger verify: changed block headers") {
@@ -220,37 +329,40 @@ TEST_CASE("ledger verify: changed block headers") {
 }
 
 TEST_CASE("ledger verify: missing records") {
-  SUBCASE("a leaf locator inside a block") {
+  SUBCASE("a leaf group inside a block") {
     Fixture f;
-    f.store.Erase(LeafKey(13));
-    CheckFailure(f.Verify(), 2, 13, "leaf locator is missing");
+    f.store.Erase(LeafGroupKey(12));
+    CheckFailure(f.Verify(), 2, 12, "leaf group of entry 12 is missing");
   }
-  SUBCASE("the last leaf locators of the newest block") {
+  SUBCASE("the last leaf groups") {
     Fixture f;
-    for (uint64_t leaf = 70; leaf < 85; ++leaf) {
-      f.store.Erase(LeafKey(leaf));
+    for (uint64_t last : {63, 79, 84}) {
+      f.store.Erase(LeafGroupKey(last));
     }
-    CheckFailure(f.Verify(), 9, 70, "leaf locator of entry 70 is missing");
+    CheckFailure(f.Verify(), 8, 60, "leaf group of entry 60 is missing");
   }
-  SUBCASE("a leaf locator in the unsealed tail") {
+  SUBCASE("an undecodable leaf group in the unsealed tail") {
     Fixture f;
-    f.store.Erase(LeafKey(82));
-    CheckFailure(f.Verify(), std::nullopt, 82, "leaf locator is missing");
+    f.store.Put(LeafGroupKey(84), "junk");
+    CheckFailure(f.Verify(), std::nullopt, 80, "leaf group ending at entry 84 cannot be decoded");
+  }
+  SUBCASE("a leaf group that overlaps the one before") {
+    Fixture f;
+    f.EditGroup(44, [](LeafGroup* g) {
+      g->leaves.insert(g->leaves.begin(), g->leaves.front());  // now claims leaves 39..44
+    });
+    // One chunk of leaves 0..79: the group is the first the second half's scan finds (leaves 40..),
+    // so the check where the two halves meet catches it.
+    CheckFailure(f.Verify(), 6, 40, "overlaps the group before it");
+    // Chunks of 24 leaves: leaves 24..47 split at 36, so one scan meets both groups.
+    VerifyOptions options;
+    options.chunk_entries = 20;
+    CheckFailure(f.Verify(options), 6, 40, "overlaps the group before it");
   }
   SUBCASE("a row") {
     Fixture f;
     f.store.Erase("row/50");
     CheckFailure(f.Verify(), 7, 50, "row");
-  }
-  SUBCASE("a stored node") {
-    Fixture f;
-    f.store.Erase(NodeKey(3, 2));  // leaves 16..23, completed by leaf 23 in block 3
-    CheckFailure(f.Verify(), 3, 23, "stored tree node (3, 2) is missing");
-  }
-  SUBCASE("a key index record") {
-    Fixture f;
-    f.store.Erase(KeyIndexKey("row/60"));
-    CheckFailure(f.Verify(), 8, 60, "key index record is missing");
   }
   SUBCASE("a block header in the middle") {
     Fixture f;
@@ -260,21 +372,21 @@ TEST_CASE("ledger verify: missing records") {
   SUBCASE("the newest block header and its entries: only a trusted digest catches it") {
     Fixture f;
     const Digest trusted = f.digests[f.digests.size() - 2];  // 80 entries, block 10
-    f.store.Erase(BlockKey(10));
-    for (uint64_t leaf = 72; leaf < 85; ++leaf) {
-      std::string locator_bytes;
-      REQUIRE(f.store.Get(LeafKey(leaf), &locator_bytes).ok());
-      LeafLocator locator;
-      REQUIRE(DecodeLeafLocator(locator_bytes, &locator).ok());
-      f.store.Erase(LeafKey(leaf));
-      f.store.Erase(NodeKey(0, leaf));
-      f.store.Erase(KeyIndexKey(locator.key));
-      f.store.Erase(locator.key);
+    // Back to 60 entries and block 7: the blocks, groups and rows of leaves 60..84.
+    for (uint64_t b : {8, 9, 10}) {
+      f.store.Erase(BlockKey(b));
+    }
+    for (uint64_t last : {63, 79, 84}) {
+      f.store.Erase(LeafGroupKey(last));
+    }
+    for (uint64_t leaf = 60; leaf < 85; ++leaf) {
+      const std::string key = "row/" + std::to_string(leaf);
+      f.store.Erase(key);
     }
     const VerifyReport truncated = f.Verify();
     INFO(truncated.ToString());
     CHECK(truncated.ok());
-    CHECK(truncated.digest.tree_size == 72);
+    CHECK(truncated.digest.tree_size == 60);
     VerifyOptions options;
     options.trusted_digest = trusted;
     CheckFailure(f.Verify(options), 10, std::nullopt, "blocks were removed");
@@ -309,27 +421,59 @@ TEST_CASE("ledger verify: a trusted digest from the past is checked on the way")
 TEST_CASE("ledger verify: read errors abort, corrupt reads are findings") {
   Fixture f;
   RecordSource source = f.source();
-  const std::string bad_key = LeafKey(30);
-  SUBCASE("I/O error") {
-    source.get = [&](std::string_view key, std::string* value) {
-      if (key == bad_key) {
-        return Status::IOError("disk on fire");
-      }
-      return f.store.Get(key, value);
+  // Block headers are read by point lookup; rows and leaf groups through iterators,
+  // whose errors are sticky: a damaged record is then read again by point lookup.
+  auto fail_get = [&](const std::string& bad_key, Status error) {
+    source.get = [&f, bad_key, error](std::string_view key, std::string* value) {
+      return key == bad_key ? error : f.store.Get(key, value);
     };
-    Result<VerifyReport> report = VerifyLedger(source, {});
-    CHECK(report.status().IsIOError());
+  };
+  auto fail_iterators = [&](const std::string& bad_key, Status error, bool next_only = false) {
+    source.new_iterator = [&f, bad_key, error, next_only] {
+      return std::make_unique<FailingIterator>(f.store.NewIterator(), bad_key, error, next_only);
+    };
+  };
+  const Status io_error = Status::IOError("disk on fire");
+  const Status corruption = Status::Corruption("000012.sst offset 4096: bad block checksum");
+  SUBCASE("I/O error reading a header") {
+    fail_get(BlockKey(4), io_error);
+    CHECK(VerifyLedger(source, {}).status().IsIOError());
   }
-  SUBCASE("corruption") {
-    source.get = [&](std::string_view key, std::string* value) {
-      if (key == bad_key) {
-        return Status::Corruption("000012.sst offset 4096: bad block checksum");
-      }
-      return f.store.Get(key, value);
-    };
+  SUBCASE("corrupt header") {
+    fail_get(BlockKey(4), corruption);
+    Result<VerifyReport> report = VerifyLedger(source, {});
+    REQUIRE(report.ok());
+    CheckFailure(*report, 4, std::nullopt, "bad block checksum");
+  }
+  SUBCASE("I/O error reading a row") {
+    fail_get("row/30", io_error);
+    fail_iterators("row/30", io_error);
+    CHECK(VerifyLedger(source, {}).status().IsIOError());
+  }
+  SUBCASE("corrupt row; the rows after it are still read") {
+    fail_get("row/30", corruption);
+    fail_iterators("row/30", corruption);
     Result<VerifyReport> report = VerifyLedger(source, {});
     REQUIRE(report.ok());
     CheckFailure(*report, 4, 30, "bad block checksum");
+    // The point lookup decides: with it answering, every entry verifies (the count of rows is
+    // left out, since it reads all rows through one iterator, which fails there).
+    source.get = f.source().get;
+    VerifyOptions options;
+    options.check_rows_covered = false;
+    report = VerifyLedger(source, options);
+    REQUIRE(report.ok());
+    CHECK(report->ok());
+  }
+  SUBCASE("a leaf group the first seeks cannot read: a read error") {
+    fail_iterators(LeafGroupKey(32), corruption);
+    CHECK(VerifyLedger(source, {}).status().IsCorruption());
+  }
+  SUBCASE("a leaf group the scan cannot read: a finding at its first entry") {
+    fail_iterators(LeafGroupKey(32), corruption, /*next_only=*/true);
+    Result<VerifyReport> report = VerifyLedger(source, {});
+    REQUIRE(report.ok());
+    CheckFailure(*report, 2, 13, "leaf group of entry 13 cannot be read");
   }
 }
 

@@ -115,6 +115,12 @@ Status DBImpl::GetFromView(const ReadView& view, std::string_view key, std::stri
 }
 
 Status DBImpl::Get(std::string_view key, std::string* value, uint64_t snapshot) {
+  uint64_t applied_index = 0;
+  return GetWithIndex(key, value, &applied_index, snapshot);
+}
+
+Status DBImpl::GetWithIndex(std::string_view key, std::string* value, uint64_t* applied_index,
+                            uint64_t snapshot) {
   uint64_t applied = 0;
   std::shared_ptr<const ReadView> view = CurrentView(&applied);
   snapshot = std::min(snapshot, applied);
@@ -129,6 +135,7 @@ Status DBImpl::Get(std::string_view key, std::string* value, uint64_t snapshot) 
     return Status::NotFound("");
   }
   value->assign(user_value);
+  *applied_index = index;
   return Status::OK();
 }
 

@@ -39,6 +39,8 @@ class DBImpl : public DB {
   Result<uint64_t> Write(const WriteBatch& batch) override EXCLUDES(mu_);
   Result<uint64_t> Seal(int64_t timestamp_micros) override EXCLUDES(mu_);
   Status Get(std::string_view key, std::string* value, uint64_t snapshot) override EXCLUDES(mu_);
+  Status GetWithIndex(std::string_view key, std::string* value, uint64_t* applied_index,
+                      uint64_t snapshot) override EXCLUDES(mu_);
   std::unique_ptr<Iterator> NewIterator(uint64_t snapshot) override EXCLUDES(mu_);
   uint64_t AppliedIndex() const override { return applied_index_.load(std::memory_order_acquire); }
   Status Flush() override EXCLUDES(mu_);

@@ -42,9 +42,21 @@ Status DecodeEntry(std::string_view in, Entry* entry) {
 }
 
 Hash256 EntryLeafHash(const EntryView& entry) {
-  std::string bytes;
-  EncodeEntry(entry, &bytes);
-  return HashLeaf(bytes);
+  // HashLeaf(EncodeEntry(entry)) without building the encoding: the fixed fields and lengths go
+  // through a small buffer, key and value are hashed where they are.
+  BLOCKDB_CHECK(entry.key.size() <= kMaxEntryFieldSize);
+  BLOCKDB_CHECK(entry.value.size() <= kMaxEntryFieldSize);
+  char head[2 + 3 * 8 + 4];
+  head[0] = static_cast<char>(kLeafHashPrefix);
+  head[1] = static_cast<char>(kEntryFormatVersion);
+  EncodeFixed64(head + 2, entry.log_index);
+  EncodeFixed64(head + 10, entry.txn_id);
+  EncodeFixed64(head + 18, static_cast<uint64_t>(entry.timestamp_micros));
+  EncodeFixed32(head + 26, static_cast<uint32_t>(entry.key.size()));
+  char value_len[4];
+  EncodeFixed32(value_len, static_cast<uint32_t>(entry.value.size()));
+  return Sha256({std::string_view(head, sizeof(head)), entry.key,
+                 std::string_view(value_len, sizeof(value_len)), entry.value});
 }
 
 }  // namespace blockdb::ledger

@@ -11,45 +11,59 @@
 namespace blockdb::ledger {
 namespace {
 
-// The leaves after the newest block, as a tree of their own: one read per pending entry (at most
-// blockchain_batch_size of them).
-Result<MerkleFrontier> LoadPendingLeaves(const NodeReader& nodes, uint64_t first, uint64_t end) {
+// The leaves after the newest block, as a tree of their own: one scan of their leaf groups (at
+// most blockchain_batch_size leaves).
+Result<MerkleFrontier> LoadPendingLeaves(const RecordSource& source, uint64_t first, uint64_t end) {
+  ASSIGN_OR_RETURN(std::vector<Hash256> leaves, ReadLeafHashes(source, first, end));
   MerkleFrontier pending;
-  for (uint64_t i = first; i < end; ++i) {
-    ASSIGN_OR_RETURN(Hash256 leaf, nodes.ReadNode(0, i));
+  for (const Hash256& leaf : leaves) {
     pending.Append(leaf);
   }
   return pending;
 }
 
+void EmitGroup(LeafGroup* group, RecordWrites* writes) {
+  std::string bytes;
+  EncodeLeafGroup(*group, &bytes);
+  writes->emplace_back(LeafGroupKey(group->last_leaf()), std::move(bytes));
+  group->leaves.clear();
+}
+
 }  // namespace
 
-Result<std::unique_ptr<Ledger>> Ledger::Open(const Options& options, RecordLookup lookup) {
+Result<std::unique_ptr<Ledger>> Ledger::Open(const Options& options, RecordSource source) {
   if (options.blockchain_batch_size == 0) {
     return Status::InvalidArgument("ledger: blockchain_batch_size must be at least 1");
   }
-  LedgerReader reader(lookup);
+  LedgerReader reader(source);
   ASSIGN_OR_RETURN(LedgerState state, reader.ReadState());
-  ASSIGN_OR_RETURN(std::unique_ptr<TreeStore> tree, TreeStore::Open(state.tree_size, lookup));
-  ASSIGN_OR_RETURN(
-      MerkleFrontier pending,
-      LoadPendingLeaves(reader.nodes(), state.last_block.tree_size(), state.tree_size));
-  BlockSealer sealer(options.blockchain_batch_size, state.last_block, pending);
+  // A record missing below the stored tree size means the records are inconsistent.
+  auto inconsistent = [](Status s) {
+    return s.IsNotFound() ? Status::Corruption("ledger: " + s.message()) : s;
+  };
+  Result<std::unique_ptr<TreeStore>> tree = TreeStore::Open(state.tree_size, source);
+  if (!tree.ok()) {
+    return inconsistent(tree.TakeStatus());
+  }
+  Result<MerkleFrontier> pending =
+      LoadPendingLeaves(source, state.last_block.tree_size(), state.tree_size);
+  if (!pending.ok()) {
+    return inconsistent(pending.TakeStatus());
+  }
+  BlockSealer sealer(options.blockchain_batch_size, state.last_block, *pending);
   Logger("ledger")->info("ledger open: tree size {}, last block {}, pending entries {}",
-                         state.tree_size, state.last_block.index, pending.size());
-  return std::unique_ptr<Ledger>(
-      new Ledger(options, std::move(lookup), std::move(tree), sealer, state.last_log_index));
+                         state.tree_size, state.last_block.index, pending->size());
+  return std::unique_ptr<Ledger>(new Ledger(options, std::move(source), std::move(tree).value(),
+                                            sealer, state.last_log_index));
 }
 
-Ledger::Ledger(const Options& options, RecordLookup lookup, std::unique_ptr<TreeStore> tree,
+Ledger::Ledger(const Options& options, RecordSource source, std::unique_ptr<TreeStore> tree,
                BlockSealer sealer, std::optional<uint64_t> last_log_index)
     : options_(options),
-      reader_(std::move(lookup)),
+      reader_(std::move(source)),
       tree_(std::move(tree)),
       sealer_(sealer),
-      last_log_index_(last_log_index) {
-  RefreshDigest();
-}
+      last_log_index_(last_log_index) {}
 
 Status Ledger::ValidateBatch(uint64_t log_index, const std::vector<Insert>& inserts) const {
   if (last_log_index_ && log_index <= *last_log_index_) {
@@ -85,34 +99,35 @@ Status Ledger::OnApply(uint64_t log_index, uint64_t txn_id, int64_t timestamp_mi
   if (inserts.empty()) {
     return Status::OK();
   }
-  internal_writes->reserve(internal_writes->size() + 4 * inserts.size());
+  internal_writes->reserve(internal_writes->size() + 2 + inserts.size() / kChunkLeaves);
+  LeafGroup group;
+  group.log_index = log_index;
+  group.txn_id = txn_id;
+  group.timestamp_micros = timestamp_micros;
   for (const auto& [key, value] : inserts) {
-    const Hash256 leaf_hash =
-        AppendEntry(EntryView{log_index, txn_id, timestamp_micros, key, value}, internal_writes);
+    const Hash256 leaf_hash = AppendEntry(
+        EntryView{log_index, txn_id, timestamp_micros, key, value}, &group, internal_writes);
     if (sealer_.AddLeaf(leaf_hash)) {
       SealBlock(log_index, timestamp_micros, internal_writes);
     }
+    if (tree_->size() % kChunkLeaves == 0) {
+      EmitGroup(&group, internal_writes);  // a group never crosses a chunk boundary
+    }
   }
-  RefreshDigest();
+  if (!group.leaves.empty()) {
+    EmitGroup(&group, internal_writes);
+  }
   return Status::OK();
 }
 
-Hash256 Ledger::AppendEntry(const EntryView& entry, RecordWrites* writes) {
-  std::string bytes;
-  EncodeEntry(entry, &bytes);
+Hash256 Ledger::AppendEntry(const EntryView& entry, LeafGroup* group, RecordWrites* writes) {
   const uint64_t leaf_index = tree_->size();
-  const Hash256 leaf_hash = HashLeaf(bytes);
+  const Hash256 leaf_hash = EntryLeafHash(entry);
+  if (group->leaves.empty()) {
+    group->first_leaf = leaf_index;
+  }
+  group->leaves.push_back(LeafGroup::Leaf{leaf_hash, std::string(entry.key)});
   tree_->Append(leaf_hash, writes);
-
-  LeafLocator locator{entry.log_index, entry.txn_id, entry.timestamp_micros,
-                      std::string(entry.key)};
-  std::string locator_bytes;
-  EncodeLeafLocator(locator, &locator_bytes);
-  writes->emplace_back(LeafKey(leaf_index), std::move(locator_bytes));
-
-  std::string leaf_be;
-  PutBigEndian64(&leaf_be, leaf_index);
-  writes->emplace_back(KeyIndexKey(entry.key), std::move(leaf_be));
   return leaf_hash;
 }
 
@@ -135,21 +150,32 @@ Status Ledger::OnSeal(uint64_t log_index, int64_t timestamp_micros, RecordWrites
   last_log_index_ = log_index;
   if (sealer_.pending() > 0) {
     SealBlock(log_index, timestamp_micros, internal_writes);
-    RefreshDigest();
   }
   return Status::OK();
 }
 
-void Ledger::RefreshDigest() {
-  digest_.tree_size = tree_->size();
-  digest_.root = tree_->Root();
-  digest_.last_block_index = sealer_.last().index;
-  digest_.last_block_hash = sealer_.last_hash();
+Digest DigestState::ToDigest() const {
+  return Digest{tree.size(), tree.Root(), last_block_index, last_block_hash};
+}
+
+DigestState Ledger::GetDigestState() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return DigestState{tree_->frontier(), sealer_.last().index, sealer_.last_hash()};
 }
 
 Digest Ledger::GetDigest() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return digest_;
+  return Digest{tree_->size(), tree_->Root(), sealer_.last().index, sealer_.last_hash()};
+}
+
+uint64_t Ledger::TreeSize() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return tree_->size();
+}
+
+uint64_t Ledger::LastBlockIndex() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sealer_.last().index;
 }
 
 uint64_t Ledger::pending_entries() const {
@@ -163,7 +189,7 @@ std::optional<uint64_t> Ledger::last_log_index() const {
 }
 
 Result<InclusionProof> Ledger::ProveInclusion(uint64_t leaf_index, uint64_t tree_size) const {
-  const uint64_t size = GetDigest().tree_size;
+  const uint64_t size = TreeSize();
   if (leaf_index >= tree_size || tree_size > size) {
     return Status::InvalidArgument(
         "inclusion proof: need leaf_index < tree_size <= " + std::to_string(size) + ", got " +
@@ -173,7 +199,7 @@ Result<InclusionProof> Ledger::ProveInclusion(uint64_t leaf_index, uint64_t tree
 }
 
 Result<ConsistencyProof> Ledger::ProveConsistency(uint64_t old_size, uint64_t new_size) const {
-  const uint64_t size = GetDigest().tree_size;
+  const uint64_t size = TreeSize();
   if (old_size > new_size || new_size > size) {
     return Status::InvalidArgument(
         "consistency proof: need old_size <= new_size <= " + std::to_string(size) + ", got " +
@@ -183,7 +209,7 @@ Result<ConsistencyProof> Ledger::ProveConsistency(uint64_t old_size, uint64_t ne
 }
 
 Result<BlockHeader> Ledger::GetBlock(uint64_t index) const {
-  const uint64_t last = GetDigest().last_block_index;
+  const uint64_t last = LastBlockIndex();
   if (index > last) {
     return Status::NotFound("block " + std::to_string(index) + ": the newest block is " +
                             std::to_string(last));
@@ -192,7 +218,7 @@ Result<BlockHeader> Ledger::GetBlock(uint64_t index) const {
 }
 
 Result<std::vector<BlockHeader>> Ledger::ListBlocks(uint64_t first, uint64_t max_count) const {
-  const uint64_t last = GetDigest().last_block_index;
+  const uint64_t last = LastBlockIndex();
   if (first > last) {
     return std::vector<BlockHeader>();
   }
@@ -200,14 +226,14 @@ Result<std::vector<BlockHeader>> Ledger::ListBlocks(uint64_t first, uint64_t max
 }
 
 Result<Entry> Ledger::ReadEntry(uint64_t leaf_index) const {
-  if (leaf_index >= GetDigest().tree_size) {
+  if (leaf_index >= TreeSize()) {
     return Status::NotFound("leaf " + std::to_string(leaf_index) + " does not exist yet");
   }
   return reader_.ReadEntry(leaf_index);
 }
 
-Result<uint64_t> Ledger::FindLeafByKey(std::string_view key) const {
-  return reader_.FindLeafByKey(key);
+Result<uint64_t> Ledger::FindLeaf(std::string_view key, uint64_t log_index) const {
+  return reader_.FindLeaf(key, log_index);
 }
 
 }  // namespace blockdb::ledger

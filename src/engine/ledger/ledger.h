@@ -4,7 +4,7 @@
 // For every applied write batch the engine calls OnApply with the batch's inserts; the ledger
 // turns each insert into an entry (entry.h), appends its leaf hash to the Merkle tree
 // (tree_store.h), closes blocks by the deterministic rule of block.h, and returns the internal
-// records to store ('N' nodes, 'L' leaf locators, 'K' key index, 'B' block headers). The engine
+// records to store ('E' leaf groups, 'N' nodes of 64 leaves and up, 'B' block headers). The engine
 // stores them in the same atomic batch as the rows and replays the log through the hook after a
 // crash, so ledger and rows are always consistent and every replica computes the same bytes.
 //
@@ -12,14 +12,14 @@
 //   - OnApply/OnSeal are called from one thread, in log order, with strictly increasing log
 //     indexes. A call that returns an error changed nothing.
 //   - The records of a call are stored (atomically, all of them) before the next call, and the
-//     lookup given to Open sees them from then on. If they cannot be stored, this object no longer
+//     source given to Open sees them from then on. If they cannot be stored, this object no longer
 //     matches the store: discard it and Open a new one.
-//   - Open reads the state the stored records describe (O(log n) lookups plus one per entry not
-//     yet in a block), so open the ledger over exactly the records that precede the first batch
-//     the engine will apply next.
+//   - Open reads the state the stored records describe (O(log n) seeks and lookups plus a scan of
+//     the leaf groups not yet in a block), so open the ledger over exactly the records that precede
+//     the first batch the engine will apply next.
 //
 // Thread safety: OnApply/OnSeal from the apply thread; every other method from any thread. Reads
-// go through the lookup without holding the ledger's lock, so the lookup may take engine locks.
+// go through the source without holding the ledger's lock, so the source may take engine locks.
 #pragma once
 
 #include <cstdint>
@@ -48,10 +48,20 @@ struct Options {
 
 using Insert = std::pair<std::string_view, std::string_view>;
 
+// What a digest is computed from: cheap to take after every command (a copy of the tree's right
+// edge), while the root costs O(log n) hashes and is computed only when a digest is asked for.
+struct DigestState {
+  MerkleFrontier tree;
+  uint64_t last_block_index = 0;
+  Hash256 last_block_hash = BlockHash(GenesisBlock());
+
+  Digest ToDigest() const;
+};
+
 class Ledger {
  public:
   // InvalidArgument for bad options; Corruption when the stored records are inconsistent.
-  static Result<std::unique_ptr<Ledger>> Open(const Options& options, RecordLookup lookup);
+  static Result<std::unique_ptr<Ledger>> Open(const Options& options, RecordSource source);
 
   // Records the inserts of the batch at `log_index` (one entry each, in order), appending the
   // resulting records to *internal_writes. An empty batch records nothing. InvalidArgument, with
@@ -63,8 +73,10 @@ class Ledger {
   // A seal command: closes a block over the pending entries, if any, with this timestamp.
   Status OnSeal(uint64_t log_index, int64_t timestamp_micros, RecordWrites* internal_writes);
 
-  // Current digest (from memory).
+  // Current digest (from memory; O(log n) hashes).
   Digest GetDigest() const;
+  // What the current digest is computed from (a copy of about 2 KiB, no hashing).
+  DigestState GetDigestState() const;
   // Number of entries not yet in a block.
   uint64_t pending_entries() const;
   std::optional<uint64_t> last_log_index() const;
@@ -81,18 +93,22 @@ class Ledger {
   Result<std::vector<BlockHeader>> ListBlocks(uint64_t first, uint64_t max_count) const;
   // Entry of a leaf, rebuilt from its locator and the row's current value.
   Result<Entry> ReadEntry(uint64_t leaf_index) const;
-  // The leaf that inserted `key`. NotFound when none did.
-  Result<uint64_t> FindLeafByKey(std::string_view key) const;
+  // The leaf of the entry that inserted row `key` in the batch at `log_index` (the row's applied
+  // index, DB::GetWithIndex). NotFound when that batch has no such entry. O(log n) seeks and a
+  // scan of the batch's leaf groups.
+  Result<uint64_t> FindLeaf(std::string_view key, uint64_t log_index) const;
 
  private:
-  Ledger(const Options& options, RecordLookup lookup, std::unique_ptr<TreeStore> tree,
+  Ledger(const Options& options, RecordSource source, std::unique_ptr<TreeStore> tree,
          BlockSealer sealer, std::optional<uint64_t> last_log_index);
 
   Status ValidateBatch(uint64_t log_index, const std::vector<Insert>& inserts) const;
-  // Appends one entry's leaf and records; returns its leaf hash.
-  Hash256 AppendEntry(const EntryView& entry, RecordWrites* writes);
+  // Appends one entry's leaf to the tree and to *group; adds the node records it completes.
+  // Returns its leaf hash.
+  Hash256 AppendEntry(const EntryView& entry, LeafGroup* group, RecordWrites* writes);
   void SealBlock(uint64_t log_index, int64_t timestamp_micros, RecordWrites* writes);
-  void RefreshDigest();
+  uint64_t TreeSize() const;
+  uint64_t LastBlockIndex() const;
 
   const Options options_;
   const LedgerReader reader_;
@@ -101,7 +117,6 @@ class Ledger {
   std::unique_ptr<TreeStore> tree_;         // guarded by mu_
   BlockSealer sealer_;                      // guarded by mu_
   std::optional<uint64_t> last_log_index_;  // guarded by mu_
-  Digest digest_;                           // guarded by mu_
 };
 
 }  // namespace blockdb::ledger

@@ -6,20 +6,21 @@
 namespace blockdb {
 
 Status LedgerHook::OnOpen(DB* db) {
-  // DB::Get takes the engine mutex only to copy the current read view and accepts internal keys;
-  // OnOpen and the apply step run without that mutex held, so the lookup cannot deadlock. Only
-  // Ledger::Open and the ledger's read methods (proofs, blocks, entries) call the lookup:
-  // Ledger::OnApply and OnSeal work from the in-memory frontier and never read the store.
-  ledger::RecordLookup lookup = [db](std::string_view key, std::string* value) {
-    return db->Get(key, value);
-  };
+  // DB::Get and DB::NewIterator take the engine mutex only to copy the current read view and
+  // accept internal keys; OnOpen and the apply step run without that mutex held, so the reads
+  // cannot deadlock. Only Ledger::Open and the ledger's read methods (proofs, blocks, entries)
+  // read: Ledger::OnApply and OnSeal work from the in-memory frontier and never read the store.
+  ledger::RecordSource source;
+  source.get = [db](std::string_view key, std::string* value) { return db->Get(key, value); };
+  source.new_iterator = [db] { return db->NewIterator(); };
   ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> opened,
-                   ledger::Ledger::Open(options_, std::move(lookup)));
+                   ledger::Ledger::Open(options_, std::move(source)));
   db_ = db;
   ledger_ = std::move(opened);
   MutexLock lock(&mu_);
   unpublished_.clear();
-  published_ = ledger_->GetDigest();
+  published_ = ledger_->GetDigestState();
+  published_digest_.reset();
   return Status::OK();
 }
 
@@ -56,12 +57,13 @@ void LedgerHook::Remember(uint64_t index, size_t writes_before, size_t writes_af
   const uint64_t applied = db_->AppliedIndex();
   MutexLock lock(&mu_);
   PublishUpTo(applied);
-  unpublished_.emplace_back(index, ledger_->GetDigest());
+  unpublished_.emplace_back(index, ledger_->GetDigestState());
 }
 
 void LedgerHook::PublishUpTo(uint64_t applied) const {
   while (!unpublished_.empty() && unpublished_.front().first <= applied) {
     published_ = unpublished_.front().second;
+    published_digest_.reset();
     unpublished_.pop_front();
   }
 }
@@ -73,7 +75,10 @@ ledger::Digest LedgerHook::PublishedDigest() const {
   const uint64_t applied = db_->AppliedIndex();
   MutexLock lock(&mu_);
   PublishUpTo(applied);
-  return published_;
+  if (!published_digest_) {
+    published_digest_ = published_.ToDigest();
+  }
+  return *published_digest_;
 }
 
 }  // namespace blockdb

@@ -2,8 +2,9 @@
 // engine's deterministic apply step, so that every accepted write batch becomes ledger entries and
 // every seal command closes a block, in the same atomic batch as the rows.
 //
-//   OnOpen(db)   opens the Ledger over a lookup that reads the engine's internal 0xFF records
-//                through DB::Get (the SSTables' state: recovery replays the log afterwards).
+//   OnOpen(db)   opens the Ledger over a source that reads the engine's internal 0xFF records
+//                through DB::Get and DB::NewIterator (the SSTables' state: recovery replays the
+//                log afterwards).
 //   OnApply      turns the batch's inserts into entries (txn id and timestamp from the batch).
 //   OnSeal       forwards the seal command.
 //
@@ -20,6 +21,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,7 +55,8 @@ class LedgerHook : public ApplyHook {
   ledger::Digest PublishedDigest() const EXCLUDES(mu_);
 
  private:
-  // Remembers the ledger's digest as reached at log index `index` when the call changed it.
+  // Remembers the ledger's digest state as reached at log index `index` when the call changed it
+  // (the root is hashed only when a digest is asked for).
   void Remember(uint64_t index, size_t writes_before, size_t writes_after) EXCLUDES(mu_);
   // Moves every remembered digest whose index is <= applied into published_.
   void PublishUpTo(uint64_t applied) const REQUIRES(mu_);
@@ -63,10 +66,12 @@ class LedgerHook : public ApplyHook {
   std::unique_ptr<ledger::Ledger> ledger_;
 
   mutable Mutex mu_;
-  // Digests reached at log indexes not yet known to be published, oldest first. Bounded by the
-  // commit group being applied: OnApply trims it against the applied index.
-  mutable std::deque<std::pair<uint64_t, ledger::Digest>> unpublished_ GUARDED_BY(mu_);
-  mutable ledger::Digest published_ GUARDED_BY(mu_);
+  // Digest states reached at log indexes not yet known to be published, oldest first. Bounded by
+  // the commit group being applied: OnApply trims it against the applied index.
+  mutable std::deque<std::pair<uint64_t, ledger::DigestState>> unpublished_ GUARDED_BY(mu_);
+  mutable ledger::DigestState published_ GUARDED_BY(mu_);
+  // published_.ToDigest(), once computed; reset when published_ moves.
+  mutable std::optional<ledger::Digest> published_digest_ GUARDED_BY(mu_);
 };
 
 }  // namespace blockdb

@@ -7,13 +7,12 @@
 
 namespace blockdb::ledger {
 
-LedgerReader::LedgerReader(RecordLookup lookup) : lookup_(lookup), nodes_(std::move(lookup)) {}
+LedgerReader::LedgerReader(RecordSource source) : source_(source), nodes_(std::move(source)) {}
 
 Result<LedgerState> LedgerReader::ReadState() const {
-  auto leaf_exists = [this](uint64_t i) { return RecordExists(lookup_, LeafKey(i)); };
-  auto block_exists = [this](uint64_t i) { return RecordExists(lookup_, BlockKey(i)); };
+  auto block_exists = [this](uint64_t i) { return RecordExists(source_.get, BlockKey(i)); };
   LedgerState state;
-  ASSIGN_OR_RETURN(state.tree_size, FindFirstMissing(0, leaf_exists));
+  ASSIGN_OR_RETURN(state.tree_size, CountStoredLeaves(source_));
   ASSIGN_OR_RETURN(uint64_t blocks_end, FindFirstMissing(1, block_exists));
   if (blocks_end > 1) {
     ASSIGN_OR_RETURN(state.last_block, ReadBlock(blocks_end - 1));
@@ -47,7 +46,7 @@ Result<BlockHeader> LedgerReader::ReadBlock(uint64_t index) const {
     return GenesisBlock();
   }
   std::string value;
-  Status s = lookup_(BlockKey(index), &value);
+  Status s = source_.get(BlockKey(index), &value);
   if (!s.ok()) {
     return s.Annotate("block " + std::to_string(index));
   }
@@ -77,21 +76,18 @@ Result<std::vector<BlockHeader>> LedgerReader::ListBlocks(uint64_t first,
 }
 
 Result<LeafLocator> LedgerReader::ReadLeafLocator(uint64_t leaf_index) const {
-  const std::string what = "leaf locator " + std::to_string(leaf_index);
-  std::string value;
-  Status s = lookup_(LeafKey(leaf_index), &value);
-  if (!s.ok()) {
-    return s.Annotate(what);
-  }
   LeafLocator locator;
-  RETURN_IF_ERROR(DecodeLeafLocator(value, &locator).Annotate(what));
+  RETURN_IF_ERROR(ScanLeafGroups(source_, leaf_index, leaf_index + 1, [&](const LeafGroup& group) {
+                    locator = group.locator(leaf_index - group.first_leaf);
+                    return Status::OK();
+                  }).Annotate("leaf locator " + std::to_string(leaf_index)));
   return locator;
 }
 
 Result<Entry> LedgerReader::ReadEntry(uint64_t leaf_index) const {
   ASSIGN_OR_RETURN(LeafLocator locator, ReadLeafLocator(leaf_index));
   Entry entry;
-  Status s = lookup_(locator.key, &entry.value);
+  Status s = source_.get(locator.key, &entry.value);
   if (!s.ok()) {
     return s.Annotate("row of leaf " + std::to_string(leaf_index));
   }
@@ -102,14 +98,58 @@ Result<Entry> LedgerReader::ReadEntry(uint64_t leaf_index) const {
   return entry;
 }
 
-Result<uint64_t> LedgerReader::FindLeafByKey(std::string_view key) const {
-  std::string value;
-  RETURN_IF_ERROR(lookup_(KeyIndexKey(key), &value));
-  if (value.size() != 8) {
-    return Status::Corruption("key index record: " + std::to_string(value.size()) +
-                              " bytes, not 8");
+namespace {
+
+// Decodes the group the iterator is on; false when it is not on a leaf group.
+Result<bool> GroupAt(Iterator* it, LeafGroup* group) {
+  if (!it->Valid()) {
+    RETURN_IF_ERROR(it->status());
+    return false;
   }
-  return DecodeBigEndian64(value.data());
+  const std::optional<uint64_t> last = ParseIndexedKey(kLeafGroupTag, it->key());
+  if (!last) {
+    return false;
+  }
+  RETURN_IF_ERROR(DecodeLeafGroup(*last, it->value(), group)
+                      .Annotate("leaf group ending at leaf " + std::to_string(*last)));
+  return true;
+}
+
+}  // namespace
+
+Result<uint64_t> LedgerReader::FindLeaf(std::string_view key, uint64_t log_index) const {
+  ASSIGN_OR_RETURN(const uint64_t size, CountStoredLeaves(source_));
+  std::unique_ptr<Iterator> it = source_.new_iterator();
+  LeafGroup group;
+  // The first leaf whose batch is at log_index or later: lo..hi narrows by whole groups.
+  uint64_t lo = 0;
+  uint64_t hi = size;
+  while (lo < hi) {
+    it->Seek(LeafGroupKey(lo + (hi - lo) / 2));
+    ASSIGN_OR_RETURN(bool found, GroupAt(it.get(), &group));
+    if (!found) {
+      return Status::Corruption("ledger: no leaf group holds leaf " +
+                                std::to_string(lo + (hi - lo) / 2));
+    }
+    if (group.log_index < log_index) {
+      lo = group.last_leaf() + 1;
+    } else {
+      hi = std::min(hi, group.first_leaf);
+    }
+  }
+  for (it->Seek(LeafGroupKey(lo)); lo < size; it->Next()) {
+    ASSIGN_OR_RETURN(bool found, GroupAt(it.get(), &group));
+    if (!found || group.log_index != log_index) {
+      break;
+    }
+    for (size_t i = 0; i < group.leaves.size(); ++i) {
+      if (group.leaves[i].key == key) {
+        return group.first_leaf + i;
+      }
+    }
+  }
+  return Status::NotFound("no entry of the batch at log index " + std::to_string(log_index) +
+                          " inserted the row");
 }
 
 Result<InclusionProof> LedgerReader::ProveInclusion(uint64_t leaf_index, uint64_t tree_size) const {

@@ -1,7 +1,8 @@
-// LedgerReader: read-only access to a ledger through a RecordLookup, typically one bound to an
-// engine snapshot. It keeps no state of its own, so everything it returns describes exactly the
-// records the lookup sees (a snapshot reader gets a digest and proofs consistent with that
-// snapshot), and it is safe to use from any thread when the lookup is.
+// LedgerReader: read-only access to a ledger through a RecordSource, typically one bound to an
+// engine snapshot. It keeps no state of its own beyond a cache of write-once leaf hashes, so
+// everything it returns describes exactly the records the source sees (a snapshot reader gets a
+// digest and proofs consistent with that snapshot), and it is safe to use from any thread when
+// the source is.
 #pragma once
 
 #include <cstdint>
@@ -27,10 +28,10 @@ struct LedgerState {
 
 class LedgerReader {
  public:
-  explicit LedgerReader(RecordLookup lookup);
+  explicit LedgerReader(RecordSource source);
 
-  // Finds the stored tree size and newest block with O(log n) lookups (leaf locators and block
-  // headers are written contiguously from 0 and 1). Corruption when they disagree.
+  // Finds the stored tree size and newest block with O(log n) seeks and lookups (leaf groups and
+  // block headers are written contiguously from 0 and 1). Corruption when they disagree.
   Result<LedgerState> ReadState() const;
   // State plus the root of the stored tree (O(log n) node reads).
   Result<Digest> ReadDigest() const;
@@ -43,19 +44,21 @@ class LedgerReader {
   Result<LeafLocator> ReadLeafLocator(uint64_t leaf_index) const;
   // The entry of leaf `leaf_index`: its locator plus the current value of its row.
   Result<Entry> ReadEntry(uint64_t leaf_index) const;
-  // The leaf that inserted row `key`; NotFound when no entry did.
-  Result<uint64_t> FindLeafByKey(std::string_view key) const;
+  // The leaf of the entry that inserted row `key` in the batch at `log_index`; NotFound when that
+  // batch has no such entry. Leaf groups are in log index order, so a binary search over them
+  // (O(log n) seeks) finds the batch's first group, and a scan of its groups the key.
+  Result<uint64_t> FindLeaf(std::string_view key, uint64_t log_index) const;
 
   // Proofs from stored nodes (O(log n) reads). Sizes beyond the stored tree fail with NotFound
   // (a node is missing) or InvalidArgument (merkle.h preconditions).
   Result<InclusionProof> ProveInclusion(uint64_t leaf_index, uint64_t tree_size) const;
   Result<ConsistencyProof> ProveConsistency(uint64_t old_size, uint64_t new_size) const;
 
-  const RecordLookup& lookup() const { return lookup_; }
+  const RecordSource& source() const { return source_; }
   const NodeReader& nodes() const { return nodes_; }
 
  private:
-  RecordLookup lookup_;
+  RecordSource source_;
   StoredNodeReader nodes_;
 };
 

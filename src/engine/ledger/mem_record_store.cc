@@ -77,6 +77,10 @@ RecordLookup MemRecordStore::lookup() const {
   return [this](std::string_view key, std::string* value) { return Get(key, value); };
 }
 
+RecordSource MemRecordStore::source() const {
+  return RecordSource{lookup(), [this] { return NewIterator(); }};
+}
+
 std::unique_ptr<Iterator> MemRecordStore::NewIterator() const {
   return std::make_unique<MapIterator>(&records_);
 }

@@ -32,6 +32,8 @@ class MemRecordStore {
   size_t size() const;
   // A lookup bound to this store; the store must outlive it.
   RecordLookup lookup() const;
+  // A source (lookup and iterators) bound to this store; the store must outlive it.
+  RecordSource source() const;
   // Ordered iterator over all keys; the store must outlive it and stay unchanged while it is used.
   std::unique_ptr<Iterator> NewIterator() const;
 

@@ -1,5 +1,6 @@
 #include "engine/ledger/records.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/coding.h"
@@ -44,16 +45,7 @@ std::string NodeKey(uint32_t level, uint64_t index) {
 
 std::string BlockKey(uint64_t block_index) { return IndexedKey(kBlockTag, block_index); }
 
-std::string LeafKey(uint64_t leaf_index) { return IndexedKey(kLeafTag, leaf_index); }
-
-std::string KeyIndexKey(std::string_view row_key) {
-  std::string key;
-  key.reserve(2 + row_key.size());
-  key.push_back(kRecordPrefix);
-  key.push_back(kKeyIndexTag);
-  key.append(row_key);
-  return key;
-}
+std::string LeafGroupKey(uint64_t last_leaf) { return IndexedKey(kLeafGroupTag, last_leaf); }
 
 std::string RecordFamilyPrefix(char tag) { return std::string{kRecordPrefix, tag}; }
 
@@ -64,29 +56,111 @@ std::optional<uint64_t> ParseIndexedKey(char tag, std::string_view key) {
   return DecodeBigEndian64(key.data() + 2);
 }
 
-void EncodeLeafLocator(const LeafLocator& locator, std::string* dst) {
-  dst->push_back(static_cast<char>(kLeafLocatorVersion));
-  PutFixed64(dst, locator.log_index);
-  PutFixed64(dst, locator.txn_id);
-  PutFixed64(dst, static_cast<uint64_t>(locator.timestamp_micros));
-  PutFixed32(dst, static_cast<uint32_t>(locator.key.size()));
-  dst->append(locator.key);
+void EncodeLeafGroup(const LeafGroup& group, std::string* dst) {
+  dst->push_back(static_cast<char>(kLeafGroupVersion));
+  PutFixed64(dst, group.log_index);
+  PutFixed64(dst, group.txn_id);
+  PutFixed64(dst, static_cast<uint64_t>(group.timestamp_micros));
+  PutFixed32(dst, static_cast<uint32_t>(group.leaves.size()));
+  for (const LeafGroup::Leaf& leaf : group.leaves) {
+    dst->append(AsBytes(leaf.hash));
+    PutFixed32(dst, static_cast<uint32_t>(leaf.key.size()));
+    dst->append(leaf.key);
+  }
 }
 
-Status DecodeLeafLocator(std::string_view in, LeafLocator* locator) {
-  if (in.empty() || static_cast<uint8_t>(in[0]) != kLeafLocatorVersion) {
-    return Status::Corruption("leaf locator: unknown version");
+Status DecodeLeafGroup(uint64_t last_leaf, std::string_view in, LeafGroup* group) {
+  if (in.empty() || static_cast<uint8_t>(in[0]) != kLeafGroupVersion) {
+    return Status::Corruption("leaf group: unknown version");
   }
   in.remove_prefix(1);
   uint64_t ts = 0;
-  uint32_t key_len = 0;
-  if (!GetFixed64(&in, &locator->log_index) || !GetFixed64(&in, &locator->txn_id) ||
-      !GetFixed64(&in, &ts) || !GetFixed32(&in, &key_len) || in.size() != key_len) {
-    return Status::Corruption("leaf locator: truncated or trailing bytes");
+  uint32_t count = 0;
+  if (!GetFixed64(&in, &group->log_index) || !GetFixed64(&in, &group->txn_id) ||
+      !GetFixed64(&in, &ts) || !GetFixed32(&in, &count)) {
+    return Status::Corruption("leaf group: truncated");
   }
-  locator->timestamp_micros = static_cast<int64_t>(ts);
-  locator->key.assign(in);
+  if (count == 0 || count - 1 > last_leaf) {
+    return Status::Corruption("leaf group: " + std::to_string(count) +
+                              " leaves cannot end at leaf " + std::to_string(last_leaf));
+  }
+  group->timestamp_micros = static_cast<int64_t>(ts);
+  group->first_leaf = last_leaf - (count - 1);
+  group->leaves.resize(count);
+  for (LeafGroup::Leaf& leaf : group->leaves) {
+    uint32_t key_len = 0;
+    if (in.size() < leaf.hash.size()) {
+      return Status::Corruption("leaf group: truncated");
+    }
+    std::memcpy(leaf.hash.data(), in.data(), leaf.hash.size());
+    in.remove_prefix(leaf.hash.size());
+    if (!GetFixed32(&in, &key_len) || in.size() < key_len) {
+      return Status::Corruption("leaf group: truncated");
+    }
+    leaf.key.assign(in.substr(0, key_len));
+    in.remove_prefix(key_len);
+  }
+  if (!in.empty()) {
+    return Status::Corruption("leaf group: trailing bytes");
+  }
   return Status::OK();
+}
+
+Status ScanLeafGroups(const RecordSource& source, uint64_t begin, uint64_t end,
+                      const std::function<Status(const LeafGroup&)>& visit) {
+  if (begin >= end) {
+    return Status::OK();
+  }
+  std::unique_ptr<Iterator> it = source.new_iterator();
+  uint64_t next = begin;  // the first leaf not yet visited
+  LeafGroup group;
+  for (it->Seek(LeafGroupKey(begin)); next < end; it->Next()) {
+    const std::optional<uint64_t> last =
+        it->Valid() ? ParseIndexedKey(kLeafGroupTag, it->key()) : std::nullopt;
+    if (!last) {
+      RETURN_IF_ERROR(it->status());
+      return Status::NotFound("leaf group of leaf " + std::to_string(next) + " is missing");
+    }
+    RETURN_IF_ERROR(DecodeLeafGroup(*last, it->value(), &group)
+                        .Annotate("leaf group ending at leaf " + std::to_string(*last)));
+    if (group.first_leaf > next) {
+      return Status::NotFound("leaf group of leaf " + std::to_string(next) + " is missing");
+    }
+    if (next != begin && group.first_leaf != next) {
+      return Status::Corruption("leaf group ending at leaf " + std::to_string(*last) +
+                                " overlaps the group before it");
+    }
+    RETURN_IF_ERROR(visit(group));
+    next = *last + 1;
+  }
+  return Status::OK();
+}
+
+Result<std::vector<Hash256>> ReadLeafHashes(const RecordSource& source, uint64_t begin,
+                                            uint64_t end) {
+  std::vector<Hash256> hashes;
+  hashes.reserve(end > begin ? end - begin : 0);
+  RETURN_IF_ERROR(ScanLeafGroups(source, begin, end, [&](const LeafGroup& group) {
+    for (uint64_t i = std::max(begin, group.first_leaf); i <= group.last_leaf() && i < end; ++i) {
+      hashes.push_back(group.leaves[i - group.first_leaf].hash);
+    }
+    return Status::OK();
+  }));
+  return hashes;
+}
+
+Result<uint64_t> CountStoredLeaves(const RecordSource& source) {
+  std::unique_ptr<Iterator> it = source.new_iterator();
+  // Whether some group ends at or after leaf x: true up to the last group's last leaf.
+  auto some_group_from = [&it](uint64_t x) -> Result<bool> {
+    it->Seek(LeafGroupKey(x));
+    if (!it->Valid()) {
+      RETURN_IF_ERROR(it->status());
+      return false;
+    }
+    return ParseIndexedKey(kLeafGroupTag, it->key()).has_value();
+  };
+  return FindFirstMissing(0, some_group_from);
 }
 
 Result<Hash256> ReadHashRecord(const RecordLookup& lookup, const std::string& key,
@@ -106,8 +180,50 @@ Result<Hash256> ReadHashRecord(const RecordLookup& lookup, const std::string& ke
 }
 
 Result<Hash256> StoredNodeReader::ReadNode(uint32_t level, uint64_t index) const {
-  return ReadHashRecord(lookup_, NodeKey(level, index),
-                        "tree node (" + std::to_string(level) + ", " + std::to_string(index) + ")");
+  if (level >= kChunkLevel) {
+    return ReadHashRecord(
+        source_.get, NodeKey(level, index),
+        "tree node (" + std::to_string(level) + ", " + std::to_string(index) + ")");
+  }
+  const uint64_t width = uint64_t{1} << level;
+  ASSIGN_OR_RETURN(std::vector<Hash256> leaves, ChunkLeaves(index * width, (index + 1) * width));
+  return MemoryNodeReader(leaves).ReadNode(level, 0);
+}
+
+Result<std::vector<Hash256>> StoredNodeReader::ChunkLeaves(uint64_t begin, uint64_t end) const {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const CachedChunk& c : cache_) {
+      if (begin >= c.begin && end <= c.begin + c.leaves.size()) {
+        return std::vector<Hash256>(c.leaves.begin() + static_cast<ptrdiff_t>(begin - c.begin),
+                                    c.leaves.begin() + static_cast<ptrdiff_t>(end - c.begin));
+      }
+    }
+  }
+  // Read every stored leaf of the chunk: the nodes a proof asks for next are its neighbours.
+  const uint64_t chunk_begin = begin & ~(kChunkLeaves - 1);
+  std::vector<Hash256> leaves;
+  Status s =
+      ScanLeafGroups(source_, chunk_begin, chunk_begin + kChunkLeaves, [&](const LeafGroup& group) {
+        for (const LeafGroup::Leaf& leaf : group.leaves) {
+          leaves.push_back(leaf.hash);
+        }
+        return Status::OK();
+      });
+  if (!s.ok() && !s.IsNotFound()) {
+    return s;  // NotFound: the chunk is not full; what was read is a prefix of it
+  }
+  leaves.resize(std::min<uint64_t>(leaves.size(), kChunkLeaves));
+  if (end > chunk_begin + leaves.size()) {
+    return Status::NotFound("leaf " + std::to_string(chunk_begin + leaves.size()) +
+                            " is not stored");
+  }
+  std::vector<Hash256> wanted(leaves.begin() + static_cast<ptrdiff_t>(begin - chunk_begin),
+                              leaves.end());
+  std::lock_guard<std::mutex> lock(mu_);
+  cache_[1] = std::move(cache_[0]);
+  cache_[0] = CachedChunk{chunk_begin, std::move(leaves)};
+  return wanted;
 }
 
 Result<uint64_t> FindFirstMissing(uint64_t first,

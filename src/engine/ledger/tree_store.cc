@@ -4,15 +4,17 @@
 
 namespace blockdb::ledger {
 
-Result<std::unique_ptr<TreeStore>> TreeStore::Open(uint64_t size, RecordLookup lookup) {
-  StoredNodeReader reader(lookup);
+Result<std::unique_ptr<TreeStore>> TreeStore::Open(uint64_t size, RecordSource source) {
+  StoredNodeReader reader(source);
   ASSIGN_OR_RETURN(MerkleFrontier frontier, MerkleFrontier::Load(reader, size));
-  return std::unique_ptr<TreeStore>(new TreeStore(frontier, std::move(lookup)));
+  return std::unique_ptr<TreeStore>(new TreeStore(frontier, std::move(source)));
 }
 
 void TreeStore::Append(const Hash256& leaf_hash, RecordWrites* writes) {
   frontier_.Append(leaf_hash, [writes](uint32_t level, uint64_t index, const Hash256& hash) {
-    writes->emplace_back(NodeKey(level, index), std::string(AsBytes(hash)));
+    if (level >= kChunkLevel) {
+      writes->emplace_back(NodeKey(level, index), std::string(AsBytes(hash)));
+    }
   });
 }
 

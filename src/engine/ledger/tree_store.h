@@ -1,7 +1,9 @@
 // TreeStore: the ledger's persistent, append-only Merkle tree.
 //
-// Appending a leaf hands the caller the records of the leaf hash and of every perfect subtree the
-// leaf completes ('N' records, records.h): about two records and one hash per leaf. The caller (the
+// Appending a leaf hands the caller the record of every perfect subtree of 64 leaves or more that
+// the leaf completes ('N' records, records.h): one record per 32 leaves on average. Leaf hashes
+// are stored by the caller in its leaf groups, and nodes below a whole chunk are recomputed from
+// them when read. The caller (the
 // engine's apply step) stores them in the same atomic batch as the rows, so the tree is always
 // exactly as durable as the rows it covers and is rebuilt by the engine's own log replay. Roots
 // and proofs for any size up to the current one are then computed from stored nodes with O(log n)
@@ -25,16 +27,19 @@ namespace blockdb::ledger {
 
 class TreeStore : public NodeReader {
  public:
-  // Opens the tree of the first `size` stored leaves: reads one node per set bit of size.
+  // Opens the tree of the first `size` stored leaves: reads one node per set bit of size (the
+  // nodes below a chunk from one scan of the last chunk).
   // Corruption/NotFound when those nodes are not stored.
-  static Result<std::unique_ptr<TreeStore>> Open(uint64_t size, RecordLookup lookup);
+  static Result<std::unique_ptr<TreeStore>> Open(uint64_t size, RecordSource source);
 
-  // Appends a leaf hash, adding to *writes its 'N' record and those of the nodes it completes.
+  // Appends a leaf hash, adding to *writes the 'N' records of the stored nodes it completes.
   void Append(const Hash256& leaf_hash, RecordWrites* writes);
 
   uint64_t size() const { return frontier_.size(); }
-  // Root of the current tree, from memory.
+  // Root of the current tree, from memory (O(log n) hashes).
   Hash256 Root() const { return frontier_.Root(); }
+  // The right edge of the current tree.
+  const MerkleFrontier& frontier() const { return frontier_; }
 
   // Root of the first `size` leaves. REQUIRES (else InvalidArgument): size <= size().
   Result<Hash256> Root(uint64_t size) const;
@@ -48,8 +53,8 @@ class TreeStore : public NodeReader {
   Result<Hash256> ReadNode(uint32_t level, uint64_t index) const override;
 
  private:
-  TreeStore(MerkleFrontier frontier, RecordLookup lookup)
-      : frontier_(frontier), reader_(std::move(lookup)) {}
+  TreeStore(MerkleFrontier frontier, RecordSource source)
+      : frontier_(frontier), reader_(std::move(source)) {}
 
   Status CheckSize(uint64_t size) const;
 

@@ -13,32 +13,17 @@
 #include "engine/ledger/frontier.h"
 #include "engine/ledger/ledger_reader.h"
 #include "engine/ledger/merkle.h"
+#include "engine/ledger/verify_leaves.h"
 
 namespace blockdb::ledger {
 namespace {
 
 std::string HashHex(const Hash256& h) { return ToHex(AsBytes(h)); }
 
-// Row keys in messages: hex, shortened when long.
-std::string DescribeKey(std::string_view key) {
-  constexpr size_t kMaxShown = 32;
-  if (key.size() <= kMaxShown) {
-    return ToHex(key);
-  }
-  return ToHex(key.substr(0, kMaxShown)) + "... (" + std::to_string(key.size()) + " bytes)";
-}
-
-// What the leaf phase learned about one entry.
-struct LeafOutcome {
-  std::optional<Hash256> hash;  // the leaf hash recomputed from the row, when it could be
-  std::string problem;          // empty when every record of the entry matches
-  bool stored_hash_differs = false;
-};
-
 class Verifier {
  public:
   Verifier(const RecordSource& source, const VerifyOptions& options)
-      : source_(source), options_(options), nodes_(source.get) {}
+      : source_(source), options_(options), nodes_(source) {}
 
   Result<VerifyReport> Run();
 
@@ -52,20 +37,38 @@ class Verifier {
   Status CheckRowsCovered();
   void CheckTrustedAtEnd();
 
-  Status ReadHeaderChunk(uint64_t* next_block, std::vector<BlockHeader>* chunk);
-  Status HashLeaves(uint64_t begin, uint64_t end, std::vector<LeafOutcome>* out) const;
-  Status HashLeafRange(uint64_t begin, uint64_t end, LeafOutcome* out) const;
-  Status HashOneLeaf(uint64_t leaf, LeafOutcome* out) const;
+  // A chunk of whole blocks read ahead of its checking: headers, recomputed leaves, data roots.
+  struct PreparedChunk {
+    std::vector<BlockHeader> chunk;
+    // A header problem found after the chunk's last block (or at its first, leaving it empty):
+    // reported only once the blocks before it verify.
+    std::optional<VerifyFailure> header_failure;
+    std::vector<LeafOutcome> outcomes;
+    std::vector<std::optional<Hash256>> data_roots;
+  };
+  // Reads the headers from *next_block on, continuing from `after` (the block before them), and
+  // recomputes their leaves. Touches no member but the ones fixed by Prepare(), so it may run on
+  // another thread while the previous chunk is checked.
+  Status PrepareChunk(uint64_t* next_block, const BlockHeader& after, PreparedChunk* out) const;
+  Status ReadHeaderChunk(uint64_t* next_block, const BlockHeader& after,
+                         std::vector<BlockHeader>* chunk,
+                         std::optional<VerifyFailure>* failure) const;
+  // Checks the blocks of a prepared chunk against the rebuilt tree and the chain.
+  Status CheckChunk(const PreparedChunk& prepared);
   Result<bool> ReadRecord(const std::string& key, const std::string& what, std::string* value,
                           std::string* problem) const;
-  // Verifies one block whose leaves were hashed into `outcomes` (indexed from chunk_begin).
+  // Verifies one block whose leaves were hashed into `outcomes` (indexed from chunk_begin);
+  // data_root: the root of those leaves (BlockDataRoots).
   Status CheckBlock(const BlockHeader& header, uint64_t chunk_begin,
-                    const std::vector<LeafOutcome>& outcomes);
+                    const std::vector<LeafOutcome>& outcomes,
+                    const std::optional<Hash256>& data_root);
   bool CheckLink(const BlockHeader& header);
-  // Appends the block's recomputed leaves to the rebuilt tree (checking stored nodes) and to the
-  // block's own tree, whose root goes to *data_root. Records a failure for the first bad entry.
+  // Appends the block's recomputed leaves to the rebuilt tree (checking stored nodes). Records a
+  // failure for the first bad entry, telling from the block's recomputed data root (set whenever
+  // every leaf hash was recomputed) which record changed.
   Status ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_begin,
-                           const std::vector<LeafOutcome>& outcomes, Hash256* data_root);
+                           const std::vector<LeafOutcome>& outcomes,
+                           const std::optional<Hash256>& data_root);
   Status AppendToTree(const Hash256& leaf, std::string* problem);
   void CheckTrustedBlock(const BlockHeader& header);
   void Fail(std::optional<uint64_t> block, std::optional<uint64_t> leaf, std::string reason);
@@ -76,7 +79,7 @@ class Verifier {
   StoredNodeReader nodes_;
 
   uint64_t last_block_ = 0;     // newest stored block
-  uint64_t leaves_stored_ = 0;  // leaf locators stored contiguously from 0
+  uint64_t leaves_stored_ = 0;  // one past the last stored leaf group's last leaf
   BlockHeader prev_;            // the last verified block (the anchor at first)
   Hash256 prev_hash_{};
   MerkleFrontier tree_;  // rebuilt from recomputed leaves
@@ -117,9 +120,8 @@ Result<bool> Verifier::ReadRecord(const std::string& key, const std::string& wha
 }
 
 Status Verifier::Prepare() {
-  auto leaf_exists = [this](uint64_t i) { return RecordExists(source_.get, LeafKey(i)); };
   auto block_exists = [this](uint64_t i) { return RecordExists(source_.get, BlockKey(i)); };
-  ASSIGN_OR_RETURN(leaves_stored_, FindFirstMissing(0, leaf_exists));
+  ASSIGN_OR_RETURN(leaves_stored_, CountStoredLeaves(source_));
   ASSIGN_OR_RETURN(uint64_t blocks_end, FindFirstMissing(1, block_exists));
   last_block_ = blocks_end - 1;
   const uint64_t start = options_.start_block;
@@ -141,7 +143,7 @@ Status Verifier::Prepare() {
 
 Status Verifier::LoadAnchor() {
   const uint64_t start = options_.start_block;
-  LedgerReader reader(source_.get);
+  LedgerReader reader(source_);
   Result<BlockHeader> anchor = reader.ReadBlock(start);
   if (!anchor.ok()) {
     if (anchor.status().IsNotFound() || anchor.status().IsCorruption()) {
@@ -195,83 +197,11 @@ void Verifier::CheckTrustedBlock(const BlockHeader& header) {
   }
 }
 
-Status Verifier::HashOneLeaf(uint64_t leaf, LeafOutcome* out) const {
-  std::string value;
-  ASSIGN_OR_RETURN(bool found,
-                   ReadRecord(LeafKey(leaf), "the leaf locator", &value, &out->problem));
-  if (!found) {
-    return Status::OK();
-  }
-  LeafLocator locator;
-  if (Status s = DecodeLeafLocator(value, &locator); !s.ok()) {
-    out->problem = s.message();
-    return Status::OK();
-  }
-  std::string row;
-  ASSIGN_OR_RETURN(
-      found, ReadRecord(locator.key, "the row " + DescribeKey(locator.key), &row, &out->problem));
-  if (!found) {
-    return Status::OK();
-  }
-  const Hash256 hash = EntryLeafHash(
-      EntryView{locator.log_index, locator.txn_id, locator.timestamp_micros, locator.key, row});
-  out->hash = hash;
-  ASSIGN_OR_RETURN(found,
-                   ReadRecord(NodeKey(0, leaf), "the stored leaf hash", &value, &out->problem));
-  if (!found) {
-    return Status::OK();
-  }
-  if (value != AsBytes(hash)) {
-    out->problem = "the entry rebuilt from row " + DescribeKey(locator.key) + " hashes to " +
-                   HashHex(hash) + ", but the stored leaf hash is " + ToHex(value);
-    out->stored_hash_differs = true;
-    return Status::OK();
-  }
-  ASSIGN_OR_RETURN(
-      found, ReadRecord(KeyIndexKey(locator.key), "the key index record", &value, &out->problem));
-  if (!found) {
-    return Status::OK();
-  }
-  std::string expected;
-  PutBigEndian64(&expected, leaf);
-  if (value != expected) {
-    out->problem =
-        "the key index record of row " + DescribeKey(locator.key) + " does not point to this entry";
-  }
-  return Status::OK();
-}
-
-Status Verifier::HashLeafRange(uint64_t begin, uint64_t end, LeafOutcome* out) const {
-  for (uint64_t i = begin; i < end; ++i) {
-    RETURN_IF_ERROR(HashOneLeaf(i, &out[i - begin]));
-  }
-  return Status::OK();
-}
-
-Status Verifier::HashLeaves(uint64_t begin, uint64_t end, std::vector<LeafOutcome>* out) const {
-  out->assign(end - begin, LeafOutcome{});
-  const uint64_t mid = begin + (end - begin) / 2;
-  Status second;
-  std::thread worker;
-  try {
-    worker = std::thread([&] { second = HashLeafRange(mid, end, out->data() + (mid - begin)); });
-  } catch (const std::system_error&) {
-    // No second thread available: do its half here.
-    second = HashLeafRange(mid, end, out->data() + (mid - begin));
-  }
-  Status first = HashLeafRange(begin, mid, out->data());
-  if (worker.joinable()) {
-    worker.join();
-  }
-  RETURN_IF_ERROR(first);
-  return second;
-}
-
 Status Verifier::AppendToTree(const Hash256& leaf, std::string* problem) {
   Status io;
   tree_.Append(leaf, [&](uint32_t level, uint64_t index, const Hash256& hash) {
-    if (level == 0 || !io.ok() || !problem->empty()) {
-      return;  // leaf hashes were compared in the leaf phase
+    if (level < kChunkLevel || !io.ok() || !problem->empty()) {
+      return;  // leaf hashes were compared in the leaf phase; lower nodes are not stored
     }
     const std::string what =
         "stored tree node (" + std::to_string(level) + ", " + std::to_string(index) + ")";
@@ -295,11 +225,16 @@ Status Verifier::AppendToTree(const Hash256& leaf, std::string* problem) {
   return Status::OK();
 }
 
-Status Verifier::ReadHeaderChunk(uint64_t* next_block, std::vector<BlockHeader>* chunk) {
-  LedgerReader reader(source_.get);
+Status Verifier::ReadHeaderChunk(uint64_t* next_block, const BlockHeader& after,
+                                 std::vector<BlockHeader>* chunk,
+                                 std::optional<VerifyFailure>* failure) const {
+  LedgerReader reader(source_);
   uint64_t entries = 0;
-  uint64_t first_leaf = prev_.tree_size();
-  uint64_t log_index = prev_.log_index;
+  uint64_t first_leaf = after.tree_size();
+  uint64_t log_index = after.log_index;
+  auto fail = [failure](uint64_t block, std::optional<uint64_t> leaf, std::string reason) {
+    *failure = VerifyFailure{block, leaf, std::move(reason)};
+  };
   while (*next_block <= last_block_ && (chunk->empty() || entries < options_.chunk_entries)) {
     const uint64_t b = *next_block;
     Result<BlockHeader> header = reader.ReadBlock(b);
@@ -307,25 +242,25 @@ Status Verifier::ReadHeaderChunk(uint64_t* next_block, std::vector<BlockHeader>*
       if (!header.status().IsNotFound() && !header.status().IsCorruption()) {
         return header.TakeStatus();
       }
-      Fail(b, std::nullopt, "the header cannot be read: " + header.status().ToString());
+      fail(b, std::nullopt, "the header cannot be read: " + header.status().ToString());
       return Status::OK();
     }
     if (header->first_leaf != first_leaf || header->leaf_count == 0) {
-      Fail(b, std::nullopt,
+      fail(b, std::nullopt,
            "the header covers leaves [" + std::to_string(header->first_leaf) + ", " +
                std::to_string(header->tree_size()) + "), but the block must start at leaf " +
                std::to_string(first_leaf) + " and hold at least one");
       return Status::OK();
     }
     if (header->tree_size() > leaves_stored_) {
-      Fail(b, leaves_stored_,
-           "the leaf locator of entry " + std::to_string(leaves_stored_) +
+      fail(b, leaves_stored_,
+           "the leaf group of entry " + std::to_string(leaves_stored_) +
                " is missing (the block covers entries up to " +
                std::to_string(header->tree_size() - 1) + ")");
       return Status::OK();
     }
     if (header->log_index < log_index) {
-      Fail(b, std::nullopt, "the header's log index goes backwards");
+      fail(b, std::nullopt, "the header's log index goes backwards");
       return Status::OK();
     }
     first_leaf = header->tree_size();
@@ -353,9 +288,9 @@ bool Verifier::CheckLink(const BlockHeader& header) {
 }
 
 Status Verifier::ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_begin,
-                                   const std::vector<LeafOutcome>& outcomes, Hash256* data_root) {
+                                   const std::vector<LeafOutcome>& outcomes,
+                                   const std::optional<Hash256>& data_root) {
   const uint64_t b = header.index;
-  MerkleFrontier block_tree;
   std::optional<uint64_t> bad_leaf;
   std::string problem;
   for (uint64_t leaf = header.first_leaf; leaf < header.tree_size(); ++leaf) {
@@ -364,9 +299,8 @@ Status Verifier::ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_beg
       Fail(b, bad_leaf.value_or(leaf), bad_leaf ? problem : outcome.problem);
       return Status::OK();
     }
-    block_tree.Append(*outcome.hash);
     if (bad_leaf) {
-      continue;  // only finishing the block's own tree, to tell which record changed
+      continue;  // only checking that the block's data root could be recomputed
     }
     if (!outcome.problem.empty()) {
       bad_leaf = leaf;
@@ -383,32 +317,32 @@ Status Verifier::ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_beg
       return Status::OK();
     }
   }
-  *data_root = block_tree.Root();
   if (bad_leaf) {
     Fail(b, bad_leaf,
          problem + (*data_root == header.data_root
                         ? "; the rows still match the block's data root, so the stored leaf "
                           "hash was altered"
                         : "; the block's data root no longer matches, so the row or its leaf "
-                          "locator was altered"));
+                          "group was altered"));
   }
   return Status::OK();
 }
 
 Status Verifier::CheckBlock(const BlockHeader& header, uint64_t chunk_begin,
-                            const std::vector<LeafOutcome>& outcomes) {
+                            const std::vector<LeafOutcome>& outcomes,
+                            const std::optional<Hash256>& data_root) {
   if (!CheckLink(header)) {
     return Status::OK();
   }
-  Hash256 data_root;
-  RETURN_IF_ERROR(ReplayBlockLeaves(header, chunk_begin, outcomes, &data_root));
+  RETURN_IF_ERROR(ReplayBlockLeaves(header, chunk_begin, outcomes, data_root));
   if (report_.failure) {
     return Status::OK();
   }
-  if (data_root != header.data_root) {
+  // Every leaf hash was recomputed (ReplayBlockLeaves fails otherwise), so data_root is set.
+  if (*data_root != header.data_root) {
     Fail(header.index, std::nullopt,
          "the header's data root " + HashHex(header.data_root) +
-             " differs from the root of the block's entries " + HashHex(data_root));
+             " differs from the root of the block's entries " + HashHex(*data_root));
   } else if (tree_.Root() != header.tree_root) {
     Fail(header.index, std::nullopt,
          "the header's tree root " + HashHex(header.tree_root) +
@@ -426,32 +360,71 @@ Status Verifier::CheckBlock(const BlockHeader& header, uint64_t chunk_begin,
   return Status::OK();
 }
 
+Status Verifier::PrepareChunk(uint64_t* next_block, const BlockHeader& after,
+                              PreparedChunk* out) const {
+  RETURN_IF_ERROR(ReadHeaderChunk(next_block, after, &out->chunk, &out->header_failure));
+  if (out->chunk.empty()) {
+    return Status::OK();
+  }
+  const uint64_t begin = out->chunk.front().first_leaf;
+  RETURN_IF_ERROR(VerifyLeafRange(source_, begin, out->chunk.back().tree_size(), &out->outcomes));
+  out->data_roots = BlockDataRoots(out->chunk, begin, out->outcomes);
+  return Status::OK();
+}
+
+Status Verifier::CheckChunk(const PreparedChunk& prepared) {
+  const std::vector<BlockHeader>& chunk = prepared.chunk;
+  for (size_t i = 0; i < chunk.size() && !report_.failure; ++i) {
+    RETURN_IF_ERROR(
+        CheckBlock(chunk[i], chunk.front().first_leaf, prepared.outcomes, prepared.data_roots[i]));
+  }
+  if (report_.failure) {
+    return Status::OK();
+  }
+  progress_.blocks_done = report_.blocks_checked;
+  progress_.entries_done = report_.entries_checked;
+  ReportProgress();
+  report_.failure = prepared.header_failure;
+  return Status::OK();
+}
+
 Status Verifier::VerifyBlocks() {
   uint64_t next_block = options_.start_block + 1;
-  while (next_block <= last_block_ && !report_.failure) {
-    std::vector<BlockHeader> chunk;
-    RETURN_IF_ERROR(ReadHeaderChunk(&next_block, &chunk));
-    if (chunk.empty()) {
-      break;  // the header problem is recorded
-    }
-    // A header problem found after this chunk's blocks is reported only if they all verify.
-    std::optional<VerifyFailure> header_failure = std::move(report_.failure);
-    report_.failure.reset();
-    const uint64_t begin = chunk.front().first_leaf;
-    std::vector<LeafOutcome> outcomes;
-    RETURN_IF_ERROR(HashLeaves(begin, chunk.back().tree_size(), &outcomes));
-    for (const BlockHeader& header : chunk) {
-      RETURN_IF_ERROR(CheckBlock(header, begin, outcomes));
-      if (report_.failure) {
-        return Status::OK();
+  if (next_block > last_block_) {
+    return Status::OK();
+  }
+  PreparedChunk current;
+  RETURN_IF_ERROR(PrepareChunk(&next_block, prev_, &current));
+  for (;;) {
+    // The next chunk is prepared on another thread while this one's blocks are checked here (the
+    // tree rebuild is sequential); its headers continue from this chunk's last one, which is
+    // where the chain stands if this chunk verifies.
+    const bool more =
+        !current.header_failure && !current.chunk.empty() && next_block <= last_block_;
+    PreparedChunk next;
+    Status next_status;
+    std::thread prefetch;
+    if (more) {
+      try {
+        prefetch = std::thread(
+            [&] { next_status = PrepareChunk(&next_block, current.chunk.back(), &next); });
+      } catch (const std::system_error&) {
+        // No thread available: prepared below, after the check.
       }
     }
-    report_.failure = std::move(header_failure);
-    progress_.blocks_done = report_.blocks_checked;
-    progress_.entries_done = report_.entries_checked;
-    ReportProgress();
+    const Status checked = CheckChunk(current);
+    if (prefetch.joinable()) {
+      prefetch.join();
+    } else if (more && checked.ok() && !report_.failure) {
+      next_status = PrepareChunk(&next_block, current.chunk.back(), &next);
+    }
+    RETURN_IF_ERROR(checked);
+    if (!more || report_.failure) {
+      return Status::OK();
+    }
+    RETURN_IF_ERROR(next_status);
+    current = std::move(next);
   }
-  return Status::OK();
 }
 
 Status Verifier::VerifyUnsealed() {
@@ -459,7 +432,7 @@ Status Verifier::VerifyUnsealed() {
   while (begin < leaves_stored_ && !report_.failure) {
     const uint64_t end = begin + std::min(options_.chunk_entries, leaves_stored_ - begin);
     std::vector<LeafOutcome> outcomes;
-    RETURN_IF_ERROR(HashLeaves(begin, end, &outcomes));
+    RETURN_IF_ERROR(VerifyLeafRange(source_, begin, end, &outcomes));
     for (uint64_t leaf = begin; leaf < end; ++leaf) {
       const LeafOutcome& outcome = outcomes[leaf - begin];
       std::string problem = outcome.problem;
@@ -486,15 +459,6 @@ Status Verifier::CheckNothingBeyond() {
     if (std::optional<uint64_t> b = ParseIndexedKey(kBlockTag, it->key())) {
       Fail(last_block_ + 1, std::nullopt,
            "the header is missing, but block " + std::to_string(*b) + " is stored");
-      return Status::OK();
-    }
-  }
-  it->Seek(LeafKey(leaves_stored_));
-  if (it->Valid()) {
-    if (std::optional<uint64_t> leaf = ParseIndexedKey(kLeafTag, it->key())) {
-      Fail(
-          std::nullopt, leaves_stored_,
-          "the leaf locator is missing, but that of entry " + std::to_string(*leaf) + " is stored");
       return Status::OK();
     }
   }
