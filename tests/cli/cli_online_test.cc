@@ -374,6 +374,27 @@ TEST_CASE("cli online: a proof tampered in transit fails, the same proof passed 
   CHECK(JsonValue(json.output, "status") == "failed");
 }
 
+TEST_CASE("cli online: a VERIFY CHAIN that does not report ok exits 1 with the server's detail") {
+  Fixture f;
+  f.CreateAccounts(3);
+  // The status column of VERIFY's row, as a DataRow carries it: length 2, then "ok".
+  const std::string ok("\0\0\0\2ok", 6);
+  const std::string not_ok("\0\0\0\2no", 6);
+  testing::TamperingProxy liar(std::stoi(f.pg_port()), ok, not_ok);
+  const std::vector<std::string> plain_env = {"PGSSLMODE=disable", "PGGSSENCMODE=disable"};
+  Run run = Cli({"verify", "--port", std::to_string(liar.port())}, plain_env);
+  INFO(run.output);
+  CHECK(liar.rewritten() == 1);
+  CHECK(run.code == 1);
+  CHECK(Contains(run.output, "FAILED: the server's VERIFY CHAIN reports"));
+  CHECK(Contains(run.output, "first bad block: "));
+  Run json = Cli({"verify", "--json", "--port", std::to_string(liar.port())}, plain_env);
+  INFO(json.output);
+  CHECK(json.code == 1);
+  CHECK(JsonValue(json.output, "status") == "failed");
+  CHECK(JsonValue(json.output, "server_status") == "no");
+}
+
 TEST_CASE("cli online: status and metrics read the HTTP sidecar") {
   Fixture f;
   f.CreateAccounts(3);
