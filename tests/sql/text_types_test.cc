@@ -42,7 +42,15 @@ TEST_CASE("text: dates") {
   CHECK(*ParseDate("1-01-01") == 366);            // M-D-YY (DateStyle MDY): 2001-01-01
   CHECK(*ParseDate("2024-01-01 12:00") == 8766);  // a time is read and ignored
   CHECK(*ParseDate("epoch") == -10957);
-  for (const char* bad : {"", "2024/01/01", "2024-01-01x", "2024-001-01", "today"}) {
+  // The other forms PostgreSQL 15 reads with DateStyle ISO, MDY.
+  CHECK(*ParseDate("2024/01/01") == 8766);
+  CHECK(*ParseDate("01/02/2024") == 8767);    // MDY
+  CHECK(*ParseDate("20240101") == 8766);      // YYYYMMDD
+  CHECK(*ParseDate("Jan 2, 2024") == 8767);
+  CHECK(*ParseDate("2-January-2024") == 8767);
+  CHECK(*ParseDate("2024-Jan-02") == 8767);
+  for (const char* bad : {"", "2024/01-01", "2024-01-01x", "2024-001-01", "today", "Foo 2, 2024",
+                          "Jan 2"}) {
     CAPTURE(bad);
     CHECK(ParseDate(bad).status().sqlstate() == "22007");
   }

@@ -30,7 +30,9 @@ Status Malformed(std::string_view what) {
 
 void PutType(std::string* dst, const Type& type) {
   dst->push_back(static_cast<char>(type.id()));
-  int modifier = type.id() == TypeId::kVarchar ? type.varchar_length() : type.numeric_precision();
+  int modifier = type.id() == TypeId::kVarchar     ? type.varchar_length()
+                 : type.timestamp_precision() >= 0 ? type.timestamp_precision()
+                                                   : type.numeric_precision();
   PutVarint32(dst, static_cast<uint32_t>(modifier + 1));
   if (type.id() == TypeId::kNumeric && modifier >= 0) {
     PutVarint32(dst, static_cast<uint32_t>(type.numeric_scale() + kScaleOffset));
@@ -66,6 +68,10 @@ bool GetType(std::string_view* in, Type* type) {
   auto type_id = static_cast<TypeId>(id);
   if (modifier < 0) {
     *type = Type::Of(type_id);
+    return true;
+  }
+  if ((type_id == TypeId::kTimestamp || type_id == TypeId::kTimestamptz) && modifier <= 6) {
+    *type = Type::Timestamp(type_id, static_cast<int>(modifier));
     return true;
   }
   if (type_id == TypeId::kVarchar && modifier >= 1 && modifier <= kMaxVarcharLength) {

@@ -11,6 +11,9 @@
 
 namespace blockdb::sql {
 
+// CastValue without the final rounding of TIMESTAMP(p).
+Result<Value> CastValueIgnoringPrecision(const Value& v, const Type& to, CastContext context);
+
 namespace {
 
 using Ctx = CastContext;
@@ -278,6 +281,16 @@ bool CanCast(TypeId from, TypeId to, CastContext context) {
 }
 
 Result<Value> CastValue(const Value& v, const Type& to, CastContext context) {
+  ASSIGN_OR_RETURN(Value out, CastValueIgnoringPrecision(v, to, context));
+  // TIMESTAMP(p): round whatever the conversion produced.
+  if (to.timestamp_precision() >= 0 && !out.is_null()) {
+    int64_t t = RoundTimestamp(out.timestamp_value(), to.timestamp_precision());
+    return to.id() == TypeId::kTimestamp ? Value::Timestamp(t) : Value::Timestamptz(t);
+  }
+  return out;
+}
+
+Result<Value> CastValueIgnoringPrecision(const Value& v, const Type& to, CastContext context) {
   BLOCKDB_CHECK(to.id() != TypeId::kNull && to.id() != TypeId::kUnknown);
   const TypeId from = v.type();
   if (!CanCast(from, to.id(), context)) {

@@ -1,5 +1,6 @@
 // Calendar arithmetic and the text form of date, timestamp and timestamptz. Intervals are in
 // interval.cc.
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -73,47 +74,123 @@ size_t ReadNumber(std::string_view* s, int64_t* v, size_t max_digits) {
   return n;
 }
 
-// "Y-M-D" with a year of 3 or more digits, or "M-D-Y" (DateStyle MDY) whose two-digit year is
-// 1970..2069, as PostgreSQL reads them.
-DtError ReadDate(std::string_view* s, CivilDate* date) {
-  int64_t f[3];
-  size_t digits[3];
-  for (int i = 0; i < 3; ++i) {
-    if (i > 0 && !Consume(s, '-')) {
-      return DtError::kSyntax;
-    }
-    digits[i] = ReadNumber(s, &f[i], 9);
-    if (digits[i] == 0 || (!s->empty() && internal::IsDigit(s->front()))) {
-      return DtError::kSyntax;
+// The month named by `word` (English, full or abbreviated to three or more letters), or 0.
+int MonthFromName(std::string_view word) {
+  static const char* const kMonths[] = {"january", "february", "march",     "april",
+                                        "may",     "june",     "july",      "august",
+                                        "september", "october", "november", "december"};
+  if (word.size() < 3) return 0;
+  for (int m = 0; m < 12; ++m) {
+    std::string_view full = kMonths[m];
+    if (word.size() <= full.size() && EqualsIgnoreCase(word, full.substr(0, word.size()))) {
+      return m + 1;
     }
   }
-  int64_t year;
-  int64_t month;
-  int64_t day;
-  if (digits[0] >= 3) {
-    year = f[0];
-    month = f[1];
-    day = f[2];
-    if (digits[1] > 2 || digits[2] > 2) {
-      return DtError::kSyntax;
-    }
-  } else {
-    month = f[0];
-    day = f[1];
-    year = f[2];
-    if (digits[1] > 2) {
-      return DtError::kSyntax;
-    }
-    if (digits[2] == 2) {
-      year += year < 70 ? 2000 : 1900;
-    }
-  }
+  return 0;
+}
+
+std::string_view ReadWord(std::string_view* s) {
+  size_t n = 0;
+  while (n < s->size() && std::isalpha(static_cast<unsigned char>((*s)[n]))) ++n;
+  std::string_view word = s->substr(0, n);
+  s->remove_prefix(n);
+  return word;
+}
+
+DtError CheckDate(int64_t year, int64_t month, int64_t day, CivilDate* date) {
   if (year == 0 || month < 1 || month > 12 || day < 1 ||
       day > DaysInMonth(year, static_cast<int>(month))) {
     return DtError::kFieldRange;
   }
   *date = CivilDate{year, static_cast<int>(month), static_cast<int>(day)};
   return DtError::kNone;
+}
+
+// A two-digit year is 1970..2069, as PostgreSQL reads it.
+int64_t FullYear(int64_t year, size_t digits) {
+  return digits == 2 ? year + (year < 70 ? 2000 : 1900) : year;
+}
+
+// Dates with the month spelled out: "May 17, 2024", "May 17 2024", "17-May-2024",
+// "2024-May-17", "17 May 2024".
+DtError ReadTextMonthDate(std::string_view* s, CivilDate* date) {
+  int64_t first = 0, second = 0;
+  size_t first_digits = 0, second_digits = 0;
+  int month = 0;
+  auto skip_separators = [&]() {
+    while (!s->empty() && (s->front() == ' ' || s->front() == '-' || s->front() == '/' ||
+                           s->front() == ',' || s->front() == '.')) {
+      s->remove_prefix(1);
+    }
+  };
+  if (!s->empty() && std::isalpha(static_cast<unsigned char>(s->front()))) {
+    month = MonthFromName(ReadWord(s));
+    skip_separators();
+    first_digits = ReadNumber(s, &first, 9);
+  } else {
+    first_digits = ReadNumber(s, &first, 9);
+    skip_separators();
+    month = MonthFromName(ReadWord(s));
+  }
+  skip_separators();
+  second_digits = ReadNumber(s, &second, 9);
+  if (month == 0 || first_digits == 0 || second_digits == 0 ||
+      (!s->empty() && std::isdigit(static_cast<unsigned char>(s->front())))) {
+    return DtError::kSyntax;
+  }
+  // The number with three or more digits is the year; else day first, then year.
+  if (first_digits >= 3) {
+    return CheckDate(first, month, second, date);
+  }
+  return CheckDate(FullYear(second, second_digits), month, first, date);
+}
+
+// "Y-M-D" with a year of 3 or more digits, "M-D-Y" (DateStyle MDY) whose two-digit year is
+// 1970..2069, the same with '/' between the fields, "YYYYMMDD", and dates with the month
+// spelled out (ReadTextMonthDate), as PostgreSQL reads them.
+DtError ReadDate(std::string_view* s, CivilDate* date) {
+  {
+    std::string_view probe = *s;
+    int64_t ignored;
+    ReadNumber(&probe, &ignored, 9);
+    while (!probe.empty() && (probe.front() == '-' || probe.front() == ' ')) probe.remove_prefix(1);
+    if (!s->empty() && (std::isalpha(static_cast<unsigned char>(s->front())) ||
+                        (!probe.empty() && std::isalpha(static_cast<unsigned char>(probe.front())) &&
+                         std::tolower(static_cast<unsigned char>(probe.front())) != 't'))) {
+      return ReadTextMonthDate(s, date);
+    }
+  }
+  int64_t f[3];
+  size_t digits[3];
+  char separator = 0;
+  for (int i = 0; i < 3; ++i) {
+    if (i == 1 && digits[0] == 8 && (s->empty() || (s->front() != '-' && s->front() != '/'))) {
+      // YYYYMMDD.
+      return CheckDate(f[0] / 10000, f[0] / 100 % 100, f[0] % 100, date);
+    }
+    if (i > 0) {
+      if (s->empty() || (s->front() != '-' && s->front() != '/') ||
+          (separator != 0 && s->front() != separator)) {
+        return DtError::kSyntax;
+      }
+      separator = s->front();
+      s->remove_prefix(1);
+    }
+    digits[i] = ReadNumber(s, &f[i], 9);
+    if (digits[i] == 0 || (!s->empty() && internal::IsDigit(s->front()))) {
+      return DtError::kSyntax;
+    }
+  }
+  if (digits[0] >= 3) {
+    if (digits[1] > 2 || digits[2] > 2) {
+      return DtError::kSyntax;
+    }
+    return CheckDate(f[0], f[1], f[2], date);
+  }
+  if (digits[1] > 2) {
+    return DtError::kSyntax;
+  }
+  return CheckDate(FullYear(f[2], digits[2]), f[0], f[1], date);
 }
 
 // "H:M[:S[.fraction]]", fields of one or two digits; the fraction rounds to microseconds.
@@ -365,6 +442,16 @@ Result<int32_t> ParseDate(std::string_view text) {
     return OutOfRange("date", text);
   }
   return static_cast<int32_t>(days);
+}
+
+int64_t RoundTimestamp(int64_t micros, int precision) {
+  if (precision < 0 || precision >= 6 || !IsFiniteTimestamp(micros)) {
+    return micros;
+  }
+  int64_t scale = 1;
+  for (int i = precision; i < 6; ++i) scale *= 10;
+  const int64_t half = scale / 2;
+  return micros >= 0 ? (micros + half) / scale * scale : -((-micros + half) / scale * scale);
 }
 
 std::string FormatTimestamp(int64_t micros_since_2000) {

@@ -63,6 +63,10 @@ int DaysInMonth(int64_t year, int month);
 
 // "2024-02-29", "0044-03-15 BC", "infinity", "-infinity".
 std::string FormatDate(int32_t days_since_2000);
+
+// A timestamp rounded to `precision` fractional digits (0..6), half away from zero, as
+// PostgreSQL's TIMESTAMP(p) does; precision < 0 (none) and infinities are returned unchanged.
+int64_t RoundTimestamp(int64_t micros, int precision);
 // "YYYY-MM-DD" with an optional " BC", "infinity" / "-infinity" or "epoch"; surrounding spaces
 // allowed.
 Result<int32_t> ParseDate(std::string_view text);

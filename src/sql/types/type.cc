@@ -1,5 +1,7 @@
 #include "sql/types/type.h"
 
+#include <algorithm>
+
 #include <array>
 
 #include "common/check.h"
@@ -158,12 +160,21 @@ Type Type::Numeric(int precision, int scale) {
   return Type(TypeId::kNumeric, precision, scale);
 }
 
+Type Type::Timestamp(TypeId id, int precision) {
+  BLOCKDB_CHECK(id == TypeId::kTimestamp || id == TypeId::kTimestamptz);
+  BLOCKDB_CHECK(precision >= 0 && precision <= 6);
+  return Type(id, precision, 0);
+}
+
 int32_t Type::typmod() const {
   if (!has_modifier()) {
     return -1;
   }
   if (id_ == TypeId::kVarchar) {
     return modifier_ + 4;
+  }
+  if (timestamp_precision() >= 0) {
+    return modifier_;
   }
   return ((modifier_ << 16) | (scale_ & 0x7ff)) + 4;
 }
@@ -172,6 +183,10 @@ uint32_t Type::oid() const { return TypeOid(id_); }
 
 std::string Type::Name() const {
   std::string name(TypeIdName(id_));
+  if (timestamp_precision() >= 0) {  // "timestamp(3) with time zone"
+    name.insert(9, "(" + std::to_string(modifier_) + ")");
+    return name;
+  }
   if (has_modifier()) {
     // Appended piecewise: g++ 12 warns falsely (-Wrestrict) on a chain of + here.
     name += '(';
@@ -216,6 +231,18 @@ Result<Type> TypeFromName(std::string_view name, std::span<const int64_t> modifi
     }
     if (alias.id == TypeId::kNumeric) {
       return NumericType(modifiers);
+    }
+    if ((alias.id == TypeId::kTimestamp || alias.id == TypeId::kTimestamptz) &&
+        !modifiers.empty()) {
+      if (modifiers.size() > 1) {
+        return InvalidParameterValue("invalid type modifier");
+      }
+      if (modifiers[0] < 0) {
+        return InvalidParameterValue("TIMESTAMP(" + std::to_string(modifiers[0]) +
+                                     ") precision must not be negative");
+      }
+      // PostgreSQL reduces a precision above 6 to 6 (with a warning).
+      return Type::Timestamp(alias.id, static_cast<int>(std::min<int64_t>(modifiers[0], 6)));
     }
     if (!modifiers.empty()) {
       return NotAllowed(TypeIdName(alias.id));

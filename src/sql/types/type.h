@@ -62,6 +62,9 @@ class Type {
   static Type Varchar(int max_length);
   // REQUIRES: 1 <= precision <= 1000, -1000 <= scale <= 1000.
   static Type Numeric(int precision, int scale);
+  // TIMESTAMP(p) / TIMESTAMPTZ(p): fractional seconds rounded to p digits.
+  // REQUIRES: id is kTimestamp or kTimestamptz, 0 <= precision <= 6.
+  static Type Timestamp(TypeId id, int precision);
 
   TypeId id() const { return id_; }
   // VARCHAR(n)'s n, or -1.
@@ -69,15 +72,19 @@ class Type {
   // NUMERIC(p, s)'s p (or -1) and s.
   int numeric_precision() const { return id_ == TypeId::kNumeric ? modifier_ : -1; }
   int numeric_scale() const { return scale_; }
+  // TIMESTAMP(p)'s p, or -1.
+  int timestamp_precision() const {
+    return id_ == TypeId::kTimestamp || id_ == TypeId::kTimestamptz ? modifier_ : -1;
+  }
   bool has_modifier() const { return modifier_ >= 0; }
 
   // pg_attribute.atttypmod as PostgreSQL reports it in RowDescription: -1 without modifier,
-  // n + 4 for varchar(n), ((p << 16) | (s & 0x7ff)) + 4 for numeric(p, s).
+  // n + 4 for varchar(n), ((p << 16) | (s & 0x7ff)) + 4 for numeric(p, s), p for timestamp(p).
   int32_t typmod() const;
   // pg_type OID (705 for unknown and for a bare NULL, as PostgreSQL describes them).
   uint32_t oid() const;
   // format_type(): "integer", "character varying(10)", "numeric(10,2)",
-  // "timestamp with time zone".
+  // "timestamp with time zone", "timestamp(3) without time zone".
   std::string Name() const;
 
   bool operator==(const Type&) const = default;

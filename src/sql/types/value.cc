@@ -158,11 +158,11 @@ Result<Value> ParseValue(std::string_view text, const Type& type) {
     }
     case TypeId::kTimestamp: {
       ASSIGN_OR_RETURN(const int64_t t, ParseTimestamp(text));
-      return Value::Timestamp(t);
+      return Value::Timestamp(RoundTimestamp(t, type.timestamp_precision()));
     }
     case TypeId::kTimestamptz: {
       ASSIGN_OR_RETURN(const int64_t t, ParseTimestamptz(text));
-      return Value::Timestamptz(t);
+      return Value::Timestamptz(RoundTimestamp(t, type.timestamp_precision()));
     }
     case TypeId::kInterval: {
       ASSIGN_OR_RETURN(const sql::Interval i, ParseInterval(text));
