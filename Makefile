@@ -6,7 +6,8 @@
 #   make tsan       the concurrency tests under ThreadSanitizer (build-tsan/)
 #   make soak       long crash loops (CRASH_CYCLES, default 300)
 #   make bench      benchmarks against RocksDB (and later PostgreSQL) in the same run, then the
-#                   ledger's (on/off, VERIFY against raw SHA-256, proofs; LEDGER_BENCH_ARGS)
+#                   ledger's (on/off, VERIFY against raw SHA-256, proofs; LEDGER_BENCH_ARGS), then
+#                   the SQL layer's against PostgreSQL 15 (SQL_BENCH_ARGS)
 #   make format     clang-format every source file
 
 BUILD_DIR ?= build
@@ -48,6 +49,7 @@ soak: build
 bench: build
 	$(BUILD_DIR)/bin/blockdb-bench-engine $(BENCH_ARGS)
 	$(BUILD_DIR)/bin/blockdb-bench-ledger $(LEDGER_BENCH_ARGS)
+	$(BUILD_DIR)/bin/blockdb-bench-sql $(SQL_BENCH_ARGS)
 
 format:
 	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
