@@ -38,7 +38,7 @@ constexpr const char* kDigestUsage =
 constexpr const char* kVerifyUsage =
     "usage: blockdb-cli verify [--from-block N] [--digest FILE|JSON|SIZE:ROOT] [--json]\n"
     "                          [connection options]\n"
-    "       blockdb-cli verify --data-dir DIR ...   (offline: see --data-dir --help)\n"
+    "       blockdb-cli verify --data-dir DIR ...  (offline; verify --data-dir DIR --help)\n"
     "\n"
     "Runs VERIFY CHAIN on a running server: every entry, tree node, block and the hash chain.\n"
     "--from-block N trusts block N and checks the blocks after it. --digest is a digest saved\n"
@@ -230,6 +230,11 @@ int VerifyOnline(const cxxopts::ParseResult& args) {
     }
     CLI_TAKE_OR_RETURN(conn, PgConnection::Connect(target));
     CLI_TAKE_OR_RETURN(now, FetchDigest(conn.get()));
+    if (from_block > 0 && from_block >= now.last_block_index) {
+      return Failure{kExitUsage, "--from-block must be below the newest block, " +
+                                     std::to_string(now.last_block_index) +
+                                     ": online, the blocks after it are what is verified"};
+    }
     WaitIndicator indicator(now.tree_size);
     // --from-block N trusts block N, as in the offline form; SQL's FROM BLOCK n checks block n.
     const std::string sql =

@@ -236,6 +236,10 @@ TEST_CASE("cli online: verify runs VERIFY CHAIN on the server and reports its co
   CHECK(std::stoull(JsonValue(from.output, "entries_checked")) <
         std::stoull(JsonValue(from.output, "tree_size")));
   CHECK(JsonValue(from.output, "from_block") == "1");
+  Run beyond = Cli(f.Pg({"verify", "--from-block", "1000000"}));
+  INFO(beyond.output);
+  CHECK(beyond.code == 2);
+  CHECK(Contains(beyond.output, "--from-block must be below the newest block"));
 
   // The offline form is still chosen by --data-dir: the running node holds the directory.
   Run offline = Cli({"verify", "--data-dir", f.tmp().Join("data")});
