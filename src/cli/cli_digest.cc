@@ -25,7 +25,8 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kConnectionHelp =
     "Connection: --host (127.0.0.1) --port (5433) --user (blockdb) --dbname (blockdb)\n"
-    "--connect-timeout SECONDS (10); a password comes from PGPASSWORD or ~/.pgpass.\n";
+    "--connect-timeout SECONDS (10); a password comes from PGPASSWORD or ~/.pgpass; libpq's\n"
+    "other variables apply (PGSSLMODE=verify-full with PGSSLROOTCERT for a trusted channel).\n";
 
 constexpr const char* kDigestUsage =
     "usage: blockdb-cli digest [--json] [connection options]\n"

@@ -42,7 +42,8 @@ constexpr const char* kUsage =
     "server rejects the table or key), 3 cannot connect, 4 the server answered another error.\n"
     "\n"
     "Connection: --host (127.0.0.1) --port (5433) --user (blockdb) --dbname (blockdb)\n"
-    "--connect-timeout SECONDS (10); a password comes from PGPASSWORD or ~/.pgpass.\n";
+    "--connect-timeout SECONDS (10); a password comes from PGPASSWORD or ~/.pgpass; libpq's\n"
+    "other variables apply (PGSSLMODE=verify-full with PGSSLROOTCERT for a trusted channel).\n";
 
 struct ProveArgs {
   PgTarget target;
