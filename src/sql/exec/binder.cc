@@ -221,6 +221,24 @@ Result<BoundExprPtr> Binder::BindNode(const Expr& expr, const Scope& scope) {
       return BindCase(expr.As<CaseExpr>(), scope);
     case ExprKind::kCast:
       return BindCast(expr.As<CastExpr>(), scope);
+    case ExprKind::kSubscript: {
+      // a[i] over an array in text form (the catalogs' arrays): the element, typed as an
+      // unknown literal so that it compares with any column.
+      const auto& s = expr.As<SubscriptExpr>();
+      if (s.slice) {
+        return ErrorAt(FeatureNotSupported("array slices are not supported"), expr.position);
+      }
+      ASSIGN_OR_RETURN(BoundExprPtr a, BindNode(*s.arg, scope));
+      ASSIGN_OR_RETURN(BoundExprPtr i, BindNode(*s.lower, scope));
+      ASSIGN_OR_RETURN(i, CoerceImplicit(std::move(i), Type::Of(TypeId::kInt8), expr.position));
+      auto b = std::make_unique<BoundExpr>();
+      b->kind = BoundKind::kFunction;
+      b->func = Func::kArraySubscript;
+      b->type = Type::Of(TypeId::kUnknown);
+      b->args.push_back(std::move(a));
+      b->args.push_back(std::move(i));
+      return b;
+    }
     case ExprKind::kCollate:
       // BlockDB has one collation (C): COLLATE changes nothing.
       return BindNode(*expr.As<CollateExpr>().arg, scope);
@@ -719,7 +737,8 @@ bool Binder::IsCatalogTypeName(const TypeName& type) {
   static const char* kNames[] = {"regclass", "regtype",    "regnamespace", "regrole",
                                  "regproc",  "regprocedure", "oid",        "name",
                                  "char",     "int2vector", "oidvector"};
-  if (type.array_dims > 0 || !type.modifiers.empty() ||
+  if (type.array_dims > 0) return true;  // arrays are their text form
+  if (!type.modifiers.empty() ||
       (type.names.size() == 2 && type.names[0] != "pg_catalog") || type.names.size() > 2) {
     return false;
   }
@@ -744,7 +763,8 @@ Result<BoundExprPtr> Binder::BindCatalogCast(const CastExpr& e, const Scope& sco
     b->args.push_back(std::move(arg));
     return b;
   };
-  if (name == "regclass" || name == "regtype" || name == "regnamespace" || name == "regrole") {
+  if (e.type.array_dims == 0 &&
+      (name == "regclass" || name == "regtype" || name == "regnamespace" || name == "regrole")) {
     if (from_number) {
       Func f = name == "regclass"       ? Func::kRegclassOut
                : name == "regtype"      ? Func::kRegtypeOut
@@ -758,7 +778,7 @@ Result<BoundExprPtr> Binder::BindCatalogCast(const CastExpr& e, const Scope& sco
       return call(name == "regclass" ? Func::kRegclassIn : Func::kRegtypeIn, TypeId::kInt8);
     }
   }
-  TypeId to = name == "oid" ? TypeId::kInt8 : TypeId::kText;
+  TypeId to = name == "oid" && e.type.array_dims == 0 ? TypeId::kInt8 : TypeId::kText;
   if (arg->type.id() == to) return arg;
   if (!CanCast(from, to, CastContext::kExplicit)) {
     return ErrorAt(Status::InvalidArgument("cannot cast type " + TypeLabel(arg->type) + " to " +
@@ -780,7 +800,24 @@ Result<BoundExprPtr> Binder::BindCatalogCast(const CastExpr& e, const Scope& sco
 
 Result<BoundExprPtr> Binder::BindQuantified(const QuantifiedExpr& e, const Scope& scope) {
   // x = ANY (ARRAY[...]) with a literal array: the same as IN.
-  if (!e.array->Is<ArrayExpr>() || e.op.name != "=" || e.quantifier != Quantifier::kAny) {
+  bool any_eq = e.op.name == "=" && e.quantifier == Quantifier::kAny;
+  bool all_ne = e.op.name == "<>" && e.quantifier == Quantifier::kAll;
+  if (!e.array->Is<ArrayExpr>() && (any_eq || all_ne)) {
+    // x = ANY (a) / x <> ALL (a) over an array in text form (the catalogs' arrays).
+    ASSIGN_OR_RETURN(BoundExprPtr x, BindNode(*e.left, scope));
+    ASSIGN_OR_RETURN(BoundExprPtr a, BindNode(*e.array, scope));
+    if (a->type.id() == TypeId::kText || a->type.id() == TypeId::kUnknown) {
+      auto b = std::make_unique<BoundExpr>();
+      b->kind = BoundKind::kFunction;
+      b->func = Func::kArrayContains;
+      b->type = Type::Of(TypeId::kBool);
+      b->negated = all_ne;
+      b->args.push_back(std::move(x));
+      b->args.push_back(std::move(a));
+      return b;
+    }
+  }
+  if (!e.array->Is<ArrayExpr>() || !any_eq) {
     return ErrorAt(FeatureNotSupported("ANY/ALL over arrays is not supported yet"), e.position);
   }
   auto b = std::make_unique<BoundExpr>();
@@ -821,8 +858,11 @@ Result<BoundExprPtr> Binder::BindSubquery(const SubqueryExpr& e, const Scope& sc
     case SubqueryKind::kAll:
       test = SubqueryTest::kAll;
       break;
+    case SubqueryKind::kArray:
+      test = SubqueryTest::kArray;
+      break;
     default:
-      return ErrorAt(FeatureNotSupported("ARRAY(subquery) is not supported"), e.position);
+      return ErrorAt(FeatureNotSupported("this subquery is not supported"), e.position);
   }
   auto b = std::make_unique<BoundExpr>();
   b->kind = BoundKind::kSubquery;
@@ -871,6 +911,8 @@ Result<BoundExprPtr> Binder::BindSubquery(const SubqueryExpr& e, const Scope& sc
   }
   if (test == SubqueryTest::kScalar) {
     b->type = types[0];
+  } else if (test == SubqueryTest::kArray) {
+    b->type = Type::Of(TypeId::kText);
   } else if (test != SubqueryTest::kExists) {
     Result<TypeId> t = ComparisonType(b->args[0]->type.id(), types[0].id());
     if (!t.ok()) return ErrorAt(t.TakeStatus(), e.position);

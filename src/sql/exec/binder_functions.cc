@@ -109,6 +109,9 @@ constexpr FunctionInfo kFunctions[] = {
     {"pg_get_indexdef", Func::kPgGetIndexDef, 1, 3, ResultRule::kFixed, TypeId::kText, TypeId::kNull},
     {"pg_get_constraintdef", Func::kPgGetConstraintDef, 1, 2, ResultRule::kFixed, TypeId::kText, TypeId::kNull},
     {"array_to_string", Func::kArrayToString, 2, 3, ResultRule::kFixed, TypeId::kText, TypeId::kNull},
+    {"pg_get_statisticsobjdef_columns", Func::kNullText, 1, 1, ResultRule::kFixed, TypeId::kText,
+     TypeId::kNull},
+    {"array_upper", Func::kArrayUpper, 2, 2, ResultRule::kFixed, TypeId::kInt4, TypeId::kNull},
     {"to_regclass", Func::kRegclassIn, 1, 1, ResultRule::kFixed, TypeId::kInt8, TypeId::kText},
 };
 

@@ -42,7 +42,8 @@ enum class BoundKind : uint8_t {
   kSubquery,     // (SELECT ...), EXISTS, IN (SELECT ...), op ANY/ALL (SELECT ...)
 };
 
-enum class SubqueryTest : uint8_t { kScalar, kExists, kIn, kAny, kAll };
+// kArray: ARRAY(SELECT ...), the values in PostgreSQL's array text form ("{a,b}") as text.
+enum class SubqueryTest : uint8_t { kScalar, kExists, kIn, kAny, kAll, kArray };
 
 struct BoundExpr;
 struct EvalContext;
@@ -122,6 +123,9 @@ enum class Func : uint8_t {
   kRegtypeIn,
   kRegtypeOut,
   kRegnamespaceOut,
+  kArraySubscript,  // a[i] of a text-form array, as an unknown literal
+  kArrayUpper,
+  kArrayContains,  // x = ANY (text-form array); negated: x <> ALL (...)
 };
 
 struct BoundExpr;

@@ -64,6 +64,19 @@ Result<Value> IntArg(const Value& v) {
   return CastValue(v, Type::Of(TypeId::kInt8), CastContext::kExplicit);
 }
 
+std::vector<std::string> ArrayItems(std::string_view array) {
+  std::string joined = ArrayToString(array, std::string(1, '\0'));
+  std::vector<std::string> out;
+  if (joined.empty()) return out;
+  size_t start = 0;
+  while (true) {
+    size_t end = joined.find('\0', start);
+    out.push_back(joined.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) return out;
+    start = end + 1;
+  }
+}
+
 Value TextOrNull(const std::optional<std::string>& s) {
   return s ? Value::Text(*s) : Value::Null(TypeId::kText);
 }
@@ -142,6 +155,25 @@ Result<Value> EvalCatalogFunction(const BoundExpr& e, std::vector<Value>& args,
     case Func::kEncodingToChar: {
       ASSIGN_OR_RETURN(Value v, IntArg(args[0]));
       return Value::Text(v.int_value() == 6 ? "UTF8" : v.int_value() == 0 ? "SQL_ASCII" : "");
+    }
+    case Func::kArraySubscript:
+    case Func::kArrayUpper: {
+      std::vector<std::string> items = ArrayItems(args[0].bytes());
+      ASSIGN_OR_RETURN(Value i, IntArg(args[1]));
+      if (e.func == Func::kArrayUpper) {
+        if (items.empty() || i.int_value() != 1) return Value::Null(TypeId::kInt4);
+        return Value::Int4(static_cast<int32_t>(items.size()));
+      }
+      if (i.int_value() < 1 || static_cast<uint64_t>(i.int_value()) > items.size()) {
+        return Value::Null(TypeId::kUnknown);
+      }
+      return Value::Unknown(items[i.int_value() - 1]);
+    }
+    case Func::kArrayContains: {
+      std::string x = FormatValue(args[0]);
+      bool found = false;
+      for (const std::string& item : ArrayItems(args[1].bytes())) found = found || item == x;
+      return Value::Bool(found != e.negated);
     }
     case Func::kArrayToString:
       return Value::Text(ArrayToString(args[0].bytes(), args[1].bytes()));

@@ -6,6 +6,8 @@
 
 #include "sql/ast.h"
 #include "sql/exec/catalog_internal.h"
+#include "sql/exec/eval.h"
+#include "sql/types/errors.h"
 
 namespace blockdb::sql::exec {
 namespace catalog_internal {
@@ -227,6 +229,90 @@ Result<std::optional<VirtualRelation>> CatalogTable(std::string_view schema, std
   if (schema.empty() || schema == "pg_catalog") return PgCatalogTable(name, ctx);
   if (schema == "information_schema") return InfoSchemaTable(name, ctx);
   return std::optional<VirtualRelation>();
+}
+
+namespace {
+
+class SeriesSource : public RowSource {
+ public:
+  SeriesSource(std::vector<BoundExprPtr> args, TypeId type, const EvalContext* ctx)
+      : args_(std::move(args)), type_(type), ctx_(ctx) {}
+
+  Result<bool> Next(Row* row) override {
+    if (!started_) {
+      RETURN_IF_ERROR(Start());
+      started_ = true;
+    }
+    if (done_ || (step_ > 0 ? next_ > stop_ : next_ < stop_)) return false;
+    *row = {Value::Integer(type_, next_)};
+    if (__builtin_add_overflow(next_, step_, &next_)) done_ = true;
+    return true;
+  }
+  void Explain(int indent, std::vector<std::string>* lines) const override {
+    lines->push_back(std::string(indent, ' ') + "Function Scan on generate_series");
+  }
+  void Rewind() override { started_ = false; }
+
+ private:
+  Status Start() {
+    int64_t v[3] = {0, 0, 1};
+    done_ = false;
+    for (size_t i = 0; i < args_.size(); ++i) {
+      ASSIGN_OR_RETURN(Value x, Eval(*args_[i], {}, *ctx_));
+      if (x.is_null()) {
+        done_ = true;
+        return Status::OK();
+      }
+      v[i] = x.int_value();
+    }
+    if (v[2] == 0) return InvalidParameterValue("step size cannot equal zero");
+    next_ = v[0];
+    stop_ = v[1];
+    step_ = v[2];
+    return Status::OK();
+  }
+
+  std::vector<BoundExprPtr> args_;
+  TypeId type_;
+  const EvalContext* ctx_;
+  bool started_ = false, done_ = false;
+  int64_t next_ = 0, stop_ = 0, step_ = 1;
+};
+
+}  // namespace
+
+Result<std::optional<SeriesScan>> GenerateSeries(const FunctionExpr& call, PlanContext& ctx) {
+  if (call.name.back() != "generate_series" ||
+      (call.name.size() > 1 && call.name[0] != "pg_catalog")) {
+    return std::optional<SeriesScan>();
+  }
+  if (call.args.size() < 2 || call.args.size() > 3) {
+    return ctx.binder->ErrorAt(
+        Status::InvalidArgument("function generate_series with " +
+                                std::to_string(call.args.size()) + " arguments does not exist")
+            .WithSqlState(kSqlStateUndefinedFunction),
+        call.position);
+  }
+  std::vector<BoundExprPtr> args;
+  TypeId type = TypeId::kInt4;
+  Scope empty;
+  for (const ExprPtr& a : call.args) {
+    ASSIGN_OR_RETURN(BoundExprPtr b, ctx.binder->Bind(*a, empty, "FROM"));
+    TypeId t = b->type.id();
+    if (t == TypeId::kUnknown || t == TypeId::kNull) {
+      ASSIGN_OR_RETURN(
+          b, ctx.binder->CoerceImplicit(std::move(b), Type::Of(TypeId::kInt4), call.position));
+    } else if (t == TypeId::kInt8) {
+      type = TypeId::kInt8;
+    } else if (t != TypeId::kInt2 && t != TypeId::kInt4) {
+      return ctx.binder->ErrorAt(
+          FeatureNotSupported("generate_series is supported over integers only"), call.position);
+    }
+    args.push_back(std::move(b));
+  }
+  SeriesScan scan{ScopeColumn{"", "generate_series", Type::Of(type)},
+                  std::make_unique<SeriesSource>(std::move(args), type, ctx.eval)};
+  return std::optional<SeriesScan>(std::move(scan));
 }
 
 Result<std::optional<VirtualRelation>> CatalogFunction(const FunctionExpr& call, PlanContext&) {

@@ -43,6 +43,15 @@ Result<std::optional<VirtualRelation>> CatalogTable(std::string_view schema, std
 // Set-returning catalog functions in FROM (pg_get_keywords()); nullopt for other names.
 Result<std::optional<VirtualRelation>> CatalogFunction(const FunctionExpr& call, PlanContext& ctx);
 
+// generate_series(start, stop [, step]) over integers in FROM. Its arguments may read an
+// enclosing query's row (in a correlated subquery), so they are evaluated each time the scan
+// starts. nullopt when `call` is another function.
+struct SeriesScan {
+  ScopeColumn column;
+  RowSourcePtr source;
+};
+Result<std::optional<SeriesScan>> GenerateSeries(const FunctionExpr& call, PlanContext& ctx);
+
 // The OID of role `name`.
 int64_t RoleOid(std::string_view name);
 // The name of the role with OID `oid`, or nullopt.

@@ -644,6 +644,16 @@ std::optional<VirtualRelation> EmptyTable(std::string_view name) {
                      {"pubtruncate", kBool},
                      {"pubviaroot", kBool}});
   }
+  if (name == "pg_publication_namespace") {
+    return Relation({{"oid", kOid}, {"pnpubid", kOid}, {"pnnspid", kOid}});
+  }
+  if (name == "pg_publication_rel") {
+    return Relation({{"oid", kOid},
+                     {"prpubid", kOid},
+                     {"prrelid", kOid},
+                     {"prqual", kText},
+                     {"prattrs", kText}});
+  }
   if (name == "pg_auth_members") {
     return Relation(
         {{"roleid", kOid}, {"member", kOid}, {"grantor", kOid}, {"admin_option", kBool}});

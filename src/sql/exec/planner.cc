@@ -464,6 +464,11 @@ class SubqueryRunner : public SubqueryEvaluator {
               .WithSqlState("21000");
         }
         return rows_.empty() ? Value::Null(e.type.id()) : rows_[0][0];
+      case SubqueryTest::kArray: {
+        std::vector<Value> values;
+        for (const Row& r : rows_) values.push_back(r[0]);
+        return Value::Text(ArrayText(values));
+      }
       default:
         return Quantified(e, operand);
     }
@@ -514,6 +519,31 @@ class SubqueryRunner : public SubqueryEvaluator {
 };
 
 }  // namespace
+
+std::string ArrayText(const std::vector<Value>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ",";
+    if (values[i].is_null()) {
+      out += "NULL";
+      continue;
+    }
+    std::string s = FormatValue(values[i]);
+    bool quote = s.empty() || s == "NULL" || s == "null" ||
+                 s.find_first_of("{},\"\\ \t\n") != std::string::npos;
+    if (!quote) {
+      out += s;
+      continue;
+    }
+    out += '"';
+    for (char c : s) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
 
 void EnableSubqueries(BindContext* bind, const PlanContext& ctx) {
   bind->plan_subquery = [ctx = PlanContext(ctx)](const Query& query, SubqueryTest test,

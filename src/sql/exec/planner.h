@@ -58,6 +58,9 @@ struct VirtualRelation {
 Result<std::optional<VirtualRelation>> LedgerTable(const std::string& name, PlanContext& ctx);
 Result<std::optional<VirtualRelation>> LedgerFunction(const FunctionExpr& call, PlanContext& ctx);
 
+// PostgreSQL's text form of an array of `values`: {1,2}, {a,"b c",NULL}.
+std::string ArrayText(const std::vector<Value>& values);
+
 // The applied index at which block `block` was sealed (AS OF BLOCK n). 22023 for a block that
 // does not exist.
 Result<uint64_t> SnapshotOfBlock(PlanContext& ctx, int64_t block);

@@ -205,6 +205,17 @@ Result<FromPlan> PlanFunction(const FunctionRef& ref, PlanContext& ctx) {
                                ref.position);
   }
   const auto& call = ref.function->As<FunctionExpr>();
+  ASSIGN_OR_RETURN(std::optional<SeriesScan> series, GenerateSeries(call, ctx));
+  if (series) {
+    FromPlan plan;
+    series->column.table = ref.alias.empty() ? call.name.back() : ref.alias.name;
+    if (!ref.alias.empty()) {
+      series->column.name = ref.alias.columns.empty() ? ref.alias.name : ref.alias.columns[0];
+    }
+    plan.scope.columns.push_back(series->column);
+    plan.source = std::move(series->source);
+    return plan;
+  }
   ASSIGN_OR_RETURN(std::optional<VirtualRelation> rel, LedgerFunction(call, ctx));
   if (!rel) {
     ASSIGN_OR_RETURN(rel, CatalogFunction(call, ctx));
