@@ -161,7 +161,8 @@ Status TableRowDecoder::Decode(std::string_view pk_bytes, std::string_view value
                                 std::to_string(table_.schema_version));
   }
   row->resize(table_.columns.size());
-  RETURN_IF_ERROR(DecodeRowInto(value, value_types_, value_columns_, row));
+  RETURN_IF_ERROR(DecodeRowInto(value, value_types_, value_columns_, row,
+                                needed_.empty() ? nullptr : &needed_));
   if (!key_parts_.empty()) {
     KeyDecoder decoder(pk_bytes);
     for (const KeyPart& p : key_parts_) {

@@ -62,12 +62,16 @@ class TableRowDecoder {
   explicit TableRowDecoder(const TableDef& table);
   // Same result and errors as DecodeTableRow; *row is resized to the table's columns.
   Status Decode(std::string_view pk_bytes, std::string_view value, std::vector<Value>* row) const;
+  // Only the columns marked true are decoded from then on; the others read as NULL (a query
+  // that does not use them). needed.size() must be the table's column count.
+  void SetNeededColumns(std::vector<bool> needed) { needed_ = std::move(needed); }
 
  private:
   const TableDef& table_;
   std::vector<uint32_t> value_columns_;
   std::vector<Type> value_types_;
   std::vector<KeyPart> key_parts_;
+  std::vector<bool> needed_;  // empty: all columns
 };
 
 // Decodes primary-key bytes into the key column values (the hidden row id as a BIGINT).

@@ -31,8 +31,11 @@ Result<uint32_t> DecodeRowSchemaVersion(std::string_view row);
 Result<std::vector<Value>> DecodeRow(std::string_view row, std::span<const Type> columns);
 
 // The same decoding, writing column i to (*out)[positions[i]] (the scan path: no vector per
-// row). REQUIRES: positions.size() == columns.size() and every position < out->size().
+// row). With `needed`, a column whose (*needed)[positions[i]] is false is stepped over without
+// decoding and comes out as NULL. REQUIRES: positions.size() == columns.size(), every position <
+// out->size() (and < needed->size()).
 Status DecodeRowInto(std::string_view row, std::span<const Type> columns,
-                     std::span<const uint32_t> positions, std::vector<Value>* out);
+                     std::span<const uint32_t> positions, std::vector<Value>* out,
+                     const std::vector<bool>* needed = nullptr);
 
 }  // namespace blockdb::sql
