@@ -75,11 +75,13 @@ struct AccessPath {
 // Reads a table at `snapshot` along `path`; rows are the table's columns in order. Rows for
 // which `filter` is not true are skipped (the filter is pushed into the scan).
 // `pending`, when not null, holds rows of a transaction block not yet written: they are merged
-// into the scan in key order, as if stored.
+// into the scan in key order, as if stored. `needed_columns`, when not null and not empty when
+// the scan starts, marks the columns the query reads; the others are not decoded (NULL).
 RowSourcePtr MakeTableSource(DB* db, std::shared_ptr<const TableDef> table, uint64_t snapshot,
                              AccessPath path, BoundExprPtr filter, const EvalContext* ctx,
                              const ExecControl* control,
-                             const std::vector<Row>* pending = nullptr);
+                             const std::vector<Row>* pending = nullptr,
+                             std::shared_ptr<const std::vector<bool>> needed_columns = nullptr);
 
 RowSourcePtr MakeFilterSource(RowSourcePtr child, BoundExprPtr condition, const EvalContext* ctx);
 RowSourcePtr MakeProjectSource(RowSourcePtr child, std::vector<BoundExprPtr> exprs,
