@@ -40,8 +40,9 @@ class TableSource : public RowSource {
  public:
   TableSource(DB* db, std::shared_ptr<const TableDef> table, uint64_t snapshot, AccessPath path,
               BoundExprPtr filter, const EvalContext* ctx, const ExecControl* control,
-              const std::vector<Row>* pending)
+              const std::vector<Row>* pending, std::shared_ptr<const std::vector<bool>> needed)
       : pending_rows_(pending),
+        needed_(std::move(needed)),
         db_(db),
         table_(std::move(table)),
         snapshot_(snapshot),
@@ -144,6 +145,9 @@ class TableSource : public RowSource {
 
   Status Open() {
     opened_ = true;
+    if (needed_ != nullptr && needed_->size() == table_->columns.size()) {
+      decoder_.SetNeededColumns(*needed_);
+    }
     TableReader reader(db_, table_, snapshot_);
     KeyBound lower, upper;
     std::vector<KeyPart> parts =
@@ -238,6 +242,7 @@ class TableSource : public RowSource {
   }
 
   const std::vector<Row>* pending_rows_;
+  std::shared_ptr<const std::vector<bool>> needed_;
   std::vector<std::pair<std::string, Row>> pending_;  // in scan-key order
   size_t pending_next_ = 0;
   DB* db_;
@@ -262,9 +267,11 @@ class TableSource : public RowSource {
 
 RowSourcePtr MakeTableSource(DB* db, std::shared_ptr<const TableDef> table, uint64_t snapshot,
                              AccessPath path, BoundExprPtr filter, const EvalContext* ctx,
-                             const ExecControl* control, const std::vector<Row>* pending) {
+                             const ExecControl* control, const std::vector<Row>* pending,
+                             std::shared_ptr<const std::vector<bool>> needed_columns) {
   return std::make_unique<TableSource>(db, std::move(table), snapshot, std::move(path),
-                                       std::move(filter), ctx, control, pending);
+                                       std::move(filter), ctx, control, pending,
+                                       std::move(needed_columns));
 }
 
 }  // namespace blockdb::sql::exec
