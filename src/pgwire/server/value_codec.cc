@@ -1,5 +1,6 @@
 #include "pgwire/server/value_codec.h"
 
+#include "common/check.h"
 #include "pgwire/binary_values.h"
 #include "pgwire/numeric.h"
 #include "pgwire/types.h"
@@ -139,8 +140,7 @@ void EncodeBinary(std::string* out, const Value& v, const sql::Type& column_type
     case TypeId::kNull:
       break;
   }
-  // Integer and float values in a column of another type: their own width.
-  out->append(sql::FormatValue(v));
+  BLOCKDB_CHECK_MSG(false, "a non-NULL value of type NULL");
 }
 
 }  // namespace
