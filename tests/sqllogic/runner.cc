@@ -296,11 +296,25 @@ char TypeLetterFor(uint32_t oid) {
     case 20:
     case 21:
     case 23:
+    case 26:  // oid (BlockDB's catalogs show OIDs as bigint)
       return 'I';
     case 700:
     case 701:
     case 1700:
       return 'R';
+    // The catalogs' "char", xid, pg_node_tree, regclass and regtype (as names) and arrays
+    // (name[], text[], aclitem[], int2vector, oidvector, char[]...): text in BlockDB's catalogs.
+    case 18:
+    case 22:
+    case 28:
+    case 30:
+    case 194:
+    case 1002:
+    case 1003:
+    case 1009:
+    case 1034:
+    case 2205:
+    case 2206:
     case 19:
     case 25:
     case 705:

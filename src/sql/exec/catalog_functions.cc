@@ -99,7 +99,10 @@ Result<Value> CatalogLookup(const BoundExpr& e, std::vector<Value>& args, const 
     case Func::kPgGetUserById:
       return TextOrNull(RoleName(catalog, oid, ctx.user));
     case Func::kPgGetIndexDef:
-      return TextOrNull(IndexDefinition(catalog, oid));
+      return TextOrNull(IndexDefinition(catalog, oid,
+                                        args.size() > 2 && !args[2].is_null() &&
+                                            args[2].type() == TypeId::kBool &&
+                                            args[2].bool_value()));
     case Func::kPgGetConstraintDef:
       return TextOrNull(ConstraintDefinition(catalog, oid));
     case Func::kRegclassOut: {

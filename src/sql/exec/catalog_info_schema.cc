@@ -98,7 +98,7 @@ Row ColumnRow(const std::string& db, const TableDef& table, size_t i) {
              Text(table.name),
              Text(c.name),
              I4(int(i + 1)),
-             c.default_expr ? Text(*c.default_expr) : NullText(),
+             c.default_expr ? Text(DefaultText(c)) : NullText(),
              YesNo(!c.not_null),
              Text(std::string(TypeIdName(c.type.id()))),
              I4OrNull(max_len),

@@ -50,6 +50,10 @@ bool IsUniqueConstraint(const IndexDef& index);
 std::string KeyColumnNames(const TableDef& table, const std::vector<KeyPart>& parts);
 std::string KeyColumnNumbers(const std::vector<KeyPart>& parts, const char* sep);
 
+// A column's DEFAULT as pg_get_expr shows it: a string literal for a text column gets its cast
+// ('x'::character varying), anything else is the text as written.
+std::string DefaultText(const ColumnSchema& column);
+
 struct ColSpec {
   const char* name;
   TypeId type;

@@ -112,6 +112,17 @@ std::vector<RelIndex> IndexesOfTable(const Catalog& catalog, const TableDef& tab
   return out;
 }
 
+std::string DefaultText(const ColumnSchema& column) {
+  const std::string& d = column.default_expr.value_or("");
+  bool literal =
+      d.size() >= 2 && d.front() == '\'' && d.back() == '\'' && d.find('\'', 1) == d.size() - 1;
+  TypeId t = column.type.id();
+  if (literal && (t == TypeId::kText || t == TypeId::kVarchar)) {
+    return d + "::" + std::string(TypeIdName(t));
+  }
+  return d;
+}
+
 Value Oid(int64_t v) { return Value::Int8(v); }
 Value Text(std::string s) { return Value::Text(std::move(s)); }
 Value NullOf(TypeId t) { return Value::Null(t); }
@@ -137,6 +148,7 @@ int64_t RoleOid(std::string_view name) {
 
 std::optional<std::string> RoleName(const Catalog& catalog, int64_t oid,
                                     std::string_view session_user) {
+  if (oid == kDatabaseOwnerRoleOid) return std::string("pg_database_owner");
   for (const auto& role : AllRoles(catalog)) {
     if (RoleOid(role->name) == oid) return role->name;
   }
@@ -200,13 +212,14 @@ std::optional<int64_t> RelationOid(const Catalog& catalog, std::string_view name
   return std::nullopt;
 }
 
-std::optional<std::string> IndexDefinition(const Catalog& catalog, int64_t oid) {
+std::optional<std::string> IndexDefinition(const Catalog& catalog, int64_t oid, bool pretty) {
   for (const auto& table : catalog.Tables()) {
     for (const RelIndex& index : IndexesOfTable(catalog, *table)) {
       if (index.oid != oid) continue;
       return std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
-             QuoteIdentifierIfNeeded(index.name) + " ON " + QuoteIdentifierIfNeeded(table->schema) +
-             "." + QuoteIdentifierIfNeeded(table->name) + " USING btree (" +
+             QuoteIdentifierIfNeeded(index.name) + " ON " +
+             (pretty ? "" : QuoteIdentifierIfNeeded(table->schema) + ".") +
+             QuoteIdentifierIfNeeded(table->name) + " USING btree (" +
              KeyColumnNames(*table, index.columns) + ")";
     }
   }

@@ -26,6 +26,7 @@ inline constexpr int64_t kPgCatalogNamespaceOid = 11;
 inline constexpr int64_t kPublicNamespaceOid = 2200;
 inline constexpr int64_t kInformationSchemaNamespaceOid = 13000;
 inline constexpr int64_t kBootstrapRoleOid = 10;
+inline constexpr int64_t kDatabaseOwnerRoleOid = 6171;  // pg_database_owner, owns public
 inline constexpr int64_t kDatabaseOid = 16384;
 inline constexpr int64_t kBlocksViewOid = 900;  // blockdb_blocks, shown as a view
 inline constexpr int64_t kPkeyIndexOidBase = 2000000000;
@@ -67,7 +68,9 @@ std::optional<std::string> RelationName(const Catalog& catalog, int64_t oid);
 // The OID of relation `name` ("t", "public.t", "pg_catalog.pg_class" is not one), or nullopt.
 std::optional<int64_t> RelationOid(const Catalog& catalog, std::string_view name);
 // pg_get_indexdef / pg_get_constraintdef; nullopt for an unknown OID.
-std::optional<std::string> IndexDefinition(const Catalog& catalog, int64_t oid);
+// `pretty` leaves the (visible) schema out of pg_get_indexdef, as PostgreSQL does.
+std::optional<std::string> IndexDefinition(const Catalog& catalog, int64_t oid,
+                                           bool pretty = false);
 std::optional<std::string> ConstraintDefinition(const Catalog& catalog, int64_t oid);
 
 }  // namespace blockdb::sql::exec

@@ -21,7 +21,7 @@ VirtualRelation PgNamespace(PlanContext&) {
   rel.rows.push_back(
       {Oid(kPgCatalogNamespaceOid), Text("pg_catalog"), Oid(kBootstrapRoleOid), NullText()});
   rel.rows.push_back(
-      {Oid(kPublicNamespaceOid), Text("public"), Oid(kBootstrapRoleOid), NullText()});
+      {Oid(kPublicNamespaceOid), Text("public"), Oid(kDatabaseOwnerRoleOid), NullText()});
   rel.rows.push_back({Oid(kInformationSchemaNamespaceOid), Text("information_schema"),
                       Oid(kBootstrapRoleOid), NullText()});
   return rel;
@@ -335,7 +335,7 @@ VirtualRelation PgAttrdef(PlanContext& ctx) {
       if (!c.default_expr) continue;
       int64_t rel_oid = static_cast<int64_t>(table->id);
       rel.rows.push_back({Oid(kConstraintOidBase - rel_oid * 1000 - static_cast<int64_t>(i)),
-                          Oid(rel_oid), I2(static_cast<int>(i + 1)), Text(*c.default_expr)});
+                          Oid(rel_oid), I2(static_cast<int>(i + 1)), Text(DefaultText(c))});
     }
   }
   return rel;
