@@ -303,7 +303,7 @@ char TypeLetterFor(uint32_t oid) {
     case 1700:
       return 'R';
     // The catalogs' "char", xid, pg_node_tree, regclass and regtype (as names) and arrays
-    // (name[], text[], aclitem[], int2vector, oidvector, char[]...): text in BlockDB's catalogs.
+    // (name[], text[], int2[], oid[], aclitem[], int2vector, oidvector...): text in BlockDB's catalogs.
     case 18:
     case 22:
     case 28:
@@ -311,6 +311,10 @@ char TypeLetterFor(uint32_t oid) {
     case 194:
     case 1002:
     case 1003:
+    case 1005:
+    case 1007:
+    case 1016:
+    case 1028:
     case 1009:
     case 1034:
     case 2205:

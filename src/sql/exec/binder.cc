@@ -705,6 +705,16 @@ Result<BoundExprPtr> Binder::BindCast(const CastExpr& e, const Scope& scope) {
     return ErrorAt(to.TakeStatus(), e.type.position > 0 ? e.type.position : e.position);
   }
   ASSIGN_OR_RETURN(BoundExprPtr arg, BindNode(*e.arg, scope));
+  if (to->id() == TypeId::kText && arg->kind == BoundKind::kFunction &&
+      (arg->func == Func::kRegclassIn || arg->func == Func::kRegtypeIn)) {
+    // 'name'::regclass::text prints the name, as the regclass value would.
+    auto b = std::make_unique<BoundExpr>();
+    b->kind = BoundKind::kFunction;
+    b->func = arg->func == Func::kRegclassIn ? Func::kRegclassOut : Func::kRegtypeOut;
+    b->type = Type::Of(TypeId::kText);
+    b->args.push_back(std::move(arg));
+    return b;
+  }
   if (arg->kind == BoundKind::kParam && arg->type.id() == TypeId::kUnknown) {
     InferParam(arg.get(), *to);
     if (arg->type == *to) {
