@@ -72,6 +72,13 @@ std::string RowsTag(const exec::Execution& e) {
   return "SELECT " + std::to_string(e.rows_returned);
 }
 
+bool EndsTransaction(const PreparedStatement& p) {
+  if (p.statements.empty() || !p.statements[0]->Is<TransactionStmt>()) return false;
+  TransactionAction a = p.statements[0]->As<TransactionStmt>().action;
+  return a == TransactionAction::kRollback || a == TransactionAction::kCommit ||
+         a == TransactionAction::kRollbackTo;
+}
+
 ResultKind KindOf(const exec::Execution& e) {
   if (e.result) {
     return e.result->kind;
@@ -297,7 +304,9 @@ Status Session::Bind(const std::string& portal, const std::string& statement,
     return Status::InvalidArgument("prepared statement \"" + statement + "\" does not exist")
         .WithSqlState(kSqlStateUndefinedPreparedStatement);
   }
-  if (state_->txn.status == TxnStatus::kFailed) {
+  // In a failed transaction only the statements that end it may run (pgjdbc and psycopg 3 send
+  // ROLLBACK through the extended protocol).
+  if (state_->txn.status == TxnStatus::kFailed && !EndsTransaction(*it->second)) {
     return Status::Aborted(
                "current transaction is aborted, commands ignored until end of transaction block")
         .WithSqlState("25P02");

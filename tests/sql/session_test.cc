@@ -220,3 +220,36 @@ TEST_CASE("session: integer arithmetic and comparisons with NULLs and limits") {
 }
 
 }  // namespace blockdb::sql::session_test
+
+namespace blockdb::sql::session_test {
+
+TEST_CASE("session: ROLLBACK through the extended protocol ends a failed transaction") {
+  SessionFixture f;
+  Session& s = f.session();
+  f.Exec("BEGIN");
+  f.Fail("SELECT 1/0", "22012");
+  REQUIRE(s.txn_status() == TxnStatus::kFailed);
+  // Another statement is refused at Bind, ROLLBACK is not.
+  REQUIRE(s.Prepare("", "SELECT 1", {}).sqlstate() == "25P02");
+  REQUIRE(s.Prepare("", "ROLLBACK", {}).ok());
+  REQUIRE(s.Bind("", "", {}).ok());
+  Result<ExecuteResult> r = s.Execute("", 0);
+  REQUIRE(r.ok());
+  CHECK(r->tag == "ROLLBACK");
+  CHECK(s.txn_status() == TxnStatus::kIdle);
+}
+
+TEST_CASE("session: a scan decodes only the columns the query reads, with the same results") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE w (id INT PRIMARY KEY, a TEXT, b NUMERIC(8,2), c INT, d TEXT)");
+  f.Exec("INSERT INTO w VALUES (1, 'x', 1.50, 10, 'p'), (2, 'y', NULL, 20, 'q'), (3, 'z', 2.25, 30, NULL)");
+  CHECK(f.Query("SELECT c FROM w WHERE a <> 'y' ORDER BY d DESC") == Rows{"30", "10"});
+  CHECK(f.Query("SELECT sum(b), max(c) FROM w") == Rows{"3.75|30"});
+  CHECK(f.Query("SELECT c % 20, count(*) FROM w GROUP BY c % 20 ORDER BY 1") ==
+        Rows{"0|1", "10|2"});
+  CHECK(f.Query("SELECT id FROM w WHERE EXISTS (SELECT 1 FROM w AS v WHERE v.id = w.c / 10 "
+                "AND v.d IS NOT NULL) ORDER BY id") == Rows{"1", "2"});
+  CHECK(f.Query("SELECT a FROM w GROUP BY id HAVING max(c) > 10 ORDER BY d") == Rows{"y", "z"});
+}
+
+}  // namespace blockdb::sql::session_test

@@ -118,6 +118,7 @@ class SelectPlanner {
     RETURN_IF_ERROR(BindTargets());
     std::vector<SortKey> sort_keys;
     RETURN_IF_ERROR(BindOrderBy(order_by, &sort_keys));
+    MarkNeededColumns(having.get());
     if (grouped_) {
       source = MakeAggregateSource(std::move(source), std::move(group_exprs_),
                                    std::move(agg_.aggregates), ctx_.eval, ctx_.control);
@@ -156,6 +157,40 @@ class SelectPlanner {
  private:
   Binder& binder() { return *ctx_.binder; }
   Status Err(Status s, int position) { return binder().ErrorAt(std::move(s), position); }
+
+  // A single stored table decodes only the columns this SELECT reads.
+  void MarkNeededColumns(const BoundExpr* having) {
+    if (from_.table == nullptr || from_.needed_columns == nullptr ||
+        (body_.where != nullptr && !from_.where_consumed)) {
+      return;  // not a single stored table, or a filter outside the scan: decode everything
+    }
+    std::vector<bool> needed = from_.filter_columns;
+    auto mark = [&](const BoundExpr* e) {
+      if (e != nullptr) MarkColumns(*e, &needed);
+    };
+    if (grouped_) {
+      for (const BoundExprPtr& g : group_exprs_) mark(g.get());
+      for (const AggregateSpec& a : agg_.aggregates) {
+        mark(a.arg.get());
+        mark(a.separator.get());
+      }
+      // Targets, HAVING and ORDER BY read the grouped row, not the table's.
+    } else {
+      for (const Target& t : targets_) mark(t.expr.get());
+      for (const BoundExprPtr& h : hidden_) mark(h.get());
+      mark(having);
+    }
+    // Expressions over the grouped row can still hold correlated subqueries reading table rows:
+    // MarkColumns marks everything for those (a row of all-false plus a sentinel shows it).
+    if (grouped_) {
+      std::vector<bool> probe(from_.scope.columns.size() + 1, false);
+      for (const Target& t : targets_) MarkColumns(*t.expr, &probe);
+      for (const BoundExprPtr& h : hidden_) MarkColumns(*h, &probe);
+      if (having != nullptr) MarkColumns(*having, &probe);
+      if (probe.back()) needed.assign(needed.size(), true);
+    }
+    *from_.needed_columns = std::move(needed);
+  }
 
   bool AnyAggregate(const std::vector<SortItem>& order_by) const {
     for (const TargetItem& t : body_.targets) {

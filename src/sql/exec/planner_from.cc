@@ -191,11 +191,16 @@ Result<FromPlan> PlanTable(const TableRef& ref, PlanContext& ctx, const Expr* wh
   }
   AccessPath path = ChooseAccessPath(*table, ctx.database->catalog(), filter.get());
   plan.table = table;
+  plan.filter_columns.assign(table->columns.size(), false);
+  for (const KeyPart& k : table->primary_key) plan.filter_columns[k.column] = true;
+  if (filter != nullptr) MarkColumns(*filter, &plan.filter_columns);
+  plan.needed_columns = std::make_shared<std::vector<bool>>();
   const std::vector<Row>* pending =
       ctx.pending != nullptr && ref.as_of_block == nullptr ? ctx.pending->PendingRows(table->id)
                                                            : nullptr;
   plan.source = MakeTableSource(ctx.database->ledger()->db(), table, snapshot, std::move(path),
-                                std::move(filter), ctx.eval, ctx.control, pending);
+                                std::move(filter), ctx.eval, ctx.control, pending,
+                                plan.needed_columns);
   return plan;
 }
 
@@ -357,6 +362,17 @@ Result<FromPlan> PlanFrom(const std::vector<FromItemPtr>& items, PlanContext& ct
   }
   plan.table = nullptr;
   return plan;
+}
+
+void MarkColumns(const BoundExpr& e, std::vector<bool>* columns) {
+  if (e.kind == BoundKind::kColumn && e.index >= 0 &&
+      static_cast<size_t>(e.index) < columns->size()) {
+    (*columns)[e.index] = true;
+  }
+  if (e.kind == BoundKind::kSubquery && e.correlated) {
+    columns->assign(columns->size(), true);
+  }
+  for (const BoundExprPtr& a : e.args) MarkColumns(*a, columns);
 }
 
 BoundExprPtr CloneBound(const BoundExpr& e) {

@@ -16,7 +16,15 @@ struct FromPlan {
   std::shared_ptr<const TableDef> table;
   // Whether the WHERE clause was bound and pushed into the scan already.
   bool where_consumed = false;
+  // For a single stored table: the columns its scan decodes. Left empty (decode all) unless the
+  // SELECT reading it fills it in, from filter_columns and its own expressions.
+  std::shared_ptr<std::vector<bool>> needed_columns;
+  std::vector<bool> filter_columns;  // read by the pushed-down WHERE (and the key columns)
 };
+
+// Marks in *columns the row positions `e` reads; marks everything when `e` holds a correlated
+// subquery (its outer references are not visible from here).
+void MarkColumns(const BoundExpr& e, std::vector<bool>* columns);
 
 // `where`, when given, may be pushed into a single table's scan (then where_consumed is set).
 Result<FromPlan> PlanFrom(const std::vector<FromItemPtr>& items, PlanContext& ctx,
