@@ -253,3 +253,30 @@ TEST_CASE("session: a scan decodes only the columns the query reads, with the sa
 }
 
 }  // namespace blockdb::sql::session_test
+
+namespace blockdb::sql::session_test {
+
+TEST_CASE("session: SAVEPOINT, RELEASE and ROLLBACK TO undo part of a transaction block") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE sp (id INT PRIMARY KEY)");
+  f.Fail("SAVEPOINT a", "25P01");
+  f.Exec("BEGIN");
+  f.Exec("SAVEPOINT before_any");
+  f.Exec("INSERT INTO sp VALUES (1)");
+  f.Exec("SAVEPOINT a");
+  f.Exec("INSERT INTO sp VALUES (2)");
+  f.Fail("INSERT INTO sp VALUES (2)", "23505");
+  CHECK(f.session().txn_status() == TxnStatus::kFailed);
+  f.Exec("ROLLBACK TO SAVEPOINT a");
+  CHECK(f.session().txn_status() == TxnStatus::kInBlock);
+  CHECK(f.Query("SELECT id FROM sp ORDER BY id") == Rows{"1"});
+  f.Exec("INSERT INTO sp VALUES (3)");
+  f.Exec("RELEASE SAVEPOINT a");
+  f.Fail("ROLLBACK TO a", "3B001");
+  f.Exec("ROLLBACK TO before_any");
+  f.Exec("INSERT INTO sp VALUES (4)");
+  f.Exec("COMMIT");
+  CHECK(f.Query("SELECT id FROM sp ORDER BY id") == Rows{"4"});
+}
+
+}  // namespace blockdb::sql::session_test

@@ -264,11 +264,62 @@ Status Executor::RunTransaction(const TransactionStmt& stmt, Execution& exec) {
       txn_->writer.reset();
       txn_->snapshot = kLatestSnapshot;
       break;
+    case TransactionAction::kSavepoint:
+    case TransactionAction::kRelease:
+    case TransactionAction::kRollbackTo:
+      return RunSavepoint(stmt, exec);
     default:
-      return FeatureNotSupported(
-          "SAVEPOINT, RELEASE, ROLLBACK TO and two-phase commit are not supported yet");
+      return FeatureNotSupported("two-phase commit (PREPARE TRANSACTION) is not supported");
   }
+  if (txn_->status == TxnStatus::kIdle) txn_->savepoints.clear();
   exec.result = std::move(r);
+  return Status::OK();
+}
+
+Status Executor::RunSavepoint(const TransactionStmt& stmt, Execution& exec) {
+  const char* what = stmt.action == TransactionAction::kSavepoint ? "SAVEPOINT"
+                     : stmt.action == TransactionAction::kRelease ? "RELEASE SAVEPOINT"
+                                                                  : "ROLLBACK TO SAVEPOINT";
+  if (txn_->status == TxnStatus::kIdle) {
+    return Status::InvalidArgument(std::string(what) + " can only be used in transaction blocks")
+        .WithSqlState(kSqlStateNoActiveTransaction);
+  }
+  auto& sps = txn_->savepoints;
+  if (stmt.action == TransactionAction::kSavepoint) {
+    std::optional<TableWriter::Mark> mark;
+    if (txn_->writer != nullptr) mark = txn_->writer->GetMark();
+    sps.emplace_back(stmt.savepoint, std::move(mark));
+    exec.result = Command("SAVEPOINT");
+    return Status::OK();
+  }
+  // The newest savepoint of that name.
+  auto it = sps.end();
+  for (auto r = sps.rbegin(); r != sps.rend(); ++r) {
+    if (r->first == stmt.savepoint) {
+      it = std::prev(r.base());
+      break;
+    }
+  }
+  if (it == sps.end()) {
+    return Status::InvalidArgument("savepoint \"" + stmt.savepoint + "\" does not exist")
+        .WithSqlState("3B001");
+  }
+  if (stmt.action == TransactionAction::kRelease) {
+    sps.erase(it, sps.end());
+    exec.result = Command("RELEASE");
+    return Status::OK();
+  }
+  // ROLLBACK TO: undo the inserts queued since, keep the savepoint, leave the failed state.
+  if (txn_->writer != nullptr) {
+    if (it->second) {
+      txn_->writer->RollbackTo(*it->second);
+    } else {
+      txn_->writer.reset();
+    }
+  }
+  sps.erase(it + 1, sps.end());
+  txn_->status = TxnStatus::kInBlock;
+  exec.result = Command("ROLLBACK");
   return Status::OK();
 }
 

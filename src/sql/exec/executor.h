@@ -55,6 +55,8 @@ struct Transaction {
   std::unique_ptr<TableWriter> writer;  // buffered inserts; null until the first
   int64_t start_time = 0;               // now() inside the block
   uint64_t snapshot = kLatestSnapshot;  // reads inside the block
+  // SAVEPOINTs, oldest first: the name and the queue as it was (no mark: before any insert).
+  std::vector<std::pair<std::string, std::optional<TableWriter::Mark>>> savepoints;
 };
 
 // One statement in progress: everything its plan points at lives here, at a fixed address.
@@ -110,6 +112,7 @@ class Executor {
   Status RunCreateIndex(const CreateIndexStmt& stmt, Execution& exec);
   Status RunCreateRole(const CreateRoleStmt& stmt, Execution& exec);
   Status RunTransaction(const TransactionStmt& stmt, Execution& exec);
+  Status RunSavepoint(const TransactionStmt& stmt, Execution& exec);
   Status RunSet(const SetStmt& stmt, Execution& exec);
   Status RunShow(const ShowStmt& stmt, Execution& exec);
   Status RunVerify(const VerifyChainStmt& stmt, Execution& exec, bool describe_only);

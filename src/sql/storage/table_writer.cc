@@ -144,6 +144,20 @@ Status TableWriter::UniqueViolation(const Origin& origin, std::string* detail) c
       .WithSqlState(kSqlStateUniqueViolation);
 }
 
+TableWriter::Mark TableWriter::GetMark() const {
+  Mark m;
+  for (const Target& t : targets_) m.rows.push_back(t.rows.size());
+  m.bytes = pending_bytes_;
+  return m;
+}
+
+void TableWriter::RollbackTo(const Mark& mark) {
+  for (size_t t = 0; t < targets_.size(); ++t) {
+    targets_[t].rows.resize(t < mark.rows.size() ? mark.rows[t] : 0);
+  }
+  pending_bytes_ = mark.bytes;
+}
+
 const std::vector<std::vector<Value>>* TableWriter::PendingRows(uint64_t table_id) const {
   std::optional<size_t> t = FindTarget(table_id);
   if (!t || targets_[*t].rows.empty()) return nullptr;

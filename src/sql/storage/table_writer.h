@@ -67,6 +67,15 @@ class TableWriter {
   // Bytes of the queued rows' values (for transaction size limits).
   size_t pending_bytes() const { return pending_bytes_; }
 
+  // A point in the queue to come back to (SAVEPOINT / ROLLBACK TO).
+  struct Mark {
+    std::vector<size_t> rows;  // queued rows per target
+    size_t bytes = 0;
+  };
+  Mark GetMark() const;
+  // Drops the rows queued after `mark` (and the targets added after it).
+  void RollbackTo(const Mark& mark);
+
   // The queued rows of table_id (nullptr when none): a transaction block reads its own inserts
   // through this. Valid until the next Add or Commit.
   const std::vector<std::vector<Value>>* PendingRows(uint64_t table_id) const;
