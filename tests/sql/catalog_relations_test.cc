@@ -137,6 +137,10 @@ TEST_CASE("catalog relations: generate_series and ARRAY(subquery)") {
   CHECK(One(f, "SELECT ARRAY(SELECT s FROM generate_series(1, 3) s)") == "{1,2,3}");
   CHECK(One(f, "SELECT ARRAY(SELECT 'a b' UNION ALL SELECT NULL)") == "{\"a b\",NULL}");
   CHECK(One(f, "SELECT 2 = ANY ('{1,2}'), 3 = ANY ('{1,2}'), 3 <> ALL ('{1,2}')") == "t|f|t");
+  CHECK(f.Query("SELECT x FROM unnest('{a,b}') x") == Rows{"a", "b"});
+  CHECK(One(f, "SELECT array_to_string(NULL || ARRAY(SELECT 'z' UNION ALL SELECT 'y'), ';')") ==
+        "z;y");
+  CHECK(One(f, "SELECT array_upper('{4,5,6}', 1), ('{4,5,6}')[2]") == "3|5");
 }
 
 }  // namespace

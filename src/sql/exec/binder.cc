@@ -414,6 +414,20 @@ Result<BoundExprPtr> Binder::BindBinary(const BinaryExpr& e, const Scope& scope)
       return BindComparison(cmp, std::move(l), std::move(r), e.position);
     }
   }
+  auto is_array = [](const BoundExprPtr& x) {
+    return x->kind == BoundKind::kSubquery && x->subquery_test == SubqueryTest::kArray;
+  };
+  bool array_operand = is_array(l) || is_array(r);
+  if (op == "||" && array_operand) {
+    // a || ARRAY(SELECT ...): array concatenation over text-form arrays.
+    auto b = std::make_unique<BoundExpr>();
+    b->kind = BoundKind::kFunction;
+    b->func = Func::kArrayCat;
+    b->type = Type::Of(TypeId::kText);
+    b->args.push_back(std::move(l));
+    b->args.push_back(std::move(r));
+    return b;
+  }
   static const std::pair<const char*, BinaryOp> kAriths[] = {
       {"+", BinaryOp::kAdd}, {"-", BinaryOp::kSub}, {"*", BinaryOp::kMul},
       {"/", BinaryOp::kDiv}, {"%", BinaryOp::kMod}, {"||", BinaryOp::kConcat}};

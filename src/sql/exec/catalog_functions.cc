@@ -64,19 +64,6 @@ Result<Value> IntArg(const Value& v) {
   return CastValue(v, Type::Of(TypeId::kInt8), CastContext::kExplicit);
 }
 
-std::vector<std::string> ArrayItems(std::string_view array) {
-  std::string joined = ArrayToString(array, std::string(1, '\0'));
-  std::vector<std::string> out;
-  if (joined.empty()) return out;
-  size_t start = 0;
-  while (true) {
-    size_t end = joined.find('\0', start);
-    out.push_back(joined.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) return out;
-    start = end + 1;
-  }
-}
-
 Value TextOrNull(const std::optional<std::string>& s) {
   return s ? Value::Text(*s) : Value::Null(TypeId::kText);
 }
@@ -117,6 +104,19 @@ Result<Value> CatalogLookup(const BoundExpr& e, std::vector<Value>& args, const 
 
 }  // namespace
 
+std::vector<std::string> ArrayTextItems(std::string_view array) {
+  std::string joined = ArrayToString(array, std::string(1, '\0'));
+  std::vector<std::string> out;
+  if (joined.empty()) return out;
+  size_t start = 0;
+  while (true) {
+    size_t end = joined.find('\0', start);
+    out.push_back(joined.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) return out;
+    start = end + 1;
+  }
+}
+
 Result<Value> EvalCatalogFunction(const BoundExpr& e, std::vector<Value>& args,
                                   const EvalContext& ctx) {
   switch (e.func) {
@@ -126,6 +126,11 @@ Result<Value> EvalCatalogFunction(const BoundExpr& e, std::vector<Value>& args,
       return Value::Bool(false);
     case Func::kNullText:
       return Value::Null(TypeId::kText);
+    case Func::kArrayCat:
+      for (Value& v : args) {
+        if (v.is_null()) v = Value::Text("{}");
+      }
+      break;
     case Func::kFormatType: {
       if (args[0].is_null()) return Value::Null(TypeId::kText);
       ASSIGN_OR_RETURN(Value oid, IntArg(args[0]));
@@ -161,7 +166,7 @@ Result<Value> EvalCatalogFunction(const BoundExpr& e, std::vector<Value>& args,
     }
     case Func::kArraySubscript:
     case Func::kArrayUpper: {
-      std::vector<std::string> items = ArrayItems(args[0].bytes());
+      std::vector<std::string> items = ArrayTextItems(args[0].bytes());
       ASSIGN_OR_RETURN(Value i, IntArg(args[1]));
       if (e.func == Func::kArrayUpper) {
         if (items.empty() || i.int_value() != 1) return Value::Null(TypeId::kInt4);
@@ -175,8 +180,15 @@ Result<Value> EvalCatalogFunction(const BoundExpr& e, std::vector<Value>& args,
     case Func::kArrayContains: {
       std::string x = FormatValue(args[0]);
       bool found = false;
-      for (const std::string& item : ArrayItems(args[1].bytes())) found = found || item == x;
+      for (const std::string& item : ArrayTextItems(args[1].bytes())) found = found || item == x;
       return Value::Bool(found != e.negated);
+    }
+    case Func::kArrayCat: {
+      std::vector<std::string> items = ArrayTextItems(args[0].bytes());
+      for (std::string& item : ArrayTextItems(args[1].bytes())) items.push_back(std::move(item));
+      std::vector<Value> values;
+      for (std::string& item : items) values.push_back(Value::Text(std::move(item)));
+      return Value::Text(ArrayText(values));
     }
     case Func::kArrayToString:
       return Value::Text(ArrayToString(args[0].bytes(), args[1].bytes()));

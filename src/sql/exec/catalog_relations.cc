@@ -292,7 +292,52 @@ class SeriesSource : public RowSource {
   int64_t next_ = 0, stop_ = 0, step_ = 1;
 };
 
+class UnnestSource : public RowSource {
+ public:
+  UnnestSource(BoundExprPtr arg, const EvalContext* ctx) : arg_(std::move(arg)), ctx_(ctx) {}
+
+  Result<bool> Next(Row* row) override {
+    if (!started_) {
+      ASSIGN_OR_RETURN(Value a, Eval(*arg_, {}, *ctx_));
+      items_ = a.is_null() ? std::vector<std::string>() : ArrayTextItems(a.bytes());
+      next_ = 0;
+      started_ = true;
+    }
+    if (next_ >= items_.size()) return false;
+    *row = {Value::Text(items_[next_++])};
+    return true;
+  }
+  void Explain(int indent, std::vector<std::string>* lines) const override {
+    lines->push_back(std::string(indent, ' ') + "Function Scan on unnest");
+  }
+  void Rewind() override { started_ = false; }
+
+ private:
+  BoundExprPtr arg_;
+  const EvalContext* ctx_;
+  bool started_ = false;
+  std::vector<std::string> items_;
+  size_t next_ = 0;
+};
+
 }  // namespace
+
+Result<std::optional<SeriesScan>> Unnest(const FunctionExpr& call, PlanContext& ctx) {
+  if (call.name.back() != "unnest" || call.args.size() != 1 ||
+      (call.name.size() > 1 && call.name[0] != "pg_catalog")) {
+    return std::optional<SeriesScan>();
+  }
+  Scope empty;
+  ASSIGN_OR_RETURN(BoundExprPtr arg, ctx.binder->Bind(*call.args[0], empty, "FROM"));
+  if (arg->type.id() != TypeId::kText && arg->type.id() != TypeId::kUnknown &&
+      arg->type.id() != TypeId::kNull) {
+    return ctx.binder->ErrorAt(FeatureNotSupported("unnest is supported over arrays only"),
+                               call.position);
+  }
+  SeriesScan scan{ScopeColumn{"", "unnest", Type::Of(TypeId::kText)},
+                  std::make_unique<UnnestSource>(std::move(arg), ctx.eval)};
+  return std::optional<SeriesScan>(std::move(scan));
+}
 
 Result<std::optional<SeriesScan>> GenerateSeries(const FunctionExpr& call, PlanContext& ctx) {
   if (call.name.back() != "generate_series" ||

@@ -53,6 +53,11 @@ struct SeriesScan {
 };
 Result<std::optional<SeriesScan>> GenerateSeries(const FunctionExpr& call, PlanContext& ctx);
 
+// unnest(array) in FROM over an array in text form: one text row per element.
+Result<std::optional<SeriesScan>> Unnest(const FunctionExpr& call, PlanContext& ctx);
+// The elements of an array's text form ("{a,b}" gives a, b).
+std::vector<std::string> ArrayTextItems(std::string_view array);
+
 // The OID of role `name`.
 int64_t RoleOid(std::string_view name);
 // The name of the role with OID `oid`, or nullopt.

@@ -135,7 +135,7 @@ Row AttributeRow(int64_t rel, const std::string& name, const Type& type, int num
           B(t != nullptr && t->byval),
           Char(t ? t->align : 'i'),
           Char(t ? t->storage : 'p'),
-          Char('\0'),
+          Text(""),
           B(not_null),
           B(has_default),
           B(false),

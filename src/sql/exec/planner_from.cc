@@ -211,6 +211,9 @@ Result<FromPlan> PlanFunction(const FunctionRef& ref, PlanContext& ctx) {
   }
   const auto& call = ref.function->As<FunctionExpr>();
   ASSIGN_OR_RETURN(std::optional<SeriesScan> series, GenerateSeries(call, ctx));
+  if (!series) {
+    ASSIGN_OR_RETURN(series, Unnest(call, ctx));
+  }
   if (series) {
     FromPlan plan;
     series->column.table = ref.alias.empty() ? call.name.back() : ref.alias.name;
