@@ -280,3 +280,22 @@ TEST_CASE("session: SAVEPOINT, RELEASE and ROLLBACK TO undo part of a transactio
 }
 
 }  // namespace blockdb::sql::session_test
+
+namespace blockdb::sql::session_test {
+
+TEST_CASE("session: WITH queries are computed once and read by name") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE e (id INT PRIMARY KEY, dept TEXT, pay INT)");
+  f.Exec("INSERT INTO e VALUES (1, 'a', 10), (2, 'a', 20), (3, 'b', 5)");
+  CHECK(f.Query("WITH t AS (SELECT dept, sum(pay) AS total FROM e GROUP BY dept) "
+                "SELECT dept, total FROM t WHERE total > 6 ORDER BY dept") == Rows{"a|30"});
+  CHECK(f.Query("WITH x(n) AS (SELECT 1), y AS (SELECT n + 1 AS m FROM x) "
+                "SELECT n, m FROM x, y") == Rows{"1|2"});
+  CHECK(f.Query("WITH e AS (SELECT 42 AS id) SELECT id FROM e") == Rows{"42"});
+  CHECK(f.Query("SELECT (WITH c AS (SELECT count(*) AS k FROM e) SELECT k FROM c)") ==
+        Rows{"3"});
+  f.Fail("WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r", "0A000");
+  f.Fail("WITH x(a, b) AS (SELECT 1) SELECT * FROM x", "42P10");
+}
+
+}  // namespace blockdb::sql::session_test

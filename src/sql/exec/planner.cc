@@ -592,11 +592,60 @@ void EnableSubqueries(BindContext* bind, const PlanContext& ctx) {
   };
 }
 
+// PlanQuery for a query whose WITH clause (if any) is in ctx.ctes already.
+Result<QueryPlan> PlanQueryWithoutWith(const Query& query, PlanContext& ctx);
+
 Result<QueryPlan> PlanQuery(const Query& query, PlanContext& ctx) {
   if (query.with != nullptr) {
-    return ctx.binder->ErrorAt(FeatureNotSupported("WITH is not supported yet"),
-                               query.with->position);
+    // Each WITH query is planned with the ones before it in scope and run once; the main query
+    // then reads its rows under its name.
+    if (query.with->recursive) {
+      return ctx.binder->ErrorAt(FeatureNotSupported("WITH RECURSIVE is not supported yet"),
+                                 query.with->position);
+    }
+    auto ctes = std::make_shared<std::map<std::string, std::shared_ptr<const CommonTableResult>>>();
+    if (ctx.ctes != nullptr) *ctes = *ctx.ctes;
+    PlanContext inner = ctx;
+    for (const CommonTableExpr& cte : query.with->ctes) {
+      inner.ctes = ctes;
+      ASSIGN_OR_RETURN(QueryPlan plan, PlanQuery(*cte.query, inner));
+      if (cte.columns.size() > plan.columns.size()) {
+        return ctx.binder->ErrorAt(
+            Status::InvalidArgument("WITH query \"" + cte.name + "\" has " +
+                                    std::to_string(plan.columns.size()) + " columns available but " +
+                                    std::to_string(cte.columns.size()) + " columns specified")
+                .WithSqlState("42P10"),
+            cte.position);
+      }
+      auto result = std::make_shared<CommonTableResult>();
+      for (size_t i = 0; i < plan.columns.size(); ++i) {
+        result->columns.push_back(ScopeColumn{
+            cte.name, i < cte.columns.size() ? cte.columns[i] : plan.columns[i].name,
+            plan.columns[i].type});
+      }
+      if (ctx.has_params) {
+        Row row;
+        size_t bytes = 0;
+        while (true) {
+          ASSIGN_OR_RETURN(bool more, plan.source->Next(&row));
+          if (!more) break;
+          bytes += RowBytes(row);
+          if (bytes > ctx.control->work_mem) {
+            return Status::Busy("WITH query \"" + cte.name + "\" needs more than work_mem")
+                .WithSqlState("53200");
+          }
+          result->rows.push_back(std::move(row));
+        }
+      }
+      (*ctes)[cte.name] = std::move(result);
+    }
+    inner.ctes = ctes;
+    return PlanQueryWithoutWith(query, inner);
   }
+  return PlanQueryWithoutWith(query, ctx);
+}
+
+Result<QueryPlan> PlanQueryWithoutWith(const Query& query, PlanContext& ctx) {
   if (!query.locking.empty()) {
     return ctx.binder->ErrorAt(
         FeatureNotSupported("FOR UPDATE/SHARE is not supported: rows are never updated"),

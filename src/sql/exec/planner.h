@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,12 @@
 
 namespace blockdb::sql::exec {
 
+// A WITH query's result: computed once per statement and read by every reference to it.
+struct CommonTableResult {
+  std::vector<ScopeColumn> columns;
+  std::vector<Row> rows;
+};
+
 // What planning and execution of one statement may use. Owned by the statement's caller; the
 // plan keeps pointers to eval and control.
 struct PlanContext {
@@ -37,6 +44,8 @@ struct PlanContext {
   bool has_params = false;
   // The transaction block's own uncommitted inserts, which its reads see (may be null).
   const TableWriter* pending = nullptr;
+  // The WITH queries in scope, by name (inner WITH clauses shadow outer ones); may be null.
+  std::shared_ptr<const std::map<std::string, std::shared_ptr<const CommonTableResult>>> ctes;
 };
 
 struct QueryPlan {

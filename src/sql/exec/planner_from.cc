@@ -136,6 +136,20 @@ Result<FromPlan> PlanTable(const TableRef& ref, PlanContext& ctx, const Expr* wh
   const QualifiedName& name = ref.name;
   std::string qualifier = ref.alias.empty() ? name.name : ref.alias.name;
   FromPlan plan;
+  // A WITH query of this name hides any table.
+  if (name.schema.empty() && ctx.ctes != nullptr) {
+    auto cte = ctx.ctes->find(name.name);
+    if (cte != ctx.ctes->end()) {
+      for (size_t i = 0; i < cte->second->columns.size(); ++i) {
+        ScopeColumn c = cte->second->columns[i];
+        c.table = qualifier;
+        if (i < ref.alias.columns.size()) c.name = ref.alias.columns[i];
+        plan.scope.columns.push_back(std::move(c));
+      }
+      plan.source = MakeRowsSource(cte->second->rows, "CTE Scan on " + name.name);
+      return plan;
+    }
+  }
   // pg_catalog comes first on the search path, then public.
   ASSIGN_OR_RETURN(std::optional<VirtualRelation> system,
                    CatalogTable(name.schema, name.name, ctx));
