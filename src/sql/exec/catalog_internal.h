@@ -70,6 +70,15 @@ inline constexpr TypeId kI2 = TypeId::kInt2;
 inline constexpr TypeId kI4 = TypeId::kInt4;
 inline constexpr TypeId kText = TypeId::kText;
 
+// pg_tables, pg_views, pg_stat_user_tables, pg_collation, pg_tablespace
+// (catalog_more_tables.cc), and the relations with columns but no rows (nullopt for other names).
+VirtualRelation PgTables(PlanContext& ctx);
+VirtualRelation PgViews(PlanContext& ctx);
+VirtualRelation PgStatUserTables(PlanContext& ctx);
+VirtualRelation PgCollation(PlanContext& ctx);
+VirtualRelation PgTablespace(PlanContext& ctx);
+std::optional<VirtualRelation> EmptyTable(std::string_view name);
+
 // pg_catalog (catalog_tables.cc); nullopt for other names.
 std::optional<VirtualRelation> PgCatalogTable(std::string_view name, PlanContext& ctx);
 // information_schema (catalog_info_schema.cc); nullopt for other names.
