@@ -113,6 +113,11 @@ struct Notice {
 struct ErrorInfo {
   std::string detail;  // DETAIL, e.g. "Key (id)=(5) already exists."
   int position = 0;    // 1-based character position in the statement text; 0 when none
+  // The object the error is about, when there is one (ErrorResponse fields s, t, c, n).
+  std::string schema_name;
+  std::string table_name;
+  std::string column_name;
+  std::string constraint_name;
 };
 
 enum class ResultKind : uint8_t {

@@ -299,3 +299,27 @@ TEST_CASE("session: WITH queries are computed once and read by name") {
 }
 
 }  // namespace blockdb::sql::session_test
+
+namespace blockdb::sql::session_test {
+
+TEST_CASE("session: constraint errors name their table, column and constraint") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE acct (id INT PRIMARY KEY, owner TEXT NOT NULL, email TEXT UNIQUE)");
+  f.Exec("INSERT INTO acct VALUES (1, 'ann', 'a@x')");
+  Outcome o = f.Run("INSERT INTO acct VALUES (2, NULL, 'b@x')");
+  CHECK(o.status.sqlstate() == "23502");
+  CHECK(o.error.table_name == "acct");
+  CHECK(o.error.column_name == "owner");
+  o = f.Run("INSERT INTO acct VALUES (1, 'bob', 'c@x')");
+  CHECK(o.status.sqlstate() == "23505");
+  CHECK(o.error.constraint_name == "acct_pkey");
+  CHECK(o.error.table_name == "acct");
+  f.Exec("BEGIN");
+  o = f.Run("INSERT INTO acct VALUES (3, 'cy', 'a@x')");
+  CHECK(o.status.sqlstate() == "23505");
+  CHECK(o.error.constraint_name == "acct_email_key");
+  CHECK(o.error.detail == "Key (email)=(a@x) already exists.");
+  f.Exec("ROLLBACK");
+}
+
+}  // namespace blockdb::sql::session_test

@@ -196,6 +196,10 @@ void PgConnection::WriteError(const Status& status, const sql::ErrorInfo& info, 
   ErrorFields fields = ErrorFieldsFromStatus(status);
   fields.detail = info.detail;
   fields.position = info.position;
+  fields.schema_name = info.schema_name;
+  fields.table_name = info.table_name;
+  fields.column_name = info.column_name;
+  fields.constraint_name = info.constraint_name;
   EncodeErrorResponse(out, fields);
   state_->observer().ErrorSent(fields.sqlstate);
 }

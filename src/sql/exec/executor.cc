@@ -245,10 +245,15 @@ Status Executor::RunTransaction(const TransactionStmt& stmt, Execution& exec) {
         break;
       }
       if (writer != nullptr && writer->pending() > 0) {
-        std::string detail;
-        Result<uint64_t> written = writer->Commit(&detail);
+        std::string detail, table_name, constraint;
+        Result<uint64_t> written = writer->Commit(&detail, &table_name, &constraint);
         if (!written.ok()) {
-          if (error_ != nullptr) error_->detail = detail;
+          if (error_ != nullptr && !constraint.empty()) {
+            error_->detail = detail;
+            error_->schema_name = kPublicSchema;
+            error_->table_name = table_name;
+            error_->constraint_name = constraint;
+          }
           return written.TakeStatus();
         }
       }

@@ -168,13 +168,30 @@ Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& tabl
   }
   uint64_t count = rows.size();
   for (auto& row : rows) {
-    RETURN_IF_ERROR(writer->Add(target, std::move(row)));
+    std::string null_column;  // the column a 23502 is about
+    for (size_t c = 0; c < table->columns.size() && null_column.empty(); ++c) {
+      if (table->columns[c].not_null && row[c].is_null()) null_column = table->columns[c].name;
+    }
+    Status added = writer->Add(target, std::move(row));
+    if (!added.ok()) {
+      if (error != nullptr && added.sqlstate() == kSqlStateNotNullViolation) {
+        error->schema_name = kPublicSchema;
+        error->table_name = table->name;
+        error->column_name = null_column;
+      }
+      return added;
+    }
   }
   if (in_block && own == nullptr) {
-    std::string detail;
-    Status unique = writer->CheckUnique(&detail);
+    std::string detail, table_name, constraint;
+    Status unique = writer->CheckUnique(&detail, &table_name, &constraint);
     if (!unique.ok()) {
-      if (error != nullptr) error->detail = detail;
+      if (error != nullptr) {
+        error->detail = detail;
+        error->schema_name = kPublicSchema;
+        error->table_name = table_name;
+        error->constraint_name = constraint;
+      }
       return unique;  // the block fails, so the queued rows are never written
     }
     const DatabaseOptions& o = db_->options();
@@ -192,10 +209,15 @@ Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& tabl
     ASSIGN_OR_RETURN(size_t n, writer->CommitSkippingConflicts(written_rows));
     return static_cast<uint64_t>(n);
   }
-  std::string detail;
-  Result<uint64_t> written = writer->Commit(&detail);
+  std::string detail, table_name, constraint;
+  Result<uint64_t> written = writer->Commit(&detail, &table_name, &constraint);
   if (!written.ok()) {
-    if (error != nullptr) error->detail = detail;
+    if (error != nullptr && !constraint.empty()) {
+      error->detail = detail;
+      error->schema_name = kPublicSchema;
+      error->table_name = table_name;
+      error->constraint_name = constraint;
+    }
     return written.TakeStatus();
   }
   return count;

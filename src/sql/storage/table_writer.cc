@@ -123,7 +123,8 @@ Result<std::optional<size_t>> TableWriter::FindConflict(const WriteBatch& batch)
   return std::optional<size_t>();
 }
 
-Status TableWriter::UniqueViolation(const Origin& origin, std::string* detail) const {
+Status TableWriter::UniqueViolation(const Origin& origin, std::string* detail,
+                                    std::string* table_name, std::string* constraint_name) const {
   const Target& target = targets_[origin.target];
   const TableDef& table = *target.table;
   const std::vector<Value>& row = target.rows[origin.row];
@@ -139,6 +140,8 @@ Status TableWriter::UniqueViolation(const Origin& origin, std::string* detail) c
     *detail = "Key (" + names + ")=(" + values + ") already exists.";
   }
   std::string constraint = origin.index != nullptr ? origin.index->name : table.name + "_pkey";
+  if (table_name != nullptr) *table_name = table.name;
+  if (constraint_name != nullptr) *constraint_name = constraint;
   return Status::DuplicateKey("duplicate key value violates unique constraint \"" + constraint +
                               "\"")
       .WithSqlState(kSqlStateUniqueViolation);
@@ -164,7 +167,8 @@ const std::vector<std::vector<Value>>* TableWriter::PendingRows(uint64_t table_i
   return &targets_[*t].rows;
 }
 
-Status TableWriter::CheckUnique(std::string* detail) const {
+Status TableWriter::CheckUnique(std::string* detail, std::string* table,
+                                std::string* constraint) const {
   // Placeholder row ids: hidden-row-id rows cannot conflict with each other or with stored
   // rows (whose ids are at least 1 << 20), so only real keys can be reported.
   std::vector<uint64_t> first_row_ids(targets_.size(), 0);
@@ -173,10 +177,11 @@ Status TableWriter::CheckUnique(std::string* detail) const {
   BuildBatch(first_row_ids, &batch, &origins);
   ASSIGN_OR_RETURN(std::optional<size_t> conflict, FindConflict(batch));
   if (!conflict) return Status::OK();
-  return UniqueViolation(origins[*conflict], detail);
+  return UniqueViolation(origins[*conflict], detail, table, constraint);
 }
 
-Result<uint64_t> TableWriter::Commit(std::string* detail) {
+Result<uint64_t> TableWriter::Commit(std::string* detail, std::string* table,
+                                     std::string* constraint) {
   for (int attempt = 0; attempt < kMaxRowIdAttempts; ++attempt) {
     std::vector<uint64_t> first_row_ids(targets_.size(), 0);
     for (size_t t = 0; t < targets_.size(); ++t) {
@@ -203,7 +208,7 @@ Result<uint64_t> TableWriter::Commit(std::string* detail) {
     }
     const Origin& origin = origins[*conflict];
     if (origin.index != nullptr || !targets_[origin.target].table->has_hidden_row_id()) {
-      return UniqueViolation(origin, detail);
+      return UniqueViolation(origin, detail, table, constraint);
     }
     // A hidden row id met a row written by another process: take fresh ids.
   }

@@ -83,14 +83,17 @@ class TableWriter {
   // 23505 (with *detail) when a queued row's primary key or unique index entry repeats another
   // queued row's or exists in the DB: a transaction block checks each INSERT at once, as
   // PostgreSQL does, rather than only at COMMIT.
-  Status CheckUnique(std::string* detail) const;
+  Status CheckUnique(std::string* detail, std::string* table = nullptr,
+                     std::string* constraint = nullptr) const;
 
   // Writes the queued rows and their index entries as one atomic batch and returns its log
   // index; the queue is emptied on success. A key that exists (or repeats among the queued
   // rows) gives 23505 `duplicate key value violates unique constraint "t_pkey"` (or the
   // index's name) and nothing is written; *detail, when non-null, receives PostgreSQL's DETAIL
   // `Key (id)=(5) already exists.` Other errors are the engine's.
-  Result<uint64_t> Commit(std::string* detail = nullptr);
+  // *table and *constraint (when non-null) receive the names for the error's fields.
+  Result<uint64_t> Commit(std::string* detail = nullptr, std::string* table = nullptr,
+                          std::string* constraint = nullptr);
 
   // ON CONFLICT DO NOTHING: drops the queued rows whose primary key or unique index entry
   // exists or repeats an earlier queued row's, then commits the rest (retrying when a
@@ -117,7 +120,8 @@ class TableWriter {
   // The batch key that conflicts: repeats within the batch, else exists in the DB. nullopt
   // when none is found (a concurrent writer is not a cause: keys are never removed).
   Result<std::optional<size_t>> FindConflict(const WriteBatch& batch) const;
-  Status UniqueViolation(const Origin& origin, std::string* detail) const;
+  Status UniqueViolation(const Origin& origin, std::string* detail, std::string* table,
+                         std::string* constraint) const;
   // Removes rows with a conflicting unique key (CommitSkippingConflicts).
   Status DropConflictingRows();
 
