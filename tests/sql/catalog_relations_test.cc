@@ -92,6 +92,19 @@ TEST_CASE("catalog relations: blockdb_blocks is a view") {
   CHECK(One(f, "SELECT 'blockdb_blocks'::regclass::text") == "blockdb_blocks");
 }
 
+TEST_CASE("catalog relations: the ledger functions are in pg_proc") {
+  SessionFixture f;
+  CHECK(f.Query("SELECT p.proname, pg_get_function_arguments(p.oid) FROM pg_proc p WHERE "
+                "p.proname ~ '^blockdb' AND pg_function_is_visible(p.oid) ORDER BY 1") ==
+        Rows{"blockdb_consistency_proof|old_size bigint, new_size bigint DEFAULT NULL",
+             "blockdb_digest|", "blockdb_inclusion_proof|table_name text, VARIADIC key \"any\""});
+  CHECK(One(f,
+            "SELECT pg_get_function_result(oid) FROM pg_proc WHERE proname = "
+            "'blockdb_digest'") ==
+        "TABLE(tree_size bigint, root_hash text, block_index bigint, block_hash text)");
+  CHECK(One(f, "SELECT pg_get_function_result(12345)") == "NULL");
+}
+
 TEST_CASE("catalog relations: information_schema constraints") {
   SessionFixture f;
   f.Exec("CREATE TABLE c (a INT, b TEXT UNIQUE, PRIMARY KEY (a))");

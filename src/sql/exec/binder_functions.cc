@@ -112,6 +112,12 @@ constexpr FunctionInfo kFunctions[] = {
     {"pg_get_statisticsobjdef_columns", Func::kNullText, 1, 1, ResultRule::kFixed, TypeId::kText,
      TypeId::kNull},
     {"array_upper", Func::kArrayUpper, 2, 2, ResultRule::kFixed, TypeId::kInt4, TypeId::kNull},
+    {"pg_function_is_visible", Func::kAlwaysTrue, 1, 1, ResultRule::kFixed, TypeId::kBool,
+     TypeId::kNull},
+    {"pg_get_function_result", Func::kPgGetFunctionResult, 1, 1, ResultRule::kFixed,
+     TypeId::kText, TypeId::kInt8},
+    {"pg_get_function_arguments", Func::kPgGetFunctionArguments, 1, 1, ResultRule::kFixed,
+     TypeId::kText, TypeId::kInt8},
     {"to_regclass", Func::kRegclassIn, 1, 1, ResultRule::kFixed, TypeId::kInt8, TypeId::kText},
 };
 

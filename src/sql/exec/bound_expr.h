@@ -126,7 +126,9 @@ enum class Func : uint8_t {
   kArraySubscript,  // a[i] of a text-form array, as an unknown literal
   kArrayUpper,
   kArrayContains,  // x = ANY (text-form array); negated: x <> ALL (...)
-  kArrayCat,       // a || ARRAY(...) over text-form arrays (NULL is the empty array)
+  kArrayCat,
+  kPgGetFunctionResult,
+  kPgGetFunctionArguments,       // a || ARRAY(...) over text-form arrays (NULL is the empty array)
 };
 
 struct BoundExpr;

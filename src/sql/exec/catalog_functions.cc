@@ -190,6 +190,13 @@ Result<Value> EvalCatalogFunction(const BoundExpr& e, std::vector<Value>& args,
       for (std::string& item : items) values.push_back(Value::Text(std::move(item)));
       return Value::Text(ArrayText(values));
     }
+    case Func::kPgGetFunctionResult:
+    case Func::kPgGetFunctionArguments: {
+      ASSIGN_OR_RETURN(Value oid, IntArg(args[0]));
+      const LedgerProc* p = FindLedgerProc(oid.int_value());
+      if (p == nullptr) return Value::Null(TypeId::kText);
+      return Value::Text(e.func == Func::kPgGetFunctionResult ? p->result : p->arguments);
+    }
     case Func::kArrayToString:
       return Value::Text(ArrayToString(args[0].bytes(), args[1].bytes()));
     case Func::kRegtypeOut: {

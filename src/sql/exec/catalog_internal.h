@@ -77,6 +77,7 @@ VirtualRelation PgViews(PlanContext& ctx);
 VirtualRelation PgStatUserTables(PlanContext& ctx);
 VirtualRelation PgCollation(PlanContext& ctx);
 VirtualRelation PgTablespace(PlanContext& ctx);
+VirtualRelation PgProc(PlanContext& ctx);
 std::optional<VirtualRelation> EmptyTable(std::string_view name);
 
 // pg_catalog (catalog_tables.cc); nullopt for other names.

@@ -111,6 +111,72 @@ VirtualRelation PgTablespace(PlanContext&) {
   return rel;
 }
 
+VirtualRelation PgProc(PlanContext&) {
+  VirtualRelation rel = Relation({{"oid", kOid},
+                                  {"proname", kName},
+                                  {"pronamespace", kOid},
+                                  {"proowner", kOid},
+                                  {"prolang", kOid},
+                                  {"procost", TypeId::kFloat4},
+                                  {"prorows", TypeId::kFloat4},
+                                  {"provariadic", kOid},
+                                  {"prosupport", kText},
+                                  {"prokind", kText},
+                                  {"prosecdef", kBool},
+                                  {"proleakproof", kBool},
+                                  {"proisstrict", kBool},
+                                  {"proretset", kBool},
+                                  {"provolatile", kText},
+                                  {"proparallel", kText},
+                                  {"pronargs", kI2},
+                                  {"pronargdefaults", kI2},
+                                  {"prorettype", kOid},
+                                  {"proargtypes", kText},
+                                  {"proallargtypes", kText},
+                                  {"proargmodes", kText},
+                                  {"proargnames", kText},
+                                  {"proargdefaults", kText},
+                                  {"protrftypes", kText},
+                                  {"prosrc", kText},
+                                  {"probin", kText},
+                                  {"prosqlbody", kText},
+                                  {"proconfig", kText},
+                                  {"proacl", kText}});
+  for (const LedgerProc& p : LedgerProcs()) {
+    rel.rows.push_back({Oid(p.oid),
+                        Text(p.name),
+                        Oid(kPublicNamespaceOid),
+                        Oid(kBootstrapRoleOid),
+                        Oid(12),
+                        Value::Float4(1),
+                        Value::Float4(1000),
+                        Oid(0),
+                        Text("-"),
+                        Char('f'),
+                        B(false),
+                        B(false),
+                        B(false),
+                        B(true),
+                        Char('v'),
+                        Char('u'),
+                        Value::Int2(static_cast<int16_t>(p.nargs)),
+                        Value::Int2(0),
+                        Oid(2249),
+                        Text(""),
+                        NullText(),
+                        NullText(),
+                        NullText(),
+                        NullText(),
+                        NullText(),
+                        Text(p.name),
+                        NullText(),
+                        NullText(),
+                        NullText(),
+                        NullText()});
+  }
+  return rel;
+}
+
 // Relations BlockDB has nothing to put in: their columns only.
 std::optional<VirtualRelation> EmptyTable(std::string_view name) {
   if (name == "pg_description") {

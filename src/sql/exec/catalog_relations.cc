@@ -139,6 +139,27 @@ VirtualRelation Relation(std::initializer_list<ColSpec> cols) {
 
 using namespace catalog_internal;  // NOLINT
 
+const std::vector<LedgerProc>& LedgerProcs() {
+  static const std::vector<LedgerProc> kProcs = {
+      {901, "blockdb_digest", "",
+       "TABLE(tree_size bigint, root_hash text, block_index bigint, block_hash text)", 0},
+      {902, "blockdb_inclusion_proof", "table_name text, VARIADIC key \"any\"",
+       "TABLE(entry text, leaf_index bigint, tree_size bigint, leaf_hash text, root_hash text, "
+       "path text)",
+       2},
+      {903, "blockdb_consistency_proof", "old_size bigint, new_size bigint DEFAULT NULL",
+       "TABLE(old_size bigint, new_size bigint, old_root text, new_root text, path text)", 2},
+  };
+  return kProcs;
+}
+
+const LedgerProc* FindLedgerProc(int64_t oid) {
+  for (const LedgerProc& p : LedgerProcs()) {
+    if (p.oid == oid) return &p;
+  }
+  return nullptr;
+}
+
 int64_t RoleOid(std::string_view name) {
   if (name == kBootstrapRole) return kBootstrapRoleOid;
   uint32_t h = 2166136261u;  // FNV-1a

@@ -58,6 +58,17 @@ Result<std::optional<SeriesScan>> Unnest(const FunctionExpr& call, PlanContext& 
 // The elements of an array's text form ("{a,b}" gives a, b).
 std::vector<std::string> ArrayTextItems(std::string_view array);
 
+// BlockDB's ledger functions as pg_proc shows them (OIDs 901...).
+struct LedgerProc {
+  int64_t oid;
+  const char* name;
+  const char* arguments;  // pg_get_function_arguments
+  const char* result;     // pg_get_function_result
+  int nargs;
+};
+const std::vector<LedgerProc>& LedgerProcs();
+const LedgerProc* FindLedgerProc(int64_t oid);
+
 // The OID of role `name`.
 int64_t RoleOid(std::string_view name);
 // The name of the role with OID `oid`, or nullopt.

@@ -487,6 +487,7 @@ std::optional<VirtualRelation> PgCatalogTable(std::string_view name, PlanContext
       {"pg_stat_user_tables", PgStatUserTables},
       {"pg_collation", PgCollation},
       {"pg_tablespace", PgTablespace},
+      {"pg_proc", PgProc},
   };
   for (const auto& [table, build] : kTables) {
     if (name == table) return build(ctx);
