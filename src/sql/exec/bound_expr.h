@@ -126,9 +126,9 @@ enum class Func : uint8_t {
   kArraySubscript,  // a[i] of a text-form array, as an unknown literal
   kArrayUpper,
   kArrayContains,  // x = ANY (text-form array); negated: x <> ALL (...)
-  kArrayCat,
+  kArrayCat,  // a || ARRAY(...) over text-form arrays (NULL is the empty array)
   kPgGetFunctionResult,
-  kPgGetFunctionArguments,       // a || ARRAY(...) over text-form arrays (NULL is the empty array)
+  kPgGetFunctionArguments,
 };
 
 struct BoundExpr;
