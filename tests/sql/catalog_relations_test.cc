@@ -134,6 +134,9 @@ TEST_CASE("catalog relations: casts and lookups of names that do not exist") {
   f.Fail("SELECT 'nosuch'::regclass", "42P01");
   f.Fail("SELECT 'nosuch'::regtype", "42704");
   CHECK(One(f, "SELECT to_regclass('nosuch')") == "NULL");
+  // System catalogs have PostgreSQL's OIDs (pgjdbc compares pg_description.classoid with them).
+  CHECK(One(f, "SELECT 'pg_class'::regclass, 'pg_catalog.pg_type'::regclass, (1259)::regclass") ==
+        "1259|1247|pg_class");
   CHECK(One(f, "SELECT (123456)::regclass") == "123456");
   CHECK(One(f, "SELECT 'integer'::regtype, (1043)::regtype") == "23|character varying");
   CHECK(One(f, "SELECT format_type(99999, -1), format_type(NULL, -1)") == "???|NULL");

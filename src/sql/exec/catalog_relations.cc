@@ -204,7 +204,23 @@ std::optional<int64_t> TypeOidByName(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+
+// PostgreSQL's OIDs of its system catalogs, for 'pg_class'::regclass (pg_description.classoid).
+constexpr std::pair<int64_t, const char*> kSystemRelations[] = {
+    {1247, "pg_type"},        {1249, "pg_attribute"}, {1255, "pg_proc"},
+    {1259, "pg_class"},       {1260, "pg_authid"},    {1262, "pg_database"},
+    {2601, "pg_am"},          {2604, "pg_attrdef"},   {2606, "pg_constraint"},
+    {2609, "pg_description"}, {2610, "pg_index"},     {2611, "pg_inherits"},
+    {2615, "pg_namespace"},   {3079, "pg_extension"}, {3456, "pg_collation"},
+};
+
+}  // namespace
+
 std::optional<std::string> RelationName(const Catalog& catalog, int64_t oid) {
+  for (const auto& [system_oid, name] : kSystemRelations) {
+    if (system_oid == oid) return std::string(name);
+  }
   if (oid == kBlocksViewOid) return std::string("blockdb_blocks");
   if (oid >= kPkeyIndexOidBase && oid < kConstraintOidBase) {
     auto t = catalog.FindTableById(static_cast<uint64_t>(oid - kPkeyIndexOidBase));
@@ -218,6 +234,10 @@ std::optional<std::string> RelationName(const Catalog& catalog, int64_t oid) {
 }
 
 std::optional<int64_t> RelationOid(const Catalog& catalog, std::string_view name) {
+  std::string_view system = name.substr(0, 11) == "pg_catalog." ? name.substr(11) : name;
+  for (const auto& [system_oid, system_name] : kSystemRelations) {
+    if (system == system_name) return system_oid;
+  }
   if (name.substr(0, 7) == "public.") name.remove_prefix(7);
   if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
     name = name.substr(1, name.size() - 2);
