@@ -42,6 +42,15 @@ struct Portal {
   bool done = false;
 };
 
+// DECLARE name CURSOR FOR query: its rows, pulled by FETCH. `owner` keeps the statement the plan
+// came from alive.
+struct Cursor {
+  std::unique_ptr<exec::Execution> execution;
+  std::shared_ptr<const void> owner;
+  bool hold = false;  // WITH HOLD: survives the end of its transaction
+  bool done = false;
+};
+
 struct Session::State {
   State(Database* db, const SessionOptions* options, const std::atomic<bool>* cancel)
       : settings(db->options(), *options),
@@ -52,6 +61,7 @@ struct Session::State {
   exec::Executor executor;
   std::map<std::string, std::shared_ptr<PreparedStatement>> statements;
   std::map<std::string, Portal> portals;
+  std::map<std::string, Cursor> cursors;
   // Statements of a simple query left to run after a COPY FROM STDIN.
   std::vector<StatementPtr> simple_rest;
   size_t simple_next = 0;
@@ -146,7 +156,95 @@ Result<StatementResult> RunToEnd(exec::Executor& executor, const Statement& stmt
   return r;
 }
 
+bool IsCursorStatement(const Statement& stmt) {
+  return stmt.Is<DeclareCursorStmt>() || stmt.Is<FetchStmt>() || stmt.Is<CloseStmt>();
+}
+
+StatementResult CommandResult(std::string tag) {
+  StatementResult r;
+  r.kind = ResultKind::kCommand;
+  r.tag = std::move(tag);
+  return r;
+}
+
 }  // namespace
+
+// DECLARE, FETCH (and MOVE) and CLOSE. Cursors read forward only (PostgreSQL's default, NO
+// SCROLL); WITHOUT HOLD cursors need a transaction block and end with it.
+Result<StatementResult> Session::RunCursorStatement(const Statement& stmt,
+                                                    std::shared_ptr<const void> owner,
+                                                    const std::vector<Value>& params,
+                                                    const std::vector<std::optional<Type>>* types,
+                                                    ErrorInfo* error) {
+  auto& cursors = state_->cursors;
+  if (state_->txn.status == TxnStatus::kFailed) {
+    return Status::Aborted(
+               "current transaction is aborted, commands ignored until end of transaction block")
+        .WithSqlState("25P02");
+  }
+  if (stmt.Is<DeclareCursorStmt>()) {
+    const auto& d = stmt.As<DeclareCursorStmt>();
+    if (!d.hold && state_->txn.status == TxnStatus::kIdle) {
+      return Status::InvalidArgument("DECLARE CURSOR can only be used in transaction blocks")
+          .WithSqlState("25P01");
+    }
+    if (d.scroll.value_or(false) || d.binary) {
+      return Status::NotSupported("SCROLL and BINARY cursors are not supported")
+          .WithSqlState("0A000");
+    }
+    if (cursors.count(d.name) > 0) {
+      return Status::InvalidArgument("cursor \"" + d.name + "\" already exists")
+          .WithSqlState(kSqlStateDuplicateCursor);
+    }
+    ASSIGN_OR_RETURN(std::unique_ptr<exec::Execution> e,
+                     state_->executor.StartQuery(*d.query, params, types, error));
+    cursors[d.name] = Cursor{std::move(e), std::move(owner), d.hold, false};
+    return CommandResult("DECLARE CURSOR");
+  }
+  if (stmt.Is<CloseStmt>()) {
+    const auto& c = stmt.As<CloseStmt>();
+    if (c.all) {
+      cursors.clear();
+    } else if (cursors.erase(c.cursor) == 0) {
+      return Status::InvalidArgument("cursor \"" + c.cursor + "\" does not exist")
+          .WithSqlState(kSqlStateUndefinedCursor);
+    }
+    return CommandResult(c.all ? "CLOSE CURSOR ALL" : "CLOSE CURSOR");
+  }
+  const auto& f = stmt.As<FetchStmt>();
+  auto it = cursors.find(f.cursor);
+  if (it == cursors.end()) {
+    return Status::InvalidArgument("cursor \"" + f.cursor + "\" does not exist")
+        .WithSqlState(kSqlStateUndefinedCursor);
+  }
+  if (f.direction != FetchDirection::kForward || (!f.all && f.count < 0)) {
+    return Status::InvalidArgument("cursor can only scan forward")
+        .WithSqlState("55000");
+  }
+  Cursor& cursor = it->second;
+  StatementResult r;
+  r.kind = f.move ? ResultKind::kCommand : ResultKind::kRows;
+  r.columns = cursor.execution->columns;
+  uint64_t limit = f.all ? 0 : static_cast<uint64_t>(f.count);
+  if (!cursor.done && (f.all || limit > 0)) {
+    Result<bool> done = state_->executor.Fetch(*cursor.execution, limit, &r.rows);
+    if (!done.ok()) {
+      cursors.erase(it);
+      return done.TakeStatus();
+    }
+    cursor.done = *done;
+  }
+  r.tag = (f.move ? "MOVE " : "FETCH ") + std::to_string(r.rows.size());
+  if (f.move) r.rows.clear();
+  return r;
+}
+
+void Session::EndTransactionCursors() {
+  if (state_->txn.status != TxnStatus::kIdle) return;
+  for (auto it = state_->cursors.begin(); it != state_->cursors.end();) {
+    it = it->second.hold ? std::next(it) : state_->cursors.erase(it);
+  }
+}
 
 Status Session::ExecuteSimple(std::string_view sql, const ResultCallback& on_result,
                               ErrorInfo* error) {
@@ -187,7 +285,14 @@ Status Session::ResumeSimple(const ResultCallback& on_result, ErrorInfo* error) 
       state_->statements.clear();
       state_->portals.clear();
     }
-    Result<StatementResult> r = RunToEnd(state_->executor, stmt, error);
+    Result<StatementResult> r =
+        IsCursorStatement(stmt)
+            ? RunCursorStatement(stmt,
+                                 std::shared_ptr<const void>(
+                                     std::move(state_->simple_rest[state_->simple_next - 1])),
+                                 {}, nullptr, error)
+            : RunToEnd(state_->executor, stmt, error);
+    EndTransactionCursors();
     if (!r.ok()) {
       state_->simple_rest.clear();
       if (state_->txn.status == TxnStatus::kInBlock) state_->txn.status = TxnStatus::kFailed;
@@ -271,7 +376,17 @@ Status Session::Prepare(const std::string& name, std::string_view sql,
   auto prepared = std::make_shared<PreparedStatement>();
   prepared->statements = std::move(parsed).value();
   prepared->param_types = param_types;
-  if (!prepared->statements.empty()) {
+  if (!prepared->statements.empty() && IsCursorStatement(*prepared->statements[0])) {
+    // FETCH returns the cursor's columns (when it exists now); DECLARE and CLOSE return none.
+    const Statement& stmt = *prepared->statements[0];
+    for (auto& t : prepared->param_types) {
+      prepared->description.param_types.push_back(t.value_or(Type::Of(TypeId::kText)));
+    }
+    if (stmt.Is<FetchStmt>() && !stmt.As<FetchStmt>().move) {
+      auto c = state_->cursors.find(stmt.As<FetchStmt>().cursor);
+      if (c != state_->cursors.end()) prepared->description.columns = c->second.execution->columns;
+    }
+  } else if (!prepared->statements.empty()) {
     Result<std::unique_ptr<exec::Execution>> e = state_->executor.Start(
         *prepared->statements[0], {}, &prepared->param_types, true, error);
     if (!e.ok()) return fail(e.TakeStatus());
@@ -374,10 +489,20 @@ Result<ExecuteResult> Session::Execute(const std::string& portal, uint64_t max_r
         state_->statements.erase(d.name);
       }
     }
-    Result<std::unique_ptr<exec::Execution>> e = state_->executor.Start(
-        stmt, p.params, &p.statement->param_types, false, error);
-    if (!e.ok()) return fail(e.TakeStatus());
-    p.execution = std::move(e).value();
+    if (IsCursorStatement(stmt)) {
+      Result<StatementResult> r =
+          RunCursorStatement(stmt, p.statement, p.params, &p.statement->param_types, error);
+      if (!r.ok()) return fail(r.TakeStatus());
+      p.execution = std::make_unique<exec::Execution>();
+      p.execution->columns = r->columns;
+      p.execution->result = std::move(r).value();
+    } else {
+      Result<std::unique_ptr<exec::Execution>> e = state_->executor.Start(
+          stmt, p.params, &p.statement->param_types, false, error);
+      EndTransactionCursors();
+      if (!e.ok()) return fail(e.TakeStatus());
+      p.execution = std::move(e).value();
+    }
   }
   exec::Execution& e = *p.execution;
   out.kind = KindOf(e);

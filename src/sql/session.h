@@ -37,6 +37,7 @@ class LedgerDB;
 
 namespace blockdb::sql {
 
+struct Statement;
 class Catalog;
 class RowIdAllocator;
 class IdentityAllocator;
@@ -252,6 +253,15 @@ class Session {
   struct State;  // internal
 
  private:
+  // DECLARE / FETCH / MOVE / CLOSE (session.cc).
+  Result<StatementResult> RunCursorStatement(const Statement& stmt,
+                                             std::shared_ptr<const void> owner,
+                                             const std::vector<Value>& params,
+                                             const std::vector<std::optional<Type>>* types,
+                                             ErrorInfo* error);
+  // Closes the cursors WITHOUT HOLD once no transaction block is open.
+  void EndTransactionCursors();
+
   Database* const db_;
   SessionOptions options_;
   std::unique_ptr<State> state_;

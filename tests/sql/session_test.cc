@@ -323,3 +323,34 @@ TEST_CASE("session: constraint errors name their table, column and constraint") 
 }
 
 }  // namespace blockdb::sql::session_test
+
+namespace blockdb::sql::session_test {
+
+TEST_CASE("session: cursors (DECLARE, FETCH, MOVE, CLOSE) read a query forward in pieces") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE c (id INT PRIMARY KEY)");
+  f.Exec("INSERT INTO c VALUES (1), (2), (3), (4), (5)");
+  f.Fail("DECLARE k CURSOR FOR SELECT id FROM c", "25P01");
+  f.Exec("BEGIN");
+  f.Exec("DECLARE k CURSOR FOR SELECT id FROM c ORDER BY id");
+  Outcome o = f.Run("FETCH 2 FROM k");
+  REQUIRE(o.status.ok());
+  CHECK(o.Rows() == Rows{"1", "2"});
+  CHECK(o.Tag() == "FETCH 2");
+  o = f.Run("MOVE 1 FROM k");
+  CHECK(o.Tag() == "MOVE 1");
+  CHECK(f.Query("FETCH ALL FROM k") == Rows{"4", "5"});
+  CHECK(f.Query("FETCH NEXT FROM k").empty());
+  f.Fail("FETCH PRIOR FROM k", "55000");
+  f.Exec("ROLLBACK");
+  f.Exec("BEGIN");
+  f.Fail("FETCH 1 FROM k", "34000");  // gone with its transaction
+  f.Exec("ROLLBACK");
+  f.Exec("DECLARE h CURSOR WITH HOLD FOR SELECT count(*) FROM c");
+  f.Fail("DECLARE h CURSOR WITH HOLD FOR SELECT 1", "42P03");
+  CHECK(f.Query("FETCH 1 FROM h") == Rows{"5"});
+  f.Exec("CLOSE h");
+  f.Fail("CLOSE h", "34000");
+}
+
+}  // namespace blockdb::sql::session_test

@@ -70,6 +70,31 @@ PlanContext Executor::MakePlanContext(Execution& exec, bool describe_only) {
 Result<std::unique_ptr<Execution>> Executor::Start(
     const Statement& stmt, std::vector<Value> params,
     const std::vector<std::optional<Type>>* param_types, bool describe_only, ErrorInfo* error) {
+  std::unique_ptr<Execution> exec = NewExecution(std::move(params), param_types);
+  error_ = error;
+  Status s = Dispatch(stmt, *exec, describe_only);
+  if (!s.ok()) {
+    if (error != nullptr && error->position == 0) error->position = exec->binder.error_position();
+    return s;
+  }
+  return exec;
+}
+
+Result<std::unique_ptr<Execution>> Executor::StartQuery(
+    const Query& query, std::vector<Value> params,
+    const std::vector<std::optional<Type>>* param_types, ErrorInfo* error) {
+  std::unique_ptr<Execution> exec = NewExecution(std::move(params), param_types);
+  error_ = error;
+  Status s = RunQuery(query, *exec, false);
+  if (!s.ok()) {
+    if (error != nullptr && error->position == 0) error->position = exec->binder.error_position();
+    return s;
+  }
+  return exec;
+}
+
+std::unique_ptr<Execution> Executor::NewExecution(
+    std::vector<Value> params, const std::vector<std::optional<Type>>* param_types) {
   auto exec = std::make_unique<Execution>();
   if (param_types != nullptr) {
     exec->bind.param_types = *param_types;
@@ -91,12 +116,6 @@ Result<std::unique_ptr<Execution>> Executor::Start(
   if (timeout_ms > 0) {
     exec->control.deadline =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  }
-  error_ = error;
-  Status s = Dispatch(stmt, *exec, describe_only);
-  if (!s.ok()) {
-    if (error != nullptr && error->position == 0) error->position = exec->binder.error_position();
-    return s;
   }
   return exec;
 }

@@ -88,6 +88,11 @@ class Executor {
                                            const std::vector<std::optional<Type>>* param_types,
                                            bool describe_only, ErrorInfo* error);
 
+  // Plans `query` for a cursor (DECLARE ... CURSOR FOR query): rows are pulled with Fetch.
+  Result<std::unique_ptr<Execution>> StartQuery(const Query& query, std::vector<Value> params,
+                                                const std::vector<std::optional<Type>>* param_types,
+                                                ErrorInfo* error);
+
   // Pulls up to max_rows rows (0 = all) into *rows; true when the statement is complete.
   Result<bool> Fetch(Execution& exec, uint64_t max_rows, std::vector<std::vector<Value>>* rows);
 
@@ -106,6 +111,9 @@ class Executor {
 
  private:
   Status Dispatch(const Statement& stmt, Execution& exec, bool describe_only);
+  // A new Execution with its parameters, clock, settings and cancel flag set up.
+  std::unique_ptr<Execution> NewExecution(std::vector<Value> params,
+                                          const std::vector<std::optional<Type>>* param_types);
   Status RunQuery(const Query& query, Execution& exec, bool describe_only);
   Status RunInsert(const InsertStmt& stmt, Execution& exec, bool describe_only);
   Status RunCreateTable(const CreateTableStmt& stmt, Execution& exec);
