@@ -354,3 +354,27 @@ TEST_CASE("session: cursors (DECLARE, FETCH, MOVE, CLOSE) read a query forward i
 }
 
 }  // namespace blockdb::sql::session_test
+
+namespace blockdb::sql::session_test {
+
+TEST_CASE("session: window functions with PostgreSQL's default frames") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE s (id INT PRIMARY KEY, g TEXT, v INT)");
+  f.Exec("INSERT INTO s VALUES (1, 'a', 10), (2, 'a', 20), (3, 'a', 20), (4, 'b', 5), (5, 'b', NULL)");
+  CHECK(f.Query("SELECT id, row_number() OVER (PARTITION BY g ORDER BY v DESC, id), "
+                "rank() OVER (PARTITION BY g ORDER BY v), dense_rank() OVER (ORDER BY v) "
+                "FROM s ORDER BY id") ==
+        Rows{"1|3|1|2", "2|1|2|3", "3|2|2|3", "4|2|1|1", "5|1|2|4"});
+  // Running sum over peers; the whole partition without ORDER BY.
+  CHECK(f.Query("SELECT id, sum(v) OVER (PARTITION BY g ORDER BY v), count(*) OVER (PARTITION BY g), "
+                "avg(v) OVER () FROM s ORDER BY id") ==
+        Rows{"1|10|3|13.7500000000000000", "2|50|3|13.7500000000000000",
+             "3|50|3|13.7500000000000000", "4|5|2|13.7500000000000000",
+             "5|5|2|13.7500000000000000"});
+  CHECK(f.Query("SELECT id, lag(v) OVER (ORDER BY id), lead(v, 2) OVER (ORDER BY id) FROM s "
+                "ORDER BY id") == Rows{"1|NULL|20", "2|10|5", "3|20|NULL", "4|20|NULL", "5|5|NULL"});
+  f.Fail("SELECT id FROM s WHERE row_number() OVER () > 1", "42P20");
+  f.Fail("SELECT g, sum(v) OVER () FROM s GROUP BY g", "0A000");
+}
+
+}  // namespace blockdb::sql::session_test

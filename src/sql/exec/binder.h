@@ -59,6 +59,24 @@ struct AggregateScope {
   std::vector<AggregateSpec> aggregates;  // filled while binding
 };
 
+// A window function call of a SELECT list or ORDER BY: row_number() OVER (...), sum(x) OVER
+// (PARTITION BY ... ORDER BY ...). Its value is computed by the window source and read by the
+// expression as a column after the input row's columns.
+enum class WindowFunc : uint8_t { kRowNumber, kRank, kDenseRank, kAggregate, kLag, kLead };
+struct WindowCall {
+  WindowFunc func = WindowFunc::kRowNumber;
+  AggregateSpec aggregate;            // kAggregate
+  std::vector<BoundExprPtr> args;     // kLag / kLead: value [, offset]
+  std::vector<BoundExprPtr> partition;
+  std::vector<BoundExprPtr> order;
+  std::vector<bool> order_desc;
+  std::vector<bool> order_nulls_first;
+  Type type;
+};
+struct WindowScope {
+  std::vector<WindowCall> calls;
+};
+
 // Per-statement state shared by every Bind call.
 struct BindContext {
   // Plans a subquery (set by the planner): its columns and an evaluator for `test`.
@@ -100,6 +118,10 @@ class Binder {
   Result<BoundExprPtr> CompareColumns(int left, const Type& left_type, int right,
                                       const Type& right_type, int position);
 
+  // Window functions met by later Bind calls are collected here (null: not allowed). Their
+  // expressions read column -(k + 1) for call k until the planner knows the input width.
+  void set_window_scope(WindowScope* window) { window_ = window; }
+
   // The position of the node that caused the first error returned, or 0.
   int error_position() const { return error_position_; }
   // Returns `s`, remembering `position` as the error's position unless one is set already.
@@ -122,6 +144,7 @@ class Binder {
   Result<BoundExprPtr> BindCast(const CastExpr& e, const Scope& scope);
   Result<BoundExprPtr> BindFunction(const FunctionExpr& e, const Scope& scope);
   Result<BoundExprPtr> BindAggregate(const FunctionExpr& e);
+  Result<BoundExprPtr> BindWindow(const FunctionExpr& e, const Scope& scope);
   Result<BoundExprPtr> BindSqlValue(const SqlValueExpr& e);
   Result<BoundExprPtr> BindQuantified(const QuantifiedExpr& e, const Scope& scope);
   Result<BoundExprPtr> BindSubquery(const SubqueryExpr& e, const Scope& scope);
@@ -140,6 +163,7 @@ class Binder {
 
   BindContext* ctx_;
   AggregateScope* agg_ = nullptr;
+  WindowScope* window_ = nullptr;
   std::string_view clause_;
   int error_position_ = 0;
   // Scopes of the queries enclosing the subquery being bound, outermost first.

@@ -358,7 +358,7 @@ Result<BoundExprPtr> Binder::BindFunction(const FunctionExpr& e, const Scope& sc
   }
   const std::string& name = e.name.back();
   if (e.over != nullptr) {
-    return ErrorAt(FeatureNotSupported("window functions are not supported yet"), e.position);
+    return BindWindow(e, scope);
   }
   if (IsAggregateName(name)) {
     return BindAggregate(e);
@@ -459,6 +459,83 @@ Result<BoundExprPtr> Binder::BindFunction(const FunctionExpr& e, const Scope& sc
   }
   b->args = std::move(args);
   return b;
+}
+
+Result<BoundExprPtr> Binder::BindWindow(const FunctionExpr& e, const Scope& scope) {
+  const std::string& name = e.name.back();
+  if (window_ == nullptr || agg_ != nullptr) {
+    return ErrorAt(Status::InvalidArgument(
+                       agg_ != nullptr ? "window functions over a GROUP BY are not supported yet"
+                                       : "window functions are not allowed in " +
+                                             std::string(clause_))
+                       .WithSqlState(agg_ != nullptr ? "0A000" : "42P20"),
+                   e.position);
+  }
+  const WindowSpec& spec = *e.over;
+  if (!spec.ref_name.empty() || spec.frame.has_value()) {
+    return ErrorAt(FeatureNotSupported("named windows and explicit window frames are not "
+                                       "supported yet"),
+                   e.position);
+  }
+  WindowScope* window = window_;
+  window_ = nullptr;  // no window function inside another
+  WindowCall call;
+  Status status = [&]() -> Status {
+    if (name == "row_number" || name == "rank" || name == "dense_rank") {
+      if (!e.args.empty()) {
+        return Status::InvalidArgument("function " + name + " takes no arguments")
+            .WithSqlState(kSqlStateUndefinedFunction);
+      }
+      call.func = name == "row_number" ? WindowFunc::kRowNumber
+                  : name == "rank"     ? WindowFunc::kRank
+                                       : WindowFunc::kDenseRank;
+      call.type = Type::Of(TypeId::kInt8);
+    } else if (name == "lag" || name == "lead") {
+      if (e.args.empty() || e.args.size() > 2) {
+        return Status::InvalidArgument("function " + name + " takes one or two arguments")
+            .WithSqlState(kSqlStateUndefinedFunction);
+      }
+      call.func = name == "lag" ? WindowFunc::kLag : WindowFunc::kLead;
+      ASSIGN_OR_RETURN(call.args, BindArgs(e.args, scope));
+      if (call.args.size() == 2) {
+        ASSIGN_OR_RETURN(call.args[1], CoerceImplicit(std::move(call.args[1]),
+                                                      Type::Of(TypeId::kInt8), e.position));
+      }
+      call.type = call.args[0]->type.id() == TypeId::kUnknown ? Type::Of(TypeId::kText)
+                                                             : call.args[0]->type;
+    } else if (IsAggregateName(name) && name != "string_agg") {
+      AggregateScope temp;
+      temp.input = &scope;
+      agg_ = &temp;
+      Result<BoundExprPtr> r = BindAggregate(e);
+      agg_ = nullptr;
+      RETURN_IF_ERROR(r.status());
+      call.func = WindowFunc::kAggregate;
+      call.aggregate = std::move(temp.aggregates[0]);
+      call.type = call.aggregate.result_type;
+    } else {
+      return Status::InvalidArgument("window function " + name + " does not exist")
+          .WithSqlState(kSqlStateUndefinedFunction);
+    }
+    for (const ExprPtr& p : spec.partition_by) {
+      ASSIGN_OR_RETURN(BoundExprPtr b, BindNode(*p, scope));
+      call.partition.push_back(std::move(b));
+    }
+    for (const SortItem& o : spec.order_by) {
+      ASSIGN_OR_RETURN(BoundExprPtr b, BindNode(*o.expr, scope));
+      call.order.push_back(std::move(b));
+      bool desc = o.order == SortOrder::kDesc;
+      call.order_desc.push_back(desc);
+      call.order_nulls_first.push_back(o.nulls == NullsOrder::kDefault ? desc
+                                                                       : o.nulls == NullsOrder::kFirst);
+    }
+    return Status::OK();
+  }();
+  window_ = window;
+  if (!status.ok()) return ErrorAt(std::move(status), e.position);
+  Type type = call.type;
+  window->calls.push_back(std::move(call));
+  return MakeColumn(-static_cast<int>(window->calls.size()), type);
 }
 
 Result<BoundExprPtr> Binder::BindAggregate(const FunctionExpr& e) {

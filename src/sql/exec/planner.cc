@@ -115,10 +115,22 @@ class SelectPlanner {
       ASSIGN_OR_RETURN(having,
                        binder().BindCondition(*body_.having, from_.scope, "HAVING", &agg_));
     }
-    RETURN_IF_ERROR(BindTargets());
+    binder().set_window_scope(&window_);
+    Status bound = BindTargets();
     std::vector<SortKey> sort_keys;
-    RETURN_IF_ERROR(BindOrderBy(order_by, &sort_keys));
+    if (bound.ok()) bound = BindOrderBy(order_by, &sort_keys);
+    binder().set_window_scope(nullptr);
+    RETURN_IF_ERROR(bound);
+    // Window function results are columns after the input row's: now that the input width is
+    // known, point the expressions at them.
+    const int window_base = static_cast<int>(from_.scope.columns.size());
+    for (Target& t : targets_) PlaceWindowColumns(t.expr.get(), window_base);
+    for (BoundExprPtr& h : hidden_) PlaceWindowColumns(h.get(), window_base);
     MarkNeededColumns(having.get());
+    if (!window_.calls.empty()) {
+      source = MakeWindowSource(std::move(source), std::move(window_.calls), ctx_.eval,
+                                ctx_.control);
+    }
     if (grouped_) {
       source = MakeAggregateSource(std::move(source), std::move(group_exprs_),
                                    std::move(agg_.aggregates), ctx_.eval, ctx_.control);
@@ -158,6 +170,11 @@ class SelectPlanner {
   Binder& binder() { return *ctx_.binder; }
   Status Err(Status s, int position) { return binder().ErrorAt(std::move(s), position); }
 
+  static void PlaceWindowColumns(BoundExpr* e, int base) {
+    if (e->kind == BoundKind::kColumn && e->index < 0) e->index = base + (-e->index - 1);
+    for (BoundExprPtr& a : e->args) PlaceWindowColumns(a.get(), base);
+  }
+
   // A single stored table decodes only the columns this SELECT reads.
   void MarkNeededColumns(const BoundExpr* having) {
     if (from_.table == nullptr || from_.needed_columns == nullptr ||
@@ -179,6 +196,12 @@ class SelectPlanner {
       for (const Target& t : targets_) mark(t.expr.get());
       for (const BoundExprPtr& h : hidden_) mark(h.get());
       mark(having);
+      for (const WindowCall& w : window_.calls) {
+        for (const BoundExprPtr& a : w.args) mark(a.get());
+        for (const BoundExprPtr& a : w.partition) mark(a.get());
+        for (const BoundExprPtr& a : w.order) mark(a.get());
+        mark(w.aggregate.arg.get());
+      }
     }
     // Expressions over the grouped row can still hold correlated subqueries reading table rows:
     // MarkColumns marks everything for those (a row of all-false plus a sentinel shows it).
@@ -366,6 +389,7 @@ class SelectPlanner {
   std::vector<BoundExprPtr> group_exprs_;
   std::vector<Target> targets_;
   std::vector<BoundExprPtr> hidden_;
+  WindowScope window_;
 };
 
 Result<QueryPlan> PlanBody(const QueryBody& body, PlanContext& ctx);

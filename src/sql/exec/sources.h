@@ -114,6 +114,10 @@ enum class JoinKind { kInner, kLeft, kRight, kFull, kCross };
 RowSourcePtr MakeNestedLoopJoin(RowSourcePtr left, RowSourcePtr right, size_t left_width,
                                 size_t right_width, JoinKind kind, BoundExprPtr on,
                                 const EvalContext* ctx, const ExecControl* control);
+// Window functions over all input rows: each row comes out with one more column per call.
+RowSourcePtr MakeWindowSource(RowSourcePtr child, std::vector<WindowCall> calls,
+                              const EvalContext* ctx, const ExecControl* control);
+
 // INTERSECT [ALL] (intersect) or EXCEPT [ALL] of two inputs of `width` columns.
 RowSourcePtr MakeSetOpSource(RowSourcePtr left, RowSourcePtr right, size_t width, bool intersect,
                              bool all, const ExecControl* control);

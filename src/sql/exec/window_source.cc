@@ -1,0 +1,259 @@
+// Window functions: the input is read into memory (within work_mem); for each call the rows are
+// ordered by (PARTITION BY, ORDER BY) and its value computed per row, with PostgreSQL's default
+// frame (the whole partition without ORDER BY; from the partition's start to the current row's
+// last peer with it). Rows come out in input order with one column per call appended.
+#include <algorithm>
+#include <numeric>
+
+#include "sql/exec/sources.h"
+#include "sql/types/cast.h"
+#include "sql/types/compare.h"
+#include "sql/types/numeric.h"
+#include "sql/types/operators.h"
+
+namespace blockdb::sql::exec {
+namespace {
+
+// Running state of an aggregate over a growing frame.
+struct Running {
+  int64_t count = 0;
+  Value acc;
+};
+
+Status Accumulate(const AggregateSpec& spec, const Value& v, Running* r) {
+  if (spec.func == AggFunc::kCountStar) {
+    ++r->count;
+    return Status::OK();
+  }
+  if (v.is_null()) return Status::OK();
+  ++r->count;
+  switch (spec.func) {
+    case AggFunc::kSum:
+    case AggFunc::kAvg: {
+      ASSIGN_OR_RETURN(Value x, CastValue(v, spec.result_type, CastContext::kExplicit));
+      if (r->acc.is_null()) {
+        r->acc = std::move(x);
+      } else {
+        ASSIGN_OR_RETURN(r->acc, EvalBinary(BinaryOp::kAdd, r->acc, x));
+      }
+      return Status::OK();
+    }
+    case AggFunc::kMin:
+    case AggFunc::kMax: {
+      int c = r->acc.is_null() ? 0 : CompareForSort(v, r->acc);
+      if (r->acc.is_null() || (spec.func == AggFunc::kMin ? c < 0 : c > 0)) r->acc = v;
+      return Status::OK();
+    }
+    case AggFunc::kBoolAnd:
+    case AggFunc::kBoolOr: {
+      bool b = v.bool_value();
+      if (!r->acc.is_null()) {
+        b = spec.func == AggFunc::kBoolAnd ? (b && r->acc.bool_value()) : (b || r->acc.bool_value());
+      }
+      r->acc = Value::Bool(b);
+      return Status::OK();
+    }
+    default:
+      return Status::OK();
+  }
+}
+
+Result<Value> Current(const AggregateSpec& spec, const Running& r) {
+  switch (spec.func) {
+    case AggFunc::kCountStar:
+    case AggFunc::kCount:
+      return Value::Int8(r.count);
+    case AggFunc::kAvg: {
+      if (r.acc.is_null()) return Value::Null(spec.result_type.id());
+      Value n = spec.result_type.id() == TypeId::kNumeric
+                    ? Value::Numeric(NumericFromInt64(r.count))
+                    : Value::Float8(static_cast<double>(r.count));
+      return EvalBinary(BinaryOp::kDiv, r.acc, n);
+    }
+    default:
+      return r.acc.is_null() ? Value::Null(spec.result_type.id()) : r.acc;
+  }
+}
+
+class WindowSource : public RowSource {
+ public:
+  WindowSource(RowSourcePtr child, std::vector<WindowCall> calls, const EvalContext* ctx,
+               const ExecControl* control)
+      : child_(std::move(child)), calls_(std::move(calls)), ctx_(ctx), control_(control) {}
+
+  Result<bool> Next(Row* row) override {
+    if (!computed_) RETURN_IF_ERROR(Compute());
+    if (next_ >= rows_.size()) return false;
+    *row = std::move(rows_[next_++]);
+    return true;
+  }
+  void Explain(int indent, std::vector<std::string>* lines) const override {
+    lines->push_back(std::string(static_cast<size_t>(indent), ' ') + "WindowAgg");
+    child_->Explain(indent + 2, lines);
+  }
+  void Rewind() override {
+    child_->Rewind();
+    rows_.clear();
+    computed_ = false;
+    next_ = 0;
+  }
+
+ private:
+  Status Compute() {
+    computed_ = true;
+    Row row;
+    size_t bytes = 0;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, child_->Next(&row));
+      if (!more) break;
+      bytes += RowBytes(row);
+      if (bytes > control_->work_mem) {
+        return Status::Busy("window functions need more than work_mem").WithSqlState("53200");
+      }
+      rows_.push_back(std::move(row));
+    }
+    const size_t width = rows_.empty() ? 0 : rows_[0].size();
+    std::vector<std::vector<Value>> results(calls_.size());
+    for (size_t k = 0; k < calls_.size(); ++k) {
+      ASSIGN_OR_RETURN(results[k], ComputeCall(calls_[k]));
+    }
+    for (size_t i = 0; i < rows_.size(); ++i) {
+      rows_[i].resize(width);
+      for (size_t k = 0; k < calls_.size(); ++k) rows_[i].push_back(std::move(results[k][i]));
+    }
+    return Status::OK();
+  }
+
+  Result<std::vector<Value>> Eval(const std::vector<BoundExprPtr>& exprs, size_t i) {
+    std::vector<Value> out;
+    for (const BoundExprPtr& e : exprs) {
+      ASSIGN_OR_RETURN(Value v, exec::Eval(*e, rows_[i], *ctx_));
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+
+  Result<std::vector<Value>> ComputeCall(const WindowCall& call) {
+    const size_t n = rows_.size();
+    std::vector<std::vector<Value>> part(n), ord(n);
+    for (size_t i = 0; i < n; ++i) {
+      ASSIGN_OR_RETURN(part[i], Eval(call.partition, i));
+      ASSIGN_OR_RETURN(ord[i], Eval(call.order, i));
+    }
+    auto cmp_part = [&](size_t a, size_t b) {
+      for (size_t j = 0; j < part[a].size(); ++j) {
+        int c = CompareForSort(part[a][j], part[b][j]);
+        if (c != 0) return c;
+      }
+      return 0;
+    };
+    auto cmp_ord = [&](size_t a, size_t b) {
+      for (size_t j = 0; j < ord[a].size(); ++j) {
+        const Value& x = ord[a][j];
+        const Value& y = ord[b][j];
+        if (x.is_null() || y.is_null()) {
+          if (x.is_null() && y.is_null()) continue;
+          return x.is_null() == static_cast<bool>(call.order_nulls_first[j]) ? -1 : 1;
+        }
+        int c = CompareForSort(x, y);
+        if (c != 0) return call.order_desc[j] ? -c : c;
+      }
+      return 0;
+    };
+    std::vector<size_t> idx(n);
+    std::iota(idx.begin(), idx.end(), 0);
+    std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) {
+      int c = cmp_part(a, b);
+      return c != 0 ? c < 0 : cmp_ord(a, b) < 0;
+    });
+    std::vector<Value> out(n);
+    for (size_t start = 0; start < n;) {
+      size_t end = start + 1;
+      while (end < n && cmp_part(idx[start], idx[end]) == 0) ++end;
+      RETURN_IF_ERROR(ComputePartition(call, idx, start, end, cmp_ord, &out));
+      start = end;
+    }
+    return out;
+  }
+
+  template <typename Cmp>
+  Status ComputePartition(const WindowCall& call, const std::vector<size_t>& idx, size_t start,
+                          size_t end, const Cmp& cmp_ord, std::vector<Value>* out) {
+    Running running;
+    int64_t rank = 0, dense = 0;
+    for (size_t g = start; g < end;) {
+      // The peer group [g, h): rows equal in the ORDER BY keys.
+      size_t h = g + 1;
+      while (h < end && cmp_ord(idx[g], idx[h]) == 0) ++h;
+      if (call.order.empty()) h = end;  // no ORDER BY: the whole partition is one frame
+      ++dense;
+      rank = static_cast<int64_t>(g - start) + 1;
+      if (call.func == WindowFunc::kAggregate) {
+        for (size_t i = g; i < h; ++i) {
+          Value v;
+          if (call.aggregate.arg != nullptr) {
+            ASSIGN_OR_RETURN(v, exec::Eval(*call.aggregate.arg, rows_[idx[i]], *ctx_));
+          }
+          RETURN_IF_ERROR(Accumulate(call.aggregate, v, &running));
+        }
+      }
+      for (size_t i = g; i < h; ++i) {
+        Value& dst = (*out)[idx[i]];
+        switch (call.func) {
+          case WindowFunc::kRowNumber:
+            dst = Value::Int8(static_cast<int64_t>(i - start) + 1);
+            break;
+          case WindowFunc::kRank:
+            dst = Value::Int8(rank);
+            break;
+          case WindowFunc::kDenseRank:
+            dst = Value::Int8(dense);
+            break;
+          case WindowFunc::kAggregate: {
+            ASSIGN_OR_RETURN(dst, Current(call.aggregate, running));
+            break;
+          }
+          case WindowFunc::kLag:
+          case WindowFunc::kLead: {
+            int64_t offset = 1;
+            if (call.args.size() > 1) {
+              ASSIGN_OR_RETURN(Value o, exec::Eval(*call.args[1], rows_[idx[i]], *ctx_));
+              if (o.is_null()) {
+                dst = Value::Null(call.type.id());
+                break;
+              }
+              offset = o.int_value();
+            }
+            int64_t pos = static_cast<int64_t>(i) +
+                          (call.func == WindowFunc::kLag ? -offset : offset);
+            if (pos < static_cast<int64_t>(start) || pos >= static_cast<int64_t>(end)) {
+              dst = Value::Null(call.type.id());
+            } else {
+              ASSIGN_OR_RETURN(dst, exec::Eval(*call.args[0], rows_[idx[pos]], *ctx_));
+            }
+            break;
+          }
+        }
+      }
+      g = h;
+    }
+    return Status::OK();
+  }
+
+  RowSourcePtr child_;
+  std::vector<WindowCall> calls_;
+  const EvalContext* ctx_;
+  const ExecControl* control_;
+  std::vector<Row> rows_;
+  bool computed_ = false;
+  size_t next_ = 0;
+};
+
+}  // namespace
+
+RowSourcePtr MakeWindowSource(RowSourcePtr child, std::vector<WindowCall> calls,
+                              const EvalContext* ctx, const ExecControl* control) {
+  return std::make_unique<WindowSource>(std::move(child), std::move(calls), ctx, control);
+}
+
+}  // namespace blockdb::sql::exec
