@@ -7,7 +7,8 @@
 #   make soak       long crash loops (CRASH_CYCLES, default 300)
 #   make bench      benchmarks against RocksDB (and later PostgreSQL) in the same run, then the
 #                   ledger's (on/off, VERIFY against raw SHA-256, proofs; LEDGER_BENCH_ARGS), then
-#                   the SQL layer's against PostgreSQL 15 (SQL_BENCH_ARGS)
+#                   the SQL layer's against PostgreSQL 15 (SQL_BENCH_ARGS), then pgbench over the
+#                   wire against PostgreSQL 15 (PGBENCH_BENCH_ARGS, e.g. "-T 30")
 #   make format     clang-format every source file
 
 BUILD_DIR ?= build
@@ -50,6 +51,7 @@ bench: build
 	$(BUILD_DIR)/bin/blockdb-bench-engine $(BENCH_ARGS)
 	$(BUILD_DIR)/bin/blockdb-bench-ledger $(LEDGER_BENCH_ARGS)
 	$(BUILD_DIR)/bin/blockdb-bench-sql $(SQL_BENCH_ARGS)
+	PGBENCH_BENCH_SERVER=$(BUILD_DIR)/bin/blockdb-server bench/pgbench/run_pgbench_bench.sh $(PGBENCH_BENCH_ARGS)
 
 format:
 	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
