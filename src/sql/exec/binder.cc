@@ -28,10 +28,6 @@ std::string TypeLabel(const Type& t) {
   return t.id() == TypeId::kNull ? std::string("unknown") : t.Name();
 }
 
-bool IsBoolish(TypeId t) {
-  return t == TypeId::kBool || t == TypeId::kNull || t == TypeId::kUnknown;
-}
-
 }  // namespace
 
 Status Binder::ErrorAt(Status s, int position) {
@@ -88,7 +84,8 @@ void Binder::InferParam(BoundExpr* e, const Type& t) {
   }
 }
 
-Result<BoundExprPtr> Binder::CoerceImplicit(BoundExprPtr e, const Type& to, int position) {
+Result<BoundExprPtr> Binder::Coerce(BoundExprPtr e, const Type& to, CastContext context,
+                                    const std::function<Status()>& mismatch, int position) {
   if (e->type == to) {
     return e;
   }
@@ -96,13 +93,11 @@ Result<BoundExprPtr> Binder::CoerceImplicit(BoundExprPtr e, const Type& to, int 
     InferParam(e.get(), to);
     return e;
   }
-  if (!CanCast(e->type.id(), to.id(), CastContext::kImplicit)) {
-    return ErrorAt(DatatypeMismatch("cannot convert type " + TypeLabel(e->type) + " to " +
-                                    to.Name() + " implicitly"),
-                   position);
+  if (!CanCast(e->type.id(), to.id(), context)) {
+    return ErrorAt(mismatch(), position);
   }
   if (e->kind == BoundKind::kConst) {
-    Result<Value> v = CastValue(e->value, to, CastContext::kImplicit);
+    Result<Value> v = CastValue(e->value, to, context);
     if (!v.ok()) {
       return ErrorAt(v.TakeStatus(), position);
     }
@@ -111,38 +106,32 @@ Result<BoundExprPtr> Binder::CoerceImplicit(BoundExprPtr e, const Type& to, int 
   auto cast = std::make_unique<BoundExpr>();
   cast->kind = BoundKind::kCast;
   cast->type = to;
+  cast->negated = context == CastContext::kAssignment;  // see Eval
   cast->args.push_back(std::move(e));
   return cast;
 }
 
+Result<BoundExprPtr> Binder::CoerceImplicit(BoundExprPtr e, const Type& to, int position) {
+  const Type from = e->type;
+  return Coerce(
+      std::move(e), to, CastContext::kImplicit,
+      [&] {
+        return DatatypeMismatch("cannot convert type " + TypeLabel(from) + " to " + to.Name() +
+                                " implicitly");
+      },
+      position);
+}
+
 Result<BoundExprPtr> Binder::CoerceForAssignment(BoundExprPtr e, const Type& to,
                                                  std::string_view column, int position) {
-  if (e->type == to) {
-    return e;
-  }
-  if (e->kind == BoundKind::kParam && e->type.id() == TypeId::kUnknown) {
-    InferParam(e.get(), to);
-    return e;
-  }
-  if (!CanCast(e->type.id(), to.id(), CastContext::kAssignment)) {
-    return ErrorAt(DatatypeMismatch("column \"" + std::string(column) + "\" is of type " +
-                                    to.Name() + " but expression is of type " +
-                                    TypeLabel(e->type)),
-                   position);
-  }
-  if (e->kind == BoundKind::kConst) {
-    Result<Value> v = CastValue(e->value, to, CastContext::kAssignment);
-    if (!v.ok()) {
-      return ErrorAt(v.TakeStatus(), position);
-    }
-    return MakeConst(std::move(v).value());
-  }
-  auto cast = std::make_unique<BoundExpr>();
-  cast->kind = BoundKind::kCast;
-  cast->type = to;
-  cast->negated = true;  // assignment context (see Eval)
-  cast->args.push_back(std::move(e));
-  return cast;
+  const Type from = e->type;
+  return Coerce(
+      std::move(e), to, CastContext::kAssignment,
+      [&] {
+        return DatatypeMismatch("column \"" + std::string(column) + "\" is of type " +
+                                to.Name() + " but expression is of type " + TypeLabel(from));
+      },
+      position);
 }
 
 Result<std::vector<BoundExprPtr>> Binder::BindArgs(const std::vector<ExprPtr>& args,

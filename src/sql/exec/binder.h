@@ -23,6 +23,7 @@
 #include "common/status.h"
 #include "sql/ast.h"
 #include "sql/exec/bound_expr.h"
+#include "sql/types/cast.h"
 
 namespace blockdb::sql::exec {
 
@@ -128,6 +129,10 @@ class Binder {
   Status ErrorAt(Status s, int position);
 
  private:
+  // The conversion both Coerce* share: `mismatch` builds the error when no cast exists in
+  // `context`.
+  Result<BoundExprPtr> Coerce(BoundExprPtr e, const Type& to, CastContext context,
+                              const std::function<Status()>& mismatch, int position);
   Result<BoundExprPtr> BindNode(const Expr& expr, const Scope& scope);
   Result<BoundExprPtr> BindLiteral(const LiteralExpr& e);
   Result<BoundExprPtr> BindParam(const ParamExpr& e);
