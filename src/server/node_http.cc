@@ -15,6 +15,7 @@
 #include "server/metrics.h"
 #include "server/node.h"
 #include "server/version.h"
+#include "sql/session.h"
 
 namespace blockdb {
 namespace {
@@ -77,6 +78,27 @@ Status Node::StartHttp() {
                                MetricType::kGauge, CheckReady().ok() ? 1 : 0));
     if (DB* engine = db(); engine != nullptr) {
       AppendEngineMetrics(engine->GetStats(), out);
+    }
+    if (LedgerDB* ledger = ledger_db(); ledger != nullptr) {
+      ledger::Digest d = ledger->GetDigest();
+      out->push_back(SingleValue("blockdb_ledger_tree_size",
+                                 "Entries in the ledger's Merkle tree (published).",
+                                 MetricType::kGauge, static_cast<double>(d.tree_size)));
+      out->push_back(SingleValue("blockdb_ledger_blocks_sealed",
+                                 "Index of the newest sealed block (blocks after genesis).",
+                                 MetricType::kCounter, static_cast<double>(d.last_block_index)));
+      out->push_back(SingleValue("blockdb_ledger_pending_entries",
+                                 "Entries applied but not yet in a block.", MetricType::kGauge,
+                                 static_cast<double>(ledger->PendingEntries())));
+    }
+    if (sql::Database* sql = sql_database(); sql != nullptr) {
+      auto& st = sql->stats();
+      out->push_back(SingleValue("blockdb_sql_rows_inserted_total",
+                                 "Rows written by INSERT and COPY.", MetricType::kCounter,
+                                 static_cast<double>(st.rows_inserted.load())));
+      out->push_back(SingleValue("blockdb_sql_verifications_total",
+                                 "VERIFY CHAIN statements run.", MetricType::kCounter,
+                                 static_cast<double>(st.verifications.load())));
     }
   });
   HttpEndpoints endpoints{[this] { return CheckReady(); },

@@ -85,6 +85,10 @@ TEST_CASE(
     CHECK(Contains(metrics, "blockdb_pg_statements_total{kind=\"INSERT\"} 1"));
     CHECK(Contains(metrics, "blockdb_pg_statements_total{kind=\"SELECT\"} 1"));
     CHECK(Contains(metrics, "blockdb_pg_errors_total{sqlstate=\"42601\"} 1"));
+    CHECK(Contains(metrics, "blockdb_sql_rows_inserted_total 2"));
+    CHECK(Contains(metrics, "blockdb_sql_verifications_total 0"));
+    CHECK(Contains(metrics, "blockdb_ledger_tree_size "));
+    CHECK(Contains(metrics, "blockdb_ledger_blocks_sealed "));
     REQUIRE(node.Stop().ok());
     CHECK(node.pg_port() == 0);
   }
