@@ -133,20 +133,27 @@ class Executor {
   // With skip_conflicts (ON CONFLICT DO NOTHING), *written receives the rows written.
   Result<uint64_t> WriteRows(const std::shared_ptr<const TableDef>& table,
                              std::vector<std::vector<Value>> rows, bool skip_conflicts,
-                             ErrorInfo* error,
-                             std::vector<std::vector<Value>>* written = nullptr);
+                             ErrorInfo* error, std::vector<std::vector<Value>>* written = nullptr);
   // Full rows for `table` from values of `columns` (defaults, identity values, casts).
   Result<std::vector<Value>> CompleteRow(const TableDef& table,
                                          const std::vector<uint32_t>& columns,
                                          std::vector<Value> values,
-                                         const std::vector<const Expr*>& defaults,
-                                         Execution& exec);
+                                         const std::vector<const Expr*>& defaults, Execution& exec);
   Status CheckWritable(std::string_view what) const;
+  // The stored table `name` names (schema public or none), or 42P01 at its position.
+  Result<std::shared_ptr<const TableDef>> FindTableOrError(const QualifiedName& name,
+                                                           Binder& binder) const;
+  // The DEFAULT expressions of a table's columns, parsed from their stored text: exprs[c] is
+  // column c's (null when it has none); `parsed` owns the trees.
+  struct ColumnDefaults {
+    std::vector<std::vector<StatementPtr>> parsed;
+    std::vector<const Expr*> exprs;
+  };
+  static Result<ColumnDefaults> ParseDefaults(const TableDef& table);
   // positions[i] (when given) locates names[i] for errors; else `position`.
   Result<std::vector<uint32_t>> TargetColumns(const TableDef& table,
-                                              const std::vector<std::string>& names,
-                                              Binder& binder, int position,
-                                              const std::vector<int>& positions = {});
+                                              const std::vector<std::string>& names, Binder& binder,
+                                              int position, const std::vector<int>& positions = {});
   uint64_t ReadSnapshot() const;
   PlanContext MakePlanContext(Execution& exec, bool describe_only);
 

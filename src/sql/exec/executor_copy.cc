@@ -38,8 +38,8 @@ std::string EscapeText(std::string_view s, char delimiter) {
 }
 
 std::string EscapeCsv(std::string_view s, char delimiter) {
-  bool quote = s.empty() || s.find_first_of(std::string("\"\r\n") + delimiter) !=
-                                std::string_view::npos;
+  bool quote =
+      s.empty() || s.find_first_of(std::string("\"\r\n") + delimiter) != std::string_view::npos;
   if (!quote) return std::string(s);
   std::string out = "\"";
   for (char c : s) {
@@ -215,13 +215,7 @@ Status Executor::RunCopy(const CopyStmt& stmt, Execution& exec, bool describe_on
       return binder.ErrorAt(FeatureNotSupported("COPY FROM ... WHERE is not supported"),
                             stmt.position);
     }
-    auto table = db_->catalog().FindTable(stmt.table.name);
-    if (table == nullptr) {
-      return binder.ErrorAt(Status::InvalidArgument("relation \"" + stmt.table.ToString() +
-                                                    "\" does not exist")
-                                .WithSqlState(kSqlStateUndefinedTable),
-                            stmt.table.position);
-    }
+    ASSIGN_OR_RETURN(std::shared_ptr<const TableDef> table, FindTableOrError(stmt.table, binder));
     RETURN_IF_ERROR(CheckWritable("COPY FROM"));
     ASSIGN_OR_RETURN(std::vector<uint32_t> columns,
                      TargetColumns(*table, stmt.columns, binder, stmt.table.position));
@@ -251,8 +245,8 @@ Status Executor::RunCopy(const CopyStmt& stmt, Execution& exec, bool describe_on
         cols += (i > 0 ? ", " : "") + QuoteIdentifierIfNeeded(stmt.columns[i]);
       }
     }
-    ASSIGN_OR_RETURN(parsed, Parse("SELECT " + cols + " FROM " +
-                                   QuoteIdentifierIfNeeded(stmt.table.name)));
+    ASSIGN_OR_RETURN(parsed,
+                     Parse("SELECT " + cols + " FROM " + QuoteIdentifierIfNeeded(stmt.table.name)));
     query = parsed[0]->As<SelectStmt>().query.get();
   }
   PlanContext ctx = MakePlanContext(exec, describe_only);
@@ -317,14 +311,7 @@ Result<uint64_t> Executor::FinishCopyIn(ErrorInfo* error) {
   if (copy.header && !records.empty()) records.erase(records.begin());
   Execution exec;
   exec.eval.statement_time = NowMicros();
-  std::vector<const Expr*> defaults(copy.table->columns.size(), nullptr);
-  std::vector<std::vector<StatementPtr>> parsed(copy.table->columns.size());
-  for (size_t c = 0; c < copy.table->columns.size(); ++c) {
-    if (!copy.table->columns[c].default_expr) continue;
-    ASSIGN_OR_RETURN(parsed[c], Parse("SELECT " + *copy.table->columns[c].default_expr));
-    defaults[c] = parsed[c][0]->As<SelectStmt>().query->body->As<SelectBody>()
-                      .targets[0].expr.get();
-  }
+  ASSIGN_OR_RETURN(ColumnDefaults defaults, ParseDefaults(*copy.table));
   uint64_t total = 0;
   std::vector<std::vector<Value>> batch;
   for (size_t i = 0; i < records.size(); ++i) {
@@ -350,8 +337,8 @@ Result<uint64_t> Executor::FinishCopyIn(ErrorInfo* error) {
       }
       values.push_back(std::move(v).value());
     }
-    ASSIGN_OR_RETURN(std::vector<Value> row,
-                     CompleteRow(*copy.table, copy.columns, std::move(values), defaults, exec));
+    ASSIGN_OR_RETURN(std::vector<Value> row, CompleteRow(*copy.table, copy.columns,
+                                                         std::move(values), defaults.exprs, exec));
     batch.push_back(std::move(row));
     if (batch.size() >= kCopyBatchRows) {
       ASSIGN_OR_RETURN(uint64_t n, WriteRows(copy.table, std::move(batch), false, error));

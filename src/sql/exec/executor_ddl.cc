@@ -101,10 +101,10 @@ Status Executor::RunCreateTable(const CreateTableStmt& stmt, Execution& exec) {
                           stmt.position);
   }
   if (!stmt.name.schema.empty() && stmt.name.schema != kPublicSchema) {
-    return binder.ErrorAt(Status::InvalidArgument("schema \"" + stmt.name.schema +
-                                                  "\" does not exist")
-                              .WithSqlState("3F000"),
-                          stmt.name.position);
+    return binder.ErrorAt(
+        Status::InvalidArgument("schema \"" + stmt.name.schema + "\" does not exist")
+            .WithSqlState("3F000"),
+        stmt.name.position);
   }
   RETURN_IF_ERROR(CheckWritable("CREATE TABLE"));
   TableDef def;
@@ -136,11 +136,10 @@ Status Executor::RunCreateTable(const CreateTableStmt& stmt, Execution& exec) {
           break;
         case ConstraintKind::kPrimaryKey:
           if (!primary_key.empty()) {
-            return binder.ErrorAt(
-                Status::InvalidArgument("multiple primary keys for table \"" + def.name +
-                                        "\" are not allowed")
-                    .WithSqlState(kSqlStateInvalidTableDefinition),
-                k.position);
+            return binder.ErrorAt(Status::InvalidArgument("multiple primary keys for table \"" +
+                                                          def.name + "\" are not allowed")
+                                      .WithSqlState(kSqlStateInvalidTableDefinition),
+                                  k.position);
           }
           primary_key.push_back(c.name);
           break;
@@ -208,10 +207,10 @@ Status Executor::RunCreateTable(const CreateTableStmt& stmt, Execution& exec) {
   for (const std::string& name : primary_key) {
     std::optional<uint32_t> c = def.FindColumn(name);
     if (!c) {
-      return binder.ErrorAt(Status::InvalidArgument("column \"" + name +
-                                                    "\" named in key does not exist")
-                                .WithSqlState(kSqlStateUndefinedColumn),
-                            stmt.position);
+      return binder.ErrorAt(
+          Status::InvalidArgument("column \"" + name + "\" named in key does not exist")
+              .WithSqlState(kSqlStateUndefinedColumn),
+          stmt.position);
     }
     def.primary_key.push_back(KeyPart{*c, false});
   }
@@ -223,8 +222,8 @@ Status Executor::RunCreateTable(const CreateTableStmt& stmt, Execution& exec) {
   r.kind = ResultKind::kCommand;
   r.tag = "CREATE TABLE";
   if (!created) {
-    r.notices.push_back(Notice{"NOTICE", "42P07",
-                               "relation \"" + stmt.name.name + "\" already exists, skipping"});
+    r.notices.push_back(
+        Notice{"NOTICE", "42P07", "relation \"" + stmt.name.name + "\" already exists, skipping"});
   }
   // UNIQUE constraints become unique indexes named as PostgreSQL names them.
   for (const auto& cols : unique_sets) {
@@ -236,10 +235,10 @@ Status Executor::RunCreateTable(const CreateTableStmt& stmt, Execution& exec) {
     for (const std::string& name : cols) {
       std::optional<uint32_t> c = (*table)->FindColumn(name);
       if (!c) {
-        return binder.ErrorAt(Status::InvalidArgument("column \"" + name +
-                                                      "\" named in key does not exist")
-                                  .WithSqlState(kSqlStateUndefinedColumn),
-                              stmt.position);
+        return binder.ErrorAt(
+            Status::InvalidArgument("column \"" + name + "\" named in key does not exist")
+                .WithSqlState(kSqlStateUndefinedColumn),
+            stmt.position);
       }
       index.columns.push_back(KeyPart{*c, false});
       index.name += "_" + name;
@@ -263,13 +262,7 @@ Status Executor::RunCreateIndex(const CreateIndexStmt& stmt, Execution& exec) {
         stmt.position);
   }
   RETURN_IF_ERROR(CheckWritable("CREATE INDEX"));
-  auto table = db_->catalog().FindTable(stmt.table.name);
-  if (table == nullptr) {
-    return binder.ErrorAt(Status::InvalidArgument("relation \"" + stmt.table.ToString() +
-                                                  "\" does not exist")
-                              .WithSqlState(kSqlStateUndefinedTable),
-                          stmt.table.position);
-  }
+  ASSIGN_OR_RETURN(std::shared_ptr<const TableDef> table, FindTableOrError(stmt.table, binder));
   IndexDef def;
   def.table_id = table->id;
   def.unique = stmt.unique;

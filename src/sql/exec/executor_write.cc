@@ -23,10 +23,10 @@ Status CheckIdentityOverride(const ColumnSchema& col, OverridingKind overriding,
   if (!col.identity_always || overriding == OverridingKind::kSystemValue) {
     return Status::OK();
   }
-  return binder.ErrorAt(Status::InvalidArgument("cannot insert a non-DEFAULT value into column \"" +
-                                                col.name + "\"")
-                            .WithSqlState("428C9"),
-                        position);
+  return binder.ErrorAt(
+      Status::InvalidArgument("cannot insert a non-DEFAULT value into column \"" + col.name + "\"")
+          .WithSqlState("428C9"),
+      position);
 }
 
 // ON CONFLICT (cols) must name the columns of the primary key or of a unique index, and ON
@@ -38,13 +38,14 @@ Status CheckConflictTarget(const InsertStmt& stmt, const TableDef& table, Binder
   auto indexes = catalog.IndexesOf(table.id);
   if (!oc.constraint.empty()) {
     bool found = oc.constraint == table.name + "_pkey" && !table.primary_key.empty();
-    for (const auto& index : indexes) found = found || (index->unique && index->name == oc.constraint);
+    for (const auto& index : indexes)
+      found = found || (index->unique && index->name == oc.constraint);
     if (found) return Status::OK();
-    return binder.ErrorAt(Status::InvalidArgument("constraint \"" + oc.constraint +
-                                                  "\" for table \"" + table.name +
-                                                  "\" does not exist")
-                              .WithSqlState("42704"),
-                          oc.position);
+    return binder.ErrorAt(
+        Status::InvalidArgument("constraint \"" + oc.constraint + "\" for table \"" + table.name +
+                                "\" does not exist")
+            .WithSqlState("42704"),
+        oc.position);
   }
   if (oc.target.empty()) return Status::OK();
   std::set<uint32_t> target;
@@ -82,6 +83,34 @@ Status Executor::CheckWritable(std::string_view what) const {
   return Status::OK();
 }
 
+Result<std::shared_ptr<const TableDef>> Executor::FindTableOrError(const QualifiedName& name,
+                                                                   Binder& binder) const {
+  std::shared_ptr<const TableDef> table;
+  if (name.schema.empty() || name.schema == kPublicSchema) {
+    table = db_->catalog().FindTable(name.name);
+  }
+  if (table == nullptr) {
+    return binder.ErrorAt(
+        Status::InvalidArgument("relation \"" + name.ToString() + "\" does not exist")
+            .WithSqlState(kSqlStateUndefinedTable),
+        name.position);
+  }
+  return table;
+}
+
+Result<Executor::ColumnDefaults> Executor::ParseDefaults(const TableDef& table) {
+  ColumnDefaults d;
+  d.parsed.resize(table.columns.size());
+  d.exprs.assign(table.columns.size(), nullptr);
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    if (!table.columns[c].default_expr) continue;
+    ASSIGN_OR_RETURN(d.parsed[c], Parse("SELECT " + *table.columns[c].default_expr));
+    d.exprs[c] =
+        d.parsed[c][0]->As<SelectStmt>().query->body->As<SelectBody>().targets[0].expr.get();
+  }
+  return d;
+}
+
 Result<std::vector<uint32_t>> Executor::TargetColumns(const TableDef& table,
                                                       const std::vector<std::string>& names,
                                                       Binder& binder, int position,
@@ -102,8 +131,7 @@ Result<std::vector<uint32_t>> Executor::TargetColumns(const TableDef& table,
                             position);
     }
     if (std::find(columns.begin(), columns.end(), *c) != columns.end()) {
-      return binder.ErrorAt(Status::InvalidArgument("column \"" + n +
-                                                    "\" specified more than once")
+      return binder.ErrorAt(Status::InvalidArgument("column \"" + n + "\" specified more than once")
                                 .WithSqlState(kSqlStateDuplicateColumn),
                             position);
     }
@@ -154,8 +182,8 @@ Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& tabl
   size_t target = 0;
   if (in_block && !skip_conflicts) {
     if (txn_->writer == nullptr) {
-      txn_->writer = std::make_unique<TableWriter>(db_->ledger()->db(), table, indexes,
-                                                   &db_->row_ids());
+      txn_->writer =
+          std::make_unique<TableWriter>(db_->ledger()->db(), table, indexes, &db_->row_ids());
     }
     writer = txn_->writer.get();
     std::optional<size_t> t = writer->FindTarget(table->id);
@@ -197,10 +225,10 @@ Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& tabl
     const DatabaseOptions& o = db_->options();
     if (writer->pending() > o.max_transaction_rows ||
         writer->pending_bytes() > o.max_transaction_bytes) {
-      return Status::InvalidArgument(
-                 "transaction too large: more than " + std::to_string(o.max_transaction_rows) +
-                 " rows or " + std::to_string(o.max_transaction_bytes) +
-                 " bytes buffered; commit in smaller transactions")
+      return Status::InvalidArgument("transaction too large: more than " +
+                                     std::to_string(o.max_transaction_rows) + " rows or " +
+                                     std::to_string(o.max_transaction_bytes) +
+                                     " bytes buffered; commit in smaller transactions")
           .WithSqlState(kSqlStateProgramLimitExceeded);
     }
     return count;
@@ -233,27 +261,13 @@ Status Executor::RunInsert(const InsertStmt& stmt, Execution& exec, bool describ
     return binder.ErrorAt(AppendOnlyError("INSERT ... ON CONFLICT DO UPDATE", stmt.table.name),
                           stmt.on_conflict.position);
   }
-  auto table = db_->catalog().FindTable(stmt.table.name);
-  if (table == nullptr || (!stmt.table.schema.empty() && stmt.table.schema != kPublicSchema)) {
-    return binder.ErrorAt(Status::InvalidArgument("relation \"" + stmt.table.ToString() +
-                                                  "\" does not exist")
-                              .WithSqlState(kSqlStateUndefinedTable),
-                          stmt.table.position);
-  }
+  ASSIGN_OR_RETURN(std::shared_ptr<const TableDef> table, FindTableOrError(stmt.table, binder));
   if (!describe_only) RETURN_IF_ERROR(CheckWritable("INSERT"));
   RETURN_IF_ERROR(CheckConflictTarget(stmt, *table, binder, db_->catalog()));
-  ASSIGN_OR_RETURN(std::vector<uint32_t> columns,
-                   TargetColumns(*table, stmt.columns, binder, stmt.table.position,
-                                 stmt.column_positions));
-  // Parsed DEFAULT expressions, kept alive for this statement.
-  std::vector<std::vector<StatementPtr>> parsed_defaults(table->columns.size());
-  std::vector<const Expr*> defaults(table->columns.size(), nullptr);
-  for (size_t c = 0; c < table->columns.size(); ++c) {
-    if (!table->columns[c].default_expr) continue;
-    ASSIGN_OR_RETURN(parsed_defaults[c], Parse("SELECT " + *table->columns[c].default_expr));
-    defaults[c] = parsed_defaults[c][0]->As<SelectStmt>().query->body->As<SelectBody>()
-                      .targets[0].expr.get();
-  }
+  ASSIGN_OR_RETURN(
+      std::vector<uint32_t> columns,
+      TargetColumns(*table, stmt.columns, binder, stmt.table.position, stmt.column_positions));
+  ASSIGN_OR_RETURN(ColumnDefaults defaults, ParseDefaults(*table));
   // Rows of the source, as values per target column; DEFAULT leaves a column out of that row.
   std::vector<std::vector<Value>> rows;
   std::vector<std::vector<uint32_t>> row_columns;
@@ -263,16 +277,16 @@ Status Executor::RunInsert(const InsertStmt& stmt, Execution& exec, bool describ
     Scope empty;
     for (const auto& values : source->body->As<ValuesBody>().rows) {
       if (values.size() > columns.size()) {
-        return binder.ErrorAt(Status::InvalidArgument(
-                                  "INSERT has more expressions than target columns")
-                                  .WithSqlState("42601"),
-                              values[columns.size()]->position);
+        return binder.ErrorAt(
+            Status::InvalidArgument("INSERT has more expressions than target columns")
+                .WithSqlState("42601"),
+            values[columns.size()]->position);
       }
       if (!stmt.columns.empty() && values.size() < columns.size()) {
-        return binder.ErrorAt(Status::InvalidArgument(
-                                  "INSERT has more target columns than expressions")
-                                  .WithSqlState("42601"),
-                              stmt.table.position);
+        return binder.ErrorAt(
+            Status::InvalidArgument("INSERT has more target columns than expressions")
+                .WithSqlState("42601"),
+            stmt.table.position);
       }
       std::vector<BoundExprPtr> bound;
       std::vector<uint32_t> cols;
@@ -281,8 +295,8 @@ Status Executor::RunInsert(const InsertStmt& stmt, Execution& exec, bool describ
         const ColumnSchema& col = table->columns[columns[i]];
         RETURN_IF_ERROR(CheckIdentityOverride(col, stmt.overriding, binder, values[i]->position));
         ASSIGN_OR_RETURN(BoundExprPtr b, binder.Bind(*values[i], empty, "VALUES"));
-        ASSIGN_OR_RETURN(b, binder.CoerceForAssignment(std::move(b), col.type, col.name,
-                                                       values[i]->position));
+        ASSIGN_OR_RETURN(
+            b, binder.CoerceForAssignment(std::move(b), col.type, col.name, values[i]->position));
         bound.push_back(std::move(b));
         cols.push_back(columns[i]);
       }
@@ -309,10 +323,10 @@ Status Executor::RunInsert(const InsertStmt& stmt, Execution& exec, bool describ
       const ColumnSchema& col = table->columns[cols[i]];
       RETURN_IF_ERROR(CheckIdentityOverride(col, stmt.overriding, binder, source->position));
       if (!CanCast(plan.columns[i].type.id(), col.type.id(), CastContext::kAssignment)) {
-        return binder.ErrorAt(DatatypeMismatch("column \"" + col.name + "\" is of type " +
-                                               col.type.Name() + " but expression is of type " +
-                                               plan.columns[i].type.Name()),
-                              source->position);
+        return binder.ErrorAt(
+            DatatypeMismatch("column \"" + col.name + "\" is of type " + col.type.Name() +
+                             " but expression is of type " + plan.columns[i].type.Name()),
+            source->position);
       }
     }
     if (!describe_only) {
@@ -321,8 +335,8 @@ Status Executor::RunInsert(const InsertStmt& stmt, Execution& exec, bool describ
         ASSIGN_OR_RETURN(bool more, plan.source->Next(&row));
         if (!more) break;
         for (size_t i = 0; i < cols.size(); ++i) {
-          ASSIGN_OR_RETURN(row[i], CastValue(row[i], table->columns[cols[i]].type,
-                                             CastContext::kAssignment));
+          ASSIGN_OR_RETURN(
+              row[i], CastValue(row[i], table->columns[cols[i]].type, CastContext::kAssignment));
         }
         rows.push_back(std::move(row));
         row_columns.push_back(cols);
@@ -350,8 +364,8 @@ Status Executor::RunInsert(const InsertStmt& stmt, Execution& exec, bool describ
     }
     ASSIGN_OR_RETURN(BoundExprPtr b, binder.Bind(*t.expr, table_scope, "RETURNING"));
     if (b->type.id() == TypeId::kUnknown || b->type.id() == TypeId::kNull) {
-      ASSIGN_OR_RETURN(b, binder.CoerceImplicit(std::move(b), Type::Of(TypeId::kText),
-                                                t.expr->position));
+      ASSIGN_OR_RETURN(
+          b, binder.CoerceImplicit(std::move(b), Type::Of(TypeId::kText), t.expr->position));
     }
     returning_columns.push_back(
         ResultColumn{t.alias.empty() ? FigureColumnName(*t.expr) : t.alias, b->type});
@@ -368,7 +382,7 @@ Status Executor::RunInsert(const InsertStmt& stmt, Execution& exec, bool describ
   std::vector<std::vector<Value>> full_rows;
   for (size_t r = 0; r < rows.size(); ++r) {
     ASSIGN_OR_RETURN(std::vector<Value> full,
-                     CompleteRow(*table, row_columns[r], std::move(rows[r]), defaults, exec));
+                     CompleteRow(*table, row_columns[r], std::move(rows[r]), defaults.exprs, exec));
     full_rows.push_back(std::move(full));
   }
   bool skip = stmt.on_conflict.action == OnConflictAction::kDoNothing;

@@ -67,8 +67,8 @@ Result<std::optional<int64_t>> EvalCount(const Expr* e, PlanContext& ctx, const 
   if (e == nullptr) return std::optional<int64_t>();
   Scope empty;
   ASSIGN_OR_RETURN(BoundExprPtr b, ctx.binder->Bind(*e, empty, what));
-  ASSIGN_OR_RETURN(b, ctx.binder->CoerceImplicit(std::move(b), Type::Of(TypeId::kInt8),
-                                                 e->position));
+  ASSIGN_OR_RETURN(b,
+                   ctx.binder->CoerceImplicit(std::move(b), Type::Of(TypeId::kInt8), e->position));
   // Without parameter values (Describe, EXPLAIN) only a count that needs none is known.
   if (!ctx.has_params && HasParam(*b)) return std::optional<int64_t>();
   ASSIGN_OR_RETURN(Value v, Eval(*b, Row(), *ctx.eval));
@@ -112,8 +112,7 @@ class SelectPlanner {
     // HAVING before the targets: PostgreSQL reports its type errors before grouping errors.
     BoundExprPtr having;
     if (body_.having != nullptr) {
-      ASSIGN_OR_RETURN(having,
-                       binder().BindCondition(*body_.having, from_.scope, "HAVING", &agg_));
+      ASSIGN_OR_RETURN(having, binder().BindCondition(*body_.having, from_.scope, "HAVING", &agg_));
     }
     binder().set_window_scope(&window_);
     Status bound = BindTargets();
@@ -128,8 +127,8 @@ class SelectPlanner {
     for (BoundExprPtr& h : hidden_) PlaceWindowColumns(h.get(), window_base);
     MarkNeededColumns(having.get());
     if (!window_.calls.empty()) {
-      source = MakeWindowSource(std::move(source), std::move(window_.calls), ctx_.eval,
-                                ctx_.control);
+      source =
+          MakeWindowSource(std::move(source), std::move(window_.calls), ctx_.eval, ctx_.control);
     }
     if (grouped_) {
       source = MakeAggregateSource(std::move(source), std::move(group_exprs_),
@@ -268,8 +267,8 @@ class SelectPlanner {
     for (const KeyPart& part : table->primary_key) {
       bool grouped = false;
       for (const BoundExprPtr& g : group_exprs_) {
-        grouped = grouped || (g->kind == BoundKind::kColumn &&
-                              g->index == static_cast<int>(part.column));
+        grouped =
+            grouped || (g->kind == BoundKind::kColumn && g->index == static_cast<int>(part.column));
       }
       if (!grouped) return;
     }
@@ -320,8 +319,8 @@ class SelectPlanner {
         RETURN_IF_ERROR(AddStar(t.expr->As<StarExpr>()));
         continue;
       }
-      ASSIGN_OR_RETURN(BoundExprPtr b, binder().Bind(*t.expr, from_.scope, "SELECT",
-                                                     grouped_ ? &agg_ : nullptr));
+      ASSIGN_OR_RETURN(BoundExprPtr b,
+                       binder().Bind(*t.expr, from_.scope, "SELECT", grouped_ ? &agg_ : nullptr));
       ASSIGN_OR_RETURN(b, ResolveOutputType(binder(), std::move(b), t.expr->position));
       std::string name = t.alias.empty() ? FigureColumnName(*t.expr) : t.alias;
       targets_.push_back(Target{std::move(b), name, ToSexp(*t.expr)});
@@ -338,8 +337,8 @@ class SelectPlanner {
       }
       SortKey key;
       key.descending = item.order == SortOrder::kDesc;
-      key.nulls_first = item.nulls == NullsOrder::kDefault ? key.descending
-                                                           : item.nulls == NullsOrder::kFirst;
+      key.nulls_first =
+          item.nulls == NullsOrder::kDefault ? key.descending : item.nulls == NullsOrder::kFirst;
       int64_t ordinal;
       int column = -1;
       if (IsIntegerLiteral(*item.expr, &ordinal)) {
@@ -405,8 +404,7 @@ Result<QueryPlan> PlanValues(const ValuesBody& values, PlanContext& ctx) {
     }
     if (!rows.empty() && bound.size() != rows[0].size()) {
       return ctx.binder->ErrorAt(
-          Status::InvalidArgument("VALUES lists must all be the same length")
-              .WithSqlState("42601"),
+          Status::InvalidArgument("VALUES lists must all be the same length").WithSqlState("42601"),
           row.empty() ? values.position : row[0]->position);
     }
     rows.push_back(std::move(bound));
@@ -421,8 +419,8 @@ Result<QueryPlan> PlanValues(const ValuesBody& values, PlanContext& ctx) {
       if (!t.ok()) return ctx.binder->ErrorAt(t.TakeStatus(), values.position);
       common = *t;
     }
-    Type type = Type::Of(common == TypeId::kNull || common == TypeId::kUnknown ? TypeId::kText
-                                                                                : common);
+    Type type =
+        Type::Of(common == TypeId::kNull || common == TypeId::kUnknown ? TypeId::kText : common);
     for (BoundExprPtr* e : column) {
       ASSIGN_OR_RETURN(*e, ctx.binder->CoerceImplicit(std::move(*e), type, values.position));
     }
@@ -451,9 +449,9 @@ Result<QueryPlan> PlanSetOperation(const SetOperationBody& op, PlanContext& ctx)
     Result<TypeId> t = CommonType(left.columns[i].type.id(), right.columns[i].type.id(), name);
     if (!t.ok()) return ctx.binder->ErrorAt(t.TakeStatus(), op.position);
     Type type = Type::Of(*t);
-    ASSIGN_OR_RETURN(BoundExprPtr l, ctx.binder->CoerceImplicit(
-                                         MakeColumn(static_cast<int>(i), left.columns[i].type),
-                                         type, op.position));
+    ASSIGN_OR_RETURN(BoundExprPtr l,
+                     ctx.binder->CoerceImplicit(
+                         MakeColumn(static_cast<int>(i), left.columns[i].type), type, op.position));
     ASSIGN_OR_RETURN(BoundExprPtr r, ctx.binder->CoerceImplicit(
                                          MakeColumn(static_cast<int>(i), right.columns[i].type),
                                          type, op.position));
@@ -605,9 +603,10 @@ std::string ArrayText(const std::vector<Value>& values) {
 }
 
 void EnableSubqueries(BindContext* bind, const PlanContext& ctx) {
-  bind->plan_subquery = [ctx = PlanContext(ctx)](const Query& query, SubqueryTest test,
-                              std::vector<Type>* types) mutable
-      -> Result<std::shared_ptr<SubqueryEvaluator>> {
+  bind->plan_subquery =
+      [ctx = PlanContext(ctx)](
+          const Query& query, SubqueryTest test,
+          std::vector<Type>* types) mutable -> Result<std::shared_ptr<SubqueryEvaluator>> {
     (void)test;
     ASSIGN_OR_RETURN(QueryPlan plan, PlanQuery(query, ctx));
     for (const ResultColumn& c : plan.columns) types->push_back(c.type);
@@ -636,30 +635,21 @@ Result<QueryPlan> PlanQuery(const Query& query, PlanContext& ctx) {
       if (cte.columns.size() > plan.columns.size()) {
         return ctx.binder->ErrorAt(
             Status::InvalidArgument("WITH query \"" + cte.name + "\" has " +
-                                    std::to_string(plan.columns.size()) + " columns available but " +
-                                    std::to_string(cte.columns.size()) + " columns specified")
+                                    std::to_string(plan.columns.size()) +
+                                    " columns available but " + std::to_string(cte.columns.size()) +
+                                    " columns specified")
                 .WithSqlState("42P10"),
             cte.position);
       }
       auto result = std::make_shared<CommonTableResult>();
       for (size_t i = 0; i < plan.columns.size(); ++i) {
-        result->columns.push_back(ScopeColumn{
-            cte.name, i < cte.columns.size() ? cte.columns[i] : plan.columns[i].name,
-            plan.columns[i].type});
+        result->columns.push_back(
+            ScopeColumn{cte.name, i < cte.columns.size() ? cte.columns[i] : plan.columns[i].name,
+                        plan.columns[i].type});
       }
       if (ctx.has_params) {
-        Row row;
-        size_t bytes = 0;
-        while (true) {
-          ASSIGN_OR_RETURN(bool more, plan.source->Next(&row));
-          if (!more) break;
-          bytes += RowBytes(row);
-          if (bytes > ctx.control->work_mem) {
-            return Status::Busy("WITH query \"" + cte.name + "\" needs more than work_mem")
-                .WithSqlState("53200");
-          }
-          result->rows.push_back(std::move(row));
-        }
+        RETURN_IF_ERROR(ReadAllRows(*plan.source, *ctx.control, "WITH query \"" + cte.name + "\"",
+                                    &result->rows));
       }
       (*ctes)[cte.name] = std::move(result);
     }
@@ -685,8 +675,8 @@ Result<QueryPlan> PlanQueryWithoutWith(const Query& query, PlanContext& ctx) {
   for (const SortItem& item : query.order_by) {
     SortKey key;
     key.descending = item.order == SortOrder::kDesc;
-    key.nulls_first = item.nulls == NullsOrder::kDefault ? key.descending
-                                                         : item.nulls == NullsOrder::kFirst;
+    key.nulls_first =
+        item.nulls == NullsOrder::kDefault ? key.descending : item.nulls == NullsOrder::kFirst;
     int64_t ordinal;
     key.column = -1;
     if (IsIntegerLiteral(*item.expr, &ordinal) && ordinal >= 1 &&

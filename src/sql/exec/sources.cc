@@ -12,10 +12,9 @@ namespace {
 constexpr char kSqlStateQueryCanceled[] = "57014";
 constexpr char kSqlStateOutOfMemory[] = "53200";
 
-Status OutOfWorkMem(const char* what, uint64_t work_mem) {
+Status OutOfWorkMem(std::string_view what, uint64_t work_mem) {
   return Status::Busy(std::string(what) + " needs more than work_mem (" +
-                      std::to_string(work_mem / 1024) +
-                      " kB); raise work_mem or narrow the query")
+                      std::to_string(work_mem / 1024) + " kB); raise work_mem or narrow the query")
       .WithSqlState(kSqlStateOutOfMemory);
 }
 
@@ -160,16 +159,7 @@ class SortSource : public RowSource {
 
  private:
   Status Fill() {
-    Row row;
-    size_t bytes = 0;
-    while (true) {
-      ASSIGN_OR_RETURN(bool more, child_->Next(&row));
-      if (!more) break;
-      bytes += RowBytes(row);
-      if (bytes > control_->work_mem) return OutOfWorkMem("ORDER BY", control_->work_mem);
-      rows_.push_back(std::move(row));
-      if ((rows_.size() & 1023) == 0) RETURN_IF_ERROR(control_->Check());
-    }
+    RETURN_IF_ERROR(ReadAllRows(*child_, *control_, "ORDER BY", &rows_));
     std::stable_sort(rows_.begin(), rows_.end(), [this](const Row& a, const Row& b) {
       for (const SortKey& k : keys_) {
         const Value& x = a[k.column];
@@ -286,8 +276,7 @@ class LimitSource : public RowSource {
 class NestedLoopJoin : public RowSource {
  public:
   NestedLoopJoin(RowSourcePtr left, RowSourcePtr right, size_t left_width, size_t right_width,
-                 JoinKind kind, BoundExprPtr on, const EvalContext* ctx,
-                 const ExecControl* control)
+                 JoinKind kind, BoundExprPtr on, const EvalContext* ctx, const ExecControl* control)
       : left_(std::move(left)),
         right_(std::move(right)),
         left_width_(left_width),
@@ -365,15 +354,7 @@ class NestedLoopJoin : public RowSource {
 
  private:
   Status Load() {
-    Row row;
-    size_t bytes = 0;
-    while (true) {
-      ASSIGN_OR_RETURN(bool more, right_->Next(&row));
-      if (!more) break;
-      bytes += RowBytes(row);
-      if (bytes > control_->work_mem) return OutOfWorkMem("join", control_->work_mem);
-      right_rows_.push_back(std::move(row));
-    }
+    RETURN_IF_ERROR(ReadAllRows(*right_, *control_, "join", &right_rows_));
     right_matched_.assign(right_rows_.size(), false);
     loaded_ = true;
     return Status::OK();
@@ -478,12 +459,26 @@ Status ExecControl::Check() const {
   return Status::OK();
 }
 
+Status ReadAllRows(RowSource& source, const ExecControl& control, std::string_view what,
+                   std::vector<Row>* rows) {
+  Row row;
+  size_t bytes = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, source.Next(&row));
+    if (!more) return Status::OK();
+    bytes += RowBytes(row);
+    if (bytes > control.work_mem) return OutOfWorkMem(what, control.work_mem);
+    rows->push_back(std::move(row));
+    if ((rows->size() & 1023) == 0) RETURN_IF_ERROR(control.Check());
+  }
+}
+
 size_t RowBytes(const Row& row) {
   size_t bytes = sizeof(Row) + row.size() * sizeof(Value);
   for (const Value& v : row) {
-    if (!v.is_null() && (v.type() == TypeId::kText || v.type() == TypeId::kVarchar ||
-                         v.type() == TypeId::kBytea || v.type() == TypeId::kJson ||
-                         v.type() == TypeId::kJsonb || v.type() == TypeId::kUnknown)) {
+    if (!v.is_null() &&
+        (v.type() == TypeId::kText || v.type() == TypeId::kVarchar || v.type() == TypeId::kBytea ||
+         v.type() == TypeId::kJson || v.type() == TypeId::kJsonb || v.type() == TypeId::kUnknown)) {
       bytes += v.bytes().size();
     }
   }
@@ -493,12 +488,10 @@ size_t RowBytes(const Row& row) {
 RowSourcePtr MakeRowsSource(std::vector<Row> rows, std::string label) {
   return std::make_unique<RowsSource>(std::move(rows), std::move(label));
 }
-RowSourcePtr MakeValuesSource(std::vector<std::vector<BoundExprPtr>> rows,
-                              const EvalContext* ctx) {
+RowSourcePtr MakeValuesSource(std::vector<std::vector<BoundExprPtr>> rows, const EvalContext* ctx) {
   return std::make_unique<ValuesSource>(std::move(rows), ctx);
 }
-RowSourcePtr MakeFilterSource(RowSourcePtr child, BoundExprPtr condition,
-                              const EvalContext* ctx) {
+RowSourcePtr MakeFilterSource(RowSourcePtr child, BoundExprPtr condition, const EvalContext* ctx) {
   return std::make_unique<FilterSource>(std::move(child), std::move(condition), ctx);
 }
 RowSourcePtr MakeProjectSource(RowSourcePtr child, std::vector<BoundExprPtr> exprs,
@@ -515,8 +508,7 @@ RowSourcePtr MakeSortSource(RowSourcePtr child, std::vector<SortKey> keys,
 RowSourcePtr MakeDistinctSource(RowSourcePtr child, size_t columns, const ExecControl* control) {
   return std::make_unique<DistinctSource>(std::move(child), columns, control);
 }
-RowSourcePtr MakeLimitSource(RowSourcePtr child, std::optional<uint64_t> limit,
-                             uint64_t offset) {
+RowSourcePtr MakeLimitSource(RowSourcePtr child, std::optional<uint64_t> limit, uint64_t offset) {
   return std::make_unique<LimitSource>(std::move(child), limit, offset);
 }
 RowSourcePtr MakeNestedLoopJoin(RowSourcePtr left, RowSourcePtr right, size_t left_width,

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -26,7 +27,7 @@ using Row = std::vector<Value>;
 
 // Limits and cancellation shared by the sources of one statement.
 struct ExecControl {
-  const std::atomic<bool>* cancel = nullptr;  // Session::Cancel sets it
+  const std::atomic<bool>* cancel = nullptr;                      // Session::Cancel sets it
   std::optional<std::chrono::steady_clock::time_point> deadline;  // statement_timeout
   uint64_t work_mem = 64ull << 20;
   // 57014 when cancelled or past the deadline. Cheap; called every few hundred rows.
@@ -48,6 +49,11 @@ using RowSourcePtr = std::unique_ptr<RowSource>;
 
 // Approximate bytes a row holds (for work_mem).
 size_t RowBytes(const Row& row);
+
+// Appends every row of `source` to *rows: what sorts, joins, window functions and WITH hold in
+// memory. 53200 naming `what` once the rows pass work_mem; 57014 when cancelled meanwhile.
+Status ReadAllRows(RowSource& source, const ExecControl& control, std::string_view what,
+                   std::vector<Row>* rows);
 
 // Rows given up front (VALUES, SELECT without FROM, system functions).
 RowSourcePtr MakeRowsSource(std::vector<Row> rows, std::string label);
@@ -79,8 +85,7 @@ struct AccessPath {
 // the scan starts, marks the columns the query reads; the others are not decoded (NULL).
 RowSourcePtr MakeTableSource(DB* db, std::shared_ptr<const TableDef> table, uint64_t snapshot,
                              AccessPath path, BoundExprPtr filter, const EvalContext* ctx,
-                             const ExecControl* control,
-                             const std::vector<Row>* pending = nullptr,
+                             const ExecControl* control, const std::vector<Row>* pending = nullptr,
                              std::shared_ptr<const std::vector<bool>> needed_columns = nullptr);
 
 RowSourcePtr MakeFilterSource(RowSourcePtr child, BoundExprPtr condition, const EvalContext* ctx);

@@ -48,7 +48,8 @@ Status Accumulate(const AggregateSpec& spec, const Value& v, Running* r) {
     case AggFunc::kBoolOr: {
       bool b = v.bool_value();
       if (!r->acc.is_null()) {
-        b = spec.func == AggFunc::kBoolAnd ? (b && r->acc.bool_value()) : (b || r->acc.bool_value());
+        b = spec.func == AggFunc::kBoolAnd ? (b && r->acc.bool_value())
+                                           : (b || r->acc.bool_value());
       }
       r->acc = Value::Bool(b);
       return Status::OK();
@@ -101,17 +102,7 @@ class WindowSource : public RowSource {
  private:
   Status Compute() {
     computed_ = true;
-    Row row;
-    size_t bytes = 0;
-    while (true) {
-      ASSIGN_OR_RETURN(bool more, child_->Next(&row));
-      if (!more) break;
-      bytes += RowBytes(row);
-      if (bytes > control_->work_mem) {
-        return Status::Busy("window functions need more than work_mem").WithSqlState("53200");
-      }
-      rows_.push_back(std::move(row));
-    }
+    RETURN_IF_ERROR(ReadAllRows(*child_, *control_, "window functions", &rows_));
     const size_t width = rows_.empty() ? 0 : rows_[0].size();
     std::vector<std::vector<Value>> results(calls_.size());
     for (size_t k = 0; k < calls_.size(); ++k) {
@@ -224,8 +215,8 @@ class WindowSource : public RowSource {
               }
               offset = o.int_value();
             }
-            int64_t pos = static_cast<int64_t>(i) +
-                          (call.func == WindowFunc::kLag ? -offset : offset);
+            int64_t pos =
+                static_cast<int64_t>(i) + (call.func == WindowFunc::kLag ? -offset : offset);
             if (pos < static_cast<int64_t>(start) || pos >= static_cast<int64_t>(end)) {
               dst = Value::Null(call.type.id());
             } else {
