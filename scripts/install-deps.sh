@@ -10,7 +10,7 @@ packages=(
   liblz4-dev
   libpq-dev libpqxx-dev libbenchmark-dev librocksdb-dev
   postgresql-15 postgresql-client-15
-  python3-psycopg2 python3-psycopg libpostgresql-jdbc-java openjdk-17-jdk-headless
+  python3-psycopg2 python3-psycopg python3-sqlalchemy libpostgresql-jdbc-java openjdk-17-jdk-headless
   clang libclang-rt-14-dev
 )
 

@@ -13,6 +13,7 @@ INSERT INTO audit VALUES (5, 'dee', 5, NULL);
 SELECT count(*) FROM audit;
 COMMIT;
 SELECT count(*) FROM audit;
+\df blockdb*
 VERIFY CHAIN \gset v_
 \echo verify: :v_status, :v_entries_checked entries, tree size :v_tree_size
 \set ON_ERROR_STOP on
