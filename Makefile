@@ -8,7 +8,9 @@
 #   make bench      benchmarks against RocksDB (and later PostgreSQL) in the same run, then the
 #                   ledger's (on/off, VERIFY against raw SHA-256, proofs; LEDGER_BENCH_ARGS), then
 #                   the SQL layer's against PostgreSQL 15 (SQL_BENCH_ARGS), then pgbench over the
-#                   wire against PostgreSQL 15 (PGBENCH_BENCH_ARGS, e.g. "-T 30")
+#                   wire against PostgreSQL 15 (PGBENCH_BENCH_ARGS, e.g. "-T 30"), then BI queries
+#                   (joins, date_trunc, window functions) against PostgreSQL 15 (BI_BENCH_ARGS,
+#                   e.g. "-r 100000" for a quick run)
 #   make format     clang-format every source file
 
 BUILD_DIR ?= build
@@ -52,6 +54,7 @@ bench: build
 	$(BUILD_DIR)/bin/blockdb-bench-ledger $(LEDGER_BENCH_ARGS)
 	$(BUILD_DIR)/bin/blockdb-bench-sql $(SQL_BENCH_ARGS)
 	PGBENCH_BENCH_SERVER=$(BUILD_DIR)/bin/blockdb-server bench/pgbench/run_pgbench_bench.sh $(PGBENCH_BENCH_ARGS)
+	BI_BENCH_SERVER=$(BUILD_DIR)/bin/blockdb-server bench/bi/run_bi_bench.sh $(BI_BENCH_ARGS)
 
 format:
 	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
