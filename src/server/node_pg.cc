@@ -97,6 +97,7 @@ class PgMetrics : public pgwire::PgServerObserver {
 Status Node::OpenSql() {
   sql::DatabaseOptions options;
   options.name = config_.database.name;
+  options.transaction_timeout_ms = config_.cluster.transaction_timeout_s * 1000;
   options.make_password_verifier = MakePasswordVerifier;
   Result<std::unique_ptr<sql::Database>> db = sql::Database::Open(ledger_db_.get(), options);
   if (!db.ok()) {

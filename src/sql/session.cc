@@ -6,6 +6,7 @@
 #include "sql/exec/identity.h"
 #include "sql/parser.h"
 #include "sql/storage/table_writer.h"
+#include "sql/txn/lock_manager.h"
 
 namespace blockdb::sql {
 
@@ -16,7 +17,8 @@ Database::Database(LedgerDB* ledger, DatabaseOptions options)
     : ledger_(ledger),
       options_(std::move(options)),
       row_ids_(std::make_unique<RowIdAllocator>()),
-      identities_(std::make_unique<IdentityAllocator>()) {}
+      identities_(std::make_unique<IdentityAllocator>()),
+      locks_(std::make_unique<txn::LockManager>()) {}
 
 Database::~Database() = default;
 
@@ -53,8 +55,7 @@ struct Cursor {
 
 struct Session::State {
   State(Database* db, const SessionOptions* options, const std::atomic<bool>* cancel)
-      : settings(db->options(), *options),
-        executor(db, &settings, &txn, options, cancel) {}
+      : settings(db->options(), *options), executor(db, &settings, &txn, options, cancel) {}
 
   exec::Settings settings;
   exec::Transaction txn;
@@ -218,8 +219,7 @@ Result<StatementResult> Session::RunCursorStatement(const Statement& stmt,
         .WithSqlState(kSqlStateUndefinedCursor);
   }
   if (f.direction != FetchDirection::kForward || (!f.all && f.count < 0)) {
-    return Status::InvalidArgument("cursor can only scan forward")
-        .WithSqlState("55000");
+    return Status::InvalidArgument("cursor can only scan forward").WithSqlState("55000");
   }
   Cursor& cursor = it->second;
   StatementResult r;
@@ -387,8 +387,8 @@ Status Session::Prepare(const std::string& name, std::string_view sql,
       if (c != state_->cursors.end()) prepared->description.columns = c->second.execution->columns;
     }
   } else if (!prepared->statements.empty()) {
-    Result<std::unique_ptr<exec::Execution>> e = state_->executor.Start(
-        *prepared->statements[0], {}, &prepared->param_types, true, error);
+    Result<std::unique_ptr<exec::Execution>> e =
+        state_->executor.Start(*prepared->statements[0], {}, &prepared->param_types, true, error);
     if (!e.ok()) return fail(e.TakeStatus());
     prepared->param_types = (*e)->bind.param_types;
     for (auto& t : prepared->param_types) {
@@ -497,8 +497,8 @@ Result<ExecuteResult> Session::Execute(const std::string& portal, uint64_t max_r
       p.execution->columns = r->columns;
       p.execution->result = std::move(r).value();
     } else {
-      Result<std::unique_ptr<exec::Execution>> e = state_->executor.Start(
-          stmt, p.params, &p.statement->param_types, false, error);
+      Result<std::unique_ptr<exec::Execution>> e =
+          state_->executor.Start(stmt, p.params, &p.statement->param_types, false, error);
       EndTransactionCursors();
       if (!e.ok()) return fail(e.TakeStatus());
       p.execution = std::move(e).value();

@@ -37,6 +37,10 @@ class LedgerDB;
 
 namespace blockdb::sql {
 
+namespace txn {
+class LockManager;
+}
+
 struct Statement;
 class Catalog;
 class RowIdAllocator;
@@ -52,6 +56,9 @@ struct DatabaseOptions {
   // Rows and bytes one transaction block may buffer before COMMIT (54000 beyond).
   uint64_t max_transaction_rows = 1'000'000;
   uint64_t max_transaction_bytes = 256ull << 20;
+  // A transaction block open longer than this is aborted (25P04) at its next statement, or at
+  // once when it holds a lock another transaction waits for ([cluster] transaction_timeout).
+  uint64_t transaction_timeout_ms = 30'000;
   std::string server_version = "15.0";  // reported as PostgreSQL's server_version
   // Turns the password of CREATE ROLE ... PASSWORD 'x' into the verifier stored in the catalog
   // (SCRAM-SHA-256, built by the wire layer, which owns authentication). Unset: CREATE ROLE
@@ -72,6 +79,8 @@ class Database {
   Catalog& catalog() const { return *catalog_; }
   RowIdAllocator& row_ids() const { return *row_ids_; }
   IdentityAllocator& identities() const { return *identities_; }
+  // The key-range locks of serializable read-write transactions (docs/TRANSACTIONS.md).
+  txn::LockManager& locks() const { return *locks_; }
   const DatabaseOptions& options() const { return options_; }
 
   // Counters for /metrics: statements run, rows inserted, errors (all sessions).
@@ -91,6 +100,7 @@ class Database {
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<RowIdAllocator> row_ids_;
   std::unique_ptr<IdentityAllocator> identities_;
+  std::unique_ptr<txn::LockManager> locks_;
   Stats stats_;
 };
 

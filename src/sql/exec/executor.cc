@@ -46,8 +46,10 @@ Executor::Executor(Database* db, Settings* settings, Transaction* txn,
     : db_(db), settings_(settings), txn_(txn), options_(options), cancel_(cancel) {}
 
 uint64_t Executor::ReadSnapshot() const {
-  // Inside a transaction block reads keep the snapshot of its first statement (REPEATABLE
-  // READ-like); a statement outside one reads everything acknowledged so far.
+  // Locked reads read the latest state once their lock is held (executor_txn.cc). Otherwise a
+  // block keeps its snapshot when its isolation level has one (SetIsolation), and a statement
+  // reads everything acknowledged so far.
+  if (LocksReads()) return kLatestSnapshot;
   if (txn_->status != TxnStatus::kIdle && txn_->snapshot != kLatestSnapshot) {
     return txn_->snapshot;
   }
@@ -63,6 +65,12 @@ PlanContext Executor::MakePlanContext(Execution& exec, bool describe_only) {
   ctx.control = &exec.control;
   ctx.has_params = !describe_only;
   if (txn_->status == TxnStatus::kInBlock) ctx.pending = txn_->writer.get();
+  if (!describe_only && LocksReads()) {
+    exec.read_locks.manager = &db_->locks();
+    exec.read_locks.txn = LockOwner();
+    exec.read_locks.wait = MakeLockWait(&exec.control);
+    ctx.read_locks = &exec.read_locks;
+  }
   EnableSubqueries(&exec.bind, ctx);
   return ctx;
 }
@@ -72,11 +80,18 @@ Result<std::unique_ptr<Execution>> Executor::Start(
     const std::vector<std::optional<Type>>* param_types, bool describe_only, ErrorInfo* error) {
   std::unique_ptr<Execution> exec = NewExecution(std::move(params), param_types);
   error_ = error;
+  control_ = &exec->control;
+  writing_statement_ = stmt.Is<InsertStmt>() || stmt.Is<CopyStmt>();
   Status s = Dispatch(stmt, *exec, describe_only);
+  control_ = nullptr;
+  writing_statement_ = false;
   if (!s.ok()) {
     if (error != nullptr && error->position == 0) error->position = exec->binder.error_position();
+    if (!describe_only) AfterError();
     return s;
   }
+  // A statement outside a block has committed (or only read): its locks go now.
+  if (txn_->status == TxnStatus::kIdle && copy_in_ == std::nullopt) ReleaseLocks();
   return exec;
 }
 
@@ -88,6 +103,7 @@ Result<std::unique_ptr<Execution>> Executor::StartQuery(
   Status s = RunQuery(query, *exec, false);
   if (!s.ok()) {
     if (error != nullptr && error->position == 0) error->position = exec->binder.error_position();
+    AfterError();
     return s;
   }
   return exec;
@@ -131,7 +147,12 @@ Result<bool> Executor::Fetch(Execution& exec, uint64_t max_rows,
   }
   std::vector<Value> row;
   while (max_rows == 0 || rows->size() < max_rows) {
-    ASSIGN_OR_RETURN(bool more, exec.source->Next(&row));
+    Result<bool> next = exec.source->Next(&row);
+    if (!next.ok()) {
+      AfterError();
+      return next.TakeStatus();
+    }
+    bool more = *next;
     if (!more) return true;
     ++exec.rows_returned;
     rows->push_back(std::move(row));
@@ -152,6 +173,8 @@ Status Executor::Dispatch(const Statement& stmt, Execution& exec, bool describe_
                  "current transaction is aborted, commands ignored until end of transaction block")
           .WithSqlState("25P02");
     }
+  } else if (!describe_only && !stmt.Is<TransactionStmt>()) {
+    RETURN_IF_ERROR(CheckTransactionTimeout());
   }
   switch (stmt.kind) {
     case StatementKind::kSelect:
@@ -218,8 +241,7 @@ Status Executor::Dispatch(const Statement& stmt, Execution& exec, bool describe_
   if (OpaqueStmt::Matches(stmt.kind)) {
     return RunOpaque(static_cast<const OpaqueStmt&>(stmt), exec);
   }
-  return FeatureNotSupported(std::string(StatementKindName(stmt.kind)) +
-                             " is not supported yet");
+  return FeatureNotSupported(std::string(StatementKindName(stmt.kind)) + " is not supported yet");
 }
 
 Status Executor::RunQuery(const Query& query, Execution& exec, bool describe_only) {
@@ -237,32 +259,41 @@ Status Executor::RunTransaction(const TransactionStmt& stmt, Execution& exec) {
     case TransactionAction::kStart:
       r = Command(stmt.action == TransactionAction::kBegin ? "BEGIN" : "START TRANSACTION");
       if (txn_->status != TxnStatus::kIdle) {
-        r.notices.push_back(Warning(kSqlStateActiveTransaction,
-                                    "there is already a transaction in progress"));
+        r.notices.push_back(
+            Warning(kSqlStateActiveTransaction, "there is already a transaction in progress"));
       } else {
         txn_->status = TxnStatus::kInBlock;
-        txn_->read_only = stmt.modes.read_only.value_or(
-            settings_->Get("default_transaction_read_only") == "on");
+        txn_->read_only =
+            stmt.modes.read_only.value_or(settings_->Get("default_transaction_read_only") == "on");
         txn_->start_time = NowMicros();
-        txn_->snapshot = db_->ledger()->db()->AppliedIndex();
         txn_->writer.reset();
+        ReleaseLocks();
+        SetIsolation(stmt.modes.isolation);
       }
       break;
     case TransactionAction::kCommit: {
       r = Command("COMMIT");
       if (txn_->status == TxnStatus::kIdle) {
-        r.notices.push_back(Warning(kSqlStateNoActiveTransaction,
-                                    "there is no transaction in progress"));
+        r.notices.push_back(
+            Warning(kSqlStateNoActiveTransaction, "there is no transaction in progress"));
         break;
       }
       bool failed = txn_->status == TxnStatus::kFailed;
+      Status expired = failed ? Status::OK() : CheckTransactionTimeout();
       std::unique_ptr<TableWriter> writer = std::move(txn_->writer);
       txn_->status = TxnStatus::kIdle;
       txn_->snapshot = kLatestSnapshot;
+      // Locks go once the commit is applied (or abandoned), never before: the next reader of
+      // what this block wrote must see it.
+      struct Release {
+        Executor* e;
+        ~Release() { e->ReleaseLocks(); }
+      } release{this};
       if (failed) {
         r.tag = "ROLLBACK";
         break;
       }
+      RETURN_IF_ERROR(expired);
       if (writer != nullptr && writer->pending() > 0) {
         std::string detail, table_name, constraint;
         Result<uint64_t> written = writer->Commit(&detail, &table_name, &constraint);
@@ -281,12 +312,13 @@ Status Executor::RunTransaction(const TransactionStmt& stmt, Execution& exec) {
     case TransactionAction::kRollback:
       r = Command("ROLLBACK");
       if (txn_->status == TxnStatus::kIdle) {
-        r.notices.push_back(Warning(kSqlStateNoActiveTransaction,
-                                    "there is no transaction in progress"));
+        r.notices.push_back(
+            Warning(kSqlStateNoActiveTransaction, "there is no transaction in progress"));
       }
       txn_->status = TxnStatus::kIdle;
       txn_->writer.reset();
       txn_->snapshot = kLatestSnapshot;
+      ReleaseLocks();
       break;
     case TransactionAction::kSavepoint:
     case TransactionAction::kRelease:
@@ -365,13 +397,21 @@ Status Executor::RunSet(const SetStmt& stmt, Execution& exec) {
       break;
     case SetKind::kTransaction:
     case SetKind::kSessionCharacteristics:
-      if (stmt.modes.read_only) {
-        if (stmt.set_kind == SetKind::kTransaction) {
-          txn_->read_only = *stmt.modes.read_only;
-        } else {
-          RETURN_IF_ERROR(settings_->Set("default_transaction_read_only",
-                                         *stmt.modes.read_only ? "on" : "off"));
+      if (stmt.set_kind == SetKind::kTransaction) {
+        if (stmt.modes.read_only) txn_->read_only = *stmt.modes.read_only;
+        if (txn_->status != TxnStatus::kIdle && (stmt.modes.read_only || stmt.modes.isolation)) {
+          SetIsolation(stmt.modes.isolation ? stmt.modes.isolation
+                                            : std::optional<IsolationLevel>(txn_->isolation));
         }
+        break;
+      }
+      if (stmt.modes.read_only) {
+        RETURN_IF_ERROR(
+            settings_->Set("default_transaction_read_only", *stmt.modes.read_only ? "on" : "off"));
+      }
+      if (stmt.modes.isolation) {
+        RETURN_IF_ERROR(
+            settings_->Set("default_transaction_isolation", IsolationName(*stmt.modes.isolation)));
       }
       break;
     default:
@@ -391,6 +431,10 @@ Status Executor::RunShow(const ShowStmt& stmt, Execution& exec) {
   } else {
     std::optional<std::string> v = settings_->Get(stmt.name);
     if (stmt.name == "transaction_read_only") v = txn_->read_only ? "on" : "off";
+    if (stmt.name == "transaction_isolation") {
+      v = txn_->status != TxnStatus::kIdle ? IsolationName(txn_->isolation)
+                                           : settings_->Get("default_transaction_isolation");
+    }
     if (!v) {
       return Status::InvalidArgument("unrecognized configuration parameter \"" + stmt.name + "\"")
           .WithSqlState("42704");
@@ -476,9 +520,8 @@ Status Executor::RunExplain(const ExplainStmt& stmt, Execution& exec) {
   } else if (stmt.statement->Is<InsertStmt>()) {
     lines.push_back("Insert on " + stmt.statement->As<InsertStmt>().table.name);
   } else {
-    return FeatureNotSupported("EXPLAIN of " +
-                               std::string(StatementKindName(stmt.statement->kind)) +
-                               " is not supported");
+    return FeatureNotSupported(
+        "EXPLAIN of " + std::string(StatementKindName(stmt.statement->kind)) + " is not supported");
   }
   for (std::string& l : lines) r.rows.push_back({Value::Text(std::move(l))});
   exec.result = std::move(r);
@@ -515,13 +558,13 @@ Status Executor::RunOpaque(const OpaqueStmt& stmt, Execution& exec) {
     case StatementKind::kMerge:
       return AppendOnlyError("MERGE into", table);
     case StatementKind::kDrop:
-      return FeatureNotSupported("cannot DROP " + (stmt.object_type.empty() ? std::string("objects")
-                                                                             : stmt.object_type) +
-                                 ": BlockDB is append-only; nothing it stores can be removed");
+      return FeatureNotSupported(
+          "cannot DROP " + (stmt.object_type.empty() ? std::string("objects") : stmt.object_type) +
+          ": BlockDB is append-only; nothing it stores can be removed");
     case StatementKind::kAlter:
-      return FeatureNotSupported("cannot ALTER " + (stmt.object_type.empty() ? std::string("objects")
-                                                                              : stmt.object_type) +
-                                 ": BlockDB is append-only; definitions cannot be changed");
+      return FeatureNotSupported(
+          "cannot ALTER " + (stmt.object_type.empty() ? std::string("objects") : stmt.object_type) +
+          ": BlockDB is append-only; definitions cannot be changed");
     case StatementKind::kGrant:
       exec.result = Command("GRANT");
       return Status::OK();

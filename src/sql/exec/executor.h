@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ class Settings {
   std::vector<std::pair<std::string, std::string>> Reported() const;
   // statement_timeout in milliseconds (0: none).
   uint64_t StatementTimeoutMs() const;
+  // lock_timeout in milliseconds (0: wait as long as it takes).
+  uint64_t LockTimeoutMs() const;
 
  private:
   struct Setting {
@@ -52,11 +55,18 @@ class Settings {
 struct Transaction {
   TxnStatus status = TxnStatus::kIdle;
   bool read_only = false;
+  IsolationLevel isolation = IsolationLevel::kSerializable;
   std::unique_ptr<TableWriter> writer;  // buffered inserts; null until the first
   int64_t start_time = 0;               // now() inside the block
   uint64_t snapshot = kLatestSnapshot;  // reads inside the block
   // SAVEPOINTs, oldest first: the name and the queue as it was (no mark: before any insert).
   std::vector<std::pair<std::string, std::optional<TableWriter::Mark>>> savepoints;
+  // Locks (docs/TRANSACTIONS.md): the lock manager's id for this block, or for the statement
+  // running outside one; 0 while no lock is held.
+  txn::TxnId lock_id = 0;
+  // Rows locked one by one per relation; past a limit the whole relation is locked instead.
+  std::map<uint64_t, size_t> row_locks;
+  std::set<uint64_t> relation_locked;
 };
 
 // One statement in progress: everything its plan points at lives here, at a fixed address.
@@ -66,6 +76,8 @@ struct Execution {
   EvalContext eval;
   ExecControl control;
   std::vector<Value> params;
+  // The locks the statement's reads take (manager null: none).
+  ReadLocks read_locks;
   // A query's rows, pulled as the client asks; null for statements that ran to completion.
   RowSourcePtr source;
   std::vector<ResultColumn> columns;
@@ -79,6 +91,8 @@ class Executor {
  public:
   Executor(Database* db, Settings* settings, Transaction* txn, const SessionOptions* options,
            const std::atomic<bool>* cancel);
+  // Releases the locks of an open transaction (the connection is gone).
+  ~Executor();
 
   // Plans (describe_only: binds only, to learn parameter and result types) or runs `stmt`.
   // Queries return an Execution with a source to pull from; other statements run to completion
@@ -111,6 +125,8 @@ class Executor {
 
  private:
   Status Dispatch(const Statement& stmt, Execution& exec, bool describe_only);
+  // FinishCopyIn without the locks' bookkeeping.
+  Result<uint64_t> WriteCopyIn(ErrorInfo* error);
   // A new Execution with its parameters, clock, settings and cancel flag set up.
   std::unique_ptr<Execution> NewExecution(std::vector<Value> params,
                                           const std::vector<std::optional<Type>>* param_types);
@@ -155,6 +171,27 @@ class Executor {
                                               const std::vector<std::string>& names, Binder& binder,
                                               int position, const std::vector<int>& positions = {});
   uint64_t ReadSnapshot() const;
+
+  // Transactions and locks (executor_txn.cc).
+  // Whether this statement's table reads take shared locks: SERIALIZABLE read-write
+  // transaction blocks, and statements that write outside one (INSERT ... SELECT).
+  bool LocksReads() const;
+  // The lock manager id of the transaction (or statement), registered on first use.
+  txn::TxnId LockOwner();
+  txn::LockWait MakeLockWait(const ExecControl* control) const;
+  // Locks the keys `rows` of `table` will write (rows already complete).
+  Status LockRowsForWrite(const TableDef& table,
+                          const std::vector<std::shared_ptr<const IndexDef>>& indexes,
+                          const std::vector<std::vector<Value>>& rows);
+  // Releases every lock; the transaction's id is forgotten.
+  void ReleaseLocks();
+  // After a statement failed: a block without savepoints is aborted at once (its locks go, so
+  // that a deadlock victim frees the others), and a statement outside a block releases its own.
+  void AfterError();
+  // 25P04 when the block has run past transaction_timeout (or was aborted for it).
+  Status CheckTransactionTimeout() const;
+  // BEGIN / SET TRANSACTION: the isolation level and snapshot of the block.
+  void SetIsolation(std::optional<IsolationLevel> level);
   PlanContext MakePlanContext(Execution& exec, bool describe_only);
 
   Database* db_;
@@ -163,8 +200,13 @@ class Executor {
   const SessionOptions* options_;
   const std::atomic<bool>* cancel_;
   std::optional<CopyIn> copy_in_;
-  ErrorInfo* error_ = nullptr;  // the running statement's error details
+  ErrorInfo* error_ = nullptr;            // the running statement's error details
+  bool writing_statement_ = false;        // the running statement inserts rows
+  const ExecControl* control_ = nullptr;  // the running statement's
 };
+
+// "serializable", "repeatable read"... as SHOW transaction_isolation prints it.
+const char* IsolationName(IsolationLevel level);
 
 // The 0A000 error of statements that would change or remove rows.
 Status AppendOnlyError(std::string_view verb, std::string_view table);

@@ -288,7 +288,7 @@ Status Executor::RunCopy(const CopyStmt& stmt, Execution& exec, bool describe_on
   return Status::OK();
 }
 
-Result<uint64_t> Executor::FinishCopyIn(ErrorInfo* error) {
+Result<uint64_t> Executor::WriteCopyIn(ErrorInfo* error) {
   CopyIn copy = std::move(*copy_in_);
   copy_in_.reset();
   std::vector<std::vector<std::optional<std::string>>> records;

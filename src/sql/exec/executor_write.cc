@@ -176,6 +176,7 @@ Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& tabl
                                      ErrorInfo* error,
                                      std::vector<std::vector<Value>>* written_rows) {
   auto indexes = db_->catalog().IndexesOf(table->id);
+  RETURN_IF_ERROR(LockRowsForWrite(*table, indexes, rows));
   bool in_block = txn_->status == TxnStatus::kInBlock;
   std::unique_ptr<TableWriter> own;
   TableWriter* writer;

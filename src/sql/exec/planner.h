@@ -44,6 +44,8 @@ struct PlanContext {
   bool has_params = false;
   // The transaction block's own uncommitted inserts, which its reads see (may be null).
   const TableWriter* pending = nullptr;
+  // The locks table reads take (null: none; reads at the snapshot suffice).
+  const ReadLocks* read_locks = nullptr;
   // The WITH queries in scope, by name (inner WITH clauses shadow outer ones); may be null.
   std::shared_ptr<const std::map<std::string, std::shared_ptr<const CommonTableResult>>> ctes;
 };

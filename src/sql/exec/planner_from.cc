@@ -214,7 +214,8 @@ Result<FromPlan> PlanTable(const TableRef& ref, PlanContext& ctx, const Expr* wh
                                                            : nullptr;
   plan.source = MakeTableSource(ctx.database->ledger()->db(), table, snapshot, std::move(path),
                                 std::move(filter), ctx.eval, ctx.control, pending,
-                                plan.needed_columns);
+                                plan.needed_columns,
+                                ref.as_of_block == nullptr ? ctx.read_locks : nullptr);
   return plan;
 }
 

@@ -112,6 +112,11 @@ uint64_t Settings::StatementTimeoutMs() const {
   return v ? static_cast<uint64_t>(ParseMillis(*v)) : 0;
 }
 
+uint64_t Settings::LockTimeoutMs() const {
+  std::optional<std::string> v = Get("lock_timeout");
+  return v ? static_cast<uint64_t>(ParseMillis(*v)) : 0;
+}
+
 Settings::Settings(const DatabaseOptions& db, const SessionOptions& session) {
   auto add = [this](const char* display, std::string value, bool reported, const char* desc) {
     settings_[Lower(display)] = Setting{display, value, value, reported, desc};
@@ -139,9 +144,9 @@ Settings::Settings(const DatabaseOptions& db, const SessionOptions& session) {
       "Shows the server version as an integer.");
   add("extra_float_digits", "1", false, "Sets the number of digits displayed for floats.");
   add("search_path", "\"$user\", public", false, "Sets the schema search order.");
-  add("transaction_isolation", "read committed", false,
+  add("transaction_isolation", "serializable", false,
       "Sets the current transaction's isolation level.");
-  add("default_transaction_isolation", "read committed", false,
+  add("default_transaction_isolation", "serializable", false,
       "Sets the transaction isolation level of each new transaction.");
   add("transaction_read_only", "off", false,
       "Sets the current transaction's read-only status.");

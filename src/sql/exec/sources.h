@@ -20,6 +20,7 @@
 #include "sql/catalog/catalog_defs.h"
 #include "sql/exec/binder.h"
 #include "sql/exec/eval.h"
+#include "sql/txn/lock_manager.h"
 
 namespace blockdb::sql::exec {
 
@@ -32,6 +33,15 @@ struct ExecControl {
   uint64_t work_mem = 64ull << 20;
   // 57014 when cancelled or past the deadline. Cheap; called every few hundred rows.
   Status Check() const;
+};
+
+// The locks a statement's table reads take for a serializable read-write transaction: each scan
+// locks the key range it is about to read (a point, a primary-key or index range, or the whole
+// table), shared, before reading it at the latest state (docs/TRANSACTIONS.md).
+struct ReadLocks {
+  txn::LockManager* manager = nullptr;
+  txn::TxnId txn = 0;
+  txn::LockWait wait;
 };
 
 class RowSource {
@@ -83,10 +93,12 @@ struct AccessPath {
 // `pending`, when not null, holds rows of a transaction block not yet written: they are merged
 // into the scan in key order, as if stored. `needed_columns`, when not null and not empty when
 // the scan starts, marks the columns the query reads; the others are not decoded (NULL).
+// `locks`, when not null, is taken on the scanned range before the first row is read.
 RowSourcePtr MakeTableSource(DB* db, std::shared_ptr<const TableDef> table, uint64_t snapshot,
                              AccessPath path, BoundExprPtr filter, const EvalContext* ctx,
                              const ExecControl* control, const std::vector<Row>* pending = nullptr,
-                             std::shared_ptr<const std::vector<bool>> needed_columns = nullptr);
+                             std::shared_ptr<const std::vector<bool>> needed_columns = nullptr,
+                             const ReadLocks* locks = nullptr);
 
 RowSourcePtr MakeFilterSource(RowSourcePtr child, BoundExprPtr condition, const EvalContext* ctx);
 RowSourcePtr MakeProjectSource(RowSourcePtr child, std::vector<BoundExprPtr> exprs,

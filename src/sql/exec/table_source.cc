@@ -40,8 +40,10 @@ class TableSource : public RowSource {
  public:
   TableSource(DB* db, std::shared_ptr<const TableDef> table, uint64_t snapshot, AccessPath path,
               BoundExprPtr filter, const EvalContext* ctx, const ExecControl* control,
-              const std::vector<Row>* pending, std::shared_ptr<const std::vector<bool>> needed)
-      : pending_rows_(pending),
+              const std::vector<Row>* pending, std::shared_ptr<const std::vector<bool>> needed,
+              const ReadLocks* locks)
+      : locks_(locks),
+        pending_rows_(pending),
         needed_(std::move(needed)),
         db_(db),
         table_(std::move(table)),
@@ -103,8 +105,7 @@ class TableSource : public RowSource {
 
  private:
   // Turns the key conditions into bounds; false when no row can match (an equality with NULL).
-  Result<bool> ComputeBounds(const std::vector<KeyPart>& parts, KeyBound* lower,
-                             KeyBound* upper) {
+  Result<bool> ComputeBounds(const std::vector<KeyPart>& parts, KeyBound* lower, KeyBound* upper) {
     for (size_t i = 0; i < path_.key.size(); ++i) {
       const KeyCondition& k = path_.key[i];
       Type type = KeyPartType(*table_, parts[i]);
@@ -163,19 +164,28 @@ class TableSource : public RowSource {
       RETURN_IF_ERROR(AppendKeyValues(*table_, parts, lower.values, &pk));
       point_key_ = std::move(pk);
       std::string key = RelationKeyPrefix(table_->id) + point_key_;
+      RETURN_IF_ERROR(LockRange(key, key + '\0'));
       CollectPending(key, key + '\0');
       return Status::OK();
     }
     Result<std::pair<std::string, std::string>> range =
-        path_.kind == AccessPath::Kind::kIndexScan ? reader.IndexKeyRange(*path_.index, lower,
-                                                                          upper)
-                                                   : reader.PrimaryKeyRange(lower, upper);
+        path_.kind == AccessPath::Kind::kIndexScan
+            ? reader.IndexKeyRange(*path_.index, lower, upper)
+            : reader.PrimaryKeyRange(lower, upper);
     RETURN_IF_ERROR(range.status());
+    RETURN_IF_ERROR(LockRange(range->first, range->second));
     CollectPending(range->first, range->second);
     end_ = std::move(range->second);
     it_ = db_->NewIterator(snapshot_);
     it_->Seek(range->first);
     return Status::OK();
+  }
+
+  // Locks [begin, end) shared for the transaction, before anything in it is read (rows the
+  // transaction itself queued need no lock: nobody else sees them).
+  Status LockRange(const std::string& begin, const std::string& end) {
+    if (locks_ == nullptr || !(begin < end)) return Status::OK();
+    return locks_->manager->Lock(locks_->txn, begin, end, txn::LockMode::kShared, locks_->wait);
   }
 
   // The transaction's own rows whose scan key (row key, or index entry key for an index scan)
@@ -241,6 +251,7 @@ class TableSource : public RowSource {
     return true;
   }
 
+  const ReadLocks* locks_;
   const std::vector<Row>* pending_rows_;
   std::shared_ptr<const std::vector<bool>> needed_;
   std::vector<std::pair<std::string, Row>> pending_;  // in scan-key order
@@ -268,10 +279,11 @@ class TableSource : public RowSource {
 RowSourcePtr MakeTableSource(DB* db, std::shared_ptr<const TableDef> table, uint64_t snapshot,
                              AccessPath path, BoundExprPtr filter, const EvalContext* ctx,
                              const ExecControl* control, const std::vector<Row>* pending,
-                             std::shared_ptr<const std::vector<bool>> needed_columns) {
+                             std::shared_ptr<const std::vector<bool>> needed_columns,
+                             const ReadLocks* locks) {
   return std::make_unique<TableSource>(db, std::move(table), snapshot, std::move(path),
                                        std::move(filter), ctx, control, pending,
-                                       std::move(needed_columns));
+                                       std::move(needed_columns), locks);
 }
 
 }  // namespace blockdb::sql::exec
