@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""A recorded history checked for dependency cycles (Elle-style, tests/txn/elle_check.py).
+
+Usage: elle_test.py BLOCKDB_SERVER_BINARY [ISOLATION]
+
+Several psycopg2 clients run many short SERIALIZABLE transactions against a real
+blockdb-server over a few append-only lists (table lists: one row per element, list key k,
+position pos, unique value v). A transaction reads lists (one key, or a range of keys in one
+SELECT) and appends to them (read the list's last position, insert at the next). Some are READ
+ONLY, some single autocommit SELECTs. Aborted attempts (40001, 40P01, 23505 on a position taken
+meanwhile) are recorded as aborted and retried with new values. After the run the final lists give
+the version order; the checker builds the ww/wr/rw graph of the committed transactions and fails
+on any cycle, aborted or intermediate read, lost write or read that is not a prefix.
+
+ISOLATION ("serializable" by default) may name a weaker level to see the checker at work: under
+"read committed" runs report G-single and G2 cycles.
+
+BLOCKDB_SEED replays a run's choices (the interleaving is the server's); BLOCKDB_TXN_SCALE
+multiplies the number of transactions.
+"""
+import os
+import random
+import sys
+import tempfile
+import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import psycopg2  # noqa: E402
+import elle_check  # noqa: E402
+from txn_util import ISOLATION, RETRY_CODES, Server, run_threads, scale, sqlstate  # noqa: E402
+
+CLIENTS = 4
+KEYS = 6
+
+
+class History:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.txns = []
+        self.next_id = 0
+        self.next_value = 0
+
+    def new_id(self):
+        with self.lock:
+            self.next_id += 1
+            return self.next_id
+
+    def new_value(self):
+        with self.lock:
+            self.next_value += 1
+            return self.next_value
+
+    def add(self, txn):
+        with self.lock:
+            self.txns.append(txn)
+
+
+def read_lists(cur, lo, hi, ops):
+    cur.execute("SELECT k, v FROM lists WHERE k BETWEEN %s AND %s ORDER BY k, pos", (lo, hi))
+    got = {k: [] for k in range(lo, hi + 1)}
+    for k, v in cur.fetchall():
+        got[k].append(v)
+    for k in range(lo, hi + 1):
+        ops.append(("read", k, got[k]))
+
+
+def append(cur, key, value, ops):
+    cur.execute("SELECT coalesce(max(pos), 0) FROM lists WHERE k = %s", (key,))
+    pos = cur.fetchone()[0] + 1
+    ops.append(("append", key, value))
+    cur.execute("INSERT INTO lists (k, pos, v) VALUES (%s, %s, %s)", (key, pos, value))
+
+
+def plan(rng):
+    """The micro-operations of one transaction: 1 to 4 reads and appends."""
+    ops = []
+    for _ in range(rng.randint(1, 4)):
+        kind = rng.random()
+        if kind < 0.45:
+            ops.append(("append", rng.randrange(KEYS)))
+        elif kind < 0.75:
+            k = rng.randrange(KEYS)
+            ops.append(("read", k, k))
+        else:
+            lo = rng.randrange(KEYS - 1)
+            ops.append(("read", lo, min(KEYS - 1, lo + rng.randint(1, 3))))
+    return ops
+
+
+def client(server, history, rng, txns, stats, isolation):
+    conn = server.connect(isolation=ISOLATION[isolation])
+    auto = server.connect(autocommit=True)
+    try:
+        for _ in range(txns):
+            mode = rng.random()
+            if mode < 0.1:
+                # One autocommit SELECT: a committed transaction of one read.
+                ops = []
+                lo = rng.randrange(KEYS)
+                read_lists(auto.cursor(), lo, KEYS - 1, ops)
+                history.add(elle_check.Txn(history.new_id(), True, ops))
+                continue
+            read_only = mode < 0.25
+            steps = [s for s in plan(rng) if not read_only or s[0] == "read"] or \
+                [("read", 0, KEYS - 1)]
+            conn.readonly = read_only
+            while True:
+                ops, tid = [], history.new_id()
+                try:
+                    with conn.cursor() as cur:
+                        for step in steps:
+                            if step[0] == "read":
+                                read_lists(cur, step[1], step[2], ops)
+                            else:
+                                append(cur, step[1], history.new_value(), ops)
+                    conn.commit()
+                    history.add(elle_check.Txn(tid, True, ops))
+                    stats["committed"] += 1
+                    break
+                except psycopg2.Error as e:
+                    conn.rollback()
+                    history.add(elle_check.Txn(tid, False, ops))
+                    code = sqlstate(e)
+                    if code not in RETRY_CODES + ("23505",):
+                        raise
+                    stats[code] = stats.get(code, 0) + 1
+    finally:
+        conn.close()
+        auto.close()
+
+
+def main():
+    elle_check.self_test()
+    seed = int(os.environ.get("BLOCKDB_SEED", random.randrange(1 << 30)))
+    print(f"seed {seed} (rerun with BLOCKDB_SEED={seed})")
+    txns = scale(150)  # per client
+    isolation = sys.argv[2] if len(sys.argv) > 2 else "serializable"
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(sys.argv[1], os.path.join(tmp, "data")).start()
+        try:
+            server.execute("CREATE TABLE lists (k BIGINT, pos BIGINT, v BIGINT, "
+                           "PRIMARY KEY (k, pos))")
+            history = History()
+            stats = [{"committed": 0} for _ in range(CLIENTS)]
+            rngs = [random.Random(seed * 100 + c) for c in range(CLIENTS)]
+            run_threads([lambda c=c: client(server, history, rngs[c], txns, stats[c], isolation)
+                         for c in range(CLIENTS)])
+            final = {k: [] for k in range(KEYS)}
+            for k, pos, v in server.execute("SELECT k, pos, v FROM lists ORDER BY k, pos"):
+                assert pos == len(final[k]) + 1, f"list {k}: position {pos} after {final[k]}"
+                final[k].append(v)
+        except BaseException:
+            print(server.log()[-4000:], file=sys.stderr)
+            raise
+        server.stop()
+    problems = elle_check.check(history.txns, final)
+    total = {}
+    for s in stats:
+        for k, v in s.items():
+            total[k] = total.get(k, 0) + v
+    reads = sum(1 for t in history.txns if t.committed for op in t.ops if op[0] == "read")
+    appends = sum(len(v) for v in final.values())
+    print(f"{isolation}: {len(history.txns)} transactions recorded, {total}, {reads} list reads and "
+          f"{appends} appends committed")
+    for p in problems[:20]:
+        print(p)
+    assert not problems, f"{len(problems)} anomalies (seed {seed})"
+    assert appends > 0 and reads > 0
+
+
+if __name__ == "__main__":
+    main()
