@@ -213,9 +213,17 @@ TEST_CASE("lock manager: a transaction past its deadline is aborted by the one i
   CHECK(lm.Aborted(old));
   CHECK(lm.GetStats().expired == 1);
   CHECK(Code(lm.LockKey(old, "other", LockMode::kShared)) == kSqlStateTransactionTimeout);
+  CHECK(!lm.StartCommit(old));  // an aborted transaction must not commit
   lm.End(old);
   lm.End(young);
   CHECK(lm.GetStats().transactions == 0);
+  // Once committing, a transaction past its deadline is no longer aborted: it is almost done.
+  TxnId committing = lm.Begin(Clock::now() - 1s);
+  TxnId waiter = lm.Begin(Far());
+  REQUIRE(lm.LockKey(committing, "k", LockMode::kExclusive).ok());
+  REQUIRE(lm.StartCommit(committing));
+  CHECK(Code(lm.LockKey(waiter, "k", LockMode::kShared, NoWait())) == kSqlStateLockTimeout);
+  CHECK(!lm.Aborted(committing));
 }
 
 TEST_CASE("lock manager: End releases every lock and wakes the waiters") {

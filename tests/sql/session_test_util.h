@@ -38,7 +38,7 @@ struct Outcome {
 
 class SessionFixture {
  public:
-  explicit SessionFixture(uint64_t batch_size = 1000) {
+  explicit SessionFixture(uint64_t batch_size = 1000, DatabaseOptions db_options = {}) {
     LedgerDBOptions options;
     options.engine.env = &env_;
     options.engine.dir = "/db";
@@ -46,7 +46,7 @@ class SessionFixture {
     Result<std::unique_ptr<LedgerDB>> ledger = LedgerDB::Open(options);
     REQUIRE_MESSAGE(ledger.ok(), ledger.status().ToString());
     ledger_ = std::move(ledger).value();
-    Result<std::unique_ptr<Database>> db = Database::Open(ledger_.get());
+    Result<std::unique_ptr<Database>> db = Database::Open(ledger_.get(), std::move(db_options));
     REQUIRE_MESSAGE(db.ok(), db.status().ToString());
     db_ = std::move(db).value();
     session_ = NewSession();

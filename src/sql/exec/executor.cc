@@ -280,6 +280,7 @@ Status Executor::RunTransaction(const TransactionStmt& stmt, Execution& exec) {
       }
       bool failed = txn_->status == TxnStatus::kFailed;
       Status expired = failed ? Status::OK() : CheckTransactionTimeout();
+      if (!failed && expired.ok()) expired = StartCommit();
       std::unique_ptr<TableWriter> writer = std::move(txn_->writer);
       txn_->status = TxnStatus::kIdle;
       txn_->snapshot = kLatestSnapshot;

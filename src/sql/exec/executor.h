@@ -190,6 +190,10 @@ class Executor {
   void AfterError();
   // 25P04 when the block has run past transaction_timeout (or was aborted for it).
   Status CheckTransactionTimeout() const;
+  Status TransactionTimeoutError() const;
+  // Just before the transaction's (or statement's) rows are logged: 25P04 when it was aborted
+  // past its deadline; after this it cannot be.
+  Status StartCommit();
   // BEGIN / SET TRANSACTION: the isolation level and snapshot of the block.
   void SetIsolation(std::optional<IsolationLevel> level);
   PlanContext MakePlanContext(Execution& exec, bool describe_only);

@@ -161,15 +161,26 @@ Result<uint64_t> Executor::FinishCopyIn(ErrorInfo* error) {
   return n;
 }
 
+Status Executor::TransactionTimeoutError() const {
+  return Status::Aborted("the transaction was aborted: it ran longer than transaction_timeout (" +
+                         std::to_string(db_->options().transaction_timeout_ms) +
+                         " ms); roll back and retry it")
+      .WithSqlState(txn::kSqlStateTransactionTimeout);
+}
+
 Status Executor::CheckTransactionTimeout() const {
   if (txn_->status != TxnStatus::kInBlock) return Status::OK();
   const uint64_t timeout_ms = db_->options().transaction_timeout_ms;
   bool expired = (txn_->lock_id != 0 && db_->locks().Aborted(txn_->lock_id)) ||
                  NowMicros() - txn_->start_time > static_cast<int64_t>(timeout_ms) * 1000;
-  if (!expired) return Status::OK();
-  return Status::Aborted("the transaction was aborted: it ran longer than transaction_timeout (" +
-                         std::to_string(timeout_ms) + " ms); roll back and retry it")
-      .WithSqlState(txn::kSqlStateTransactionTimeout);
+  return expired ? TransactionTimeoutError() : Status::OK();
+}
+
+Status Executor::StartCommit() {
+  if (txn_->lock_id != 0 && !db_->locks().StartCommit(txn_->lock_id)) {
+    return TransactionTimeoutError();
+  }
+  return Status::OK();
 }
 
 }  // namespace blockdb::sql::exec

@@ -234,6 +234,7 @@ Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& tabl
     }
     return count;
   }
+  RETURN_IF_ERROR(StartCommit());
   if (skip_conflicts) {
     ASSIGN_OR_RETURN(size_t n, writer->CommitSkippingConflicts(written_rows));
     return static_cast<uint64_t>(n);

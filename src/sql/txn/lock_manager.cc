@@ -82,7 +82,7 @@ Status LockManager::Lock(TxnId txn, std::string_view begin, std::string_view end
     bool freed = false;
     for (TxnId b : blockers) {
       TxnState& other = txns_.at(b);
-      if (!other.aborted && other.deadline <= now) {
+      if (!other.aborted && !other.committing && other.deadline <= now) {
         other.aborted = true;
         ReleaseAllLocked(other);
         ++stats_.expired;
@@ -135,6 +135,15 @@ bool LockManager::Aborted(TxnId txn) const {
   std::lock_guard lock(mu_);
   auto it = txns_.find(txn);
   return it != txns_.end() && it->second.aborted;
+}
+
+bool LockManager::StartCommit(TxnId txn) {
+  std::lock_guard lock(mu_);
+  auto it = txns_.find(txn);
+  if (it == txns_.end()) return true;  // holds no lock: nothing to lose
+  if (it->second.aborted) return false;
+  it->second.committing = true;
+  return true;
 }
 
 void LockManager::End(TxnId txn) {

@@ -106,6 +106,10 @@ class LockManager {
   // True when txn was aborted for running past its deadline (its locks are released).
   bool Aborted(TxnId txn) const;
 
+  // Called just before txn's writes are logged: false when it was aborted (it must not commit);
+  // otherwise it can no longer be aborted past its deadline (its locks stay until End).
+  bool StartCommit(TxnId txn);
+
   // Releases every lock of txn and forgets it. Safe to call for an unknown or aborted txn.
   void End(TxnId txn);
 
@@ -123,6 +127,7 @@ class LockManager {
   struct TxnState {
     Clock::time_point deadline;
     bool aborted = false;
+    bool committing = false;  // StartCommit was called: never aborted past the deadline
     std::vector<RequestList::iterator> requests;
   };
 
