@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Atomicity of multi-row transactions across kill -9 of the server.
+
+Usage: crash_test.py BLOCKDB_SERVER_BINARY
+
+Round after round, three psycopg2 writers commit 10-row transactions (single-row INSERTs and a
+multi-row one; every third transaction also inserts a row after a SAVEPOINT and rolls back to
+it) against a real blockdb-server, and the server is killed with SIGKILL after a random number
+of acknowledged commits, while commits are in flight. It is restarted on the same data
+directory, and then:
+  - every transaction id has all 10 of its rows or none (through the primary key and through a
+    secondary index), and no row rolled back to a savepoint exists;
+  - every COMMIT that was acknowledged is there; every transaction there was sent;
+  - VERIFY CHAIN answers status ok.
+
+BLOCKDB_CRASH_CYCLES sets the number of rounds (default 6; `make soak` runs many more);
+BLOCKDB_SEED replays the kill points.
+"""
+import os
+import random
+import sys
+import tempfile
+import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import psycopg2  # noqa: E402
+from txn_util import Server, run_threads  # noqa: E402
+
+ROWS = 10
+WRITERS = 3
+ACK_DEADLINE_S = 120
+
+
+class Writes:
+    """What the writers sent and what the server acknowledged, across rounds."""
+
+    def __init__(self):
+        self.cond = threading.Condition()
+        self.next_txn = 0
+        self.sent = set()   # COMMIT sent (acknowledged or not)
+        self.acked = set()  # COMMIT answered OK (or found committed after a kill)
+        self.absent = set()  # COMMIT in flight at a kill, and found not committed
+
+    def new_txn(self):
+        with self.cond:
+            self.next_txn += 1
+            return self.next_txn
+
+
+def writer(server, writes, stop):
+    """Commits 10-row transactions until the server goes away (or stop is set)."""
+    try:
+        conn = server.connect()
+    except psycopg2.OperationalError:
+        return  # killed before this writer connected
+    try:
+        while not stop.is_set():
+            txn = writes.new_txn()
+            cur = conn.cursor()
+            for n in range(ROWS - 4):
+                cur.execute("INSERT INTO ct VALUES (%s, %s, %s)", (txn, n, f"row {n} of {txn}"))
+            if txn % 3 == 0:
+                cur.execute("SAVEPOINT s")
+                cur.execute("INSERT INTO ct VALUES (%s, 99, 'rolled back')", (txn,))
+                cur.execute("ROLLBACK TO SAVEPOINT s")
+            cur.execute("INSERT INTO ct VALUES " + ", ".join(
+                f"({txn}, {n}, 'row {n} of {txn}')" for n in range(ROWS - 4, ROWS)))
+            with writes.cond:
+                writes.sent.add(txn)
+            conn.commit()
+            with writes.cond:
+                writes.acked.add(txn)
+                writes.cond.notify_all()
+    except (psycopg2.OperationalError, psycopg2.InterfaceError):
+        pass  # the server was killed: whatever was in flight may or may not have committed
+    finally:
+        conn.close()
+
+
+def check(server, writes, round_no):
+    conn = server.connect(autocommit=True)
+    cur = conn.cursor()
+    cur.execute("SELECT txn, count(*) FROM ct GROUP BY txn")
+    present = dict(cur.fetchall())
+    partial = {t: c for t, c in present.items() if c != ROWS}
+    assert not partial, f"round {round_no}: transactions with some of their rows: {partial}"
+    missing = writes.acked - set(present)
+    assert not missing, f"round {round_no}: acknowledged commits lost: {sorted(missing)[:20]}"
+    unsent = set(present) - (writes.sent - writes.absent)
+    assert not unsent, f"round {round_no}: transactions never committed are there: {unsent}"
+    # The secondary index holds exactly the rows the table holds.
+    for n in (0, ROWS - 1):
+        cur.execute("SELECT count(*) FROM ct WHERE n = %s", (n,))
+        by_index = cur.fetchone()[0]
+        assert by_index == len(present), f"round {round_no}: index has {by_index} rows n={n}"
+    cur.execute("SELECT count(*) FROM ct WHERE n = 99")
+    assert cur.fetchone()[0] == 0, f"round {round_no}: a row rolled back to a savepoint is there"
+    cur.execute("VERIFY CHAIN")
+    names = [d[0] for d in cur.description]
+    row = dict(zip(names, cur.fetchone()))
+    assert row["status"] == "ok", f"round {round_no}: VERIFY CHAIN: {row}"
+    conn.close()
+    return set(present)
+
+
+def main():
+    seed = int(os.environ.get("BLOCKDB_SEED", random.randrange(1 << 30)))
+    rounds = int(os.environ.get("BLOCKDB_CRASH_CYCLES", "6"))
+    print(f"seed {seed} (rerun with BLOCKDB_SEED={seed}), {rounds} rounds")
+    rng = random.Random(seed)
+    writes = Writes()
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(sys.argv[1], os.path.join(tmp, "data")).start()
+        try:
+            server.execute("CREATE TABLE ct (txn BIGINT, n INT, payload TEXT, "
+                           "PRIMARY KEY (txn, n))")
+            server.execute("CREATE INDEX ct_n ON ct (n)")
+            in_flight_total = 0
+            for r in range(1, rounds + 1):
+                target = len(writes.acked) + rng.randint(1, 40)
+                stop = threading.Event()
+                threads = [threading.Thread(target=writer, args=(server, writes, stop))
+                           for _ in range(WRITERS)]
+                for t in threads:
+                    t.start()
+                with writes.cond:
+                    reached = writes.cond.wait_for(lambda: len(writes.acked) >= target,
+                                                   timeout=ACK_DEADLINE_S)
+                server.kill()
+                stop.set()
+                for t in threads:
+                    t.join(ACK_DEADLINE_S)
+                    assert not t.is_alive(), "a writer hangs after the server was killed"
+                assert reached, f"round {r}: {len(writes.acked)} commits, expected {target}"
+                in_flight_total += len(writes.sent - writes.acked - writes.absent)
+                server.start()
+                present = check(server, writes, r)
+                # The commits in flight at the kill are settled now: each is there for good
+                # (later rounds must keep it) or never was (later rounds must not show it).
+                for t in writes.sent - writes.acked - writes.absent:
+                    (writes.acked if t in present else writes.absent).add(t)
+                print(f"round {r}: killed after {target} acknowledged commits; "
+                      f"{len(present)} transactions whole after restart")
+            server.stop()
+            server.start()
+            check(server, writes, "final")
+            server.stop()
+        except BaseException:
+            if server.proc is not None:
+                print(server.log()[-4000:], file=sys.stderr)
+                server.kill()
+            raise
+    print(f"{rounds} kills, {len(writes.acked)} acknowledged 10-row commits all there, "
+          f"{in_flight_total} commits in flight at a kill, each all or nothing")
+
+
+if __name__ == "__main__":
+    main()
