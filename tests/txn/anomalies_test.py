@@ -3,7 +3,8 @@
 blockdb-server, one case per run (docs/TRANSACTIONS.md; Adya's anomaly names).
 
 Usage: anomalies_test.py BLOCKDB_SERVER_BINARY CASE
-CASE is one of: g0, g1a, g1b, g1c, lost-insert, write-skew, phantom.
+CASE is one of: g0, g1a, g1b, g1c, lost-insert, write-skew, phantom, insert-if-absent,
+realtime.
 
 Threads meet at barriers only before statements that cannot block, so a step that waits for a
 lock never holds up the others. Aborted transactions (40001, 40P01) are retried, as a client
@@ -434,9 +435,115 @@ def case_phantom(server):
     print(f"phantom: no phantom in {txns} transactions while {inserted[0]} rows were inserted")
 
 
+def case_insert_if_absent(server):
+    """G2 through an empty predicate read: two transactions each check that no row has a name
+    and, finding none, insert one; both read before either writes. SERIALIZABLE: exactly one
+    row in the end (the read locks the empty range: of an index, of the primary key, or the
+    whole table without either). READ COMMITTED lets both insert (documented)."""
+    server.execute("CREATE TABLE reg_idx (id BIGINT PRIMARY KEY, name TEXT, who INT)")
+    server.execute("CREATE INDEX reg_idx_name ON reg_idx (name)")
+    server.execute("CREATE TABLE reg_scan (id BIGINT PRIMARY KEY, name TEXT, who INT)")
+    server.execute("CREATE TABLE reg_rowid (name TEXT, who INT)")  # hidden row ids
+    server.execute("CREATE TABLE reg_pk (name TEXT PRIMARY KEY, who INT)")
+    rounds = scale(6)
+    duplicates = {}
+    n = [0]
+    for isolation in ("serializable", "read committed"):
+        for table in ("reg_idx", "reg_scan", "reg_rowid", "reg_pk"):
+            for r in range(rounds):
+                name = f"{table} {isolation} {r}"
+                barrier = threading.Barrier(2, timeout=BARRIER_TIMEOUT_S)
+                retries = []
+
+                def client(me):
+                    conn = server.connect(isolation=ISOLATION[isolation])
+                    attempt = [0]
+
+                    def body(cur):
+                        attempt[0] += 1
+                        cur.execute(f"SELECT count(*) FROM {table} WHERE name = %s", (name,))
+                        found = cur.fetchone()[0]
+                        if attempt[0] == 1:
+                            barrier.wait()
+                        if found == 0:
+                            n[0] += 1
+                            if table in ("reg_rowid", "reg_pk"):
+                                cur.execute(f"INSERT INTO {table} VALUES (%s, %s)", (name, me))
+                            else:
+                                cur.execute(f"INSERT INTO {table} VALUES (%s, %s, %s)",
+                                            (n[0] * 10 + me, name, me))
+
+                    try:
+                        _, k = retrying(conn, body)
+                        retries.append(k)
+                    except psycopg2.errors.UniqueViolation:
+                        conn.rollback()  # reg_pk: the second insert of the name
+                        retries.append(1)
+                    conn.close()
+
+                run_threads([lambda: client(1), lambda: client(2)])
+                count = server.execute(f"SELECT count(*) FROM {table} WHERE name = %s",
+                                       (name,))[0][0]
+                if isolation == "serializable" or table == "reg_pk":
+                    assert count == 1, f"{name}: {count} rows inserted by check-then-insert"
+                    assert sum(retries) >= 1, f"{name}: neither transaction was retried"
+                elif count > 1:
+                    duplicates[table] = duplicates.get(table, 0) + 1
+            if isolation != "serializable" and table != "reg_pk":
+                assert duplicates.get(table, 0) >= 1, f"{isolation}, {table}: no duplicate"
+    print(f"insert-if-absent: one row each time at serializable; read committed: {duplicates}")
+
+
+def case_realtime(server):
+    """Commits are visible as soon as they are acknowledged: after one client's COMMIT returns,
+    any other client's next statement (autocommit, a new READ ONLY, REPEATABLE READ or
+    SERIALIZABLE block) sees it."""
+    server.execute("CREATE TABLE rt (id BIGINT PRIMARY KEY, w INT)")
+    writes = scale(150)
+    acked = [0, 0]  # last id acknowledged by each writer
+    done = threading.Event()
+    reads = [0]
+
+    def writer(me):
+        conn = server.connect()
+        try:
+            for i in range(1, writes + 1):
+                with conn.cursor() as cur:
+                    cur.execute("INSERT INTO rt VALUES (%s, %s)", (i * 2 + me, me))
+                conn.commit()
+                acked[me] = i
+        finally:
+            done.set()
+            conn.close()
+
+    def reader(mode):
+        conn = server.connect(autocommit=mode == "autocommit",
+                              isolation=ISOLATION.get(mode))
+        if mode == "read only":
+            conn.set_session(readonly=True)
+        while not done.is_set():
+            floor = list(acked)
+            with conn.cursor() as cur:
+                cur.execute("SELECT w, max(id) FROM rt GROUP BY w")
+                seen = dict(cur.fetchall())
+            conn.rollback()
+            for me in (0, 1):
+                if floor[me]:
+                    assert seen.get(me, -1) >= floor[me] * 2 + me, \
+                        f"{mode}: writer {me} had commit {floor[me]} acknowledged, read {seen}"
+            reads[0] += 1
+        conn.close()
+
+    run_threads([lambda: writer(0), lambda: writer(1)] +
+                [lambda m=m: reader(m) for m in
+                 ("autocommit", "read only", "repeatable read", "serializable")])
+    print(f"realtime: {2 * writes} commits, {reads[0]} reads, none missed an acknowledged one")
+
+
 CASES = {"g0": case_g0, "g1a": case_g1a, "g1b": case_g1b, "g1c": case_g1c,
          "lost-insert": case_lost_insert, "write-skew": case_write_skew,
-         "phantom": case_phantom}
+         "phantom": case_phantom, "insert-if-absent": case_insert_if_absent,
+         "realtime": case_realtime}
 
 
 def main():

@@ -55,8 +55,25 @@ class History:
             self.txns.append(txn)
 
 
-def read_lists(cur, lo, hi, ops):
-    cur.execute("SELECT k, v FROM lists WHERE k BETWEEN %s AND %s ORDER BY k, pos", (lo, hi))
+# Ways to read lists lo..hi in one SELECT (each must lock the whole range it covers).
+READS = [
+    "SELECT k, v FROM lists WHERE k BETWEEN {lo} AND {hi} ORDER BY k, pos",
+    "SELECT k, v FROM lists WHERE k >= {lo} AND k < {hi} + 1 ORDER BY k, pos",
+    "SELECT k, v FROM lists WHERE k IN ({keys}) ORDER BY k, pos",
+    "SELECT k, v FROM lists WHERE k + 0 BETWEEN {lo} AND {hi} ORDER BY k, pos",  # no key range
+]
+
+# Ways to find the next position of a list before inserting there.
+NEXT_POSITION = [
+    "SELECT coalesce(max(pos), 0) + 1 FROM lists WHERE k = %s",
+    "SELECT count(*) + 1 FROM lists WHERE k = %s",
+    "SELECT coalesce((SELECT pos FROM lists WHERE k = %s ORDER BY pos DESC LIMIT 1), 0) + 1",
+]
+
+
+def read_lists(cur, lo, hi, ops, rng):
+    keys = ", ".join(str(k) for k in range(lo, hi + 1))
+    cur.execute(rng.choice(READS).format(lo=lo, hi=hi, keys=keys))
     got = {k: [] for k in range(lo, hi + 1)}
     for k, v in cur.fetchall():
         got[k].append(v)
@@ -64,10 +81,16 @@ def read_lists(cur, lo, hi, ops):
         ops.append(("read", k, got[k]))
 
 
-def append(cur, key, value, ops):
-    cur.execute("SELECT coalesce(max(pos), 0) FROM lists WHERE k = %s", (key,))
-    pos = cur.fetchone()[0] + 1
+def append(cur, key, value, ops, rng):
     ops.append(("append", key, value))
+    way = rng.randrange(len(NEXT_POSITION) + 1)
+    if way == len(NEXT_POSITION):
+        # The read and the insert in one statement.
+        cur.execute("INSERT INTO lists (k, pos, v) SELECT %s, coalesce(max(pos), 0) + 1, %s "
+                    "FROM lists WHERE k = %s", (key, value, key))
+        return
+    cur.execute(NEXT_POSITION[way], (key,))
+    pos = cur.fetchone()[0]
     cur.execute("INSERT INTO lists (k, pos, v) VALUES (%s, %s, %s)", (key, pos, value))
 
 
@@ -97,10 +120,23 @@ def client(server, history, rng, txns, stats, isolation):
                 # One autocommit SELECT: a committed transaction of one read.
                 ops = []
                 lo = rng.randrange(KEYS)
-                read_lists(auto.cursor(), lo, KEYS - 1, ops)
+                read_lists(auto.cursor(), lo, KEYS - 1, ops, rng)
                 history.add(elle_check.Txn(history.new_id(), True, ops))
                 continue
-            read_only = mode < 0.25
+            if mode < 0.15:
+                # One autocommit INSERT ... SELECT: it locks what it reads, too.
+                tid, value, k = history.new_id(), history.new_value(), rng.randrange(KEYS)
+                try:
+                    auto.cursor().execute(
+                        "INSERT INTO lists (k, pos, v) SELECT %s, coalesce(max(pos), 0) + 1, %s "
+                        "FROM lists WHERE k = %s", (k, value, k))
+                    history.add(elle_check.Txn(tid, True, [("append", k, value)]))
+                except psycopg2.Error as e:
+                    history.add(elle_check.Txn(tid, False, [("append", k, value)]))
+                    if sqlstate(e) not in RETRY_CODES + ("23505",):
+                        raise
+                continue
+            read_only = mode < 0.3
             steps = [s for s in plan(rng) if not read_only or s[0] == "read"] or \
                 [("read", 0, KEYS - 1)]
             conn.readonly = read_only
@@ -110,9 +146,9 @@ def client(server, history, rng, txns, stats, isolation):
                     with conn.cursor() as cur:
                         for step in steps:
                             if step[0] == "read":
-                                read_lists(cur, step[1], step[2], ops)
+                                read_lists(cur, step[1], step[2], ops, rng)
                             else:
-                                append(cur, step[1], history.new_value(), ops)
+                                append(cur, step[1], history.new_value(), ops, rng)
                     conn.commit()
                     history.add(elle_check.Txn(tid, True, ops))
                     stats["committed"] += 1
