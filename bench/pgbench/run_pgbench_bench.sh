@@ -10,6 +10,13 @@
 #     the key is random(1000000, 9000000000000000000), drawn from each client's own pgbench
 #     random sequence: disjoint from the preloaded keys, a collision needs about 10^9 inserts.
 #   select, 16 clients, -M prepared: a point SELECT by primary key among PRELOAD_ROWS rows.
+#   txn10, 16 clients, -M prepared: SERIALIZABLE transactions of one point SELECT and 10 INSERTs
+#     (keys drawn as for insert), BEGIN ISOLATION LEVEL SERIALIZABLE on both servers.
+#   hot, 16 clients, -M prepared: SERIALIZABLE read-then-insert on a hot range: count the rows
+#     of one of 10 keys, then append a row under that key (table hot, primary key (k, seq)).
+#     Concurrent transactions on one key conflict: PostgreSQL aborts one with 40001, BlockDB
+#     with 40P01; pgbench retries them (--max-tries 100) and the abort rate is retries per
+#     transaction attempted.
 #
 # Per line: tps, average and p99 latency (from pgbench --log, one line per transaction), server
 # CPU seconds (utime+stime deltas from /proc/PID/stat; for PostgreSQL the postmaster with its
@@ -18,8 +25,10 @@
 # children, so that shared buffers count once), and the ratio BlockDB/PostgreSQL.
 #
 # Usage: run_pgbench_bench.sh [-s BLOCKDB_SERVER] [-T SECONDS] [-r PRELOAD_ROWS] [-j THREADS]
+#          [-w WORKLOADS]
 # Environment: PGBENCH_BENCH_SERVER, PGBENCH_SECONDS (5), PGBENCH_PRELOAD_ROWS (100000),
-#   PGBENCH_THREADS (2), PG_BINDIR (/usr/lib/postgresql/15/bin).
+#   PGBENCH_THREADS (2), PGBENCH_WORKLOADS ("select insert txn10 hot"),
+#   PG_BINDIR (/usr/lib/postgresql/15/bin).
 # Running as root, PostgreSQL runs as user postgres (it refuses root).
 set -euo pipefail
 
@@ -28,15 +37,17 @@ server=${PGBENCH_BENCH_SERVER:-$here/../../build/bin/blockdb-server}
 seconds=${PGBENCH_SECONDS:-5}
 preload=${PGBENCH_PRELOAD_ROWS:-100000}
 threads=${PGBENCH_THREADS:-2}
+workloads=${PGBENCH_WORKLOADS:-select insert txn10 hot}
 pg_bindir=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
 
-while getopts "s:T:r:j:h" opt; do
+while getopts "s:T:r:j:w:h" opt; do
   case $opt in
     s) server=$OPTARG ;;
     T) seconds=$OPTARG ;;
     r) preload=$OPTARG ;;
     j) threads=$OPTARG ;;
-    *) sed -n '2,25p' "${BASH_SOURCE[0]}"; exit 2 ;;
+    w) workloads=$OPTARG ;;
+    *) sed -n '2,33p' "${BASH_SOURCE[0]}"; exit 2 ;;
   esac
 done
 
@@ -131,6 +142,7 @@ awk -v n="$preload" -v note="$note" \
   >"$tmp/preload.tsv"
 for port in "$bdb_port" "$pg_port"; do
   run_sql "$port" -c 'CREATE TABLE bench (id BIGINT PRIMARY KEY, name TEXT, n BIGINT, note TEXT)'
+  run_sql "$port" -c 'CREATE TABLE hot (k BIGINT, seq BIGINT, client INT, PRIMARY KEY (k, seq))'
   run_sql "$port" -c '\copy bench FROM STDIN' <"$tmp/preload.tsv"
   got=$(run_sql "$port" -At -c 'SELECT count(*) FROM bench')
   [[ $got == "$preload" ]] || { echo "preload: $got rows, expected $preload" >&2; exit 1; }
@@ -145,6 +157,26 @@ SQL
 cat >"$tmp/select.sql" <<SQL
 \\set id random(1, $preload)
 SELECT name, n, note FROM bench WHERE id = :id;
+SQL
+
+{
+  echo '\set id random(1000000, 9000000000000000000)'
+  echo "\\set r random(1, $preload)"
+  echo 'BEGIN ISOLATION LEVEL SERIALIZABLE;'
+  echo 'SELECT name, n FROM bench WHERE id = :r;'
+  for i in 0 1 2 3 4 5 6 7 8 9; do
+    echo "\\set id$i :id + $i"
+    echo "INSERT INTO bench VALUES (:id$i, 'txn10', :client_id, '$note');"
+  done
+  echo 'COMMIT;'
+} >"$tmp/txn10.sql"
+cat >"$tmp/hot.sql" <<'SQL'
+\set k random(1, 10)
+\set seq random(1, 9000000000000000000)
+BEGIN ISOLATION LEVEL SERIALIZABLE;
+SELECT count(*) FROM hot WHERE k = :k;
+INSERT INTO hot VALUES (:k, :seq, :client_id);
+COMMIT;
 SQL
 
 # CPU clock ticks of a server: BlockDB is one process; PostgreSQL is the postmaster, the children
@@ -169,7 +201,7 @@ pss_kb() {  # pid
   echo "$total"
 }
 
-# Runs pgbench once; prints "tps avg_ms p99_ms cpu_s peak_mib txns failed".
+# Runs pgbench once; prints "tps avg_ms p99_ms cpu_s peak_mib txns failed retries".
 run_one() {  # name port pid script clients mode
   local name=$1 port=$2 pid=$3 script=$4 clients=$5 mode=$6
   local jobs=$((clients < threads ? clients : threads))
@@ -188,7 +220,8 @@ run_one() {  # name port pid script clients mode
   ) &
   sampler=$!
   "$pgbench" -n -h 127.0.0.1 -p "$port" -U blockdb -f "$script" -c "$clients" -j "$jobs" \
-    -M "$mode" -T "$seconds" --log --log-prefix="$dir/tx" blockdb >"$dir/out" 2>&1 || true
+    -M "$mode" -T "$seconds" --max-tries 100 --log --log-prefix="$dir/tx" blockdb \
+    >"$dir/out" 2>&1 || true
   # PostgreSQL's backends count once the postmaster has reaped them (BlockDB has no children).
   deadline=$((SECONDS + 10))
   while (($(cat "/proc/$pid/task/"*/children 2>/dev/null | wc -w) > children)) &&
@@ -202,6 +235,7 @@ run_one() {  # name port pid script clients mode
   tps=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' "$dir/out" | head -1)
   txns=$(sed -nE 's/^number of transactions actually processed: ([0-9]+).*/\1/p' "$dir/out")
   failed=$(sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p' "$dir/out")
+  retries=$(sed -nE 's/^total number of retries: ([0-9]+).*/\1/p' "$dir/out")
   if [[ $name == blockdb* ]]; then
     peak_kb=$(status_kb "$pid" VmHWM)
   else
@@ -210,7 +244,7 @@ run_one() {  # name port pid script clients mode
   if [[ -z $tps ]]; then
     echo "pgbench failed on $name:" >&2
     tail -5 "$dir/out" >&2
-    echo "0 0 0 0 0 0 ?"
+    echo "0 0 0 0 0 0 ? 0"
     return
   fi
   # Latency column 3 is in microseconds; p99 is the value at rank ceil(0.99 * count).
@@ -220,9 +254,9 @@ run_one() {  # name port pid script clients mode
     END { if (NR == 0) { print "0 0"; exit }
           r = int(0.99 * NR); if (r < 0.99 * NR) r++; if (r < 1) r = 1
           printf "%.3f %.3f\n", s / NR / 1000, v[r] / 1000 }')
-  printf '%s %s %.2f %.1f %s %s\n' "$tps" "$lat" "$(echo "$after $before $clk_tck" |
+  printf '%s %s %.2f %.1f %s %s %s\n' "$tps" "$lat" "$(echo "$after $before $clk_tck" |
     awk '{print ($1 - $2) / $3}')" "$(echo "$peak_kb" | awk '{print $1 / 1024}')" \
-    "${txns:-0}" "${failed:-0}"
+    "${txns:-0}" "${failed:-0}" "${retries:-0}"
 }
 
 echo "pgbench $("$pgbench" --version | awk '{print $3}'), PostgreSQL $("$pg_bindir/postgres" \
@@ -234,9 +268,9 @@ printf '%-22s %10s %10s %6s | %8s %8s %8s %8s | %7s %7s | %8s %8s\n' workload bd
   ratio bdb_avg bdb_p99 pg_avg pg_p99 bdb_cpu pg_cpu bdb_MiB pg_MiB
 line() {  # label script clients mode
   local b p
-  read -r b_tps b_avg b_p99 b_cpu b_mem b_txn b_fail <<<"$(run_one "blockdb.$1" "$bdb_port" \
-    "$bdb_pid" "$2" "$3" "$4")"
-  read -r p_tps p_avg p_p99 p_cpu p_mem p_txn p_fail <<<"$(run_one "pg.$1" "$pg_port" \
+  read -r b_tps b_avg b_p99 b_cpu b_mem b_txn b_fail b_retry <<<"$(run_one "blockdb.$1" \
+    "$bdb_port" "$bdb_pid" "$2" "$3" "$4")"
+  read -r p_tps p_avg p_p99 p_cpu p_mem p_txn p_fail p_retry <<<"$(run_one "pg.$1" "$pg_port" \
     "$pg_pid" "$2" "$3" "$4")"
   local ratio
   ratio=$(awk -v b="$b_tps" -v p="$p_tps" 'BEGIN { if (p > 0) printf "%.2f", b / p; else print "-" }')
@@ -245,13 +279,24 @@ line() {  # label script clients mode
   if [[ $b_fail != 0 || $p_fail != 0 ]]; then
     echo "  failed transactions: BlockDB $b_fail, PostgreSQL $p_fail" >&2
   fi
+  if [[ $b_retry != 0 || $p_retry != 0 ]]; then
+    awk -v bt="$b_txn" -v br="$b_retry" -v pt="$p_txn" -v pr="$p_retry" 'BEGIN {
+      printf "  aborted and retried: BlockDB %d (%.1f%% of attempts), PostgreSQL %d (%.1f%%)\n",
+        br, (bt + br > 0 ? 100 * br / (bt + br) : 0), pr, (pt + pr > 0 ? 100 * pr / (pt + pr) : 0)
+    }'
+  fi
 }
-line "select c16 prepared" "$tmp/select.sql" 16 prepared
-for clients in 1 16 64; do
-  for mode in prepared simple; do
-    line "insert c$clients $mode" "$tmp/insert.sql" "$clients" "$mode"
+has() { [[ " $workloads " == *" $1 "* ]]; }
+has select && line "select c16 prepared" "$tmp/select.sql" 16 prepared
+if has insert; then
+  for clients in 1 16 64; do
+    for mode in prepared simple; do
+      line "insert c$clients $mode" "$tmp/insert.sql" "$clients" "$mode"
+    done
   done
-done
+fi
+has txn10 && line "txn10 c16 serializable" "$tmp/txn10.sql" 16 prepared
+has hot && line "hot c16 serializable" "$tmp/hot.sql" 16 prepared
 echo "latencies in ms, CPU in server seconds, memory: BlockDB VmHWM, PostgreSQL peak summed PSS"
 echo "BlockDB idle RSS after the runs: $(awk -v k="$(status_kb "$bdb_pid" VmRSS)" \
   'BEGIN {printf "%.1f", k / 1024}') MiB; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
