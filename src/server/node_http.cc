@@ -16,6 +16,7 @@
 #include "server/node.h"
 #include "server/version.h"
 #include "sql/session.h"
+#include "sql/txn/lock_manager.h"
 
 namespace blockdb {
 namespace {
@@ -99,6 +100,23 @@ Status Node::StartHttp() {
       out->push_back(SingleValue("blockdb_sql_verifications_total",
                                  "VERIFY CHAIN statements run.", MetricType::kCounter,
                                  static_cast<double>(st.verifications.load())));
+      sql::txn::LockManager::Stats locks = sql->locks().GetStats();
+      out->push_back(SingleValue("blockdb_lock_waits_total",
+                                 "Lock requests that had to wait.", MetricType::kCounter,
+                                 static_cast<double>(locks.waited)));
+      out->push_back(SingleValue("blockdb_lock_deadlocks_total",
+                                 "Transactions aborted as deadlock victims (40P01).",
+                                 MetricType::kCounter, static_cast<double>(locks.deadlocks)));
+      out->push_back(SingleValue("blockdb_lock_timeouts_total",
+                                 "Lock waits ended by lock_timeout (55P03).",
+                                 MetricType::kCounter, static_cast<double>(locks.timeouts)));
+      out->push_back(SingleValue("blockdb_transactions_expired_total",
+                                 "Transactions aborted past transaction_timeout while blocking "
+                                 "another.",
+                                 MetricType::kCounter, static_cast<double>(locks.expired)));
+      out->push_back(SingleValue("blockdb_locks_held",
+                                 "Locks held or waited for now.", MetricType::kGauge,
+                                 static_cast<double>(locks.held)));
     }
   });
   HttpEndpoints endpoints{[this] { return CheckReady(); },

@@ -87,6 +87,8 @@ TEST_CASE(
     CHECK(Contains(metrics, "blockdb_pg_errors_total{sqlstate=\"42601\"} 1"));
     CHECK(Contains(metrics, "blockdb_sql_rows_inserted_total 2"));
     CHECK(Contains(metrics, "blockdb_sql_verifications_total 0"));
+    CHECK(Contains(metrics, "blockdb_lock_deadlocks_total 0"));
+    CHECK(Contains(metrics, "blockdb_locks_held 0"));  // the INSERT's locks went at its commit
     CHECK(Contains(metrics, "blockdb_ledger_tree_size "));
     CHECK(Contains(metrics, "blockdb_ledger_blocks_sealed "));
     REQUIRE(node.Stop().ok());
