@@ -5,6 +5,7 @@ around a serializable transaction.
 Scale: BLOCKDB_TXN_SCALE (default 1) multiplies the iteration counts of every test in this
 directory, for long runs (`make soak`).
 """
+import atexit
 import os
 import re
 import signal
@@ -50,6 +51,8 @@ class Server:
         # The log goes to a file: a pipe nobody drains would block the server once full.
         with open(self.log_path, "w") as log:
             self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)
+        if self.starts == 1:
+            atexit.register(self._kill_if_running)  # a failed test leaves no server behind
         deadline = time.monotonic() + START_DEADLINE_S
         while time.monotonic() < deadline:
             with open(self.log_path) as f:
@@ -65,6 +68,12 @@ class Server:
         self.proc.wait()
         self.proc = None
         raise AssertionError("server did not start:\n" + self.log())
+
+    def _kill_if_running(self):
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
 
     def log(self):
         with open(self.log_path, errors="replace") as f:

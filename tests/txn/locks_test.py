@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""Locks and transaction states over the wire, psycopg2 clients against a real blockdb-server.
+
+Usage: locks_test.py BLOCKDB_SERVER_BINARY CASE
+CASE is one of:
+  deadlock     cycles of waits through 2 to 5 clients: exactly one victim gets 40P01, the others
+               commit, nobody hangs
+  disconnect   a client holding locks goes away (Terminate, or the socket shut down without a
+               word) in the middle of a transaction: its locks are released, a waiter proceeds
+               and the dropped transaction's rows never appear
+  timeout      with transaction_timeout = 1 s, a transaction blocking a writer is aborted once
+               past its deadline: the writer proceeds, the transaction's next statement gets 25P04
+  states       a failed statement leaves the block in 25P02 until ROLLBACK, COMMIT of a failed
+               block answers ROLLBACK, READ ONLY blocks refuse inserts with 25006, ROLLBACK TO
+               SAVEPOINT keeps what came before it
+"""
+import os
+import socket
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import psycopg2  # noqa: E402
+from txn_util import Server, run_threads, scale, sqlstate  # noqa: E402
+
+WAIT_S = 60
+
+
+def case_deadlock(server):
+    server.execute("CREATE TABLE dl (id BIGINT PRIMARY KEY, who INT)")
+    rounds = scale(3)
+    base = 0
+    for n in range(2, 6):
+        for r in range(rounds):
+            base += 10
+            barrier = threading.Barrier(n, timeout=WAIT_S)
+            outcome = {}
+
+            def client(j, first=base):
+                conn = server.connect()
+                cur = conn.cursor()
+                cur.execute("INSERT INTO dl VALUES (%s, %s)", (first + j, j))
+                barrier.wait()  # every client holds its own key; each now reads the next one
+                try:
+                    cur.execute("SELECT who FROM dl WHERE id = %s", (first + (j + 1) % n,))
+                    cur.fetchall()
+                    conn.commit()
+                    outcome[j] = "commit"
+                except psycopg2.Error as e:
+                    outcome[j] = sqlstate(e)
+                    conn.rollback()
+                conn.close()
+
+            run_threads([lambda j=j: client(j) for j in range(n)], timeout_s=WAIT_S)
+            victims = [j for j, o in outcome.items() if o != "commit"]
+            assert len(victims) == 1 and outcome[victims[0]] == "40P01", \
+                f"cycle of {n}: {outcome}"
+            rows = server.execute("SELECT id FROM dl WHERE id >= %s AND id < %s ORDER BY id",
+                                  (base, base + n))
+            assert [r[0] - base for r in rows] == [j for j in range(n) if j != victims[0]], \
+                f"cycle of {n}: victim {victims[0]}, rows {rows}"
+    print(f"deadlock: cycles of 2 to 5 clients, {rounds} rounds each, one victim every time")
+
+
+def drop_socket(conn):
+    """Shuts the connection's socket down without a Terminate message, as a crashed client."""
+    s = socket.socket(fileno=os.dup(conn.fileno()))
+    s.shutdown(socket.SHUT_RDWR)
+    s.close()
+
+
+# A known bug this case finds; it is skipped (exit code 77) until the bug is fixed, unless
+# BLOCKDB_TXN_KNOWN_BUGS=1. Reproduction: a client reads a range in a SERIALIZABLE block (or
+# inserts a key) and closes its connection; another client's insert into that range (that key)
+# waits until the first transaction passes transaction_timeout (30 s by default) instead of
+# proceeding at once. Cause: Session::Reset (src/sql/session.cc), called when the connection
+# closes, replaces the transaction state, lock id included, before the session's executor is
+# destroyed, so Executor::~Executor finds no locks to release.
+DISCONNECT_BUG = ("locks of a closed connection's transaction are kept until transaction_timeout "
+                  "(Session::Reset forgets the lock id before the executor releases it)")
+
+
+def case_disconnect(server):
+    server.execute("CREATE TABLE dc (id BIGINT PRIMARY KEY, who TEXT)")
+    for way in ("terminate", "socket shutdown"):
+        for holds in ("range read", "insert"):
+            key = 1000 + len(way) * 10 + len(holds)
+            holder = server.connect()
+            cur = holder.cursor()
+            if holds == "range read":
+                cur.execute("SELECT count(*) FROM dc WHERE id BETWEEN 1000 AND 2000")
+            else:
+                cur.execute("INSERT INTO dc VALUES (%s, 'holder')", (key,))
+            result = []
+
+            def waiter():
+                conn = server.connect(autocommit=True)
+                try:
+                    # Far below transaction_timeout (30 s), which would free the locks anyway.
+                    conn.cursor().execute("SET lock_timeout = 10000")
+                    conn.cursor().execute("INSERT INTO dc VALUES (%s, 'waiter')", (key,))
+                    result.append("inserted")
+                except psycopg2.Error as e:
+                    result.append(sqlstate(e))
+                conn.close()
+
+            # The waiter cannot insert while the holder's lock stands (55P03 after 100 ms).
+            probe = server.connect(autocommit=True)
+            probe.cursor().execute("SET lock_timeout = 100")
+            try:
+                probe.cursor().execute("INSERT INTO dc VALUES (%s, 'probe')", (key,))
+                raise AssertionError(f"{way}, {holds}: insert did not wait for the lock")
+            except psycopg2.Error as e:
+                assert sqlstate(e) == "55P03", f"{way}, {holds}: {sqlstate(e)} {e}"
+            probe.close()
+            thread = threading.Thread(target=waiter)
+            thread.start()
+            if way == "terminate":
+                holder.close()
+            else:
+                drop_socket(holder)
+            thread.join(WAIT_S)
+            assert not thread.is_alive(), f"{way}, {holds}: the waiter still waits"
+            assert result == ["inserted"], f"{way}, {holds}: {result}"
+            rows = server.execute("SELECT who FROM dc WHERE id = %s", (key,))
+            assert rows == [("waiter",)], f"{way}, {holds}: {rows}"
+            if way != "terminate":
+                holder.close()
+    print("disconnect: locks released on Terminate and on a dropped socket")
+
+
+def case_timeout(binary, tmp):
+    server = Server(binary, os.path.join(tmp, "short"),
+                    ["cluster.transaction_timeout=1"]).start()
+    try:
+        server.execute("CREATE TABLE tt (id BIGINT PRIMARY KEY)")
+        slow = server.connect()
+        cur = slow.cursor()
+        start = time.monotonic()
+        cur.execute("SELECT count(*) FROM tt WHERE id BETWEEN 1 AND 100")
+        writer = server.connect(autocommit=True)
+        writer.cursor().execute("INSERT INTO tt VALUES (50)")  # waits until slow expires
+        waited = time.monotonic() - start
+        assert waited >= 0.9, f"the writer waited {waited:.2f} s, transaction_timeout is 1 s"
+        try:
+            cur.execute("SELECT count(*) FROM tt")
+            raise AssertionError(f"an expired transaction ran a statement: {cur.fetchall()}")
+        except psycopg2.Error as e:
+            assert sqlstate(e) == "25P04", f"{sqlstate(e)}: {e}"
+            assert "transaction_timeout" in str(e), str(e)
+        slow.rollback()
+        cur.execute("SELECT count(*) FROM tt")
+        assert cur.fetchone()[0] == 1
+        slow.commit()
+        slow.close()
+        writer.close()
+        print(f"timeout: the blocked writer proceeded after {waited:.2f} s; 25P04 for the "
+              f"expired transaction")
+    except BaseException:
+        print(server.log()[-4000:], file=sys.stderr)
+        raise
+    server.stop()
+
+
+def case_states(server):
+    server.execute("CREATE TABLE st (id BIGINT PRIMARY KEY)")
+    server.execute("INSERT INTO st VALUES (1)")
+    conn = server.connect(autocommit=True)  # the test sends BEGIN and COMMIT itself
+    cur = conn.cursor()
+
+    def expect_error(sql, code):
+        try:
+            cur.execute(sql)
+            raise AssertionError(f"{sql}: no error, {code} expected")
+        except psycopg2.Error as e:
+            assert sqlstate(e) == code, f"{sql}: {sqlstate(e)} {e}, {code} expected"
+
+    cur.execute("BEGIN")
+    cur.execute("INSERT INTO st VALUES (2)")
+    expect_error("INSERT INTO st VALUES (1)", "23505")
+    expect_error("SELECT 1", "25P02")
+    expect_error("INSERT INTO st VALUES (3)", "25P02")
+    cur.execute("COMMIT")
+    assert cur.statusmessage == "ROLLBACK", cur.statusmessage
+    cur.execute("SELECT id FROM st ORDER BY id")
+    assert cur.fetchall() == [(1,)]
+
+    for begin in ("BEGIN READ ONLY", "BEGIN; SET TRANSACTION READ ONLY",
+                  "BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY"):
+        for sql in begin.split("; "):
+            cur.execute(sql)
+        expect_error("INSERT INTO st VALUES (4)", "25006")
+        cur.execute("ROLLBACK")
+
+    cur.execute("BEGIN")
+    cur.execute("INSERT INTO st VALUES (5)")
+    cur.execute("SAVEPOINT a")
+    cur.execute("INSERT INTO st VALUES (6)")
+    expect_error("INSERT INTO st VALUES (1)", "23505")
+    cur.execute("ROLLBACK TO SAVEPOINT a")
+    cur.execute("INSERT INTO st VALUES (7)")
+    cur.execute("SELECT id FROM st ORDER BY id")
+    assert cur.fetchall() == [(1,), (5,), (7,)], "the block reads its own rows"
+    cur.execute("COMMIT")
+    assert cur.statusmessage == "COMMIT", cur.statusmessage
+    cur.execute("SELECT id FROM st ORDER BY id")
+    assert cur.fetchall() == [(1,), (5,), (7,)]
+
+    for level in ("READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE"):
+        cur.execute(f"BEGIN ISOLATION LEVEL {level}")
+        cur.execute("SHOW transaction_isolation")
+        assert cur.fetchone()[0] == level.lower()
+        cur.execute("COMMIT")
+    cur.execute("SHOW default_transaction_isolation")
+    assert cur.fetchone()[0] == "serializable"
+    conn.close()
+    print("states: 25P02, COMMIT answering ROLLBACK, 25006, savepoints, isolation levels")
+
+
+def main():
+    binary, case = sys.argv[1], sys.argv[2]
+    if case == "disconnect" and os.environ.get("BLOCKDB_TXN_KNOWN_BUGS") != "1":
+        print(f"skipped: known bug: {DISCONNECT_BUG}")
+        sys.exit(77)
+    with tempfile.TemporaryDirectory() as tmp:
+        if case == "timeout":
+            case_timeout(binary, tmp)
+            return
+        server = Server(binary, os.path.join(tmp, "data")).start()
+        try:
+            {"deadlock": case_deadlock, "disconnect": case_disconnect,
+             "states": case_states}[case](server)
+        except BaseException:
+            print(server.log()[-4000:], file=sys.stderr)
+            raise
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
