@@ -188,7 +188,7 @@ time_query() {  # port name server sql
     awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-printf '%-22s %12s %12s %8s  %s\n' query blockdb_ms postgres_ms ratio result
+printf '%-26s %12s %12s %8s  %s\n' query blockdb_ms postgres_ms ratio result
 mismatches=0
 failures=0
 ratios=()
@@ -201,7 +201,7 @@ while IFS= read -r line; do
   p=$(time_query "$pg_port" "$name" postgres "$sql")
   if [[ $b == nan || $p == nan ]]; then
     failures=$((failures + 1))
-    printf '%-22s %12s %12s %8s  %s\n' "$name" "$b" "$p" - FAILED
+    printf '%-26s %12s %12s %8s  %s\n' "$name" "$b" "$p" - FAILED
     continue
   fi
   if cmp -s "$tmp/$name.blockdb.out" "$tmp/$name.postgres.out"; then
@@ -212,14 +212,14 @@ while IFS= read -r line; do
   fi
   ratio=$(awk -v b="$b" -v p="$p" 'BEGIN { printf "%.2f", p / b }')
   ratios+=("$ratio")
-  printf '%-22s %12.1f %12.1f %7sx  %s\n' "$name" "$b" "$p" "$ratio" "$result"
+  printf '%-26s %12.1f %12.1f %7sx  %s\n' "$name" "$b" "$p" "$ratio" "$result"
   if [[ $result == MISMATCH ]]; then
     echo "!!! MISMATCH in $name: BlockDB (<) and PostgreSQL (>) differ:" >&2
     diff "$tmp/$name.blockdb.out" "$tmp/$name.postgres.out" | head -20 >&2 || true
   fi
 done <"$here/queries.sql"
 if ((${#ratios[@]} > 0)); then
-  printf '%-22s %12s %12s %7sx  %s\n' "geometric mean" "" "" "$(printf '%s\n' "${ratios[@]}" |
+  printf '%-26s %12s %12s %7sx  %s\n' "geometric mean" "" "" "$(printf '%s\n' "${ratios[@]}" |
     awk '{ s += log($1) } END { printf "%.2f", exp(s / NR) }')" "(target: at least 0.50x)"
 fi
 echo "ratio = PostgreSQL time / BlockDB time; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

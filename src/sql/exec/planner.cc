@@ -148,11 +148,15 @@ class SelectPlanner {
     if (body_.distinct) {
       source = MakeDistinctSource(std::move(source), targets_.size(), ctx_.control);
     }
-    if (!sort_keys.empty()) {
-      source = MakeSortSource(std::move(source), std::move(sort_keys), ctx_.control);
-    }
     ASSIGN_OR_RETURN(std::optional<int64_t> lim, EvalCount(limit, ctx_, "LIMIT"));
     ASSIGN_OR_RETURN(std::optional<int64_t> off, EvalCount(offset, ctx_, "OFFSET"));
+    if (!sort_keys.empty()) {
+      // ORDER BY ... LIMIT n OFFSET m needs only the first n + m rows of the order.
+      std::optional<uint64_t> top;
+      constexpr int64_t kMaxTop = int64_t{1} << 40;
+      if (lim && *lim < kMaxTop && off.value_or(0) < kMaxTop) top = *lim + off.value_or(0);
+      source = MakeSortSource(std::move(source), std::move(sort_keys), ctx_.control, top);
+    }
     if (lim || off) {
       std::optional<uint64_t> l;
       if (lim) l = static_cast<uint64_t>(*lim);

@@ -333,9 +333,16 @@ Result<FromPlan> PlanJoin(const JoinRef& join, PlanContext& ctx) {
                   : join.join_type == JoinType::kFull  ? JoinKind::kFull
                   : join.join_type == JoinType::kCross ? JoinKind::kCross
                                                        : JoinKind::kInner;
-  plan.source = MakeNestedLoopJoin(std::move(left.source), std::move(right.source), left_width,
-                                   right.scope.columns.size(), kind, std::move(on), ctx.eval,
-                                   ctx.control);
+  size_t right_width = right.scope.columns.size();
+  JoinKeys keys = SplitJoinKeys(std::move(on), left_width, right_width);
+  if (kind != JoinKind::kCross && !keys.left.empty()) {
+    plan.source = MakeHashJoin(std::move(left.source), std::move(right.source), left_width,
+                               right_width, kind, std::move(keys), ctx.eval, ctx.control);
+  } else {
+    plan.source = MakeNestedLoopJoin(std::move(left.source), std::move(right.source), left_width,
+                                     right_width, kind, std::move(keys.residual), ctx.eval,
+                                     ctx.control);
+  }
   if (!join.alias.empty()) {
     for (ScopeColumn& c : plan.scope.columns) c.table = join.alias.name;
   }

@@ -136,18 +136,20 @@ class TruncateSource : public RowSource {
 
 class SortSource : public RowSource {
  public:
-  SortSource(RowSourcePtr child, std::vector<SortKey> keys, const ExecControl* control)
-      : child_(std::move(child)), keys_(std::move(keys)), control_(control) {}
+  SortSource(RowSourcePtr child, std::vector<SortKey> keys, const ExecControl* control,
+             std::optional<uint64_t> top)
+      : child_(std::move(child)), keys_(std::move(keys)), control_(control), top_(top) {}
   Result<bool> Next(Row* row) override {
     if (!sorted_) {
-      RETURN_IF_ERROR(Fill());
+      RETURN_IF_ERROR(top_ ? FillTop() : Fill());
     }
     if (next_ >= rows_.size()) return false;
     *row = std::move(rows_[next_++]);
     return true;
   }
   void Explain(int indent, std::vector<std::string>* lines) const override {
-    lines->push_back(Pad(indent) + "Sort");
+    lines->push_back(Pad(indent) +
+                     (top_ ? "Top-N Sort (" + std::to_string(*top_) + " rows)" : "Sort"));
     child_->Explain(indent + 2, lines);
   }
   void Rewind() override {
@@ -158,22 +160,58 @@ class SortSource : public RowSource {
   }
 
  private:
+  // -1, 0 or 1: the order of ORDER BY (NULL larger than everything; NULLS FIRST puts it first).
+  int Compare(const Row& a, const Row& b) const {
+    for (const SortKey& k : keys_) {
+      const Value& x = a[k.column];
+      const Value& y = b[k.column];
+      if (x.is_null() || y.is_null()) {
+        if (x.is_null() && y.is_null()) continue;
+        return x.is_null() == k.nulls_first ? -1 : 1;
+      }
+      int c = CompareForSort(x, y);
+      if (c != 0) return k.descending ? -c : c;
+    }
+    return 0;
+  }
+
   Status Fill() {
     RETURN_IF_ERROR(ReadAllRows(*child_, *control_, "ORDER BY", &rows_));
-    std::stable_sort(rows_.begin(), rows_.end(), [this](const Row& a, const Row& b) {
-      for (const SortKey& k : keys_) {
-        const Value& x = a[k.column];
-        const Value& y = b[k.column];
-        if (x.is_null() || y.is_null()) {
-          if (x.is_null() && y.is_null()) continue;
-          // NULL sorts as larger than everything; NULLS FIRST puts it first either way.
-          return x.is_null() == k.nulls_first;
-        }
-        int c = CompareForSort(x, y);
-        if (c != 0) return k.descending ? c > 0 : c < 0;
+    std::stable_sort(rows_.begin(), rows_.end(),
+                     [this](const Row& a, const Row& b) { return Compare(a, b) < 0; });
+    sorted_ = true;
+    return Status::OK();
+  }
+
+  // ORDER BY ... LIMIT: a max-heap of the first *top_ rows so far, ties broken by arrival, so
+  // the rows and their order are those of a full stable sort cut after *top_ rows.
+  Status FillTop() {
+    std::vector<std::pair<Row, uint64_t>> heap;  // (row, arrival)
+    auto before = [this](const std::pair<Row, uint64_t>& a, const std::pair<Row, uint64_t>& b) {
+      int c = Compare(a.first, b.first);
+      return c != 0 ? c < 0 : a.second < b.second;
+    };
+    std::pair<Row, uint64_t> in;
+    size_t bytes = 0;
+    for (uint64_t n = 0; *top_ > 0; ++n) {
+      ASSIGN_OR_RETURN(bool more, child_->Next(&in.first));
+      if (!more) break;
+      if ((n & 1023) == 1023) RETURN_IF_ERROR(control_->Check());
+      in.second = n;
+      if (heap.size() < *top_) {
+        bytes += RowBytes(in.first);
+        if (bytes > control_->work_mem) return OutOfWorkMem("ORDER BY", control_->work_mem);
+        heap.push_back(std::move(in));
+        std::push_heap(heap.begin(), heap.end(), before);
+      } else if (before(in, heap.front())) {
+        std::pop_heap(heap.begin(), heap.end(), before);
+        std::swap(heap.back(), in);
+        std::push_heap(heap.begin(), heap.end(), before);
       }
-      return false;
-    });
+    }
+    std::sort_heap(heap.begin(), heap.end(), before);
+    rows_.reserve(heap.size());
+    for (auto& [r, arrival] : heap) rows_.push_back(std::move(r));
     sorted_ = true;
     return Status::OK();
   }
@@ -181,6 +219,7 @@ class SortSource : public RowSource {
   RowSourcePtr child_;
   std::vector<SortKey> keys_;
   const ExecControl* control_;
+  std::optional<uint64_t> top_;
   std::vector<Row> rows_;
   bool sorted_ = false;
   size_t next_ = 0;
@@ -502,8 +541,8 @@ RowSourcePtr MakeTruncateSource(RowSourcePtr child, size_t n) {
   return std::make_unique<TruncateSource>(std::move(child), n);
 }
 RowSourcePtr MakeSortSource(RowSourcePtr child, std::vector<SortKey> keys,
-                            const ExecControl* control) {
-  return std::make_unique<SortSource>(std::move(child), std::move(keys), control);
+                            const ExecControl* control, std::optional<uint64_t> top) {
+  return std::make_unique<SortSource>(std::move(child), std::move(keys), control, top);
 }
 RowSourcePtr MakeDistinctSource(RowSourcePtr child, size_t columns, const ExecControl* control) {
   return std::make_unique<DistinctSource>(std::move(child), columns, control);

@@ -117,8 +117,11 @@ struct SortKey {
   bool descending = false;
   bool nulls_first = false;
 };
+// Sorts stably by `keys`. With `top`, only the first `top` rows of that order are kept (and come
+// out): ORDER BY ... LIMIT, whose memory is then that of `top` rows.
 RowSourcePtr MakeSortSource(RowSourcePtr child, std::vector<SortKey> keys,
-                            const ExecControl* control);
+                            const ExecControl* control,
+                            std::optional<uint64_t> top = std::nullopt);
 // Drops rows equal (in the first `columns` columns) to one seen before.
 RowSourcePtr MakeDistinctSource(RowSourcePtr child, size_t columns, const ExecControl* control);
 // Skips `offset` rows, then passes at most `limit` (nullopt: all).
@@ -131,6 +134,22 @@ enum class JoinKind { kInner, kLeft, kRight, kFull, kCross };
 RowSourcePtr MakeNestedLoopJoin(RowSourcePtr left, RowSourcePtr right, size_t left_width,
                                 size_t right_width, JoinKind kind, BoundExprPtr on,
                                 const EvalContext* ctx, const ExecControl* control);
+// An ON condition split for a hash join: `left = right` equalities between a column of each side
+// (of one type, or integers of any width) as key columns (left: positions in the left row,
+// right: in the right row), and what is left of the condition over the joined row.
+struct JoinKeys {
+  std::vector<size_t> left;
+  std::vector<size_t> right;
+  BoundExprPtr residual;  // null: none
+};
+// Takes `on` apart (its AND-ed terms); no key columns when it has no such equality.
+JoinKeys SplitJoinKeys(BoundExprPtr on, size_t left_width, size_t right_width);
+// Hash join on keys.left = keys.right (a NULL key matches nothing), then keys.residual; the right
+// input is read into memory (within work_mem). Rows out, and their order, are those of
+// MakeNestedLoopJoin with the same condition. REQUIRES: keys.left not empty; kind not kCross.
+RowSourcePtr MakeHashJoin(RowSourcePtr left, RowSourcePtr right, size_t left_width,
+                          size_t right_width, JoinKind kind, JoinKeys keys, const EvalContext* ctx,
+                          const ExecControl* control);
 // Window functions over all input rows: each row comes out with one more column per call.
 RowSourcePtr MakeWindowSource(RowSourcePtr child, std::vector<WindowCall> calls,
                               const EvalContext* ctx, const ExecControl* control);

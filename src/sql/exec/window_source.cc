@@ -115,39 +115,55 @@ class WindowSource : public RowSource {
     return Status::OK();
   }
 
-  Result<std::vector<Value>> Eval(const std::vector<BoundExprPtr>& exprs, size_t i) {
-    std::vector<Value> out;
-    for (const BoundExprPtr& e : exprs) {
-      ASSIGN_OR_RETURN(Value v, exec::Eval(*e, rows_[i], *ctx_));
-      out.push_back(std::move(v));
+  // The PARTITION BY values of row i are (*keys)[i * w ... i * w + np), then its ORDER BY values
+  // (w = np + no): a column is read in place, another expression evaluated into *computed.
+  Status KeyValues(const WindowCall& call, std::vector<const Value*>* keys,
+                   std::vector<Value>* computed) {
+    const size_t n = rows_.size(), np = call.partition.size(), w = np + call.order.size();
+    keys->resize(n * w);
+    size_t evaluated = 0;
+    for (size_t j = 0; j < w; ++j) {
+      const BoundExpr& e = j < np ? *call.partition[j] : *call.order[j - np];
+      if (e.kind != BoundKind::kColumn) evaluated += n;
     }
-    return out;
+    computed->reserve(evaluated);  // no reallocation: pointers into it stay valid
+    for (size_t j = 0; j < w; ++j) {
+      const BoundExpr& e = j < np ? *call.partition[j] : *call.order[j - np];
+      for (size_t i = 0; i < n; ++i) {
+        if (e.kind == BoundKind::kColumn) {
+          (*keys)[i * w + j] = &rows_[i][static_cast<size_t>(e.index)];
+        } else {
+          ASSIGN_OR_RETURN(Value v, exec::Eval(e, rows_[i], *ctx_));
+          computed->push_back(std::move(v));
+          (*keys)[i * w + j] = &computed->back();
+        }
+      }
+    }
+    return Status::OK();
   }
 
   Result<std::vector<Value>> ComputeCall(const WindowCall& call) {
-    const size_t n = rows_.size();
-    std::vector<std::vector<Value>> part(n), ord(n);
-    for (size_t i = 0; i < n; ++i) {
-      ASSIGN_OR_RETURN(part[i], Eval(call.partition, i));
-      ASSIGN_OR_RETURN(ord[i], Eval(call.order, i));
-    }
+    const size_t n = rows_.size(), np = call.partition.size(), w = np + call.order.size();
+    std::vector<const Value*> keys;
+    std::vector<Value> computed;
+    RETURN_IF_ERROR(KeyValues(call, &keys, &computed));
     auto cmp_part = [&](size_t a, size_t b) {
-      for (size_t j = 0; j < part[a].size(); ++j) {
-        int c = CompareForSort(part[a][j], part[b][j]);
+      for (size_t j = 0; j < np; ++j) {
+        int c = CompareForSort(*keys[a * w + j], *keys[b * w + j]);
         if (c != 0) return c;
       }
       return 0;
     };
     auto cmp_ord = [&](size_t a, size_t b) {
-      for (size_t j = 0; j < ord[a].size(); ++j) {
-        const Value& x = ord[a][j];
-        const Value& y = ord[b][j];
+      for (size_t j = np; j < w; ++j) {
+        const Value& x = *keys[a * w + j];
+        const Value& y = *keys[b * w + j];
         if (x.is_null() || y.is_null()) {
           if (x.is_null() && y.is_null()) continue;
-          return x.is_null() == static_cast<bool>(call.order_nulls_first[j]) ? -1 : 1;
+          return x.is_null() == static_cast<bool>(call.order_nulls_first[j - np]) ? -1 : 1;
         }
         int c = CompareForSort(x, y);
-        if (c != 0) return call.order_desc[j] ? -c : c;
+        if (c != 0) return call.order_desc[j - np] ? -c : c;
       }
       return 0;
     };
