@@ -145,6 +145,49 @@ TEST_CASE("ledger format: leaf group golden bytes") {
   CHECK(DecodeLeafGroup(9, empty, &decoded).IsCorruption());
 }
 
+TEST_CASE("ledger format: the leaf group view decodes in place like DecodeLeafGroup") {
+  LeafGroup group;
+  group.log_index = 7;
+  group.txn_id = 42;
+  group.timestamp_micros = kTs;
+  group.leaves.push_back(
+      {H("d92981e6ba50909605454c12a3a9d53425d122eea7a66a33747e94d2929364ed"), "k1"});
+  group.leaves.push_back({H("0000000000000000000000000000000000000000000000000000000000000001"),
+                          std::string(40, 'k')});
+  std::string bytes;
+  EncodeLeafGroup(group, &bytes);
+  LeafGroupView view;
+  REQUIRE(DecodeLeafGroupView(9, bytes, &view).ok());
+  CHECK(view.first_leaf == 8);
+  CHECK(view.last_leaf() == 9);
+  CHECK(view.log_index == 7);
+  CHECK(view.txn_id == 42);
+  CHECK(view.timestamp_micros == kTs);
+  REQUIRE(view.leaves.size() == 2);
+  for (size_t i = 0; i < 2; ++i) {
+    // Views into the encoded bytes, not copies.
+    CHECK(view.leaves[i].hash >= bytes.data());
+    CHECK(view.leaves[i].key.data() < bytes.data() + bytes.size());
+    CHECK(std::string_view(view.leaves[i].hash, 32) == AsBytes(group.leaves[i].hash));
+    CHECK(view.leaves[i].key == group.leaves[i].key);
+  }
+  // Every malformed input fails both decoders with the same message.
+  LeafGroup decoded;
+  std::vector<std::string> bad = {bytes + "x", ""};
+  for (size_t len = 1; len < bytes.size(); ++len) {
+    bad.push_back(bytes.substr(0, len));
+  }
+  bad.push_back(bytes);
+  bad.back()[0] = 2;  // another version
+  for (const std::string& in : bad) {
+    const Status a = DecodeLeafGroupView(9, in, &view);
+    const Status b = DecodeLeafGroup(9, in, &decoded);
+    CHECK(a.IsCorruption());
+    CHECK(a.ToString() == b.ToString());
+  }
+  CHECK(DecodeLeafGroupView(0, bytes, &view).IsCorruption());  // 2 leaves cannot end at leaf 0
+}
+
 TEST_CASE("ledger format: genesis block") {
   const BlockHeader& genesis = GenesisBlock();
   std::string bytes;

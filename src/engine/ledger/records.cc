@@ -69,7 +69,8 @@ void EncodeLeafGroup(const LeafGroup& group, std::string* dst) {
   }
 }
 
-Status DecodeLeafGroup(uint64_t last_leaf, std::string_view in, LeafGroup* group) {
+Status DecodeLeafGroupView(uint64_t last_leaf, std::string_view in, LeafGroupView* group) {
+  group->leaves.clear();
   if (in.empty() || static_cast<uint8_t>(in[0]) != kLeafGroupVersion) {
     return Status::Corruption("leaf group: unknown version");
   }
@@ -86,22 +87,36 @@ Status DecodeLeafGroup(uint64_t last_leaf, std::string_view in, LeafGroup* group
   }
   group->timestamp_micros = static_cast<int64_t>(ts);
   group->first_leaf = last_leaf - (count - 1);
-  group->leaves.resize(count);
-  for (LeafGroup::Leaf& leaf : group->leaves) {
+  for (uint32_t i = 0; i < count; ++i) {
     uint32_t key_len = 0;
-    if (in.size() < leaf.hash.size()) {
+    if (in.size() < sizeof(Hash256)) {
       return Status::Corruption("leaf group: truncated");
     }
-    std::memcpy(leaf.hash.data(), in.data(), leaf.hash.size());
-    in.remove_prefix(leaf.hash.size());
+    const char* hash = in.data();
+    in.remove_prefix(sizeof(Hash256));
     if (!GetFixed32(&in, &key_len) || in.size() < key_len) {
       return Status::Corruption("leaf group: truncated");
     }
-    leaf.key.assign(in.substr(0, key_len));
+    group->leaves.push_back(LeafGroupView::Leaf{hash, in.substr(0, key_len)});
     in.remove_prefix(key_len);
   }
   if (!in.empty()) {
     return Status::Corruption("leaf group: trailing bytes");
+  }
+  return Status::OK();
+}
+
+Status DecodeLeafGroup(uint64_t last_leaf, std::string_view in, LeafGroup* group) {
+  LeafGroupView view;
+  RETURN_IF_ERROR(DecodeLeafGroupView(last_leaf, in, &view));
+  group->first_leaf = view.first_leaf;
+  group->log_index = view.log_index;
+  group->txn_id = view.txn_id;
+  group->timestamp_micros = view.timestamp_micros;
+  group->leaves.resize(view.leaves.size());
+  for (size_t i = 0; i < view.leaves.size(); ++i) {
+    std::memcpy(group->leaves[i].hash.data(), view.leaves[i].hash, sizeof(Hash256));
+    group->leaves[i].key.assign(view.leaves[i].key);
   }
   return Status::OK();
 }

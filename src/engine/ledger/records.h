@@ -106,6 +106,26 @@ void EncodeLeafGroup(const LeafGroup& group, std::string* dst);
 // 0 or more than last_leaf + 1, truncation or trailing bytes.
 Status DecodeLeafGroup(uint64_t last_leaf, std::string_view in, LeafGroup* group);
 
+// A leaf group decoded without copying (for scans over many groups): per leaf the position of its
+// stored hash (32 bytes) and its key inside the encoded record, valid while the record's bytes
+// are. `leaves` keeps its capacity from one decode to the next.
+struct LeafGroupView {
+  uint64_t first_leaf = 0;
+  uint64_t log_index = 0;
+  uint64_t txn_id = 0;
+  int64_t timestamp_micros = 0;
+  struct Leaf {
+    const char* hash = nullptr;
+    std::string_view key;
+  };
+  std::vector<Leaf> leaves;
+
+  uint64_t last_leaf() const { return first_leaf + leaves.size() - 1; }
+};
+
+// DecodeLeafGroup's checks and errors, into views of `in`.
+Status DecodeLeafGroupView(uint64_t last_leaf, std::string_view in, LeafGroupView* group);
+
 // Visits the leaf groups that hold leaves [begin, end) in order, through one iterator. Each group
 // is visited whole (it may start before `begin` or end after `end`). NotFound when a leaf of the
 // range has no group (a gap, or the range goes past the stored leaves); Corruption when a group

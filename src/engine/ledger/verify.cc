@@ -34,7 +34,7 @@ class Verifier {
   Status VerifyBlocks();
   Status VerifyUnsealed();
   Status CheckNothingBeyond();
-  Status CheckRowsCovered();
+  Status CheckRowsCovered(RowCounter* counter);
   void CheckTrustedAtEnd();
 
   // A chunk of whole blocks read ahead of its checking: headers, recomputed leaves, data roots.
@@ -43,7 +43,7 @@ class Verifier {
     // A header problem found after the chunk's last block (or at its first, leaving it empty):
     // reported only once the blocks before it verify.
     std::optional<VerifyFailure> header_failure;
-    std::vector<LeafOutcome> outcomes;
+    LeafOutcomes outcomes;
     std::vector<std::optional<Hash256>> data_roots;
   };
   // Reads the headers from *next_block on, continuing from `after` (the block before them), and
@@ -59,16 +59,14 @@ class Verifier {
                           std::string* problem) const;
   // Verifies one block whose leaves were hashed into `outcomes` (indexed from chunk_begin);
   // data_root: the root of those leaves (BlockDataRoots).
-  Status CheckBlock(const BlockHeader& header, uint64_t chunk_begin,
-                    const std::vector<LeafOutcome>& outcomes,
+  Status CheckBlock(const BlockHeader& header, uint64_t chunk_begin, const LeafOutcomes& outcomes,
                     const std::optional<Hash256>& data_root);
   bool CheckLink(const BlockHeader& header);
   // Appends the block's recomputed leaves to the rebuilt tree (checking stored nodes). Records a
   // failure for the first bad entry, telling from the block's recomputed data root (set whenever
   // every leaf hash was recomputed) which record changed.
   Status ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_begin,
-                           const std::vector<LeafOutcome>& outcomes,
-                           const std::optional<Hash256>& data_root);
+                           const LeafOutcomes& outcomes, const std::optional<Hash256>& data_root);
   Status AppendToTree(const Hash256& leaf, std::string* problem);
   void CheckTrustedBlock(const BlockHeader& header);
   void Fail(std::optional<uint64_t> block, std::optional<uint64_t> leaf, std::string reason);
@@ -288,30 +286,31 @@ bool Verifier::CheckLink(const BlockHeader& header) {
 }
 
 Status Verifier::ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_begin,
-                                   const std::vector<LeafOutcome>& outcomes,
+                                   const LeafOutcomes& outcomes,
                                    const std::optional<Hash256>& data_root) {
   const uint64_t b = header.index;
   std::optional<uint64_t> bad_leaf;
   std::string problem;
   for (uint64_t leaf = header.first_leaf; leaf < header.tree_size(); ++leaf) {
-    const LeafOutcome& outcome = outcomes[leaf - chunk_begin];
-    if (!outcome.hash) {
-      Fail(b, bad_leaf.value_or(leaf), bad_leaf ? problem : outcome.problem);
+    const size_t i = leaf - chunk_begin;
+    const Hash256* hash = outcomes.hash(i);
+    if (hash == nullptr) {
+      Fail(b, bad_leaf.value_or(leaf), bad_leaf ? problem : outcomes.problem(i));
       return Status::OK();
     }
     if (bad_leaf) {
       continue;  // only checking that the block's data root could be recomputed
     }
-    if (!outcome.problem.empty()) {
+    if (outcomes.has_problem(i)) {
       bad_leaf = leaf;
-      problem = outcome.problem;
-      if (!outcome.stored_hash_differs) {
+      problem = outcomes.problem(i);
+      if (!outcomes.stored_hash_differs(i)) {
         Fail(b, leaf, problem);
         return Status::OK();
       }
       continue;
     }
-    RETURN_IF_ERROR(AppendToTree(*outcome.hash, &problem));
+    RETURN_IF_ERROR(AppendToTree(*hash, &problem));
     if (!problem.empty()) {
       Fail(b, leaf, problem);
       return Status::OK();
@@ -329,8 +328,7 @@ Status Verifier::ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_beg
 }
 
 Status Verifier::CheckBlock(const BlockHeader& header, uint64_t chunk_begin,
-                            const std::vector<LeafOutcome>& outcomes,
-                            const std::optional<Hash256>& data_root) {
+                            const LeafOutcomes& outcomes, const std::optional<Hash256>& data_root) {
   if (!CheckLink(header)) {
     return Status::OK();
   }
@@ -431,13 +429,12 @@ Status Verifier::VerifyUnsealed() {
   uint64_t begin = prev_.tree_size();
   while (begin < leaves_stored_ && !report_.failure) {
     const uint64_t end = begin + std::min(options_.chunk_entries, leaves_stored_ - begin);
-    std::vector<LeafOutcome> outcomes;
+    LeafOutcomes outcomes;
     RETURN_IF_ERROR(VerifyLeafRange(source_, begin, end, &outcomes));
     for (uint64_t leaf = begin; leaf < end; ++leaf) {
-      const LeafOutcome& outcome = outcomes[leaf - begin];
-      std::string problem = outcome.problem;
+      std::string problem = outcomes.problem(leaf - begin);
       if (problem.empty()) {
-        RETURN_IF_ERROR(AppendToTree(*outcome.hash, &problem));
+        RETURN_IF_ERROR(AppendToTree(*outcomes.hash(leaf - begin), &problem));
       }
       if (!problem.empty()) {
         Fail(std::nullopt, leaf, problem);
@@ -465,14 +462,8 @@ Status Verifier::CheckNothingBeyond() {
   return it->status();
 }
 
-Status Verifier::CheckRowsCovered() {
-  std::unique_ptr<Iterator> it = source_.new_iterator();
-  uint64_t rows = 0;
-  for (it->SeekToFirst(); it->Valid() && (it->key().empty() || it->key()[0] != kRecordPrefix);
-       it->Next()) {
-    ++rows;
-  }
-  RETURN_IF_ERROR(it->status());
+Status Verifier::CheckRowsCovered(RowCounter* counter) {
+  ASSIGN_OR_RETURN(uint64_t rows, counter->Finish());
   if (rows != leaves_stored_) {
     Fail(std::nullopt, std::nullopt,
          "the store holds " + std::to_string(rows) + " rows but the ledger has " +
@@ -502,6 +493,11 @@ Result<VerifyReport> Verifier::Run() {
   const auto started = std::chrono::steady_clock::now();
   RETURN_IF_ERROR(Prepare());
   ReportProgress();
+  // Reported only when the checks before it find nothing (their findings come first).
+  RowCounter counter(source_);
+  if (!report_.failure && options_.check_rows_covered) {
+    counter.Start();
+  }
   if (!report_.failure) {
     RETURN_IF_ERROR(VerifyBlocks());
   }
@@ -515,7 +511,7 @@ Result<VerifyReport> Verifier::Run() {
     CheckTrustedAtEnd();
   }
   if (!report_.failure && options_.check_rows_covered) {
-    RETURN_IF_ERROR(CheckRowsCovered());
+    RETURN_IF_ERROR(CheckRowsCovered(&counter));
   }
   report_.digest.tree_size = tree_.size();
   report_.digest.root = tree_.Root();

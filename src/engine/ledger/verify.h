@@ -44,9 +44,11 @@ struct VerifyOptions {
   std::optional<Digest> trusted_digest;
   // Count the rows (keys not starting with 0xFF) and require one entry per row.
   bool check_rows_covered = true;
-  // Entries per chunk (a chunk holds whole blocks, so it can be larger). Larger chunks read rows
-  // more sequentially and take about 200 bytes of memory per entry.
-  uint64_t chunk_entries = 1 << 18;
+  // Entries per chunk (a chunk holds whole blocks, so it can be larger). Every chunk walks the
+  // rows its entries name in key order, so with n entries the rows are read about
+  // n / chunk_entries times; a chunk takes about 170 bytes of memory per entry (and the next one
+  // is prepared while the current one is checked). The default covers 10^6 entries in one chunk.
+  uint64_t chunk_entries = 1 << 20;
   // Called on the calling thread after each chunk.
   std::function<void(const VerifyProgress&)> progress;
 };

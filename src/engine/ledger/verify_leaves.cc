@@ -18,14 +18,20 @@ namespace {
 // Steps an iterator takes forward before a Seek is cheaper.
 constexpr int kMaxSteps = 16;
 
+// How many sorted keys ahead the check loop prefetches the memory of (first the leaf's reference,
+// then, half as far ahead, the key, stored hash and outcome it points to): the leaves of a range
+// are visited in key order, so every one of those reads is a cache (and TLB) miss otherwise.
+constexpr size_t kPrefetchAhead = 16;
+
 // Reads records in increasing key order through one iterator, stepping forward when the next key
 // is close and seeking otherwise. A key never precedes the one asked before.
 class ForwardCursor {
  public:
   explicit ForwardCursor(const RecordSource& source) : source_(source) {}
 
-  // OK and *value, NotFound, or the error of reading `key` (Corruption for a damaged record).
-  Status Get(std::string_view key, std::string* value) {
+  // OK and *value (valid until the next call), NotFound, or the error of reading `key`
+  // (Corruption for a damaged record).
+  Status Get(std::string_view key, std::string_view* value) {
     if (it_ == nullptr) {
       it_ = source_.new_iterator();
       it_->Seek(key);
@@ -43,34 +49,66 @@ class ForwardCursor {
       // The iterator met a damaged block (its error is sticky): read this key by itself, so that
       // the damage is reported for the records it concerns, and start afresh for the next one.
       it_.reset();
-      return source_.get(key, value);
+      Status s = source_.get(key, &fallback_);
+      *value = fallback_;
+      return s;
     }
     if (!it_->Valid() || it_->key() != key) {
       return Status::NotFound("");
     }
-    value->assign(it_->value());
+    *value = it_->value();
     return Status::OK();
   }
 
  private:
   const RecordSource& source_;
   std::unique_ptr<Iterator> it_;
+  std::string fallback_;
 };
 
-// One leaf of the range: where its locator and stored hash are.
+// The fields a leaf group gives all its leaves.
+struct GroupMeta {
+  uint64_t first_leaf = 0;
+  uint64_t last_leaf = 0;
+  uint64_t log_index = 0;
+  uint64_t txn_id = 0;
+  int64_t timestamp_micros = 0;
+};
+
+// The leaf groups one thread read: their encoded records (which the leaves point into) and fields.
+struct GroupStore {
+  std::deque<std::string> records;
+  std::deque<GroupMeta> metas;
+};
+
+// One leaf of the range: its stored hash and key (inside its group's kept record) and its group.
 struct LeafRef {
-  const LeafGroup* group = nullptr;
-  size_t pos = 0;
-  const LeafGroup::Leaf& leaf() const { return group->leaves[pos]; }
+  const char* hash = nullptr;  // 32 bytes
+  const char* key = nullptr;
+  uint32_t key_len = 0;
+  const GroupMeta* group = nullptr;  // nullptr when the leaf's group was not read
+
+  std::string_view key_view() const { return {key, key_len}; }
 };
 
 void MarkRange(uint64_t begin, uint64_t from, uint64_t to, const std::string& problem,
-               std::vector<LeafOutcome>* out) {
+               LeafOutcomes* out) {
   for (uint64_t i = from; i < to; ++i) {
-    LeafOutcome& o = (*out)[i - begin];
-    if (o.problem.empty()) {
-      o.problem = problem;
-    }
+    out->AddProblem(i - begin, problem);
+  }
+}
+
+// Keeps a decoded group's record and points its leaves in [next, stop) at it.
+void KeepGroup(std::string_view record, uint64_t last, uint64_t base, uint64_t next, uint64_t stop,
+               GroupStore* store, LeafGroupView* view, std::vector<LeafRef>* refs) {
+  const std::string& kept = store->records.emplace_back(record);
+  (void)DecodeLeafGroupView(last, kept, view);  // decoded once already: cannot fail
+  const GroupMeta& meta = store->metas.emplace_back(GroupMeta{
+      view->first_leaf, view->last_leaf(), view->log_index, view->txn_id, view->timestamp_micros});
+  for (uint64_t i = next; i < stop; ++i) {
+    const LeafGroupView::Leaf& leaf = view->leaves[i - meta.first_leaf];
+    (*refs)[i - base] =
+        LeafRef{leaf.hash, leaf.key.data(), static_cast<uint32_t>(leaf.key.size()), &meta};
   }
 }
 
@@ -78,9 +116,9 @@ void MarkRange(uint64_t begin, uint64_t from, uint64_t to, const std::string& pr
 // recording missing, undecodable and overlapping groups as problems of their leaves in out (also
 // indexed from `base`).
 Status ReadGroups(const RecordSource& source, uint64_t base, uint64_t begin, uint64_t end,
-                  std::deque<LeafGroup>* groups, std::vector<LeafRef>* refs,
-                  std::vector<LeafOutcome>* out) {
+                  GroupStore* store, std::vector<LeafRef>* refs, LeafOutcomes* out) {
   std::unique_ptr<Iterator> it = source.new_iterator();
+  LeafGroupView view;
   uint64_t next = begin;  // first leaf not yet accounted for
   bool first = true;
   for (it->Seek(LeafGroupKey(begin)); next < end && it->Valid(); it->Next(), first = false) {
@@ -89,8 +127,7 @@ Status ReadGroups(const RecordSource& source, uint64_t base, uint64_t begin, uin
       break;  // past the last group
     }
     const uint64_t stop = std::min(*last + 1, end);
-    LeafGroup group;
-    if (Status s = DecodeLeafGroup(*last, it->value(), &group); !s.ok()) {
+    if (Status s = DecodeLeafGroupView(*last, it->value(), &view); !s.ok()) {
       MarkRange(base, next, stop,
                 "the leaf group ending at entry " + std::to_string(*last) +
                     " cannot be decoded: " + s.message(),
@@ -98,11 +135,11 @@ Status ReadGroups(const RecordSource& source, uint64_t base, uint64_t begin, uin
       next = std::max(next, stop);
       continue;
     }
-    if (group.first_leaf > next) {
-      MarkRange(base, next, std::min(group.first_leaf, end),
+    if (view.first_leaf > next) {
+      MarkRange(base, next, std::min(view.first_leaf, end),
                 "the leaf group of entry " + std::to_string(next) + " is missing", out);
-      next = std::min(group.first_leaf, end);
-    } else if (group.first_leaf < next && !first) {
+      next = std::min(view.first_leaf, end);
+    } else if (view.first_leaf < next && !first) {
       MarkRange(base, next, stop,
                 "the leaf group ending at entry " + std::to_string(*last) +
                     " overlaps the group before it",
@@ -110,10 +147,7 @@ Status ReadGroups(const RecordSource& source, uint64_t base, uint64_t begin, uin
       next = std::max(next, stop);
       continue;
     }
-    const LeafGroup& kept = groups->emplace_back(std::move(group));
-    for (uint64_t i = next; i < stop; ++i) {
-      (*refs)[i - base] = LeafRef{&kept, static_cast<size_t>(i - kept.first_leaf)};
-    }
+    KeepGroup(it->value(), *last, base, next, stop, store, &view, refs);
     next = std::max(next, stop);
   }
   if (!it->status().ok()) {
@@ -133,7 +167,7 @@ Status ReadGroups(const RecordSource& source, uint64_t base, uint64_t begin, uin
 
 // Reads row `key` through the cursor: true when found; false with *problem set when it is missing
 // or damaged; an error when the store cannot be read.
-Result<bool> ReadRow(ForwardCursor* cursor, std::string_view key, std::string* value,
+Result<bool> ReadRow(ForwardCursor* cursor, std::string_view key, std::string_view* value,
                      std::string* problem) {
   Status s = cursor->Get(key, value);
   if (s.ok()) {
@@ -150,28 +184,70 @@ Result<bool> ReadRow(ForwardCursor* cursor, std::string_view key, std::string* v
   return s.Annotate("verify: reading the row " + DescribeRowKey(key));
 }
 
-// Checks the leaves at the given offsets (sorted by row key) against their rows.
+// A leaf's place in the sort by row key: the first 16 bytes of the key as two numbers decide
+// almost always, without touching the keys' memory; the whole key breaks ties (then the leaf
+// order, for a key claimed twice).
+struct SortKey {
+  uint64_t high;
+  uint64_t low;
+  uint32_t offset;
+};
+
+struct SortKeyLess {
+  const std::vector<LeafRef>* refs;
+  bool operator()(const SortKey& a, const SortKey& b) const {
+    if (a.high != b.high) {
+      return a.high < b.high;
+    }
+    if (a.low != b.low) {
+      return a.low < b.low;
+    }
+    const std::string_view ka = (*refs)[a.offset].key_view();
+    const std::string_view kb = (*refs)[b.offset].key_view();
+    return ka != kb ? ka < kb : a.offset < b.offset;
+  }
+};
+
+SortKey MakeSortKey(const LeafRef& ref, uint32_t offset) {
+  char bytes[16] = {};
+  std::memcpy(bytes, ref.key, std::min<size_t>(ref.key_len, sizeof(bytes)));
+  return SortKey{DecodeBigEndian64(bytes), DecodeBigEndian64(bytes + 8), offset};
+}
+
+// Checks the leaves sorted[0, count) against their rows.
 Status CheckSorted(const RecordSource& source, const std::vector<LeafRef>& refs,
-                   const uint32_t* order, size_t count, std::vector<LeafOutcome>* out) {
+                   const SortKey* sorted, size_t count, LeafOutcomes* out) {
   ForwardCursor rows(source);
-  std::string row;
+  std::string_view row;
+  std::string problem;
   for (size_t n = 0; n < count; ++n) {
-    const uint32_t offset = order[n];
+    if (n + kPrefetchAhead < count) {
+      __builtin_prefetch(&refs[sorted[n + kPrefetchAhead].offset]);
+    }
+    if (n + kPrefetchAhead / 2 < count) {
+      const uint32_t ahead = sorted[n + kPrefetchAhead / 2].offset;
+      __builtin_prefetch(refs[ahead].key);
+      __builtin_prefetch(refs[ahead].hash);
+      __builtin_prefetch(out->hash_slot(ahead), 1);
+    }
+    const uint32_t offset = sorted[n].offset;
     const LeafRef& ref = refs[offset];
-    const LeafGroup::Leaf& leaf = ref.leaf();
-    LeafOutcome& o = (*out)[offset];
-    ASSIGN_OR_RETURN(bool found, ReadRow(&rows, leaf.key, &row, &o.problem));
+    const std::string_view key = ref.key_view();
+    ASSIGN_OR_RETURN(bool found, ReadRow(&rows, key, &row, &problem));
     if (!found) {
+      out->AddProblem(offset, std::move(problem));
       continue;
     }
-    const Hash256 hash = EntryLeafHash(EntryView{ref.group->log_index, ref.group->txn_id,
-                                                 ref.group->timestamp_micros, leaf.key, row});
-    o.hash = hash;
-    if (hash != leaf.hash) {
-      o.problem = "the entry rebuilt from row " + DescribeRowKey(leaf.key) + " hashes to " +
-                  ToHex(AsBytes(hash)) + ", but the stored leaf hash is " +
-                  ToHex(AsBytes(leaf.hash));
-      o.stored_hash_differs = true;
+    const GroupMeta& g = *ref.group;
+    const Hash256 hash =
+        EntryLeafHash(EntryView{g.log_index, g.txn_id, g.timestamp_micros, key, row});
+    out->SetHash(offset, hash);
+    if (std::memcmp(hash.data(), ref.hash, hash.size()) != 0) {
+      out->AddProblem(offset,
+                      "the entry rebuilt from row " + DescribeRowKey(key) + " hashes to " +
+                          ToHex(AsBytes(hash)) + ", but the stored leaf hash is " +
+                          ToHex(std::string_view(ref.hash, hash.size())),
+                      /*stored_hash_differs=*/true);
     }
   }
   return Status::OK();
@@ -206,37 +282,16 @@ Status RunOnTwoThreads(size_t n,
   return second;
 }
 
-// A leaf's place in the sort by row key: the first 8 bytes of the key as a number decide almost
-// always, without touching the keys' memory; the whole key breaks ties (then the leaf order, for a
-// key claimed twice).
-struct SortKey {
-  uint64_t prefix;
-  uint32_t offset;
-};
-
-struct SortKeyLess {
-  const std::vector<LeafRef>* refs;
-  bool operator()(const SortKey& a, const SortKey& b) const {
-    if (a.prefix != b.prefix) {
-      return a.prefix < b.prefix;
-    }
-    const std::string& ka = (*refs)[a.offset].leaf().key;
-    const std::string& kb = (*refs)[b.offset].leaf().key;
-    return ka != kb ? ka < kb : a.offset < b.offset;
-  }
-};
+namespace {
 
 // The sorted keys of the leaves at offsets [lo, hi) whose group was read.
-std::vector<SortKey> SortedKeys(const std::vector<LeafRef>& refs,
-                                const std::vector<LeafOutcome>& out, size_t lo, size_t hi) {
+std::vector<SortKey> SortedKeys(const std::vector<LeafRef>& refs, const LeafOutcomes& out,
+                                size_t lo, size_t hi) {
   std::vector<SortKey> keys;
   keys.reserve(hi - lo);
   for (size_t i = lo; i < hi; ++i) {
-    if (refs[i].group != nullptr && out[i].problem.empty()) {
-      const std::string& key = refs[i].leaf().key;
-      char bytes[8] = {};
-      std::memcpy(bytes, key.data(), std::min<size_t>(key.size(), 8));
-      keys.push_back(SortKey{DecodeBigEndian64(bytes), static_cast<uint32_t>(i)});
+    if (refs[i].group != nullptr && !out.has_problem(i)) {
+      keys.push_back(MakeSortKey(refs[i], static_cast<uint32_t>(i)));
     }
   }
   std::sort(keys.begin(), keys.end(), SortKeyLess{&refs});
@@ -246,31 +301,57 @@ std::vector<SortKey> SortedKeys(const std::vector<LeafRef>& refs,
 // The second half's scan takes its first group as it finds it (a group may start before the
 // half): that group must be the first half's last one, or start right after it.
 void CheckHalvesMeet(uint64_t begin, size_t mid, const std::vector<LeafRef>& refs,
-                     std::vector<LeafOutcome>* out) {
+                     LeafOutcomes* out) {
   if (mid == 0 || mid >= refs.size() || refs[mid - 1].group == nullptr ||
       refs[mid].group == nullptr) {
     return;  // nothing on one side, or its absence is already a problem
   }
-  const LeafGroup& before = *refs[mid - 1].group;
-  const LeafGroup& after = *refs[mid].group;
-  const bool same =
-      before.first_leaf == after.first_leaf && before.last_leaf() == after.last_leaf();
-  if (!same && after.first_leaf != before.last_leaf() + 1) {
-    MarkRange(begin, begin + mid, std::min<uint64_t>(after.last_leaf() + 1, begin + refs.size()),
-              "the leaf group ending at entry " + std::to_string(after.last_leaf()) +
+  const GroupMeta& before = *refs[mid - 1].group;
+  const GroupMeta& after = *refs[mid].group;
+  const bool same = before.first_leaf == after.first_leaf && before.last_leaf == after.last_leaf;
+  if (!same && after.first_leaf != before.last_leaf + 1) {
+    MarkRange(begin, begin + mid, std::min<uint64_t>(after.last_leaf + 1, begin + refs.size()),
+              "the leaf group ending at entry " + std::to_string(after.last_leaf) +
                   " overlaps the group before it",
               out);
   }
 }
 
+}  // namespace
+
+void LeafOutcomes::Reset(size_t n) {
+  hashes_.assign(n, Hash256{});
+  state_.assign(n, 0);
+  problems_.clear();
+}
+
+std::string LeafOutcomes::problem(size_t i) const {
+  if (!has_problem(i)) {
+    return "";
+  }
+  std::lock_guard<std::mutex> lock(*mu_);
+  return problems_.at(i);
+}
+
+void LeafOutcomes::AddProblem(size_t i, std::string problem, bool stored_hash_differs) {
+  if (has_problem(i)) {
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(*mu_);
+    problems_.emplace(i, std::move(problem));
+  }
+  state_[i] |= kProblem | (stored_hash_differs ? kStoredDiffers : 0);
+}
+
 Status VerifyLeafRange(const RecordSource& source, uint64_t begin, uint64_t end,
-                       std::vector<LeafOutcome>* out) {
-  out->assign(end - begin, LeafOutcome{});
-  std::vector<LeafRef> refs(end - begin);
-  // Each thread reads the groups of half the range and sorts that half's keys.
-  std::deque<LeafGroup> groups[2];
-  std::vector<SortKey> sorted[2];
+                       LeafOutcomes* out) {
   const size_t n = end - begin;
+  out->Reset(n);
+  std::vector<LeafRef> refs(n);
+  // Each thread reads the groups of half the range and sorts that half's keys.
+  GroupStore groups[2];
+  std::vector<SortKey> sorted[2];
   RETURN_IF_ERROR(RunOnTwoThreads(n, [&](int part, size_t lo, size_t hi) {
     return ReadGroups(source, begin, begin + lo, begin + hi, &groups[part], &refs, out);
   }));
@@ -282,18 +363,53 @@ Status VerifyLeafRange(const RecordSource& source, uint64_t begin, uint64_t end,
   std::vector<SortKey> merged(sorted[0].size() + sorted[1].size());
   std::merge(sorted[0].begin(), sorted[0].end(), sorted[1].begin(), sorted[1].end(), merged.begin(),
              SortKeyLess{&refs});
-  std::vector<uint32_t> order(merged.size());
-  for (size_t i = 0; i < merged.size(); ++i) {
-    order[i] = merged[i].offset;
-  }
-  return RunOnTwoThreads(order.size(), [&](int /*part*/, size_t lo, size_t hi) {
-    return CheckSorted(source, refs, order.data() + lo, hi - lo, out);
+  sorted[0] = {};
+  sorted[1] = {};
+  return RunOnTwoThreads(merged.size(), [&](int /*part*/, size_t lo, size_t hi) {
+    return CheckSorted(source, refs, merged.data() + lo, hi - lo, out);
   });
 }
 
+RowCounter::~RowCounter() {
+  stop_ = true;
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+void RowCounter::Start() {
+  try {
+    thread_ = std::thread([this] { Count(); });
+  } catch (const std::system_error&) {
+    // No thread available: Finish() counts on the caller's thread.
+  }
+}
+
+Result<uint64_t> RowCounter::Finish() {
+  if (thread_.joinable()) {
+    thread_.join();
+  } else {
+    Count();
+  }
+  RETURN_IF_ERROR(status_);
+  return rows_;
+}
+
+void RowCounter::Count() {
+  std::unique_ptr<Iterator> it = source_.new_iterator();
+  uint64_t rows = 0;
+  for (it->SeekToFirst(); it->Valid() && (it->key().empty() || it->key()[0] != kRecordPrefix);
+       it->Next()) {
+    if (++rows % 4096 == 0 && stop_) {
+      return;  // the verification ended early (an error or a failure): the count is not used
+    }
+  }
+  status_ = it->status();
+  rows_ = rows;
+}
+
 std::vector<std::optional<Hash256>> BlockDataRoots(const std::vector<BlockHeader>& blocks,
-                                                   uint64_t begin,
-                                                   const std::vector<LeafOutcome>& outcomes) {
+                                                   uint64_t begin, const LeafOutcomes& outcomes) {
   std::vector<std::optional<Hash256>> roots(blocks.size());
   // Cannot fail: every status is OK.
   (void)RunOnTwoThreads(blocks.size(), [&](int /*part*/, size_t lo, size_t hi) {
@@ -301,8 +417,8 @@ std::vector<std::optional<Hash256>> BlockDataRoots(const std::vector<BlockHeader
       MerkleFrontier tree;
       bool complete = true;
       for (uint64_t leaf = blocks[b].first_leaf; leaf < blocks[b].tree_size() && complete; ++leaf) {
-        const std::optional<Hash256>& hash = outcomes[leaf - begin].hash;
-        complete = hash.has_value();
+        const Hash256* hash = outcomes.hash(leaf - begin);
+        complete = hash != nullptr;
         if (complete) {
           tree.Append(*hash);
         }
