@@ -4,11 +4,11 @@
 Usage: crash_test.py BLOCKDB_SERVER_BINARY
 
 Round after round, three psycopg2 writers commit 10-row transactions (single-row INSERTs and a
-multi-row one; every third transaction also inserts a row after a SAVEPOINT and rolls back to
-it) against a real blockdb-server, and the server is killed with SIGKILL after a random number
+multi-row one; every 7th has 300 rows, which lock the whole table; every third also inserts a
+row after a SAVEPOINT and rolls back to it) against a real blockdb-server, and the server is killed with SIGKILL after a random number
 of acknowledged commits, while commits are in flight. It is restarted on the same data
 directory, and then:
-  - every transaction id has all 10 of its rows or none (through the primary key and through a
+  - every transaction id has all of its rows or none (through the primary key and through a
     secondary index), and no row rolled back to a savepoint exists;
   - every COMMIT that was acknowledged is there; every transaction there was sent;
   - VERIFY CHAIN answers status ok.
@@ -24,9 +24,14 @@ import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import psycopg2  # noqa: E402
-from txn_util import Server, run_threads  # noqa: E402
+from txn_util import RETRY_CODES, Server  # noqa: E402
 
 ROWS = 10
+BIG_ROWS = 300  # every 7th transaction: more rows than are locked one by one (256)
+
+
+def size(txn):
+    return BIG_ROWS if txn % 7 == 0 else ROWS
 WRITERS = 3
 ACK_DEADLINE_S = 120
 
@@ -47,8 +52,9 @@ class Writes:
             return self.next_txn
 
 
-def writer(server, writes, stop):
-    """Commits 10-row transactions until the server goes away (or stop is set)."""
+def writer(server, writes, stop, retried):
+    """Commits transactions until the server goes away (or stop is set); a transaction aborted
+    with 40P01 or 40001 (the big ones lock the whole table) is rolled back and forgotten."""
     try:
         conn = server.connect()
     except psycopg2.OperationalError:
@@ -56,25 +62,39 @@ def writer(server, writes, stop):
     try:
         while not stop.is_set():
             txn = writes.new_txn()
-            cur = conn.cursor()
-            for n in range(ROWS - 4):
-                cur.execute("INSERT INTO ct VALUES (%s, %s, %s)", (txn, n, f"row {n} of {txn}"))
-            if txn % 3 == 0:
-                cur.execute("SAVEPOINT s")
-                cur.execute("INSERT INTO ct VALUES (%s, 99, 'rolled back')", (txn,))
-                cur.execute("ROLLBACK TO SAVEPOINT s")
-            cur.execute("INSERT INTO ct VALUES " + ", ".join(
-                f"({txn}, {n}, 'row {n} of {txn}')" for n in range(ROWS - 4, ROWS)))
-            with writes.cond:
-                writes.sent.add(txn)
-            conn.commit()
-            with writes.cond:
-                writes.acked.add(txn)
-                writes.cond.notify_all()
-    except (psycopg2.OperationalError, psycopg2.InterfaceError):
-        pass  # the server was killed: whatever was in flight may or may not have committed
+            try:
+                write(conn, txn, writes)
+            except psycopg2.Error as e:
+                if e.pgcode not in RETRY_CODES:
+                    raise
+                conn.rollback()
+                with writes.cond:
+                    writes.absent.add(txn)  # answered: not committed
+                retried[0] += 1
+    except (psycopg2.OperationalError, psycopg2.InterfaceError) as e:
+        if not conn.closed and getattr(e, "pgcode", None) is not None:
+            raise
+        # The server was killed: whatever was in flight may or may not have committed.
     finally:
         conn.close()
+
+
+def write(conn, txn, writes):
+    cur = conn.cursor()
+    for n in range(ROWS - 4):
+        cur.execute("INSERT INTO ct VALUES (%s, %s, %s)", (txn, n, f"row {n} of {txn}"))
+    if txn % 3 == 0:
+        cur.execute("SAVEPOINT s")
+        cur.execute("INSERT INTO ct VALUES (%s, -1, 'rolled back')", (txn,))
+        cur.execute("ROLLBACK TO SAVEPOINT s")
+    cur.execute("INSERT INTO ct VALUES " + ", ".join(
+        f"({txn}, {n}, 'row {n} of {txn}')" for n in range(ROWS - 4, size(txn))))
+    with writes.cond:
+        writes.sent.add(txn)
+    conn.commit()
+    with writes.cond:
+        writes.acked.add(txn)
+        writes.cond.notify_all()
 
 
 def check(server, writes, round_no):
@@ -82,18 +102,19 @@ def check(server, writes, round_no):
     cur = conn.cursor()
     cur.execute("SELECT txn, count(*) FROM ct GROUP BY txn")
     present = dict(cur.fetchall())
-    partial = {t: c for t, c in present.items() if c != ROWS}
+    partial = {t: c for t, c in present.items() if c != size(t)}
     assert not partial, f"round {round_no}: transactions with some of their rows: {partial}"
     missing = writes.acked - set(present)
     assert not missing, f"round {round_no}: acknowledged commits lost: {sorted(missing)[:20]}"
     unsent = set(present) - (writes.sent - writes.absent)
     assert not unsent, f"round {round_no}: transactions never committed are there: {unsent}"
     # The secondary index holds exactly the rows the table holds.
-    for n in (0, ROWS - 1):
+    for n, expected in ((0, len(present)), (ROWS - 1, len(present)),
+                        (BIG_ROWS - 1, sum(1 for t in present if size(t) == BIG_ROWS))):
         cur.execute("SELECT count(*) FROM ct WHERE n = %s", (n,))
         by_index = cur.fetchone()[0]
-        assert by_index == len(present), f"round {round_no}: index has {by_index} rows n={n}"
-    cur.execute("SELECT count(*) FROM ct WHERE n = 99")
+        assert by_index == expected, f"round {round_no}: index has {by_index} rows n={n}"
+    cur.execute("SELECT count(*) FROM ct WHERE n = -1")
     assert cur.fetchone()[0] == 0, f"round {round_no}: a row rolled back to a savepoint is there"
     cur.execute("VERIFY CHAIN")
     names = [d[0] for d in cur.description]
@@ -116,10 +137,11 @@ def main():
                            "PRIMARY KEY (txn, n))")
             server.execute("CREATE INDEX ct_n ON ct (n)")
             in_flight_total = 0
+            retried = [0]
             for r in range(1, rounds + 1):
                 target = len(writes.acked) + rng.randint(1, 40)
                 stop = threading.Event()
-                threads = [threading.Thread(target=writer, args=(server, writes, stop))
+                threads = [threading.Thread(target=writer, args=(server, writes, stop, retried))
                            for _ in range(WRITERS)]
                 for t in threads:
                     t.start()
@@ -137,8 +159,9 @@ def main():
                 present = check(server, writes, r)
                 # The commits in flight at the kill are settled now: each is there for good
                 # (later rounds must keep it) or never was (later rounds must not show it).
-                for t in writes.sent - writes.acked - writes.absent:
-                    (writes.acked if t in present else writes.absent).add(t)
+                with writes.cond:
+                    for t in writes.sent - writes.acked - writes.absent:
+                        (writes.acked if t in present else writes.absent).add(t)
                 print(f"round {r}: killed after {target} acknowledged commits; "
                       f"{len(present)} transactions whole after restart")
             server.stop()
@@ -150,8 +173,9 @@ def main():
                 print(server.log()[-4000:], file=sys.stderr)
                 server.kill()
             raise
-    print(f"{rounds} kills, {len(writes.acked)} acknowledged 10-row commits all there, "
-          f"{in_flight_total} commits in flight at a kill, each all or nothing")
+    print(f"{rounds} kills, {len(writes.acked)} acknowledged commits all there, "
+          f"{in_flight_total} commits in flight at a kill, each all or nothing; {retried[0]} "
+          f"transactions aborted by the lock manager")
 
 
 if __name__ == "__main__":

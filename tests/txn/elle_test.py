@@ -6,11 +6,13 @@ Usage: elle_test.py BLOCKDB_SERVER_BINARY [ISOLATION]
 Several psycopg2 clients run many short SERIALIZABLE transactions against a real
 blockdb-server over a few append-only lists (table lists: one row per element, list key k,
 position pos, unique value v). A transaction reads lists (one key, or a range of keys in one
-SELECT) and appends to them (read the list's last position, insert at the next). Some are READ
-ONLY, some single autocommit SELECTs. Aborted attempts (40001, 40P01, 23505 on a position taken
-meanwhile) are recorded as aborted and retried with new values. After the run the final lists give
-the version order; the checker builds the ww/wr/rw graph of the committed transactions and fails
-on any cycle, aborted or intermediate read, lost write or read that is not a prefix.
+SELECT, sometimes fetched through a cursor a few rows at a time) and appends to them (finds the
+list's next position, by max, count or ORDER BY DESC LIMIT 1, and inserts there; or one INSERT
+... SELECT). Some transactions are READ ONLY blocks, some single autocommit SELECTs or
+INSERT ... SELECTs. Aborted attempts (40001, 40P01, 23505 on a position taken meanwhile) are
+recorded as aborted and retried with new values. After the run the final lists give the version
+order; the checker builds the ww/wr/rw graph of the committed transactions and fails on any
+cycle, aborted or intermediate read, lost write or read that is not a prefix.
 
 ISOLATION ("serializable" by default) may name a weaker level to see the checker at work: under
 "read committed" runs report G-single and G2 cycles.
@@ -71,11 +73,21 @@ NEXT_POSITION = [
 ]
 
 
-def read_lists(cur, lo, hi, ops, rng):
+def read_lists(cur, lo, hi, ops, rng, conn=None):
+    """Reads lists lo..hi in one SELECT; with conn (in a block), sometimes through a server-side
+    cursor fetched two rows at a time (DECLARE, then FETCH FORWARD 2 until done)."""
     keys = ", ".join(str(k) for k in range(lo, hi + 1))
-    cur.execute(rng.choice(READS).format(lo=lo, hi=hi, keys=keys))
+    sql = rng.choice(READS).format(lo=lo, hi=hi, keys=keys)
+    if conn is not None and rng.random() < 0.25:
+        with conn.cursor(name=f"c{rng.randrange(1 << 30)}") as named:
+            named.itersize = 2
+            named.execute(sql)
+            rows = list(named)
+    else:
+        cur.execute(sql)
+        rows = cur.fetchall()
     got = {k: [] for k in range(lo, hi + 1)}
-    for k, v in cur.fetchall():
+    for k, v in rows:
         got[k].append(v)
     for k in range(lo, hi + 1):
         ops.append(("read", k, got[k]))
@@ -146,7 +158,7 @@ def client(server, history, rng, txns, stats, isolation):
                     with conn.cursor() as cur:
                         for step in steps:
                             if step[0] == "read":
-                                read_lists(cur, step[1], step[2], ops, rng)
+                                read_lists(cur, step[1], step[2], ops, rng, conn)
                             else:
                                 append(cur, step[1], history.new_value(), ops, rng)
                     conn.commit()
