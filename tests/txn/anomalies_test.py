@@ -148,18 +148,27 @@ def case_g1a(server):
 
 
 def case_g1b(server):
-    """G1b and dirty reads of a transaction still open: a writer inserts 8 rows and reads them;
-    until it commits, nobody else sees any of them (autocommit, READ COMMITTED, REPEATABLE READ),
+    """G1b and dirty reads of a transaction still open: a writer inserts 16 or 300 rows and
+    reads them; until it commits, nobody else sees any of them (autocommit, READ COMMITTED,
+    REPEATABLE READ),
     and a SERIALIZABLE reader of the range waits for its lock (55P03 with a short lock_timeout,
-    or all 8 rows once the writer commits)."""
+    or all the rows once the writer commits)."""
     server.execute("CREATE TABLE g1b (id BIGINT PRIMARY KEY, txn BIGINT)")
     rounds = scale(10)
-    rows = 8
     for r in range(1, rounds + 1):
         writer = server.connect()
         wcur = writer.cursor()
-        for n in range(rows):
-            wcur.execute("INSERT INTO g1b VALUES (%s, %s)", (r * 100 + n, r))
+        # 8 single-row INSERTs and one of 8 rows; every third round three of 100 rows, more
+        # than are locked one by one (the whole table is locked).
+        ids = [r * 1000 + i for i in range(300 if r % 3 == 0 else 16)]
+        rows = len(ids)
+        singles = ids[:8] if rows == 16 else []
+        for i in singles:
+            wcur.execute("INSERT INTO g1b VALUES (%s, %s)", (i, r))
+        rest = ids[len(singles):]
+        for n in range(0, len(rest), 100):
+            wcur.execute("INSERT INTO g1b VALUES " +
+                         ", ".join(f"({i}, {r})" for i in rest[n:n + 100]))
         wcur.execute("SELECT count(*) FROM g1b WHERE txn = %s", (r,))
         assert wcur.fetchone()[0] == rows, "a transaction does not read its own inserts"
         query = "SELECT count(*) FROM g1b WHERE txn = %s"

@@ -10,6 +10,8 @@ CASE is one of:
                and the dropped transaction's rows never appear
   timeout      with transaction_timeout = 1 s, a transaction blocking a writer is aborted once
                past its deadline: the writer proceeds, the transaction's next statement gets 25P04
+  cancel       a statement waiting for a lock ends with 57014 on a cancel request and on
+               statement_timeout, and leaves the lock queue
   states       a failed statement leaves the block in 25P02 until ROLLBACK, COMMIT of a failed
                block answers ROLLBACK, READ ONLY blocks refuse inserts with 25006, ROLLBACK TO
                SAVEPOINT keeps what came before it
@@ -219,6 +221,43 @@ def case_states(server):
     print("states: 25P02, COMMIT answering ROLLBACK, 25006, savepoints, isolation levels")
 
 
+def case_cancel(server):
+    server.execute("CREATE TABLE cw (id BIGINT PRIMARY KEY)")
+    for how in ("cancel request", "statement_timeout"):
+        holder = server.connect()
+        holder.cursor().execute("SELECT count(*) FROM cw WHERE id BETWEEN 1 AND 100")
+        waiter = server.connect(autocommit=True)
+        if how == "statement_timeout":
+            waiter.cursor().execute("SET statement_timeout = 200")
+        result = []
+
+        def insert():
+            try:
+                waiter.cursor().execute("INSERT INTO cw VALUES (50)")
+                result.append("inserted")
+            except psycopg2.Error as e:
+                result.append(sqlstate(e))
+
+        thread = threading.Thread(target=insert)
+        thread.start()
+        deadline = time.monotonic() + WAIT_S
+        while thread.is_alive() and time.monotonic() < deadline:
+            if how == "cancel request":
+                waiter.cancel()  # a no-op until the INSERT runs: repeated until it ends
+            thread.join(0.05)
+        assert not thread.is_alive(), f"{how}: the waiting INSERT was not cancelled"
+        assert result == ["57014"], f"{how}: {result}"
+        # The cancelled request left the queue: once the holder commits, the key is free.
+        holder.commit()
+        waiter.cursor().execute("SET lock_timeout = 10000")
+        waiter.cursor().execute("INSERT INTO cw VALUES (%s)", (50 if how != "statement_timeout"
+                                                               else 51,))
+        holder.close()
+        waiter.close()
+    assert server.execute("SELECT id FROM cw ORDER BY id") == [(50,), (51,)]
+    print("cancel: a lock wait ends with 57014 on a cancel request and on statement_timeout")
+
+
 def main():
     binary, case = sys.argv[1], sys.argv[2]
     if case == "disconnect" and os.environ.get("BLOCKDB_TXN_KNOWN_BUGS") != "1":
@@ -231,7 +270,7 @@ def main():
         server = Server(binary, os.path.join(tmp, "data")).start()
         try:
             {"deadlock": case_deadlock, "disconnect": case_disconnect,
-             "states": case_states}[case](server)
+             "states": case_states, "cancel": case_cancel}[case](server)
         except BaseException:
             print(server.log()[-4000:], file=sys.stderr)
             raise
