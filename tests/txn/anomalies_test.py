@@ -3,8 +3,8 @@
 blockdb-server, one case per run (docs/TRANSACTIONS.md; Adya's anomaly names).
 
 Usage: anomalies_test.py BLOCKDB_SERVER_BINARY CASE
-CASE is one of: g0, g1a, g1b, g1c, lost-insert, write-skew, phantom, insert-if-absent,
-realtime.
+CASE is one of: g0, g1a, g1b, g1c, lost-insert, write-skew, write-skew-shapes, phantom,
+insert-if-absent, realtime.
 
 Threads meet at barriers only before statements that cannot block, so a step that waits for a
 lock never holds up the others. Aborted transactions (40001, 40P01) are retried, as a client
@@ -549,10 +549,82 @@ def case_realtime(server):
     print(f"realtime: {2 * writes} commits, {reads[0]} reads, none missed an acknowledged one")
 
 
+# Predicate reads of one shift's doctors on call, in the shapes a query may take: each reads
+# the "off" rows through a subquery, a join, a CTE, a set operation or a window.
+ON_CALL_QUERIES = {
+    "scalar subqueries": "SELECT (SELECT count(*) FROM doctors WHERE shift = %(s)s) - "
+                         "(SELECT count(*) FROM offs WHERE shift = %(s)s)",
+    "not exists": "SELECT count(*) FROM doctors d WHERE d.shift = %(s)s AND NOT EXISTS "
+                  "(SELECT 1 FROM offs f WHERE f.shift = d.shift AND f.doctor = d.doctor)",
+    "not in": "SELECT count(*) FROM doctors WHERE shift = %(s)s AND doctor NOT IN "
+              "(SELECT doctor FROM offs WHERE shift = %(s)s)",
+    "left join": "SELECT count(*) FROM doctors d LEFT JOIN offs f ON f.shift = d.shift AND "
+                 "f.doctor = d.doctor WHERE d.shift = %(s)s AND f.id IS NULL",
+    "cte": "WITH o AS (SELECT doctor FROM offs WHERE shift = %(s)s) SELECT count(*) FROM "
+           "doctors d LEFT JOIN o ON o.doctor = d.doctor WHERE d.shift = %(s)s AND "
+           "o.doctor IS NULL",
+    "except": "SELECT count(*) FROM (SELECT doctor FROM doctors WHERE shift = %(s)s EXCEPT "
+              "SELECT doctor FROM offs WHERE shift = %(s)s) x",
+    "union all": "SELECT sum(c) FROM (SELECT count(*) AS c FROM doctors WHERE shift = %(s)s "
+                 "UNION ALL SELECT -count(*) FROM offs WHERE shift = %(s)s) x",
+    "window": "SELECT count(*) FROM (SELECT d.doctor, count(f.id) OVER (PARTITION BY d.doctor) "
+              "AS c FROM doctors d LEFT JOIN offs f ON f.doctor = d.doctor AND "
+              "f.shift = d.shift WHERE d.shift = %(s)s) x WHERE c = 0",
+}
+
+
+def case_write_skew_shapes(server):
+    """G2 across two tables: doctors (who is on a shift) and offs (who took it off); each of two
+    transactions counts who is on call with a query of some shape and, when two are, inserts its
+    doctor's "off" row. SERIALIZABLE keeps one doctor on call whatever the shape (every table a
+    query reads is locked: in subqueries, joins, CTEs, set operations); READ COMMITTED lets
+    both go (documented)."""
+    server.execute("CREATE TABLE doctors (shift BIGINT, doctor INT, PRIMARY KEY (shift, doctor))")
+    server.execute("CREATE TABLE offs (id BIGINT PRIMARY KEY, shift BIGINT, doctor INT)")
+    rounds = scale(2)
+    shift = [0]
+    broken = {}
+    for isolation in ("serializable", "read committed"):
+        for name, query in ON_CALL_QUERIES.items():
+            for r in range(rounds):
+                shift[0] += 1
+                s = shift[0]
+                server.execute("INSERT INTO doctors VALUES (%s, 1), (%s, 2)", (s, s))
+                barrier = threading.Barrier(2, timeout=BARRIER_TIMEOUT_S)
+
+                def doctor(me):
+                    conn = server.connect(isolation=ISOLATION[isolation])
+                    attempt = [0]
+
+                    def body(cur):
+                        attempt[0] += 1
+                        cur.execute(query, {"s": s})
+                        on_call = cur.fetchone()[0]
+                        if attempt[0] == 1:
+                            barrier.wait()
+                        if on_call >= 2:
+                            cur.execute("INSERT INTO offs VALUES (%s, %s, %s)",
+                                        (s * 100 + me * 10 + attempt[0], s, me))
+
+                    retrying(conn, body)
+                    conn.close()
+
+                run_threads([lambda: doctor(1), lambda: doctor(2)])
+                on_call = server.execute(query, {"s": s})[0][0]
+                if isolation == "serializable":
+                    assert on_call == 1, f"{name}: G2: {on_call} doctors on call"
+                elif on_call < 1:
+                    broken[name] = broken.get(name, 0) + 1
+    missing = set(ON_CALL_QUERIES) - set(broken)
+    assert not missing, f"read committed: no write skew through {missing}"
+    print(f"write-skew-shapes: {len(ON_CALL_QUERIES)} query shapes, one doctor always on call "
+          f"at serializable")
+
+
 CASES = {"g0": case_g0, "g1a": case_g1a, "g1b": case_g1b, "g1c": case_g1c,
          "lost-insert": case_lost_insert, "write-skew": case_write_skew,
          "phantom": case_phantom, "insert-if-absent": case_insert_if_absent,
-         "realtime": case_realtime}
+         "realtime": case_realtime, "write-skew-shapes": case_write_skew_shapes}
 
 
 def main():
