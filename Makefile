@@ -4,7 +4,8 @@
 #   make test       install, build, run the default test suite (CTest)
 #   make sanitize   the test suite under ASan + UBSan (build-asan/)
 #   make tsan       the concurrency tests under ThreadSanitizer (build-tsan/)
-#   make soak       long crash loops (CRASH_CYCLES, default 300)
+#   make soak       long crash loops (CRASH_CYCLES, default 300), then the transaction tests with
+#                   TXN_SCALE (default 20) times their iterations
 #   make bench      benchmarks against RocksDB (and later PostgreSQL) in the same run, then the
 #                   ledger's (on/off, VERIFY against raw SHA-256, proofs; LEDGER_BENCH_ARGS), then
 #                   the SQL layer's against PostgreSQL 15 (SQL_BENCH_ARGS), then pgbench over the
@@ -48,6 +49,7 @@ tsan: deps
 
 soak: build
 	BLOCKDB_CRASH_CYCLES=$${CRASH_CYCLES:-300} ctest --test-dir $(BUILD_DIR) --output-on-failure -R crash --timeout 3600
+	BLOCKDB_TXN_SCALE=$${TXN_SCALE:-20} ctest --test-dir $(BUILD_DIR) --output-on-failure -R 'txn: (anomaly|elle|bank|locks)' --timeout 3600
 
 bench: build
 	$(BUILD_DIR)/bin/blockdb-bench-engine $(BENCH_ARGS)
