@@ -248,24 +248,40 @@ def case_g1c(server):
 
 def case_lost_insert(server):
     """Lost insert: two clients insert the same primary key (and, in other rounds, the same
-    value of a UNIQUE column) at once: exactly one commits; the other gets 23505, 40001 or
-    40P01; the row that remains is the committer's."""
+    value of a UNIQUE column) at once, in one-row transactions or in 300-row ones (which lock
+    the whole table in insert mode, so the collision is found at commit): exactly one commits;
+    the other gets 23505, 40001 or 40P01; the rows that remain are the committer's, all of
+    them."""
     server.execute("CREATE TABLE li (id BIGINT PRIMARY KEY, u BIGINT UNIQUE, client INT)")
-    rounds = scale(20)
+    rounds = scale(24)
     codes = {}
+
+    def rows_of(r, me):
+        base = r * 1000
+        kind = r % 4
+        if kind == 0:  # the same primary key
+            return [(base, base * 10 + me, me)]
+        if kind == 1:  # the same unique value
+            return [(base + me, base * 10, me)]
+        if kind == 2:  # 300 rows each, one primary key in common (base + 299)
+            return [(i, i * 10 + me, me) for i in range(base + (me - 1) * 299,
+                                                         base + (me - 1) * 299 + 300)]
+        # 300 rows each, one unique value in common ((base + 299) * 10)
+        return [(base + (me - 1) * 300 + i, (base + i) * 10 + (me if i < 299 else 0), me)
+                for i in range(300)]
+
     for r in range(rounds):
         barrier = threading.Barrier(2, timeout=BARRIER_TIMEOUT_S)
         outcome = {}
-        same_pk = r % 2 == 0
 
         def client(me):
             conn = server.connect()
             cur = conn.cursor()
             cur.execute("SELECT 1")  # both transactions are open before either inserts
             barrier.wait()
-            row = (r * 10, r * 10 + me, me) if same_pk else (r * 10 + me, r * 10, me)
             try:
-                cur.execute("INSERT INTO li VALUES (%s, %s, %s)", row)
+                cur.execute("INSERT INTO li VALUES " + ", ".join(
+                    f"({i}, {u}, {c})" for i, u, c in rows_of(r, me)))
                 conn.commit()
                 outcome[me] = "commit"
             except psycopg2.Error as e:
@@ -279,9 +295,10 @@ def case_lost_insert(server):
         loser = outcome[3 - winners[0]]
         assert loser in ("23505",) + RETRY_CODES, f"round {r}: loser got {loser}"
         codes[loser] = codes.get(loser, 0) + 1
-        key = "id = %s" if same_pk else "u = %s"
-        rows = server.execute(f"SELECT client FROM li WHERE {key}", (r * 10,))
-        assert rows == [(winners[0],)], f"round {r}: {rows}, winner {winners[0]}"
+        rows = server.execute("SELECT client, count(*) FROM li WHERE id BETWEEN %s AND %s "
+                              "GROUP BY client", (r * 1000, r * 1000 + 999))
+        assert rows == [(winners[0], len(rows_of(r, winners[0])))], \
+            f"round {r}: {rows}, winner {winners[0]}"
     print(f"lost-insert: {rounds} rounds, exactly one commit each; losers got {codes}")
 
 
