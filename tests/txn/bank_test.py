@@ -10,7 +10,8 @@ clients sum the balances in every way a client can: one autocommit SELECT, SERIA
 REPEATABLE READ and READ ONLY blocks of several SELECTs, READ COMMITTED statements. Every sum
 observed must be the total deposited (a transfer is seen whole or not at all), and no balance
 may ever be observed below zero (the check before a transfer holds only if it is serializable).
-At the end every balance is what the committed transfers add up to.
+At the end every balance is what the committed transfers add up to, and a transfer's two rows
+are consecutive ledger entries.
 """
 import os
 import random
@@ -132,6 +133,18 @@ def main():
             check_balances(final, "final")
             assert dict(final) == expected, f"final {final}, committed transfers give {expected}"
             done = sum(len(ledger) for ledger in ledgers)
+            # A transfer's debit and credit (two entries each: the row and its index entry) are
+            # consecutive ledger entries, apart from those of any other transfer.
+            spans = []
+            for xfer, in server.execute("SELECT xfer FROM bank WHERE xfer > 0 AND id % 2 = 0 "
+                                        "ORDER BY id LIMIT 20"):
+                leaves = [server.execute("SELECT leaf_index FROM blockdb_inclusion_proof("
+                                         "'bank', %s)", (2 * xfer + i,))[0][0] for i in (0, 1)]
+                assert abs(leaves[1] - leaves[0]) < 4, f"transfer {xfer}: entries {leaves}"
+                spans.append((min(leaves), max(leaves), xfer))
+            spans.sort()
+            for a, b in zip(spans, spans[1:]):
+                assert a[1] < b[0], f"ledger entries of two transfers interleave: {a}, {b}"
             count = server.execute("SELECT count(*) FROM bank")[0][0]
             assert count == ACCOUNTS + 2 * done, f"{count} rows for {done} transfers"
         except BaseException:

@@ -11,6 +11,7 @@ It is restarted on the same data directory, and then:
   - every transaction id has all of its rows or none (through the primary key and through a
     secondary index), and no row rolled back to a savepoint exists;
   - every COMMIT that was acknowledged is there; every transaction there was sent;
+  - a transaction's rows are consecutive ledger entries (a few checked each round);
   - VERIFY CHAIN answers status ok.
 
 BLOCKDB_CRASH_CYCLES sets the number of rounds (default 6; `make soak` runs many more);
@@ -116,6 +117,23 @@ def check(server, writes, round_no):
         assert by_index == expected, f"round {round_no}: index has {by_index} rows n={n}"
     cur.execute("SELECT count(*) FROM ct WHERE n = -1")
     assert cur.fetchone()[0] == 0, f"round {round_no}: a row rolled back to a savepoint is there"
+    # A transaction's rows (each a ledger entry, and one more for its index entry) are
+    # consecutive ledger entries: a few 10-row ones span at most 2 * 10 entries, and no two of
+    # them overlap.
+    small = sorted(t for t in present if size(t) == ROWS)
+    spans = []
+    for t in random.Random(len(present)).sample(small, min(5, len(small))):
+        leaves = []
+        for n in range(ROWS):
+            cur.execute("SELECT leaf_index FROM blockdb_inclusion_proof('ct', %s, %s)", (t, n))
+            leaves.append(cur.fetchone()[0])
+        spans.append((min(leaves), max(leaves), t))
+        assert len(set(leaves)) == ROWS and max(leaves) - min(leaves) < 2 * ROWS, \
+            f"round {round_no}: transaction {t} has ledger entries {sorted(leaves)}"
+    spans.sort()
+    for a, b in zip(spans, spans[1:]):
+        assert a[1] < b[0], f"round {round_no}: ledger entries of two transactions interleave: " \
+            f"{a}, {b}"
     cur.execute("VERIFY CHAIN")
     names = [d[0] for d in cur.description]
     row = dict(zip(names, cur.fetchone()))
