@@ -298,6 +298,10 @@ const std::vector<FieldSpec>& Fields() {
       Boolean("cluster", "enable_transactions", FIELD(cluster.enable_transactions), true),
       Integer("cluster", "transaction_timeout", FIELD(cluster.transaction_timeout_s), 30, 1,
               86'400),
+      Integer("cluster", "max_transaction_rows", FIELD(cluster.max_transaction_rows), 1'000'000, 1,
+              1'000'000'000),
+      ByteSize("cluster", "max_transaction_bytes", FIELD(cluster.max_transaction_bytes),
+               256ull << 20, 1024, 16ull << 30),
       Text("server", "host", FIELD(server.host), "127.0.0.1"),
       // Port 0: the kernel picks a free port; the listener logs the one it bound.
       Integer("server", "port", FIELD(server.port), 5433, 0, 65535),

@@ -70,6 +70,8 @@ struct Config {
     uint64_t election_timeout_ms;    // key election_timeout; always > heartbeat_interval_ms
     bool enable_transactions;
     uint64_t transaction_timeout_s;  // key transaction_timeout
+    uint64_t max_transaction_rows;   // rows one transaction may insert
+    uint64_t max_transaction_bytes;  // bytes of values one transaction may insert
   } cluster;
 
   struct Server {

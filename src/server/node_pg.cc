@@ -98,6 +98,9 @@ Status Node::OpenSql() {
   sql::DatabaseOptions options;
   options.name = config_.database.name;
   options.transaction_timeout_ms = config_.cluster.transaction_timeout_s * 1000;
+  options.enable_transactions = config_.cluster.enable_transactions;
+  options.max_transaction_rows = config_.cluster.max_transaction_rows;
+  options.max_transaction_bytes = config_.cluster.max_transaction_bytes;
   options.make_password_verifier = MakePasswordVerifier;
   Result<std::unique_ptr<sql::Database>> db = sql::Database::Open(ledger_db_.get(), options);
   if (!db.ok()) {

@@ -59,6 +59,9 @@ struct DatabaseOptions {
   // A transaction block open longer than this is aborted (25P04) at its next statement, or at
   // once when it holds a lock another transaction waits for ([cluster] transaction_timeout).
   uint64_t transaction_timeout_ms = 30'000;
+  // false: BEGIN fails with 0A000 and every statement commits on its own
+  // ([cluster] enable_transactions).
+  bool enable_transactions = true;
   std::string server_version = "15.0";  // reported as PostgreSQL's server_version
   // Turns the password of CREATE ROLE ... PASSWORD 'x' into the verifier stored in the catalog
   // (SCRAM-SHA-256, built by the wire layer, which owns authentication). Unset: CREATE ROLE

@@ -65,6 +65,8 @@ TEST_CASE("config: defaults when no source is given") {
   CHECK(c.cluster.election_timeout_ms == 300);
   CHECK(c.cluster.enable_transactions);
   CHECK(c.cluster.transaction_timeout_s == 30);
+  CHECK(c.cluster.max_transaction_rows == 1'000'000);
+  CHECK(c.cluster.max_transaction_bytes == 256ull << 20);
   CHECK(c.server.host == "127.0.0.1");
   CHECK(c.server.port == 5433);
   CHECK(c.server.http_port == 8080);
@@ -281,7 +283,7 @@ TEST_CASE("config: DescribeConfig prints every setting as TOML") {
   c.server.port = 6000;
   c.database.block_cache_size = 12345;
   std::vector<std::string> lines = DescribeConfig(c);
-  CHECK(lines.size() == 34);
+  CHECK(lines.size() == 36);
   CHECK(lines.front() == "database.data_dir = \"./blockdb_data\"");
   auto has = [&](std::string_view line) {
     return std::find(lines.begin(), lines.end(), line) != lines.end();

@@ -183,6 +183,17 @@ TEST_CASE("transactions: transaction_timeout aborts a block that blocks others t
   CHECK(f.Query("SELECT who FROM t") == Rows{"other"});
 }
 
+TEST_CASE("transactions: with enable_transactions off, BEGIN is 0A000") {
+  DatabaseOptions options;
+  options.enable_transactions = false;
+  SessionFixture f(1000, options);
+  f.Fail("BEGIN", "0A000");
+  CHECK(f.session().txn_status() == TxnStatus::kIdle);
+  f.Exec("CREATE TABLE t (id INT PRIMARY KEY)");
+  f.Exec("INSERT INTO t VALUES (1)");
+  CHECK(f.Query("SELECT count(*) FROM t") == Rows{"1"});
+}
+
 TEST_CASE("transactions: isolation levels read what they promise") {
   SessionFixture f;
   f.Exec("CREATE TABLE t (id INT PRIMARY KEY)");

@@ -258,6 +258,11 @@ Status Executor::RunTransaction(const TransactionStmt& stmt, Execution& exec) {
     case TransactionAction::kBegin:
     case TransactionAction::kStart:
       r = Command(stmt.action == TransactionAction::kBegin ? "BEGIN" : "START TRANSACTION");
+      if (!db_->options().enable_transactions) {
+        return FeatureNotSupported(
+            "transaction blocks are disabled on this server ([cluster] enable_transactions = "
+            "false); each statement commits on its own");
+      }
       if (txn_->status != TxnStatus::kIdle) {
         r.notices.push_back(
             Warning(kSqlStateActiveTransaction, "there is already a transaction in progress"));
