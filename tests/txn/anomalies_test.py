@@ -74,15 +74,19 @@ def case_g0(server):
 
 
 def case_g1a(server):
-    """G1a (aborted read) and G1b (intermediate read): a writer commits some 5-row transactions
-    and aborts others (ROLLBACK, or a failed statement followed by COMMIT, which rolls back);
-    readers at every isolation level and in autocommit must never see a row of an aborted
-    transaction, and must see each committed one whole or not at all."""
+    """G1a (aborted read) and G1b (intermediate read): a writer commits some transactions of 5
+    rows in one table and 1 in another, and aborts others (ROLLBACK, or a failed statement
+    followed by COMMIT, which rolls back); readers of both tables at once, at every isolation
+    level and in autocommit, must never see a row of an aborted transaction, and must see each
+    committed one whole or not at all."""
     server.execute("CREATE TABLE g1 (id BIGINT PRIMARY KEY, txn BIGINT, n INT)")
     server.execute("CREATE INDEX g1_txn ON g1 (txn)")
+    server.execute("CREATE TABLE g1_other (txn BIGINT)")  # hidden row ids
     server.execute("INSERT INTO g1 VALUES (0, 0, 0)")  # the key a failing insert collides with
     txns = scale(60)
-    rows_per_txn = 5
+    rows_per_txn = 6  # 5 in g1, 1 in g1_other
+    both = ("SELECT txn, count(*) FROM (SELECT txn FROM g1 WHERE txn > 0 UNION ALL "
+            "SELECT txn FROM g1_other) x GROUP BY txn")
     done = threading.Event()
     committed, observed = set(), [0]
 
@@ -93,11 +97,12 @@ def case_g1a(server):
                 abort = t % 2 == 1  # odd ids are never committed
 
                 def body(cur):
-                    for n in range(rows_per_txn):
+                    for n in range(rows_per_txn - 1):
                         cur.execute("INSERT INTO g1 VALUES (%s, %s, %s)",
                                     (t * 100 + n, t, n))
-                    cur.execute("SELECT count(*) FROM g1 WHERE txn = %s", (t,))
-                    own = cur.fetchone()[0]
+                    cur.execute("INSERT INTO g1_other VALUES (%s)", (t,))
+                    cur.execute(both)
+                    own = dict(cur.fetchall()).get(t)
                     assert own == rows_per_txn, f"txn {t} reads {own} of its own rows"
                     if abort and t % 4 == 1:
                         raise RollBack()
@@ -127,7 +132,7 @@ def case_g1a(server):
                               isolation=ISOLATION.get(isolation))
         while not done.is_set():
             def body(cur):
-                cur.execute("SELECT txn, count(*) FROM g1 WHERE txn > 0 GROUP BY txn")
+                cur.execute(both)
                 return cur.fetchall()
             if isolation is None:
                 rows = body(conn.cursor())
@@ -142,7 +147,7 @@ def case_g1a(server):
 
     run_threads([writer] + [lambda i=i: reader(i) for i in
                             (None, "serializable", "repeatable read", "read committed")])
-    final = dict(server.execute("SELECT txn, count(*) FROM g1 WHERE txn > 0 GROUP BY txn"))
+    final = dict(server.execute(both))
     assert final == {t: rows_per_txn for t in committed}, final
     print(f"g1a: {txns} transactions ({len(committed)} committed), {observed[0]} reads")
 
