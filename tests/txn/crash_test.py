@@ -3,9 +3,9 @@
 
 Usage: crash_test.py BLOCKDB_SERVER_BINARY
 
-Round after round, three psycopg2 writers commit 10-row transactions (single-row INSERTs and a
-multi-row one; every 7th has 300 rows, which lock the whole table; every third also inserts a
-row after a SAVEPOINT and rolls back to it) against a real blockdb-server, and the server is
+Round after round, three psycopg2 writers commit 10-row transactions (single-row INSERTs, then
+a multi-row one or a COPY FROM STDIN; every 7th has 300 rows, which lock the whole table; every
+third also inserts a row after a SAVEPOINT and rolls back to it) against a real blockdb-server, and the server is
 killed with SIGKILL after a random number of acknowledged commits, while commits are in flight.
 It is restarted on the same data directory, and then:
   - every transaction id has all of its rows or none (through the primary key and through a
@@ -17,6 +17,7 @@ It is restarted on the same data directory, and then:
 BLOCKDB_CRASH_CYCLES sets the number of rounds (default 6; `make soak` runs many more);
 BLOCKDB_SEED replays the kill points.
 """
+import io
 import os
 import random
 import sys
@@ -88,8 +89,14 @@ def write(conn, txn, writes):
         cur.execute("SAVEPOINT s")
         cur.execute("INSERT INTO ct VALUES (%s, -1, 'rolled back')", (txn,))
         cur.execute("ROLLBACK TO SAVEPOINT s")
-    cur.execute("INSERT INTO ct VALUES " + ", ".join(
-        f"({txn}, {n}, 'row {n} of {txn}')" for n in range(ROWS - 4, size(txn))))
+    rest = range(ROWS - 4, size(txn))
+    if txn % 5 == 0:
+        # COPY FROM STDIN inside the block.
+        data = "".join(f"{txn}\t{n}\trow {n} of {txn}\n" for n in rest)
+        cur.copy_expert("COPY ct (txn, n, payload) FROM STDIN", io.StringIO(data))
+    else:
+        cur.execute("INSERT INTO ct VALUES " + ", ".join(
+            f"({txn}, {n}, 'row {n} of {txn}')" for n in rest))
     with writes.cond:
         writes.sent.add(txn)
     conn.commit()
