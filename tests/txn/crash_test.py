@@ -5,9 +5,9 @@ Usage: crash_test.py BLOCKDB_SERVER_BINARY
 
 Round after round, three psycopg2 writers commit 10-row transactions (single-row INSERTs, then
 a multi-row one or a COPY FROM STDIN; every 7th has 300 rows, which lock the whole table; every
-third also inserts a row after a SAVEPOINT and rolls back to it) against a real blockdb-server, and the server is
-killed with SIGKILL after a random number of acknowledged commits, while commits are in flight.
-It is restarted on the same data directory, and then:
+third also inserts a row after a SAVEPOINT and rolls back to it) against a real
+blockdb-server, and the server is killed with SIGKILL after a random number of acknowledged
+commits, while commits are in flight. It is restarted on the same data directory, and then:
   - every transaction id has all of its rows or none (through the primary key and through a
     secondary index), and no row rolled back to a savepoint exists;
   - every COMMIT that was acknowledged is there; every transaction there was sent;

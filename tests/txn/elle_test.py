@@ -241,8 +241,8 @@ def main():
             total[k] = total.get(k, 0) + v
     reads = sum(1 for t in history.txns if t.committed for op in t.ops if op[0] == "read")
     appends = sum(len(v) for v in final.values())
-    print(f"{driver}, {isolation}: {len(history.txns)} transactions recorded, {total}, {reads} list reads "
-          f"and {appends} appends committed")
+    print(f"{driver}, {isolation}: {len(history.txns)} transactions recorded, {total}, "
+          f"{reads} list reads and {appends} appends committed")
     for p in problems[:20]:
         print(p)
     assert not problems, f"{len(problems)} anomalies (seed {seed})"
