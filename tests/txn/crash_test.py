@@ -9,7 +9,8 @@ third also inserts a row after a SAVEPOINT and rolls back to it) against a real
 blockdb-server, and the server is killed with SIGKILL after a random number of acknowledged
 commits, while commits are in flight. It is restarted on the same data directory, and then:
   - every transaction id has all of its rows or none (through the primary key and through a
-    secondary index), and no row rolled back to a savepoint exists;
+    secondary index, and its one row in a table with hidden row ids and in one with an
+    identity key), and no row rolled back to a savepoint exists;
   - every COMMIT that was acknowledged is there; every transaction there was sent;
   - a transaction's rows are consecutive ledger entries (a few checked each round);
   - VERIFY CHAIN answers status ok.
@@ -97,6 +98,10 @@ def write(conn, txn, writes):
     else:
         cur.execute("INSERT INTO ct VALUES " + ", ".join(
             f"({txn}, {n}, 'row {n} of {txn}')" for n in rest))
+    # One more row in a table with hidden row ids and one with an identity key: after a restart
+    # new ids must not reuse ones already on disk.
+    cur.execute("INSERT INTO ct_log VALUES (%s)", (txn,))
+    cur.execute("INSERT INTO ct_ident (txn) VALUES (%s)", (txn,))
     with writes.cond:
         writes.sent.add(txn)
     conn.commit()
@@ -110,7 +115,11 @@ def check(server, writes, round_no):
     cur = conn.cursor()
     cur.execute("SELECT txn, count(*) FROM ct GROUP BY txn")
     present = dict(cur.fetchall())
-    partial = {t: c for t, c in present.items() if c != size(t)}
+    for table in ("ct_log", "ct_ident"):
+        cur.execute(f"SELECT txn FROM {table}")
+        for (t,) in cur.fetchall():
+            present[t] = present.get(t, 0) + 1
+    partial = {t: c for t, c in present.items() if c != size(t) + 2}
     assert not partial, f"round {round_no}: transactions with some of their rows: {partial}"
     missing = writes.acked - set(present)
     assert not missing, f"round {round_no}: acknowledged commits lost: {sorted(missing)[:20]}"
@@ -161,6 +170,9 @@ def main():
             server.execute("CREATE TABLE ct (txn BIGINT, n INT, payload TEXT, "
                            "PRIMARY KEY (txn, n))")
             server.execute("CREATE INDEX ct_n ON ct (n)")
+            server.execute("CREATE TABLE ct_log (txn BIGINT)")
+            server.execute("CREATE TABLE ct_ident (id BIGINT GENERATED ALWAYS AS IDENTITY "
+                           "PRIMARY KEY, txn BIGINT)")
             in_flight_total = 0
             retried = [0]
             for r in range(1, rounds + 1):
