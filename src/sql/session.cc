@@ -127,7 +127,7 @@ int Session::extra_float_digits() const {
 bool Session::in_copy() const { return state_->executor.copy_in().has_value(); }
 
 void Session::Reset() {
-  state_->txn = exec::Transaction();
+  state_->executor.AbandonTransaction();
   state_->portals.clear();
   state_->executor.copy_in().reset();
   state_->simple_rest.clear();

@@ -183,6 +183,38 @@ TEST_CASE("transactions: transaction_timeout aborts a block that blocks others t
   CHECK(f.Query("SELECT who FROM t") == Rows{"other"});
 }
 
+TEST_CASE("transactions: SET TRANSACTION ISOLATION LEVEL only before the first query") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE t (id INT PRIMARY KEY)");
+  f.Exec("BEGIN; SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION READ ONLY");
+  f.Exec("SELECT count(*) FROM t");
+  f.Fail("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", "25001");
+  f.Exec("ROLLBACK");
+  f.Exec("BEGIN READ ONLY");
+  f.Exec("SELECT 1");
+  f.Fail("SET TRANSACTION READ WRITE", "25001");
+  f.Exec("ROLLBACK");
+  // READ WRITE to READ ONLY may come late: later inserts are refused, earlier ones commit.
+  f.Exec("BEGIN; INSERT INTO t VALUES (1); SET TRANSACTION READ ONLY");
+  f.Fail("INSERT INTO t VALUES (2)", "25006");
+  f.Exec("ROLLBACK");
+  f.Exec("BEGIN; INSERT INTO t VALUES (3); SET TRANSACTION READ ONLY; COMMIT");
+  CHECK(f.Query("SELECT id FROM t") == Rows{"3"});
+}
+
+TEST_CASE("transactions: a connection that closes mid-block releases its locks at once") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE t (id INT PRIMARY KEY)");
+  auto closing = f.NewSession(), writer = f.NewSession();
+  RequireOk(f.Run("BEGIN; SELECT count(*) FROM t", closing.get()));
+  auto insert = RunAsync(f, writer.get(), "INSERT INTO t VALUES (1)");
+  WaitForLockWaits(f, 1);
+  CHECK(!Finished(insert));
+  closing->Reset();  // what the wire server does when the client goes away
+  RequireOk(insert.get());
+  CHECK(closing->txn_status() == TxnStatus::kIdle);
+}
+
 TEST_CASE("transactions: with enable_transactions off, BEGIN is 0A000") {
   DatabaseOptions options;
   options.enable_transactions = false;

@@ -175,6 +175,9 @@ Status Executor::Dispatch(const Statement& stmt, Execution& exec, bool describe_
     }
   } else if (!describe_only && !stmt.Is<TransactionStmt>()) {
     RETURN_IF_ERROR(CheckTransactionTimeout());
+    bool sets_transaction =
+        stmt.Is<SetStmt>() && stmt.As<SetStmt>().set_kind == SetKind::kTransaction;
+    if (txn_->status == TxnStatus::kInBlock && !sets_transaction) txn_->ran_query = true;
   }
   switch (stmt.kind) {
     case StatementKind::kSelect:
@@ -272,6 +275,7 @@ Status Executor::RunTransaction(const TransactionStmt& stmt, Execution& exec) {
             stmt.modes.read_only.value_or(settings_->Get("default_transaction_read_only") == "on");
         txn_->start_time = NowMicros();
         txn_->writer.reset();
+        txn_->ran_query = false;
         ReleaseLocks();
         SetIsolation(stmt.modes.isolation);
       }
@@ -404,8 +408,20 @@ Status Executor::RunSet(const SetStmt& stmt, Execution& exec) {
     case SetKind::kTransaction:
     case SetKind::kSessionCharacteristics:
       if (stmt.set_kind == SetKind::kTransaction) {
+        if (txn_->ran_query && stmt.modes.isolation) {
+          return Status::InvalidArgument(
+                     "SET TRANSACTION ISOLATION LEVEL must be called before any query")
+              .WithSqlState(kSqlStateActiveTransaction);
+        }
+        if (txn_->ran_query && stmt.modes.read_only == false && txn_->read_only) {
+          return Status::InvalidArgument("transaction read-write mode must be set before any query")
+              .WithSqlState(kSqlStateActiveTransaction);
+        }
         if (stmt.modes.read_only) txn_->read_only = *stmt.modes.read_only;
-        if (txn_->status != TxnStatus::kIdle && (stmt.modes.read_only || stmt.modes.isolation)) {
+        // After the first query only READ ONLY may still change, and then only the flag: the
+        // reads already made keep their locks and the rest keep taking them.
+        if (txn_->status != TxnStatus::kIdle && !txn_->ran_query &&
+            (stmt.modes.read_only || stmt.modes.isolation)) {
           SetIsolation(stmt.modes.isolation ? stmt.modes.isolation
                                             : std::optional<IsolationLevel>(txn_->isolation));
         }

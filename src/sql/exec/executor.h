@@ -67,6 +67,11 @@ struct Transaction {
   // Rows locked one by one per relation; past a limit the whole relation is locked instead.
   std::map<uint64_t, size_t> row_locks;
   std::set<uint64_t> relation_locked;
+  // A statement other than a transaction statement ran in the block (SET TRANSACTION
+  // ISOLATION LEVEL must come before: 25001).
+  bool ran_query = false;
+  // Reads take shared locks (SERIALIZABLE read-write, as set before the first query).
+  bool lock_reads = false;
 };
 
 // One statement in progress: everything its plan points at lives here, at a fixed address.
@@ -93,6 +98,9 @@ class Executor {
            const std::atomic<bool>* cancel);
   // Releases the locks of an open transaction (the connection is gone).
   ~Executor();
+
+  // The connection is closing: releases the transaction's locks and forgets it.
+  void AbandonTransaction();
 
   // Plans (describe_only: binds only, to learn parameter and result types) or runs `stmt`.
   // Queries return an Execution with a source to pull from; other statements run to completion

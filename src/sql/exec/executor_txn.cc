@@ -45,12 +45,17 @@ const char* IsolationName(IsolationLevel level) {
 
 Executor::~Executor() { ReleaseLocks(); }
 
+void Executor::AbandonTransaction() {
+  ReleaseLocks();
+  *txn_ = Transaction();
+}
+
 bool Executor::LocksReads() const {
-  IsolationLevel level = txn_->status == TxnStatus::kIdle
-                             ? ParseIsolation(settings_->Get("default_transaction_isolation"))
-                             : txn_->isolation;
-  return level == IsolationLevel::kSerializable && !txn_->read_only &&
-         (txn_->status != TxnStatus::kIdle || writing_statement_);
+  if (txn_->status != TxnStatus::kIdle) return txn_->lock_reads;
+  // Outside a block only writing statements lock their reads (a read-only statement reads one
+  // snapshot); default_transaction_read_only does not stop them here, as CheckWritable shows.
+  return writing_statement_ && ParseIsolation(settings_->Get("default_transaction_isolation")) ==
+                                   IsolationLevel::kSerializable;
 }
 
 void Executor::SetIsolation(std::optional<IsolationLevel> level) {
@@ -62,6 +67,7 @@ void Executor::SetIsolation(std::optional<IsolationLevel> level) {
                        txn_->isolation == IsolationLevel::kReadUncommitted ||
                        (txn_->isolation == IsolationLevel::kSerializable && !txn_->read_only);
   txn_->snapshot = per_statement ? kLatestSnapshot : db_->ledger()->db()->AppliedIndex();
+  txn_->lock_reads = txn_->isolation == IsolationLevel::kSerializable && !txn_->read_only;
 }
 
 txn::TxnId Executor::LockOwner() {
