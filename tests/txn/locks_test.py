@@ -15,10 +15,10 @@ CASE is one of:
   limits       past max_transaction_rows or max_transaction_bytes a block fails with 54000 and
                keeps nothing, no lock either
   set-after-query  SET TRANSACTION changing the mode after the block's first query: 25001
-               (skipped: a known bug)
   states       a failed statement leaves the block in 25P02 until ROLLBACK, COMMIT of a failed
                block answers ROLLBACK, READ ONLY blocks refuse inserts with 25006, ROLLBACK TO
-               SAVEPOINT keeps what came before it
+               SAVEPOINT keeps what came before it, READ ONLY and REPEATABLE READ blocks read
+               the snapshot of their BEGIN, the others what was committed since
 """
 import os
 import socket
@@ -75,17 +75,6 @@ def drop_socket(conn):
     s = socket.socket(fileno=os.dup(conn.fileno()))
     s.shutdown(socket.SHUT_RDWR)
     s.close()
-
-
-# A known bug this case finds; it is skipped (exit code 77) until the bug is fixed, unless
-# BLOCKDB_TXN_KNOWN_BUGS=1. Reproduction: a client reads a range in a SERIALIZABLE block (or
-# inserts a key) and closes its connection; another client's insert into that range (that key)
-# waits until the first transaction passes transaction_timeout (30 s by default) instead of
-# proceeding at once. Cause: Session::Reset (src/sql/session.cc), called when the connection
-# closes, replaces the transaction state, lock id included, before the session's executor is
-# destroyed, so Executor::~Executor finds no locks to release.
-DISCONNECT_BUG = ("locks of a closed connection's transaction are kept until transaction_timeout "
-                  "(Session::Reset forgets the lock id before the executor releases it)")
 
 
 def case_disconnect(server):
@@ -221,8 +210,24 @@ def case_states(server):
         cur.execute("COMMIT")
     cur.execute("SHOW default_transaction_isolation")
     assert cur.fetchone()[0] == "serializable"
+
+    # Where each kind of block reads (docs/TRANSACTIONS.md): a snapshot taken at BEGIN, or the
+    # latest state.
+    for begin, sees_later_commit in (("BEGIN READ ONLY", False),
+                                     ("BEGIN ISOLATION LEVEL REPEATABLE READ", False),
+                                     ("BEGIN ISOLATION LEVEL READ COMMITTED", True),
+                                     ("BEGIN", True)):
+        cur.execute("SELECT count(*) FROM st")
+        before = cur.fetchone()[0]
+        cur.execute(begin)
+        server.execute("INSERT INTO st VALUES (%s)", (100 + before,))
+        cur.execute("SELECT count(*) FROM st")
+        seen = cur.fetchone()[0]
+        cur.execute("COMMIT")
+        assert seen == before + sees_later_commit, f"{begin}: {before} rows, then {seen}"
     conn.close()
-    print("states: 25P02, COMMIT answering ROLLBACK, 25006, savepoints, isolation levels")
+    print("states: 25P02, COMMIT answering ROLLBACK, 25006, savepoints, isolation levels and "
+          "their snapshots")
 
 
 def case_cancel(server):
@@ -308,18 +313,6 @@ def case_limits(binary, tmp):
     server.stop()
 
 
-# A known bug this case finds; skipped (exit code 77) unless BLOCKDB_TXN_KNOWN_BUGS=1.
-# Reproduction: BEGIN; SELECT 1; SET TRANSACTION ISOLATION LEVEL READ COMMITTED; is accepted and
-# changes the level of a block that has already read (SHOW transaction_isolation then says read
-# committed). PostgreSQL refuses with 25001 "SET TRANSACTION ISOLATION LEVEL must be called
-# before any query", and likewise "transaction read-write mode must be set before any query".
-# A block that read without locks at READ COMMITTED and then switched to SERIALIZABLE would
-# claim a guarantee its earlier reads do not have. The check belongs in the SET handler
-# (src/sql/exec/executor.cc), with a flag in Transaction saying that a statement has run.
-SET_AFTER_QUERY_BUG = ("SET TRANSACTION ISOLATION LEVEL / READ WRITE after the block's first "
-                       "query is accepted (PostgreSQL: 25001)")
-
-
 def case_set_after_query(server):
     conn = server.connect(autocommit=True)
     cur = conn.cursor()
@@ -341,10 +334,6 @@ def case_set_after_query(server):
 
 def main():
     binary, case = sys.argv[1], sys.argv[2]
-    known_bugs = {"disconnect": DISCONNECT_BUG, "set-after-query": SET_AFTER_QUERY_BUG}
-    if case in known_bugs and os.environ.get("BLOCKDB_TXN_KNOWN_BUGS") != "1":
-        print(f"skipped: known bug: {known_bugs[case]}")
-        sys.exit(77)
     with tempfile.TemporaryDirectory() as tmp:
         if case in ("timeout", "limits"):
             {"timeout": case_timeout, "limits": case_limits}[case](binary, tmp)
