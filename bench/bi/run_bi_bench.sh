@@ -18,9 +18,12 @@
 # row count included; a difference is printed as MISMATCH with a diff and makes the script exit 1),
 # then REPS more times; the figure is the median of psql's \timing of those runs (client side,
 # so both include the wire). Ratio = PostgreSQL time / BlockDB time (above 1: BlockDB faster);
-# the geometric mean of the ratios closes the table.
+# the geometric mean of the ratios closes the table. Beside it, the servers' CPU time per run
+# (from /proc: BlockDB's process; PostgreSQL's postmaster with its backends and parallel
+# workers), which depends less on what else the machine runs, and its ratio.
 #
 # Usage: run_bi_bench.sh [-s BLOCKDB_SERVER] [-r ROWS] [-n REPS] [-q QUERY_NAME_REGEX]
+#   [-f QUERIES_FILE]  (default bench/bi/queries.sql)
 # Environment: BI_BENCH_SERVER, BI_BENCH_ROWS (1000000), BI_BENCH_REPS (3),
 #   PG_BINDIR (/usr/lib/postgresql/15/bin). PostgreSQL runs with its defaults (parallel query
 #   included); running as root, it runs as user postgres (it refuses root).
@@ -31,15 +34,17 @@ server=${BI_BENCH_SERVER:-$here/../../build/bin/blockdb-server}
 rows=${BI_BENCH_ROWS:-1000000}
 reps=${BI_BENCH_REPS:-3}
 only=.
+queries=$here/queries.sql
 pg_bindir=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
 
-while getopts "s:r:n:q:h" opt; do
+while getopts "s:r:n:q:f:h" opt; do
   case $opt in
     s) server=$OPTARG ;;
     r) rows=$OPTARG ;;
     n) reps=$OPTARG ;;
     q) only=$OPTARG ;;
-    *) sed -n '2,28p' "${BASH_SOURCE[0]}"; exit 2 ;;
+    f) queries=$OPTARG ;;
+    *) sed -n '2,29p' "${BASH_SOURCE[0]}"; exit 2 ;;
   esac
 done
 [[ $rows =~ ^[0-9]+$ && $rows -ge 1000 && $rows -le 10000000 ]] ||
@@ -167,10 +172,39 @@ for port in "$bdb_port" "$pg_port"; do
   echo "$name COPY load: $(echo "$start $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}') s"
 done
 run_sql "$pg_port" -c 'VACUUM ANALYZE'
+# BlockDB flushes and compacts in the background after a bulk load: wait (at most 60 s) until its
+# CPU use over one second is below 5% of a core, so that the first queries do not pay for that.
+cpu_ticks() {  # pid: utime + stime of the process and of the children it has reaped
+  awk '{sub(/.*\) /, ""); print $12 + $13 + $14 + $15}' "/proc/$1/stat"
+}
+# CPU ticks of a server: BlockDB is one process; PostgreSQL is the postmaster with the backends
+# and parallel workers it has reaped and those still alive.
+server_ticks() {  # pid
+  local total pid
+  total=$(cpu_ticks "$1")
+  for pid in $(cat "/proc/$1/task/"*/children 2>/dev/null); do
+    total=$((total + $(cpu_ticks "$pid" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+children_of() {  # pid
+  cat "/proc/$1/task/"*/children 2>/dev/null | wc -w
+}
+clk_tck=$(getconf CLK_TCK)
+settle_start=$SECONDS
+prev=$(cpu_ticks "$bdb_pid")
+while ((SECONDS < settle_start + 60)); do
+  sleep 1
+  now=$(cpu_ticks "$bdb_pid")
+  (((now - prev) * 20 < clk_tck)) && break
+  prev=$now
+done
+echo "BlockDB idle after the load within $((SECONDS - settle_start)) s"
 
-# Runs one query: once to $tmp/NAME.SERVER.out, then $reps times; prints the median ms.
-time_query() {  # port name server sql
-  local port=$1 name=$2 who=$3 sql=$4 script="$tmp/$2.$3.sql" i
+# Runs one query: once to $tmp/NAME.SERVER.out, then $reps times; prints the median ms of the
+# timed runs and the server's CPU ms per run (all 1 + reps runs, from /proc).
+time_query() {  # port pid name server sql
+  local port=$1 pid=$2 name=$3 who=$4 sql=$5 script="$tmp/$3.$4.sql" i
   {
     echo '\timing on'
     echo "\\o $tmp/$name.$who.out"
@@ -178,30 +212,42 @@ time_query() {  # port name server sql
     echo '\o /dev/null'
     for ((i = 0; i < reps; i++)); do echo "$sql;"; done
   } >"$script"
+  local children before after deadline median
+  children=$(children_of "$pid")
+  before=$(server_ticks "$pid")
   if ! run_sql "$port" -A -F '|' -P pager=off -f "$script" >"$tmp/$name.$who.timing" \
     2>"$tmp/$name.$who.err"; then
     echo "  $name failed on $who: $(head -3 "$tmp/$name.$who.err")" >&2
-    echo "nan"
+    echo "nan nan"
     return
   fi
-  sed -nE 's/^Time: ([0-9.]+) ms.*/\1/p' "$tmp/$name.$who.timing" | tail -n "$reps" | sort -g |
-    awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+  # PostgreSQL's backend counts once the postmaster has reaped it.
+  deadline=$((SECONDS + 10))
+  while (($(children_of "$pid") > children)) && ((SECONDS < deadline)); do sleep 0.05; done
+  after=$(server_ticks "$pid")
+  median=$(sed -nE 's/^Time: ([0-9.]+) ms.*/\1/p' "$tmp/$name.$who.timing" | tail -n "$reps" |
+    sort -g | awk '{ v[NR] = $1 }
+      END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+  echo "$median $(awk -v d=$((after - before)) -v t="$clk_tck" -v n=$((reps + 1)) \
+    'BEGIN { printf "%.1f", d * 1000 / t / n }')"
 }
 
-printf '%-26s %12s %12s %8s  %s\n' query blockdb_ms postgres_ms ratio result
+printf '%-26s %10s %10s %7s | %8s %8s %7s | %s\n' query bdb_ms pg_ms ratio bdb_cpu pg_cpu \
+  cpu_rat result
 mismatches=0
 failures=0
 ratios=()
+cpu_ratios=()
 while IFS= read -r line; do
   [[ -z $line || $line == --* ]] && continue
   name=${line%%:*}
   sql=${line#*: }
   [[ $name =~ $only ]] || continue
-  b=$(time_query "$bdb_port" "$name" blockdb "$sql")
-  p=$(time_query "$pg_port" "$name" postgres "$sql")
+  read -r b b_cpu <<<"$(time_query "$bdb_port" "$bdb_pid" "$name" blockdb "$sql")"
+  read -r p p_cpu <<<"$(time_query "$pg_port" "$pg_pid" "$name" postgres "$sql")"
   if [[ $b == nan || $p == nan ]]; then
     failures=$((failures + 1))
-    printf '%-26s %12s %12s %8s  %s\n' "$name" "$b" "$p" - FAILED
+    printf '%-26s %10s %10s %7s | %8s %8s %7s | %s\n' "$name" "$b" "$p" - - - - FAILED
     continue
   fi
   if cmp -s "$tmp/$name.blockdb.out" "$tmp/$name.postgres.out"; then
@@ -211,18 +257,24 @@ while IFS= read -r line; do
     mismatches=$((mismatches + 1))
   fi
   ratio=$(awk -v b="$b" -v p="$p" 'BEGIN { printf "%.2f", p / b }')
+  cpu_ratio=$(awk -v b="$b_cpu" -v p="$p_cpu" 'BEGIN { if (b > 0) printf "%.2f", p / b; else print "-" }')
   ratios+=("$ratio")
-  printf '%-26s %12.1f %12.1f %7sx  %s\n' "$name" "$b" "$p" "$ratio" "$result"
+  [[ $cpu_ratio != - && $cpu_ratio != 0.00 ]] && cpu_ratios+=("$cpu_ratio")
+  printf '%-26s %10.1f %10.1f %6sx | %8s %8s %6sx | %s\n' "$name" "$b" "$p" "$ratio" "$b_cpu" \
+    "$p_cpu" "$cpu_ratio" "$result"
   if [[ $result == MISMATCH ]]; then
     echo "!!! MISMATCH in $name: BlockDB (<) and PostgreSQL (>) differ:" >&2
     diff "$tmp/$name.blockdb.out" "$tmp/$name.postgres.out" | head -20 >&2 || true
   fi
-done <"$here/queries.sql"
+done <"$queries"
+geomean() { printf '%s\n' "$@" | awk '{ s += log($1) } END { printf "%.2f", exp(s / NR) }'; }
 if ((${#ratios[@]} > 0)); then
-  printf '%-26s %12s %12s %7sx  %s\n' "geometric mean" "" "" "$(printf '%s\n' "${ratios[@]}" |
-    awk '{ s += log($1) } END { printf "%.2f", exp(s / NR) }')" "(target: at least 0.50x)"
+  printf '%-26s %10s %10s %6sx | %8s %8s %6sx | %s\n' "geometric mean" "" "" \
+    "$(geomean "${ratios[@]}")" "" "" "$( ((${#cpu_ratios[@]} > 0)) && geomean "${cpu_ratios[@]}")" \
+    "(target: at least 0.50x)"
 fi
-echo "ratio = PostgreSQL time / BlockDB time; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "ms: median wall time of a run (psql \\timing); cpu: server CPU ms per run; ratios:"
+echo "PostgreSQL / BlockDB (above 1: BlockDB faster); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 if ((mismatches > 0 || failures > 0)); then
   echo "!!! $mismatches result mismatch(es), $failures failed query(ies)" >&2
   exit 1
