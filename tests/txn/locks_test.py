@@ -212,6 +212,26 @@ def case_states(server):
     cur.execute("SHOW default_transaction_isolation")
     assert cur.fetchone()[0] == "serializable"
 
+    # SET TRANSACTION before the first query decides whether the block's reads lock.
+    for sql, locks in ((["BEGIN", "SET TRANSACTION ISOLATION LEVEL READ COMMITTED"], False),
+                       (["BEGIN ISOLATION LEVEL READ COMMITTED",
+                         "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE"], True),
+                       (["BEGIN", "SET TRANSACTION READ ONLY"], False),
+                       (["BEGIN"], True)):
+        for stmt in sql:
+            cur.execute(stmt)
+        cur.execute("SELECT count(*) FROM st WHERE id BETWEEN 1000 AND 1999")
+        other = server.connect(autocommit=True)
+        other.cursor().execute("SET lock_timeout = 100")
+        try:
+            other.cursor().execute("INSERT INTO st VALUES (1000 + %s)", (len(sql[-1]),))
+            got = "inserted"
+        except psycopg2.Error as e:
+            got = sqlstate(e)
+        other.close()
+        cur.execute("COMMIT")
+        assert got == ("55P03" if locks else "inserted"), f"{sql}: a reader's range: {got}"
+
     # Where each kind of block reads (docs/TRANSACTIONS.md): a snapshot taken at BEGIN, or the
     # latest state.
     for begin, sees_later_commit in (("BEGIN READ ONLY", False),
