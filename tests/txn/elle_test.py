@@ -12,8 +12,9 @@ list's next position, by max, count or ORDER BY DESC LIMIT 1, and inserts there;
 ... SELECT). Some transactions are READ ONLY blocks, some single autocommit SELECTs or
 INSERT ... SELECTs. Aborted attempts (40001, 40P01, 23505 on a position taken meanwhile) are
 recorded as aborted and retried with new values. After the run the final lists give the version
-order; the checker builds the ww/wr/rw graph of the committed transactions and fails on any
-cycle, aborted or intermediate read, lost write or read that is not a prefix.
+order (the same after a restart); the checker builds the ww/wr/rw graph of the committed
+transactions and fails on any cycle, aborted or intermediate read, lost write or read that is
+not a prefix.
 
 ISOLATION ("serializable" by default) may name a weaker level to see the checker at work: under
 "read committed" runs report G-single and G2 cycles.
@@ -231,8 +232,15 @@ def main():
             for k, pos, v in server.execute("SELECT k, pos, v FROM lists ORDER BY k, pos"):
                 assert pos == len(final[k]) + 1, f"list {k}: position {pos} after {final[k]}"
                 final[k].append(v)
+            # The same lists after a restart.
+            server.stop()
+            server.start()
+            again = server.execute("SELECT k, v FROM lists ORDER BY k, pos")
+            assert again == [(k, v) for k in range(KEYS) for v in final[k]], \
+                "the lists changed across a restart"
         except BaseException:
-            print(server.log()[-4000:], file=sys.stderr)
+            if server.proc is not None:
+                print(server.log()[-4000:], file=sys.stderr)
             raise
         server.stop()
     problems = elle_check.check(history.txns, final)
