@@ -64,6 +64,7 @@ InsertFigures DurableInserts(DB* db, int writers, int rows_per_batch, double sec
     total += rows[t];
   }
   InsertFigures f;
+  f.rows = total;
   f.rows_per_s = static_cast<double>(total) / elapsed;
   f.batch_p50_us = all.PercentileMicros(50);
   f.batch_p99_us = all.PercentileMicros(99);

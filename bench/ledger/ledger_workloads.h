@@ -15,9 +15,13 @@ namespace blockdb::bench {
 EngineOptions BenchEngineOptions(const std::string& dir);
 
 struct InsertFigures {
+  uint64_t rows = 0;
   double rows_per_s = 0;
   double batch_p50_us = 0;
   double batch_p99_us = 0;
+  // CPU time of the whole process (writers, apply, flushes, compactions) per row written, from
+  // opening the store to closing it; set by the caller.
+  double cpu_us_per_row = 0;
   bool failed = false;
 };
 
