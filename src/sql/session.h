@@ -111,8 +111,11 @@ class Database {
 struct ResultColumn {
   std::string name;
   Type type;
-  uint32_t table_oid = 0;  // 0 until the catalog reports OIDs
+  uint32_t table_oid = 0;  // the stored table the column comes straight from, else 0
   int16_t column_number = 0;
+  // When not 0, the type OID RowDescription reports instead of type's: a catalog array in its
+  // text form (int2vector, int2[], oidvector...) or a record ("(1,1)").
+  uint32_t type_oid = 0;
 };
 
 // A message for the client that is not an error (NoticeResponse): WARNING 25P01 "there is no

@@ -3,13 +3,17 @@
 // exception) when a check fails.
 import java.math.BigDecimal;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 public class PgjdbcTest {
   static void check(boolean ok, String what) {
@@ -24,6 +28,104 @@ public class PgjdbcTest {
       return "none";
     } catch (SQLException e) {
       return e.getSQLState();
+    }
+  }
+
+  // Column `column` of every row, in order.
+  static List<String> column(ResultSet rs, String column) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (rs) {
+      while (rs.next()) {
+        out.add(rs.getString(column));
+      }
+    }
+    return out;
+  }
+
+  // DatabaseMetaData and ResultSetMetaData, which read pg_catalog (and RowDescription's table
+  // OIDs and column numbers).
+  static void checkMetadata(Connection conn) throws SQLException {
+    Statement st = conn.createStatement();
+    st.execute("CREATE TABLE meta_items (id BIGINT PRIMARY KEY, name VARCHAR(40) NOT NULL, "
+        + "price NUMERIC(10,2), at TIMESTAMPTZ, code TEXT UNIQUE)");
+    st.execute("CREATE INDEX meta_items_name_idx ON meta_items (name)");
+    st.execute("CREATE TABLE meta_pairs (a INT, b TEXT, PRIMARY KEY (b, a))");
+    DatabaseMetaData md = conn.getMetaData();
+
+    List<String> tables = column(md.getTables(null, "public", "meta%", new String[] {"TABLE"}),
+        "TABLE_NAME");
+    check(tables.equals(List.of("meta_items", "meta_pairs")), "getTables " + tables);
+    List<String> schemas = column(md.getSchemas(), "TABLE_SCHEM");
+    check(schemas.contains("public") && schemas.contains("pg_catalog"), "getSchemas " + schemas);
+    List<String> catalogs = column(md.getCatalogs(), "TABLE_CAT");
+    check(catalogs.equals(List.of("blockdb")), "getCatalogs " + catalogs);
+
+    List<String> cols = new ArrayList<>();
+    try (ResultSet rs = md.getColumns(null, "public", "meta_items", "%")) {
+      while (rs.next()) {
+        cols.add(rs.getString("COLUMN_NAME") + ":" + rs.getString("TYPE_NAME") + ":"
+            + rs.getInt("DATA_TYPE") + ":" + rs.getInt("COLUMN_SIZE") + ":"
+            + rs.getString("IS_NULLABLE") + ":" + rs.getInt("ORDINAL_POSITION"));
+      }
+    }
+    List<String> wantCols = List.of("id:int8:" + java.sql.Types.BIGINT + ":19:NO:1",
+        "name:varchar:" + java.sql.Types.VARCHAR + ":40:NO:2",
+        "price:numeric:" + java.sql.Types.NUMERIC + ":10:YES:3",
+        "at:timestamptz:" + java.sql.Types.TIMESTAMP + ":35:YES:4",
+        "code:text:" + java.sql.Types.VARCHAR + ":2147483647:YES:5");
+    check(cols.equals(wantCols), "getColumns " + cols);
+
+    List<String> pk = new ArrayList<>();
+    try (ResultSet rs = md.getPrimaryKeys(null, "public", "meta_pairs")) {
+      while (rs.next()) {
+        pk.add(rs.getString("COLUMN_NAME") + ":" + rs.getInt("KEY_SEQ") + ":"
+            + rs.getString("PK_NAME"));
+      }
+    }
+    check(pk.equals(List.of("b:1:meta_pairs_pkey", "a:2:meta_pairs_pkey")),
+        "getPrimaryKeys " + pk);
+
+    List<String> idx = new ArrayList<>();
+    try (ResultSet rs = md.getIndexInfo(null, "public", "meta_items", false, false)) {
+      while (rs.next()) {
+        idx.add(rs.getString("INDEX_NAME") + ":" + rs.getString("COLUMN_NAME") + ":"
+            + rs.getBoolean("NON_UNIQUE") + ":" + rs.getInt("ORDINAL_POSITION") + ":"
+            + rs.getString("ASC_OR_DESC"));
+      }
+    }
+    check(idx.equals(List.of("meta_items_code_key:code:false:1:A", "meta_items_pkey:id:false:1:A",
+              "meta_items_name_idx:name:true:1:A")),
+        "getIndexInfo " + idx);
+    List<String> unique =
+        column(md.getIndexInfo(null, "public", "meta_items", true, false), "INDEX_NAME");
+    check(unique.equals(List.of("meta_items_code_key", "meta_items_pkey")), "unique " + unique);
+
+    List<String> types = column(md.getTypeInfo(), "TYPE_NAME");
+    for (String t : List.of("int4", "int8", "text", "varchar", "numeric", "bool", "timestamptz",
+             "date", "bytea", "uuid", "jsonb")) {
+      check(types.contains(t), "getTypeInfo lacks " + t + ": " + types);
+    }
+
+    // ResultSetMetaData: type names from RowDescription, nullability and table names from
+    // pg_catalog through the table OID and column number of each column.
+    try (ResultSet rs = st.executeQuery(
+             "SELECT id, name, price, code, 1 AS one, p.a FROM meta_items, meta_pairs p")) {
+      ResultSetMetaData m = rs.getMetaData();
+      String[] typeNames = {"int8", "varchar", "numeric", "text", "int4", "int4"};
+      int[] nullable = {ResultSetMetaData.columnNoNulls, ResultSetMetaData.columnNoNulls,
+          ResultSetMetaData.columnNullable, ResultSetMetaData.columnNullable,
+          ResultSetMetaData.columnNullableUnknown, ResultSetMetaData.columnNoNulls};
+      String[] tableNames = {"meta_items", "meta_items", "meta_items", "meta_items", "",
+          "meta_pairs"};
+      for (int i = 1; i <= typeNames.length; i++) {
+        check(m.getColumnTypeName(i).equals(typeNames[i - 1]),
+            "column " + i + " type " + m.getColumnTypeName(i));
+        check(m.isNullable(i) == nullable[i - 1], "column " + i + " nullable " + m.isNullable(i));
+        check(m.getTableName(i).equals(tableNames[i - 1]),
+            "column " + i + " table '" + m.getTableName(i) + "'");
+      }
+      check(m.getPrecision(3) == 10 && m.getScale(3) == 2, "price precision and scale");
+      check(m.getColumnDisplaySize(2) == 40, "name display size " + m.getColumnDisplaySize(2));
     }
   }
 
@@ -83,6 +185,9 @@ public class PgjdbcTest {
       // the SQL session does not accept in a failed transaction block yet.)
       check(sqlState(st, "INSERT INTO j (id) VALUES (1)").equals("23505"), "unique violation");
       check(sqlState(st, "SELECT 1").equals("25P02"), "in failed transaction");
+    }
+    try (Connection conn = DriverManager.getConnection(url)) {
+      checkMetadata(conn);
     }
     try (Connection conn = DriverManager.getConnection(url)) {
       Statement st = conn.createStatement();

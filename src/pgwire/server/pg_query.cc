@@ -160,8 +160,11 @@ void PgConnection::WriteRows(const std::vector<std::vector<sql::Value>>& rows,
       }
       value.clear();
       int16_t format = formats != nullptr && i < formats->size() ? (*formats)[i] : kFormatText;
-      const sql::Type& type = i < columns.size() ? columns[i].type : sql::Type::Of(row[i].type());
-      EncodeResultValue(&value, row[i], type, format, extra_float_digits);
+      if (i < columns.size()) {
+        EncodeResultValue(&value, row[i], columns[i], format, extra_float_digits);
+      } else {
+        EncodeResultValue(&value, row[i], sql::Type::Of(row[i].type()), format, extra_float_digits);
+      }
       writer.AddValue(value);
     }
     writer.Finish();

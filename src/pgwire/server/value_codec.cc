@@ -1,5 +1,10 @@
 #include "pgwire/server/value_codec.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <optional>
+#include <vector>
+
 #include "common/check.h"
 #include "pgwire/binary_values.h"
 #include "pgwire/numeric.h"
@@ -162,6 +167,79 @@ Result<sql::Value> DecodeParameter(const std::optional<std::string>& bytes, int1
   return DecodeBinary(*bytes, input);
 }
 
+namespace {
+
+constexpr Oid kInt2VectorOid = 22;
+constexpr Oid kOidVectorOid = 30;
+
+void PutBigEndian32(std::string* out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+}
+
+// The binary form (array_send) of a catalog array held in its text form: "{1,2}" or, for
+// int2vector and oidvector, "1 2" (whose first subscript is 0). Elements are unquoted integers
+// or strings.
+void EncodeTextArrayBinary(std::string* out, std::string_view text, uint32_t type_oid) {
+  bool vector = type_oid == kInt2VectorOid || type_oid == kOidVectorOid;
+  uint32_t element = type_oid == kInt2VectorOid || type_oid == kInt2ArrayOid ? kInt2Oid
+                     : type_oid == kTextArrayOid                             ? kTextOid
+                                                                             : kOidOid;
+  if (!vector && text.size() >= 2 && text.front() == '{' && text.back() == '}') {
+    text = text.substr(1, text.size() - 2);
+  }
+  std::vector<std::optional<std::string>> items;
+  char sep = vector ? ' ' : ',';
+  for (size_t start = 0; start < text.size();) {
+    size_t end = std::min(text.find(sep, start), text.size());
+    std::string item(text.substr(start, end - start));
+    if (item.size() >= 2 && item.front() == '"' && item.back() == '"') {
+      item = item.substr(1, item.size() - 2);
+    }
+    if (!item.empty() || !vector) {
+      items.push_back(item == "NULL" ? std::nullopt : std::optional<std::string>(item));
+    }
+    start = end + 1;
+  }
+  bool has_null = std::any_of(items.begin(), items.end(), [](const auto& i) { return !i; });
+  PutBigEndian32(out, items.empty() ? 0 : 1);  // dimensions
+  PutBigEndian32(out, has_null ? 1 : 0);
+  PutBigEndian32(out, element);
+  if (items.empty()) return;
+  PutBigEndian32(out, static_cast<uint32_t>(items.size()));
+  PutBigEndian32(out, vector ? 0 : 1);  // lower bound
+  for (const std::optional<std::string>& item : items) {
+    if (!item) {
+      PutBigEndian32(out, 0xffffffffu);
+    } else if (element == kTextOid) {
+      PutBigEndian32(out, static_cast<uint32_t>(item->size()));
+      out->append(*item);
+    } else {
+      int64_t n = std::strtoll(item->c_str(), nullptr, 10);
+      PutBigEndian32(out, element == kInt2Oid ? 2 : 4);
+      if (element == kInt2Oid) {
+        out->push_back(static_cast<char>(n >> 8));
+        out->push_back(static_cast<char>(n));
+      } else {
+        PutBigEndian32(out, static_cast<uint32_t>(n));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void EncodeResultValue(std::string* out, const sql::Value& value, const sql::ResultColumn& column,
+                       int16_t format, int extra_float_digits) {
+  bool text_array = column.type_oid == kInt2VectorOid || column.type_oid == kOidVectorOid ||
+                    column.type_oid == kInt2ArrayOid || column.type_oid == kTextArrayOid ||
+                    column.type_oid == kOidArrayOid;
+  if (format == kFormatBinary && text_array && value.type() == TypeId::kText) {
+    EncodeTextArrayBinary(out, value.bytes(), column.type_oid);
+  } else {
+    EncodeResultValue(out, value, column.type, format, extra_float_digits);
+  }
+}
+
 void EncodeResultValue(std::string* out, const sql::Value& value, const sql::Type& column_type,
                        int16_t format, int extra_float_digits) {
   if (format == kFormatBinary) {
@@ -179,6 +257,7 @@ FieldDescription DescribeColumn(const sql::ResultColumn& column, int16_t format)
   // A column of unknown type (SELECT 'a') is text to the client, as PostgreSQL resolves it.
   TypeId id = column.type.id();
   f.type_oid = id == TypeId::kUnknown || id == TypeId::kNull ? kTextOid : column.type.oid();
+  if (column.type_oid != 0) f.type_oid = column.type_oid;
   const TypeInfo* info = FindTypeByOid(f.type_oid);
   f.type_size = info != nullptr ? info->typlen : -1;
   f.type_modifier = column.type.typmod();

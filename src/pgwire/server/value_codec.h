@@ -30,6 +30,11 @@ Result<sql::Value> DecodeParameter(const std::optional<std::string>& bytes, int1
 void EncodeResultValue(std::string* out, const sql::Value& value, const sql::Type& column_type,
                        int16_t format, int extra_float_digits);
 
+// The same for a value of result column `column`, whose type_oid, when set, decides the binary
+// form (catalog arrays held in their text form: int2vector, oidvector, int2[], oid[], text[]).
+void EncodeResultValue(std::string* out, const sql::Value& value, const sql::ResultColumn& column,
+                       int16_t format, int extra_float_digits);
+
 // The RowDescription entry for a result column sent in `format`.
 FieldDescription DescribeColumn(const sql::ResultColumn& column, int16_t format);
 

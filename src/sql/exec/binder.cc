@@ -212,7 +212,8 @@ Result<BoundExprPtr> Binder::BindNode(const Expr& expr, const Scope& scope) {
       return BindCast(expr.As<CastExpr>(), scope);
     case ExprKind::kSubscript: {
       // a[i] over an array in text form (the catalogs' arrays): the element, typed as an
-      // unknown literal so that it compares with any column.
+      // unknown literal so that it compares with any column, unless the column's PostgreSQL
+      // type says (int2vector: smallint, from subscript 0).
       const auto& s = expr.As<SubscriptExpr>();
       if (s.slice) {
         return ErrorAt(FeatureNotSupported("array slices are not supported"), expr.position);
@@ -223,9 +224,11 @@ Result<BoundExprPtr> Binder::BindNode(const Expr& expr, const Scope& scope) {
       auto b = std::make_unique<BoundExpr>();
       b->kind = BoundKind::kFunction;
       b->func = Func::kArraySubscript;
-      b->type = Type::Of(TypeId::kUnknown);
+      uint32_t array_oid = ColumnTypeOid(*a, scope);
+      b->type = ArrayElementType(array_oid);
       b->args.push_back(std::move(a));
       b->args.push_back(std::move(i));
+      b->args.push_back(MakeConst(Value::Int4(ArrayLowerBound(array_oid))));
       return b;
     }
     case ExprKind::kCollate:
@@ -233,6 +236,8 @@ Result<BoundExprPtr> Binder::BindNode(const Expr& expr, const Scope& scope) {
       return BindNode(*expr.As<CollateExpr>().arg, scope);
     case ExprKind::kFunction:
       return BindFunction(expr.As<FunctionExpr>(), scope);
+    case ExprKind::kFieldSelect:
+      return BindFieldSelect(expr.As<FieldSelectExpr>(), scope);
     case ExprKind::kSqlValue:
       return BindSqlValue(expr.As<SqlValueExpr>());
     case ExprKind::kQuantified:
@@ -416,6 +421,9 @@ Result<BoundExprPtr> Binder::BindBinary(const BinaryExpr& e, const Scope& scope)
     b->args.push_back(std::move(l));
     b->args.push_back(std::move(r));
     return b;
+  }
+  if (op == "&" || op == "|" || op == "#") {
+    return BindBitwise(op, std::move(l), std::move(r), e.position);
   }
   static const std::pair<const char*, BinaryOp> kAriths[] = {
       {"+", BinaryOp::kAdd}, {"-", BinaryOp::kSub}, {"*", BinaryOp::kMul},
@@ -903,15 +911,22 @@ Result<BoundExprPtr> Binder::BindSubquery(const SubqueryExpr& e, const Scope& sc
     }
   }
   // Plan the subquery with this query's scope visible to it as an enclosing scope.
+  // Its own SELECT list collects its own window and set-returning calls.
   AggregateScope* saved_agg = agg_;
+  WindowScope* saved_window = window_;
+  SrfScope* saved_srf = srf_;
   std::string_view saved_clause = clause_;
   agg_ = nullptr;
+  window_ = nullptr;
+  srf_ = nullptr;
   outer_scopes_.push_back(&scope);
   int refs_before = outer_references_;
   std::vector<Type> types;
   Result<std::shared_ptr<SubqueryEvaluator>> plan = ctx_->plan_subquery(*e.query, test, &types);
   outer_scopes_.pop_back();
   agg_ = saved_agg;
+  window_ = saved_window;
+  srf_ = saved_srf;
   clause_ = saved_clause;
   if (!plan.ok()) return plan.TakeStatus();
   b->subquery = std::move(plan).value();

@@ -35,6 +35,12 @@ struct ScopeColumn {
   // The right side's copy of a USING/NATURAL join column: only a qualified name reaches it, and
   // * leaves it out.
   bool hidden = false;
+  // The stored table column it reads (RowDescription's table OID and attribute number), or 0.
+  uint32_t table_oid = 0;
+  int16_t attnum = 0;
+  // The PostgreSQL type RowDescription reports when it is not `type`'s: catalog arrays held in
+  // their text form (int2vector, int2[]...) and records (see ResultColumn::type_oid); 0: none.
+  uint32_t type_oid = 0;
 };
 
 struct Scope {
@@ -77,6 +83,34 @@ struct WindowCall {
 struct WindowScope {
   std::vector<WindowCall> calls;
 };
+
+// A set-returning function in a SELECT list: unnest(a), generate_subscripts(a, dim),
+// generate_series(start, stop [, step]), information_schema._pg_expandarray(a) (the record
+// "(x,n)", or one of its fields with `(...).x` / `(...).n`). The project-set source computes
+// them for each input row: the row comes out once per value, the calls advancing in step
+// (a shorter one gives NULL), and not at all when every call is empty. Arrays are the catalogs'
+// text form.
+enum class SrfFunc : uint8_t { kUnnest, kGenerateSubscripts, kGenerateSeries, kExpandArray };
+struct SrfCall {
+  SrfFunc func = SrfFunc::kUnnest;
+  std::vector<BoundExprPtr> args;
+  int field = -1;         // kExpandArray: 0 for x, 1 for n, -1 for the record
+  int lower_bound = 1;    // the array's first subscript (0 for int2vector, oidvector)
+  Type type;              // of the values it yields
+  uint32_t type_oid = 0;  // ScopeColumn::type_oid of its column
+};
+struct SrfScope {
+  std::vector<SrfCall> calls;
+};
+// Expressions read set-returning call k as column -(kSrfColumnBase + k + 1) until the planner
+// knows the width of the rows before them.
+inline constexpr int kSrfColumnBase = 1 << 24;
+
+// For a catalog array column of PostgreSQL type `oid` (ScopeColumn::type_oid): the type of its
+// elements (unknown when not known: they compare like literals) and its first subscript (0 for
+// int2vector and oidvector, else 1).
+Type ArrayElementType(uint32_t oid);
+int ArrayLowerBound(uint32_t oid);
 
 // Per-statement state shared by every Bind call.
 struct BindContext {
@@ -123,6 +157,10 @@ class Binder {
   // expressions read column -(k + 1) for call k until the planner knows the input width.
   void set_window_scope(WindowScope* window) { window_ = window; }
 
+  // Set-returning functions met by later Bind calls are collected here (null: not allowed,
+  // 0A000 "set-returning functions are not allowed in WHERE").
+  void set_srf_scope(SrfScope* srf) { srf_ = srf; }
+
   // The position of the node that caused the first error returned, or 0.
   int error_position() const { return error_position_; }
   // Returns `s`, remembering `position` as the error's position unless one is set already.
@@ -151,6 +189,16 @@ class Binder {
   Result<BoundExprPtr> BindAggregate(const FunctionExpr& e);
   Result<BoundExprPtr> BindWindow(const FunctionExpr& e, const Scope& scope);
   Result<BoundExprPtr> BindSqlValue(const SqlValueExpr& e);
+  // Set-returning functions and field selection (binder_srf.cc). IsSetReturning: whether `e`
+  // names one.
+  static bool IsSetReturning(const FunctionExpr& e);
+  Result<BoundExprPtr> BindSetReturning(const FunctionExpr& e, const Scope& scope, int field);
+  Result<BoundExprPtr> BindFieldSelect(const FieldSelectExpr& e, const Scope& scope);
+  // Integer `l & r`, `l | r`, `l # r` on the wider operand type (binder_srf.cc).
+  Result<BoundExprPtr> BindBitwise(const std::string& op, BoundExprPtr l, BoundExprPtr r,
+                                   int position);
+  // ScopeColumn::type_oid of `b` when it reads a column of `scope` directly, else 0.
+  static uint32_t ColumnTypeOid(const BoundExpr& b, const Scope& scope);
   Result<BoundExprPtr> BindQuantified(const QuantifiedExpr& e, const Scope& scope);
   Result<BoundExprPtr> BindSubquery(const SubqueryExpr& e, const Scope& scope);
   Result<BoundExprPtr> AsBoolean(BoundExprPtr e, std::string_view what, int position);
@@ -169,6 +217,7 @@ class Binder {
   BindContext* ctx_;
   AggregateScope* agg_ = nullptr;
   WindowScope* window_ = nullptr;
+  SrfScope* srf_ = nullptr;
   std::string_view clause_;
   int error_position_ = 0;
   // Scopes of the queries enclosing the subquery being bound, outermost first.

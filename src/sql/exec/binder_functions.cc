@@ -91,13 +91,22 @@ constexpr FunctionInfo kFunctions[] = {
     {"to_hex", Func::kToHex, 1, 1, ResultRule::kFixed, TypeId::kText, TypeId::kInt8},
     {"format_type", Func::kFormatType, 2, 2, ResultRule::kFixed, TypeId::kText, TypeId::kInt8},
     {"pg_get_expr", Func::kPgGetExpr, 2, 3, ResultRule::kFixed, TypeId::kText, TypeId::kNull},
-    {"pg_table_is_visible", Func::kAlwaysTrue, 1, 1, ResultRule::kFixed, TypeId::kBool, TypeId::kNull},
-    {"pg_type_is_visible", Func::kAlwaysTrue, 1, 1, ResultRule::kFixed, TypeId::kBool, TypeId::kNull},
-    {"has_table_privilege", Func::kAlwaysTrue, 2, 3, ResultRule::kFixed, TypeId::kBool, TypeId::kNull},
-    {"has_schema_privilege", Func::kAlwaysTrue, 2, 3, ResultRule::kFixed, TypeId::kBool, TypeId::kNull},
-    {"has_database_privilege", Func::kAlwaysTrue, 2, 3, ResultRule::kFixed, TypeId::kBool, TypeId::kNull},
-    {"has_column_privilege", Func::kAlwaysTrue, 3, 4, ResultRule::kFixed, TypeId::kBool, TypeId::kNull},
-    {"pg_relation_is_publishable", Func::kAlwaysFalse, 1, 1, ResultRule::kFixed, TypeId::kBool, TypeId::kNull},
+    {"pg_table_is_visible", Func::kAlwaysTrue, 1, 1, ResultRule::kFixed, TypeId::kBool,
+     TypeId::kNull},
+    {"pg_type_is_visible", Func::kAlwaysTrue, 1, 1, ResultRule::kFixed, TypeId::kBool,
+     TypeId::kNull},
+    {"has_table_privilege", Func::kAlwaysTrue, 2, 3, ResultRule::kFixed, TypeId::kBool,
+     TypeId::kNull},
+    {"has_schema_privilege", Func::kAlwaysTrue, 2, 3, ResultRule::kFixed, TypeId::kBool,
+     TypeId::kNull},
+    {"has_database_privilege", Func::kAlwaysTrue, 2, 3, ResultRule::kFixed, TypeId::kBool,
+     TypeId::kNull},
+    {"has_column_privilege", Func::kAlwaysTrue, 3, 4, ResultRule::kFixed, TypeId::kBool,
+     TypeId::kNull},
+    {"has_any_column_privilege", Func::kAlwaysTrue, 2, 3, ResultRule::kFixed, TypeId::kBool,
+     TypeId::kNull},
+    {"pg_relation_is_publishable", Func::kAlwaysFalse, 1, 1, ResultRule::kFixed, TypeId::kBool,
+     TypeId::kNull},
     {"obj_description", Func::kNullText, 1, 2, ResultRule::kFixed, TypeId::kText, TypeId::kNull},
     {"col_description", Func::kNullText, 2, 2, ResultRule::kFixed, TypeId::kText, TypeId::kNull},
     {"shobj_description", Func::kNullText, 2, 2, ResultRule::kFixed, TypeId::kText, TypeId::kNull},
@@ -119,6 +128,20 @@ constexpr FunctionInfo kFunctions[] = {
     {"pg_get_function_arguments", Func::kPgGetFunctionArguments, 1, 1, ResultRule::kFixed,
      TypeId::kText, TypeId::kInt8},
     {"to_regclass", Func::kRegclassIn, 1, 1, ResultRule::kFixed, TypeId::kInt8, TypeId::kText},
+    // BlockDB has no sequence relations: identity columns have none to name.
+    {"pg_get_serial_sequence", Func::kNullText, 2, 2, ResultRule::kFixed, TypeId::kText,
+     TypeId::kText},
+    {"json_build_object", Func::kJsonBuildObject, 0, 1000, ResultRule::kFixed, TypeId::kJson,
+     TypeId::kNull},
+    {"format", Func::kFormat, 1, 1000, ResultRule::kFixed, TypeId::kText, TypeId::kNull},
+    {"string_to_array", Func::kStringToArray, 2, 2, ResultRule::kFixed, TypeId::kText,
+     TypeId::kText},
+    {"array_lower", Func::kArrayLower, 2, 2, ResultRule::kFixed, TypeId::kInt4, TypeId::kNull},
+    {"pg_relation_size", Func::kZero, 1, 2, ResultRule::kFixed, TypeId::kInt8, TypeId::kNull},
+    {"pg_total_relation_size", Func::kZero, 1, 1, ResultRule::kFixed, TypeId::kInt8, TypeId::kNull},
+    {"pg_table_size", Func::kZero, 1, 1, ResultRule::kFixed, TypeId::kInt8, TypeId::kNull},
+    {"pg_indexes_size", Func::kZero, 1, 1, ResultRule::kFixed, TypeId::kInt8, TypeId::kNull},
+    {"pg_stat_get_numscans", Func::kZero, 1, 1, ResultRule::kFixed, TypeId::kInt8, TypeId::kNull},
 };
 
 const FunctionInfo* FindFunction(std::string_view name) {
@@ -349,6 +372,9 @@ Result<BoundExprPtr> Binder::BindSqlValue(const SqlValueExpr& e) {
 }
 
 Result<BoundExprPtr> Binder::BindFunction(const FunctionExpr& e, const Scope& scope) {
+  if (IsSetReturning(e) && e.over == nullptr) {
+    return BindSetReturning(e, scope, -1);
+  }
   if (e.name.size() > 2 || (e.name.size() == 2 && e.name[0] != "pg_catalog")) {
     std::string full = e.name[0];
     for (size_t i = 1; i < e.name.size(); ++i) full += "." + e.name[i];

@@ -129,6 +129,15 @@ enum class Func : uint8_t {
   kArrayCat,  // a || ARRAY(...) over text-form arrays (NULL is the empty array)
   kPgGetFunctionResult,
   kPgGetFunctionArguments,
+  kJsonBuildObject,  // json_build_object(key, value, ...)
+  kRecordField,      // (record).x / .n of _pg_expandarray's "(x,n)"; args[1] is the field number
+  kBitAnd,           // integer & | # (pgjdbc's indoption & 1)
+  kBitOr,
+  kBitXor,
+  kFormat,         // format(fmt, ...): %s %I %L %%
+  kStringToArray,  // string_to_array(text, delimiter): a text-form array
+  kArrayLower,
+  kZero,  // pg_relation_size, pg_stat_get_numscans...: BlockDB does not measure them (0)
 };
 
 struct BoundExpr;

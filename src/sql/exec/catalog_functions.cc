@@ -2,6 +2,7 @@
 // regular-expression operators ~ ~* !~ !~*. Regular expressions are POSIX extended syntax as
 // std::regex reads it (PostgreSQL's ARE is a superset; back-references and lookahead are not
 // supported).
+#include <algorithm>
 #include <regex>
 
 #include "sql/ast.h"
@@ -42,19 +43,14 @@ Result<bool> RegexMatch(std::string_view text, const std::string& pattern, bool 
   }
 }
 
-// Elements of an array's text form "{a,b}" joined by `sep`.
+// Elements of an array's text form "{a,b}" joined by `sep` (NULLs left out).
 std::string ArrayToString(std::string_view array, std::string_view sep) {
   if (array.size() < 2 || array.front() != '{' || array.back() != '}') return std::string(array);
-  array = array.substr(1, array.size() - 2);
   std::string out;
-  size_t start = 0;
-  while (start <= array.size() && !array.empty()) {
-    size_t comma = array.find(',', start);
-    std::string_view item = array.substr(
-        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-    if (item != "NULL") out += (out.empty() ? "" : std::string(sep)) + std::string(item);
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
+  bool first = true;
+  for (const std::string& item : ArrayTextItems(array)) {
+    out += (first ? "" : std::string(sep)) + item;
+    first = false;
   }
   return out;
 }
@@ -85,11 +81,17 @@ Result<Value> CatalogLookup(const BoundExpr& e, std::vector<Value>& args, const 
   switch (e.func) {
     case Func::kPgGetUserById:
       return TextOrNull(RoleName(catalog, oid, ctx.user));
-    case Func::kPgGetIndexDef:
+    case Func::kPgGetIndexDef: {
+      int column = 0;
+      if (args.size() > 1 && !args[1].is_null()) {
+        ASSIGN_OR_RETURN(Value c, IntArg(args[1]));
+        column = static_cast<int>(c.int_value());
+      }
       return TextOrNull(IndexDefinition(catalog, oid,
                                         args.size() > 2 && !args[2].is_null() &&
-                                            args[2].type() == TypeId::kBool &&
-                                            args[2].bool_value()));
+                                            args[2].type() == TypeId::kBool && args[2].bool_value(),
+                                        column));
+    }
     case Func::kPgGetConstraintDef:
       return TextOrNull(ConstraintDefinition(catalog, oid));
     case Func::kRegclassOut: {
@@ -102,19 +104,194 @@ Result<Value> CatalogLookup(const BoundExpr& e, std::vector<Value>& args, const 
   return Status::InvalidArgument("function not implemented").WithSqlState("XX000");
 }
 
+// A JSON string literal of `s`.
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned char>(c));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// A value as to_json shows it: numbers and booleans bare, JSON as is, the rest as strings.
+std::string JsonOf(const Value& v) {
+  if (v.is_null()) return "null";
+  switch (v.type()) {
+    case TypeId::kBool:
+      return v.bool_value() ? "true" : "false";
+    case TypeId::kInt2:
+    case TypeId::kInt4:
+    case TypeId::kInt8:
+    case TypeId::kNumeric:
+    case TypeId::kJson:
+    case TypeId::kJsonb:
+      return FormatValue(v);
+    case TypeId::kFloat4:
+    case TypeId::kFloat8: {
+      std::string f = FormatValue(v);
+      return f == "NaN" || f == "Infinity" || f == "-Infinity" ? JsonString(f) : f;
+    }
+    default:
+      return JsonString(FormatValue(v));
+  }
+}
+
+// json_build_object(k1, v1, ...): {"k1" : v1, ...} as PostgreSQL spells it.
+Result<Value> JsonBuildObject(const std::vector<Value>& args) {
+  if (args.size() % 2 != 0) {
+    return InvalidParameterValue("argument list must have even number of elements");
+  }
+  std::string out = "{";
+  for (size_t i = 0; i < args.size(); i += 2) {
+    if (args[i].is_null()) {
+      return Status::InvalidArgument("null value not allowed for object key").WithSqlState("22004");
+    }
+    out += (i > 0 ? ", " : "") + JsonString(FormatValue(args[i])) + " : " + JsonOf(args[i + 1]);
+  }
+  return Value::Json(out + "}");
+}
+
+// format(fmt, args...): %s (NULL as ''), %I (quoted identifier), %L (quoted literal, NULL
+// unquoted), %%; 22023 for another conversion or too few arguments.
+Result<Value> Format(const std::vector<Value>& args) {
+  if (args[0].is_null()) return Value::Null(TypeId::kText);
+  std::string_view fmt = args[0].bytes();
+  std::string out;
+  size_t next = 1;
+  for (size_t i = 0; i < fmt.size(); ++i) {
+    if (fmt[i] != '%') {
+      out += fmt[i];
+      continue;
+    }
+    if (++i >= fmt.size()) return InvalidParameterValue("unterminated format() type specifier");
+    char c = fmt[i];
+    if (c == '%') {
+      out += '%';
+      continue;
+    }
+    if (c != 's' && c != 'I' && c != 'L') {
+      return InvalidParameterValue("unrecognized format() type specifier \"" + std::string(1, c) +
+                                   "\"");
+    }
+    if (next >= args.size()) return InvalidParameterValue("too few arguments for format()");
+    const Value& v = args[next++];
+    if (v.is_null()) {
+      if (c == 'I') {
+        return Status::InvalidArgument("null values cannot be formatted as an SQL identifier")
+            .WithSqlState("22004");
+      }
+      out += c == 'L' ? "NULL" : "";
+      continue;
+    }
+    std::string text = FormatValue(v);
+    if (c == 's') {
+      out += text;
+    } else if (c == 'I') {
+      out += QuoteIdentifierIfNeeded(text);
+    } else {
+      bool backslash = text.find('\\') != std::string::npos;
+      out += backslash ? "E'" : "'";
+      for (char ch : text) {
+        if (ch == '\'' || (backslash && ch == '\\')) out += ch;
+        out += ch;
+      }
+      out += "'";
+    }
+  }
+  return Value::Text(out);
+}
+
+// string_to_array(text, delimiter) in text form ("" gives {}, an empty delimiter one element).
+Value StringToArray(std::string_view text, std::string_view delimiter) {
+  std::vector<Value> items;
+  if (!text.empty()) {
+    if (delimiter.empty()) {
+      items.push_back(Value::Text(std::string(text)));
+    } else {
+      size_t start = 0;
+      while (true) {
+        size_t end = text.find(delimiter, start);
+        items.push_back(Value::Text(std::string(text.substr(start, end - start))));
+        if (end == std::string_view::npos) break;
+        start = end + delimiter.size();
+      }
+    }
+  }
+  return Value::Text(ArrayText(items));
+}
+
+// Field `field` (0: x, 1: n) of _pg_expandarray's record "(x,n)".
+Result<Value> RecordField(std::string_view record, int field) {
+  size_t comma = record.rfind(',');
+  if (record.size() < 2 || record.front() != '(' || record.back() != ')' ||
+      comma == std::string_view::npos) {
+    return Status::InvalidArgument("malformed record literal: \"" + std::string(record) + "\"")
+        .WithSqlState("22P02");
+  }
+  if (field == 0) return Value::Unknown(std::string(record.substr(1, comma - 1)));
+  return ParseValue(record.substr(comma + 1, record.size() - comma - 2), Type::Of(TypeId::kInt4));
+}
+
 }  // namespace
 
 std::vector<std::string> ArrayTextItems(std::string_view array) {
-  std::string joined = ArrayToString(array, std::string(1, '\0'));
   std::vector<std::string> out;
-  if (joined.empty()) return out;
-  size_t start = 0;
-  while (true) {
-    size_t end = joined.find('\0', start);
-    out.push_back(joined.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) return out;
-    start = end + 1;
+  if (array.size() < 2 || array.front() != '{' || array.back() != '}') {
+    // int2vector and oidvector: "1 2".
+    for (size_t start = 0; start < array.size();) {
+      size_t end = std::min(array.find(' ', start), array.size());
+      if (end > start) out.emplace_back(array.substr(start, end - start));
+      start = end + 1;
+    }
+    return out;
   }
+  std::string_view body = array.substr(1, array.size() - 2);
+  size_t i = 0;
+  while (i < body.size()) {
+    while (i < body.size() && body[i] == ' ') ++i;
+    std::string item;
+    bool quoted = i < body.size() && body[i] == '"';
+    if (quoted) {
+      for (++i; i < body.size() && body[i] != '"'; ++i) {
+        if (body[i] == '\\' && i + 1 < body.size()) ++i;
+        item += body[i];
+      }
+      ++i;  // the closing quote
+      while (i < body.size() && body[i] != ',') ++i;
+    } else {
+      size_t comma = std::min(body.find(',', i), body.size());
+      item = std::string(body.substr(i, comma - i));
+      while (!item.empty() && item.back() == ' ') item.pop_back();
+      i = comma;
+    }
+    if (quoted || (item != "NULL" && item != "null")) out.push_back(std::move(item));
+    ++i;  // the comma
+  }
+  return out;
 }
 
 Result<Value> EvalCatalogFunction(const BoundExpr& e, std::vector<Value>& args,
@@ -124,8 +301,14 @@ Result<Value> EvalCatalogFunction(const BoundExpr& e, std::vector<Value>& args,
       return Value::Bool(true);
     case Func::kAlwaysFalse:
       return Value::Bool(false);
+    case Func::kZero:
+      return Value::Int8(0);
     case Func::kNullText:
       return Value::Null(TypeId::kText);
+    case Func::kJsonBuildObject:
+      return JsonBuildObject(args);
+    case Func::kFormat:
+      return Format(args);
     case Func::kArrayCat:
       for (Value& v : args) {
         if (v.is_null()) v = Value::Text("{}");
@@ -164,6 +347,15 @@ Result<Value> EvalCatalogFunction(const BoundExpr& e, std::vector<Value>& args,
       ASSIGN_OR_RETURN(Value v, IntArg(args[0]));
       return Value::Text(v.int_value() == 6 ? "UTF8" : v.int_value() == 0 ? "SQL_ASCII" : "");
     }
+    case Func::kStringToArray:
+      return StringToArray(args[0].bytes(), args[1].bytes());
+    case Func::kArrayLower: {
+      ASSIGN_OR_RETURN(Value dim, IntArg(args[1]));
+      if (ArrayTextItems(args[0].bytes()).empty() || dim.int_value() != 1) {
+        return Value::Null(TypeId::kInt4);
+      }
+      return Value::Int4(args[0].bytes().empty() || args[0].bytes().front() == '{' ? 1 : 0);
+    }
     case Func::kArraySubscript:
     case Func::kArrayUpper: {
       std::vector<std::string> items = ArrayTextItems(args[0].bytes());
@@ -172,10 +364,11 @@ Result<Value> EvalCatalogFunction(const BoundExpr& e, std::vector<Value>& args,
         if (items.empty() || i.int_value() != 1) return Value::Null(TypeId::kInt4);
         return Value::Int4(static_cast<int32_t>(items.size()));
       }
-      if (i.int_value() < 1 || static_cast<uint64_t>(i.int_value()) > items.size()) {
-        return Value::Null(TypeId::kUnknown);
-      }
-      return Value::Unknown(items[i.int_value() - 1]);
+      int64_t lower = args.size() > 2 ? args[2].int_value() : 1;
+      int64_t k = i.int_value() - lower;
+      if (k < 0 || static_cast<uint64_t>(k) >= items.size()) return Value::Null(e.type.id());
+      if (e.type.id() == TypeId::kUnknown) return Value::Unknown(items[k]);
+      return ParseValue(items[k], e.type);
     }
     case Func::kArrayContains: {
       std::string x = FormatValue(args[0]);
@@ -199,6 +392,17 @@ Result<Value> EvalCatalogFunction(const BoundExpr& e, std::vector<Value>& args,
     }
     case Func::kArrayToString:
       return Value::Text(ArrayToString(args[0].bytes(), args[1].bytes()));
+    case Func::kBitAnd:
+    case Func::kBitOr:
+    case Func::kBitXor: {
+      int64_t a = args[0].int_value(), b = args[1].int_value();
+      int64_t v = e.func == Func::kBitAnd ? (a & b) : e.func == Func::kBitOr ? (a | b) : (a ^ b);
+      return e.type.id() == TypeId::kInt2   ? Value::Int2(static_cast<int16_t>(v))
+             : e.type.id() == TypeId::kInt4 ? Value::Int4(static_cast<int32_t>(v))
+                                            : Value::Int8(v);
+    }
+    case Func::kRecordField:
+      return RecordField(args[0].bytes(), static_cast<int>(args[1].int_value()));
     case Func::kRegtypeOut: {
       std::optional<std::string> name = FormatTypeOid(args[0].int_value(), -1);
       return Value::Text(name ? *name : std::to_string(args[0].int_value()));

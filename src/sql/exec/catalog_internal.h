@@ -57,7 +57,13 @@ std::string DefaultText(const ColumnSchema& column);
 struct ColSpec {
   const char* name;
   TypeId type;
+  uint32_t type_oid = 0;  // ScopeColumn::type_oid: the PostgreSQL type of an array in text form
 };
+inline constexpr uint32_t kInt2VectorOid = 22;
+inline constexpr uint32_t kOidVectorOid = 30;
+inline constexpr uint32_t kInt2ArrayOid = 1005;
+inline constexpr uint32_t kTextArrayOid = 1009;
+inline constexpr uint32_t kOidArrayOid = 1028;
 VirtualRelation Relation(std::initializer_list<ColSpec> cols);
 Value Oid(int64_t v);
 Value Text(std::string s);
@@ -70,14 +76,16 @@ inline constexpr TypeId kI2 = TypeId::kInt2;
 inline constexpr TypeId kI4 = TypeId::kInt4;
 inline constexpr TypeId kText = TypeId::kText;
 
-// pg_tables, pg_views, pg_stat_user_tables, pg_collation, pg_tablespace
-// (catalog_more_tables.cc), and the relations with columns but no rows (nullopt for other names).
+// pg_tables, pg_views, pg_stat_user_tables, pg_collation, pg_tablespace, pg_proc,
+// pg_description (catalog_more_tables.cc), and the relations with columns but no rows (nullopt for
+// other names).
 VirtualRelation PgTables(PlanContext& ctx);
 VirtualRelation PgViews(PlanContext& ctx);
 VirtualRelation PgStatUserTables(PlanContext& ctx);
 VirtualRelation PgCollation(PlanContext& ctx);
 VirtualRelation PgTablespace(PlanContext& ctx);
 VirtualRelation PgProc(PlanContext& ctx);
+VirtualRelation PgDescription(PlanContext& ctx);
 std::optional<VirtualRelation> EmptyTable(std::string_view name);
 
 // pg_catalog (catalog_tables.cc); nullopt for other names.

@@ -111,6 +111,18 @@ VirtualRelation PgTablespace(PlanContext&) {
   return rel;
 }
 
+VirtualRelation PgDescription(PlanContext&) {
+  // PostgreSQL's comments on the schemas BlockDB has; objects have no COMMENT yet.
+  constexpr int64_t kPgNamespaceClassOid = 2615;
+  VirtualRelation rel =
+      Relation({{"objoid", kOid}, {"classoid", kOid}, {"objsubid", kI4}, {"description", kText}});
+  rel.rows.push_back({Oid(kPgCatalogNamespaceOid), Oid(kPgNamespaceClassOid), Value::Int4(0),
+                      Text("system catalog schema")});
+  rel.rows.push_back({Oid(kPublicNamespaceOid), Oid(kPgNamespaceClassOid), Value::Int4(0),
+                      Text("standard public schema")});
+  return rel;
+}
+
 VirtualRelation PgProc(PlanContext&) {
   VirtualRelation rel = Relation({{"oid", kOid},
                                   {"proname", kName},
@@ -179,10 +191,6 @@ VirtualRelation PgProc(PlanContext&) {
 
 // Relations BlockDB has nothing to put in: their columns only.
 std::optional<VirtualRelation> EmptyTable(std::string_view name) {
-  if (name == "pg_description") {
-    return Relation(
-        {{"objoid", kOid}, {"classoid", kOid}, {"objsubid", kI4}, {"description", kText}});
-  }
   if (name == "pg_shdescription") {
     return Relation({{"objoid", kOid}, {"classoid", kOid}, {"description", kText}});
   }
@@ -204,6 +212,31 @@ std::optional<VirtualRelation> EmptyTable(std::string_view name) {
                      {"hasindexes", kBool},
                      {"ispopulated", kBool},
                      {"definition", kText}});
+  }
+  if (name == "pg_sequence") {  // BlockDB has no sequence relations
+    return Relation({{"seqrelid", kOid},
+                     {"seqtypid", kOid},
+                     {"seqstart", TypeId::kInt8},
+                     {"seqincrement", TypeId::kInt8},
+                     {"seqmax", TypeId::kInt8},
+                     {"seqmin", TypeId::kInt8},
+                     {"seqcache", TypeId::kInt8},
+                     {"seqcycle", kBool}});
+  }
+  if (name == "pg_depend") {
+    return Relation({{"classid", kOid},
+                     {"objid", kOid},
+                     {"objsubid", kI4},
+                     {"refclassid", kOid},
+                     {"refobjid", kOid},
+                     {"refobjsubid", kI4},
+                     {"deptype", kText}});
+  }
+  if (name == "pg_enum") {
+    return Relation({{"oid", kOid},
+                     {"enumtypid", kOid},
+                     {"enumsortorder", TypeId::kFloat4},
+                     {"enumlabel", kName}});
   }
   if (name == "pg_inherits") {
     return Relation(

@@ -131,6 +131,7 @@ VirtualRelation Relation(std::initializer_list<ColSpec> cols) {
   VirtualRelation rel;
   for (const ColSpec& c : cols) {
     rel.columns.push_back(ScopeColumn{"", c.name, Type::Of(c.type)});
+    rel.columns.back().type_oid = c.type_oid;
   }
   return rel;
 }
@@ -253,10 +254,15 @@ std::optional<int64_t> RelationOid(const Catalog& catalog, std::string_view name
   return std::nullopt;
 }
 
-std::optional<std::string> IndexDefinition(const Catalog& catalog, int64_t oid, bool pretty) {
+std::optional<std::string> IndexDefinition(const Catalog& catalog, int64_t oid, bool pretty,
+                                           int column) {
   for (const auto& table : catalog.Tables()) {
     for (const RelIndex& index : IndexesOfTable(catalog, *table)) {
       if (index.oid != oid) continue;
+      if (column > 0) {
+        if (static_cast<size_t>(column) > index.columns.size()) return std::string();
+        return QuoteIdentifierIfNeeded(table->columns[index.columns[column - 1].column].name);
+      }
       return std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
              QuoteIdentifierIfNeeded(index.name) + " ON " +
              (pretty ? "" : QuoteIdentifierIfNeeded(table->schema) + ".") +
@@ -378,6 +384,16 @@ Result<std::optional<SeriesScan>> Unnest(const FunctionExpr& call, PlanContext& 
   SeriesScan scan{ScopeColumn{"", "unnest", Type::Of(TypeId::kText)},
                   std::make_unique<UnnestSource>(std::move(arg), ctx.eval)};
   return std::optional<SeriesScan>(std::move(scan));
+}
+
+Result<SeriesScan> ScalarFunctionScan(const FunctionExpr& call, PlanContext& ctx) {
+  Scope empty;
+  ASSIGN_OR_RETURN(BoundExprPtr value, ctx.binder->Bind(call, empty, "FROM"));
+  Type type = value->type.id() == TypeId::kUnknown ? Type::Of(TypeId::kText) : value->type;
+  std::vector<std::vector<BoundExprPtr>> rows(1);
+  rows[0].push_back(std::move(value));
+  return SeriesScan{ScopeColumn{"", call.name.back(), type},
+                    MakeValuesSource(std::move(rows), ctx.eval)};
 }
 
 Result<std::optional<SeriesScan>> GenerateSeries(const FunctionExpr& call, PlanContext& ctx) {

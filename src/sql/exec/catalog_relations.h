@@ -55,7 +55,10 @@ Result<std::optional<SeriesScan>> GenerateSeries(const FunctionExpr& call, PlanC
 
 // unnest(array) in FROM over an array in text form: one text row per element.
 Result<std::optional<SeriesScan>> Unnest(const FunctionExpr& call, PlanContext& ctx);
-// The elements of an array's text form ("{a,b}" gives a, b).
+// A scalar function in FROM (string_to_array(...) s): one row, one column named after the
+// function. Its arguments cannot read other FROM items.
+Result<SeriesScan> ScalarFunctionScan(const FunctionExpr& call, PlanContext& ctx);
+// The elements of an array's text form ("{a,b}" gives a, b; int2vector's "1 2" gives 1, 2).
 std::vector<std::string> ArrayTextItems(std::string_view array);
 
 // BlockDB's ledger functions as pg_proc shows them (OIDs 901...).
@@ -84,9 +87,10 @@ std::optional<std::string> RelationName(const Catalog& catalog, int64_t oid);
 // The OID of relation `name` ("t", "public.t", "pg_catalog.pg_class" is not one), or nullopt.
 std::optional<int64_t> RelationOid(const Catalog& catalog, std::string_view name);
 // pg_get_indexdef / pg_get_constraintdef; nullopt for an unknown OID.
-// `pretty` leaves the (visible) schema out of pg_get_indexdef, as PostgreSQL does.
-std::optional<std::string> IndexDefinition(const Catalog& catalog, int64_t oid,
-                                           bool pretty = false);
+// `pretty` leaves the (visible) schema out of pg_get_indexdef, as PostgreSQL does; `column` > 0
+// gives only that key column's name ("" past the last).
+std::optional<std::string> IndexDefinition(const Catalog& catalog, int64_t oid, bool pretty = false,
+                                           int column = 0);
 std::optional<std::string> ConstraintDefinition(const Catalog& catalog, int64_t oid);
 
 }  // namespace blockdb::sql::exec

@@ -240,14 +240,27 @@ VirtualRelation PgTypeTable(PlanContext&) {
 }
 
 VirtualRelation PgIndex(PlanContext& ctx) {
-  VirtualRelation rel = Relation(
-      {{"indexrelid", kOid},      {"indrelid", kOid},        {"indnatts", kI2},
-       {"indnkeyatts", kI2},      {"indisunique", kBool},    {"indnullsnotdistinct", kBool},
-       {"indisprimary", kBool},   {"indisexclusion", kBool}, {"indimmediate", kBool},
-       {"indisclustered", kBool}, {"indisvalid", kBool},     {"indcheckxmin", kBool},
-       {"indisready", kBool},     {"indislive", kBool},      {"indisreplident", kBool},
-       {"indkey", kText},         {"indcollation", kText},   {"indclass", kText},
-       {"indoption", kText},      {"indexprs", kText},       {"indpred", kText}});
+  VirtualRelation rel = Relation({{"indexrelid", kOid},
+                                  {"indrelid", kOid},
+                                  {"indnatts", kI2},
+                                  {"indnkeyatts", kI2},
+                                  {"indisunique", kBool},
+                                  {"indnullsnotdistinct", kBool},
+                                  {"indisprimary", kBool},
+                                  {"indisexclusion", kBool},
+                                  {"indimmediate", kBool},
+                                  {"indisclustered", kBool},
+                                  {"indisvalid", kBool},
+                                  {"indcheckxmin", kBool},
+                                  {"indisready", kBool},
+                                  {"indislive", kBool},
+                                  {"indisreplident", kBool},
+                                  {"indkey", kText, kInt2VectorOid},
+                                  {"indcollation", kText, kOidVectorOid},
+                                  {"indclass", kText, kOidVectorOid},
+                                  {"indoption", kText, kInt2VectorOid},
+                                  {"indexprs", kText},
+                                  {"indpred", kText}});
   for (const auto& table : Cat(ctx).Tables()) {
     for (const RelIndex& index : IndexesOfTable(Cat(ctx), *table)) {
       int n = static_cast<int>(index.columns.size());
@@ -282,16 +295,32 @@ VirtualRelation PgIndex(PlanContext& ctx) {
 }
 
 VirtualRelation PgConstraint(PlanContext& ctx) {
-  VirtualRelation rel =
-      Relation({{"oid", kOid},           {"conname", kName},       {"connamespace", kOid},
-                {"contype", kText},      {"condeferrable", kBool}, {"condeferred", kBool},
-                {"convalidated", kBool}, {"conrelid", kOid},       {"contypid", kOid},
-                {"conindid", kOid},      {"conparentid", kOid},    {"confrelid", kOid},
-                {"confupdtype", kText},  {"confdeltype", kText},   {"confmatchtype", kText},
-                {"conislocal", kBool},   {"coninhcount", kI4},     {"connoinherit", kBool},
-                {"conkey", kText},       {"confkey", kText},       {"conpfeqop", kText},
-                {"conppeqop", kText},    {"conffeqop", kText},     {"confdelsetcols", kText},
-                {"conexclop", kText},    {"conbin", kText}});
+  VirtualRelation rel = Relation({{"oid", kOid},
+                                  {"conname", kName},
+                                  {"connamespace", kOid},
+                                  {"contype", kText},
+                                  {"condeferrable", kBool},
+                                  {"condeferred", kBool},
+                                  {"convalidated", kBool},
+                                  {"conrelid", kOid},
+                                  {"contypid", kOid},
+                                  {"conindid", kOid},
+                                  {"conparentid", kOid},
+                                  {"confrelid", kOid},
+                                  {"confupdtype", kText},
+                                  {"confdeltype", kText},
+                                  {"confmatchtype", kText},
+                                  {"conislocal", kBool},
+                                  {"coninhcount", kI4},
+                                  {"connoinherit", kBool},
+                                  {"conkey", kText, kInt2ArrayOid},
+                                  {"confkey", kText, kInt2ArrayOid},
+                                  {"conpfeqop", kText},
+                                  {"conppeqop", kText},
+                                  {"conffeqop", kText},
+                                  {"confdelsetcols", kText},
+                                  {"conexclop", kText},
+                                  {"conbin", kText}});
   for (const auto& table : Cat(ctx).Tables()) {
     for (const RelIndex& index : IndexesOfTable(Cat(ctx), *table)) {
       if (index.constraint_oid == 0) continue;
@@ -445,6 +474,7 @@ VirtualRelation PgSettings(PlanContext& ctx) {
                                  "lc_collate",
                                  "lc_ctype",
                                  "max_identifier_length",
+                                 "max_index_keys",
                                  "search_path",
                                  "server_encoding",
                                  "server_version",
@@ -488,6 +518,7 @@ std::optional<VirtualRelation> PgCatalogTable(std::string_view name, PlanContext
       {"pg_collation", PgCollation},
       {"pg_tablespace", PgTablespace},
       {"pg_proc", PgProc},
+      {"pg_description", PgDescription},
   };
   for (const auto& [table, build] : kTables) {
     if (name == table) return build(ctx);

@@ -115,7 +115,9 @@ class SelectPlanner {
       ASSIGN_OR_RETURN(having, binder().BindCondition(*body_.having, from_.scope, "HAVING", &agg_));
     }
     binder().set_window_scope(&window_);
+    binder().set_srf_scope(&srf_);
     Status bound = BindTargets();
+    binder().set_srf_scope(nullptr);
     std::vector<SortKey> sort_keys;
     if (bound.ok()) bound = BindOrderBy(order_by, &sort_keys);
     binder().set_window_scope(nullptr);
@@ -123,12 +125,20 @@ class SelectPlanner {
     // Window function results are columns after the input row's: now that the input width is
     // known, point the expressions at them.
     const int window_base = static_cast<int>(from_.scope.columns.size());
-    for (Target& t : targets_) PlaceWindowColumns(t.expr.get(), window_base);
-    for (BoundExprPtr& h : hidden_) PlaceWindowColumns(h.get(), window_base);
+    // Set-returning calls' columns follow those.
+    const int srf_base = window_base + static_cast<int>(window_.calls.size());
+    for (Target& t : targets_) PlaceWindowColumns(t.expr.get(), window_base, srf_base);
+    for (BoundExprPtr& h : hidden_) PlaceWindowColumns(h.get(), window_base, srf_base);
     MarkNeededColumns(having.get());
     if (!window_.calls.empty()) {
       source =
           MakeWindowSource(std::move(source), std::move(window_.calls), ctx_.eval, ctx_.control);
+    }
+    std::vector<uint32_t> srf_type_oids;
+    for (const SrfCall& c : srf_.calls) srf_type_oids.push_back(c.type_oid);
+    if (!srf_.calls.empty()) {
+      source = MakeProjectSetSource(std::move(source), std::move(srf_.calls), ctx_.eval,
+                                    ctx_.control);
     }
     if (grouped_) {
       source = MakeAggregateSource(std::move(source), std::move(group_exprs_),
@@ -141,6 +151,7 @@ class SelectPlanner {
     std::vector<BoundExprPtr> exprs;
     for (Target& t : targets_) {
       plan.columns.push_back(ResultColumn{t.name, t.expr->type, 0, 0});
+      DescribeOrigin(*t.expr, srf_base, srf_type_oids, &plan.columns.back());
       exprs.push_back(std::move(t.expr));
     }
     for (BoundExprPtr& h : hidden_) exprs.push_back(std::move(h));
@@ -173,9 +184,29 @@ class SelectPlanner {
   Binder& binder() { return *ctx_.binder; }
   Status Err(Status s, int position) { return binder().ErrorAt(std::move(s), position); }
 
-  static void PlaceWindowColumns(BoundExpr* e, int base) {
-    if (e->kind == BoundKind::kColumn && e->index < 0) e->index = base + (-e->index - 1);
-    for (BoundExprPtr& a : e->args) PlaceWindowColumns(a.get(), base);
+  static void PlaceWindowColumns(BoundExpr* e, int base, int srf_base) {
+    if (e->kind == BoundKind::kColumn && e->index <= -kSrfColumnBase) {
+      e->index = srf_base + (-e->index - kSrfColumnBase - 1);
+    } else if (e->kind == BoundKind::kColumn && e->index < 0) {
+      e->index = base + (-e->index - 1);
+    }
+    for (BoundExprPtr& a : e->args) PlaceWindowColumns(a.get(), base, srf_base);
+  }
+
+  // A target that is a column straight from a stored table reports the table's OID and the
+  // column's number in RowDescription, as PostgreSQL does; catalog arrays and records their
+  // PostgreSQL type.
+  void DescribeOrigin(const BoundExpr& e, int srf_base, const std::vector<uint32_t>& srf_oids,
+                      ResultColumn* column) const {
+    if (grouped_ || e.kind != BoundKind::kColumn || e.index < 0) return;
+    size_t i = static_cast<size_t>(e.index);
+    if (i < from_.scope.columns.size()) {
+      column->table_oid = from_.scope.columns[i].table_oid;
+      column->column_number = from_.scope.columns[i].attnum;
+      column->type_oid = from_.scope.columns[i].type_oid;
+    } else if (e.index >= srf_base && i - srf_base < srf_oids.size()) {
+      column->type_oid = srf_oids[i - srf_base];
+    }
   }
 
   // A single stored table decodes only the columns this SELECT reads.
@@ -199,6 +230,9 @@ class SelectPlanner {
       for (const Target& t : targets_) mark(t.expr.get());
       for (const BoundExprPtr& h : hidden_) mark(h.get());
       mark(having);
+      for (const SrfCall& c : srf_.calls) {
+        for (const BoundExprPtr& a : c.args) mark(a.get());
+      }
       for (const WindowCall& w : window_.calls) {
         for (const BoundExprPtr& a : w.args) mark(a.get());
         for (const BoundExprPtr& a : w.partition) mark(a.get());
@@ -393,6 +427,7 @@ class SelectPlanner {
   std::vector<Target> targets_;
   std::vector<BoundExprPtr> hidden_;
   WindowScope window_;
+  SrfScope srf_;
 };
 
 Result<QueryPlan> PlanBody(const QueryBody& body, PlanContext& ctx);

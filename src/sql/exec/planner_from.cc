@@ -196,7 +196,10 @@ Result<FromPlan> PlanTable(const TableRef& ref, PlanContext& ctx, const Expr* wh
   }
   for (size_t i = 0; i < table->columns.size(); ++i) {
     std::string col = i < ref.alias.columns.size() ? ref.alias.columns[i] : table->columns[i].name;
-    plan.scope.columns.push_back(ScopeColumn{qualifier, col, table->columns[i].type});
+    ScopeColumn c{qualifier, col, table->columns[i].type};
+    c.table_oid = static_cast<uint32_t>(table->id);
+    c.attnum = static_cast<int16_t>(i + 1);
+    plan.scope.columns.push_back(std::move(c));
   }
   BoundExprPtr filter;
   if (where != nullptr) {
@@ -243,6 +246,19 @@ Result<FromPlan> PlanFunction(const FunctionRef& ref, PlanContext& ctx) {
   if (!rel) {
     ASSIGN_OR_RETURN(rel, CatalogFunction(call, ctx));
   }
+  if (!rel && call.name.size() == 1) {
+    ASSIGN_OR_RETURN(series, ScalarFunctionScan(call, ctx));
+  }
+  if (series) {
+    FromPlan plan;
+    series->column.table = ref.alias.empty() ? call.name.back() : ref.alias.name;
+    if (!ref.alias.empty()) {
+      series->column.name = ref.alias.columns.empty() ? ref.alias.name : ref.alias.columns[0];
+    }
+    plan.scope.columns.push_back(series->column);
+    plan.source = std::move(series->source);
+    return plan;
+  }
   if (!rel) {
     return ctx.binder->ErrorAt(
         Status::InvalidArgument("function " + call.name.back() + " does not exist")
@@ -267,7 +283,11 @@ Result<FromPlan> PlanSubquery(const SubqueryRef& ref, PlanContext& ctx) {
   FromPlan plan;
   for (size_t i = 0; i < sub.columns.size(); ++i) {
     std::string col = i < ref.alias.columns.size() ? ref.alias.columns[i] : sub.columns[i].name;
-    plan.scope.columns.push_back(ScopeColumn{ref.alias.name, col, sub.columns[i].type});
+    ScopeColumn c{ref.alias.name, col, sub.columns[i].type};
+    c.table_oid = sub.columns[i].table_oid;
+    c.attnum = sub.columns[i].column_number;
+    c.type_oid = sub.columns[i].type_oid;
+    plan.scope.columns.push_back(std::move(c));
   }
   plan.source = std::move(sub.source);
   return plan;

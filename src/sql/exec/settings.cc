@@ -163,6 +163,7 @@ Settings::Settings(const DatabaseOptions& db, const SessionOptions& session) {
   add("lc_ctype", "C", false, "Shows the character classification and case conversion locale.");
   add("max_connections", "100", false, "Sets the maximum number of concurrent connections.");
   add("block_size", "8192", false, "Shows the size of a disk block.");
+  add("max_index_keys", "32", false, "Shows the maximum number of index keys.");
   add("role", "none", false, "Sets the current role.");
   add("synchronous_commit", "on", false, "Sets the current transaction's synchronization level.");
   add("bytea_output", "hex", false, "Sets the output format for bytea.");
@@ -197,7 +198,8 @@ Status Settings::Set(std::string_view name, std::string value) {
   static const char* const kReadOnly[] = {"server_version", "server_version_num",
                                           "server_encoding", "integer_datetimes",
                                           "max_identifier_length", "lc_collate", "lc_ctype",
-                                          "in_hot_standby", "block_size", "max_connections"};
+                                          "in_hot_standby", "block_size", "max_connections",
+                                          "max_index_keys"};
   for (const char* ro : kReadOnly) {
     if (key == ro) {
       return Status::InvalidArgument("parameter \"" + key + "\" cannot be changed")

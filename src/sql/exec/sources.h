@@ -154,6 +154,11 @@ RowSourcePtr MakeHashJoin(RowSourcePtr left, RowSourcePtr right, size_t left_wid
 RowSourcePtr MakeWindowSource(RowSourcePtr child, std::vector<WindowCall> calls,
                               const EvalContext* ctx, const ExecControl* control);
 
+// Set-returning functions of a SELECT list: each input row comes out once per value of the
+// calls, advancing in step, with one more column per call (binder.h, SrfCall).
+RowSourcePtr MakeProjectSetSource(RowSourcePtr child, std::vector<SrfCall> calls,
+                                  const EvalContext* ctx, const ExecControl* control);
+
 // INTERSECT [ALL] (intersect) or EXCEPT [ALL] of two inputs of `width` columns.
 RowSourcePtr MakeSetOpSource(RowSourcePtr left, RowSourcePtr right, size_t width, bool intersect,
                              bool all, const ExecControl* control);
