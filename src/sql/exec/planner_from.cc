@@ -212,13 +212,13 @@ Result<FromPlan> PlanTable(const TableRef& ref, PlanContext& ctx, const Expr* wh
   for (const KeyPart& k : table->primary_key) plan.filter_columns[k.column] = true;
   if (filter != nullptr) MarkColumns(*filter, &plan.filter_columns);
   plan.needed_columns = std::make_shared<std::vector<bool>>();
-  const std::vector<Row>* pending =
-      ctx.pending != nullptr && ref.as_of_block == nullptr ? ctx.pending->PendingRows(table->id)
-                                                           : nullptr;
-  plan.source = MakeTableSource(ctx.database->ledger()->db(), table, snapshot, std::move(path),
-                                std::move(filter), ctx.eval, ctx.control, pending,
-                                plan.needed_columns,
-                                ref.as_of_block == nullptr ? ctx.read_locks : nullptr);
+  const std::vector<Row>* pending = ctx.pending != nullptr && ref.as_of_block == nullptr
+                                        ? ctx.pending->PendingRows(table->id)
+                                        : nullptr;
+  plan.source =
+      MakeTableSource(ctx.database->ledger()->db(), table, snapshot, std::move(path),
+                      std::move(filter), ctx.eval, ctx.control, pending, plan.needed_columns,
+                      ref.as_of_block == nullptr ? ctx.read_locks : nullptr);
   return plan;
 }
 
@@ -307,15 +307,16 @@ Status BindUsing(const JoinRef& join, const std::vector<std::string>& columns, F
       (i < left_width ? l : r) = static_cast<int>(i);
     }
     if (l < 0 || r < 0) {
-      return ctx.binder->ErrorAt(
-          Status::InvalidArgument("column \"" + name + "\" specified in USING clause does not "
-                                  "exist in " + (l < 0 ? "left" : "right") + " table")
-              .WithSqlState(kSqlStateUndefinedColumn),
-          join.position);
+      return ctx.binder->ErrorAt(Status::InvalidArgument("column \"" + name +
+                                                         "\" specified in USING clause does not "
+                                                         "exist in " +
+                                                         (l < 0 ? "left" : "right") + " table")
+                                     .WithSqlState(kSqlStateUndefinedColumn),
+                                 join.position);
     }
-    ASSIGN_OR_RETURN(BoundExprPtr eq, ctx.binder->CompareColumns(
-                                          l, plan->scope.columns[l].type, r,
-                                          plan->scope.columns[r].type, join.position));
+    ASSIGN_OR_RETURN(BoundExprPtr eq,
+                     ctx.binder->CompareColumns(l, plan->scope.columns[l].type, r,
+                                                plan->scope.columns[r].type, join.position));
     both->args.push_back(std::move(eq));
     plan->scope.columns[r].hidden = true;
   }
@@ -359,9 +360,9 @@ Result<FromPlan> PlanJoin(const JoinRef& join, PlanContext& ctx) {
     plan.source = MakeHashJoin(std::move(left.source), std::move(right.source), left_width,
                                right_width, kind, std::move(keys), ctx.eval, ctx.control);
   } else {
-    plan.source = MakeNestedLoopJoin(std::move(left.source), std::move(right.source), left_width,
-                                     right_width, kind, std::move(keys.residual), ctx.eval,
-                                     ctx.control);
+    plan.source =
+        MakeNestedLoopJoin(std::move(left.source), std::move(right.source), left_width, right_width,
+                           kind, std::move(keys.residual), ctx.eval, ctx.control);
   }
   if (!join.alias.empty()) {
     for (ScopeColumn& c : plan.scope.columns) c.table = join.alias.name;

@@ -34,8 +34,8 @@ Result<std::string> Canonical(const std::string& name, const std::string& value)
     return BadValue(name, value);
   }
   if (name == "timezone") {
-    if (v == "utc" || v == "gmt" || v == "etc/utc" || v == "z" || v == "zulu" ||
-        v == "universal" || v == "+00" || v == "00:00" || v == "0") {
+    if (v == "utc" || v == "gmt" || v == "etc/utc" || v == "z" || v == "zulu" || v == "universal" ||
+        v == "+00" || v == "00:00" || v == "0") {
       return std::string(value == "0" ? "UTC" : value);
     }
     return BadValue(name, value);
@@ -148,11 +148,9 @@ Settings::Settings(const DatabaseOptions& db, const SessionOptions& session) {
       "Sets the current transaction's isolation level.");
   add("default_transaction_isolation", "serializable", false,
       "Sets the transaction isolation level of each new transaction.");
-  add("transaction_read_only", "off", false,
-      "Sets the current transaction's read-only status.");
+  add("transaction_read_only", "off", false, "Sets the current transaction's read-only status.");
   add("statement_timeout", FormatMillis(static_cast<long long>(session.statement_timeout_ms)),
-      false,
-      "Sets the maximum allowed duration of any statement (ms).");
+      false, "Sets the maximum allowed duration of any statement (ms).");
   add("lock_timeout", "0", false, "Sets the maximum allowed duration of any wait for a lock.");
   add("idle_in_transaction_session_timeout", "0", false,
       "Sets the maximum allowed idle time between queries, when in a transaction.");
@@ -195,11 +193,11 @@ Status Settings::Set(std::string_view name, std::string value) {
     }
     it = settings_.emplace(key, Setting{key, "", "", false, "A custom setting."}).first;
   }
-  static const char* const kReadOnly[] = {"server_version", "server_version_num",
-                                          "server_encoding", "integer_datetimes",
-                                          "max_identifier_length", "lc_collate", "lc_ctype",
-                                          "in_hot_standby", "block_size", "max_connections",
-                                          "max_index_keys"};
+  static const char* const kReadOnly[] = {
+      "server_version",    "server_version_num",    "server_encoding",
+      "integer_datetimes", "max_identifier_length", "lc_collate",
+      "lc_ctype",          "in_hot_standby",        "block_size",
+      "max_connections",   "max_index_keys"};
   for (const char* ro : kReadOnly) {
     if (key == ro) {
       return Status::InvalidArgument("parameter \"" + key + "\" cannot be changed")
