@@ -175,9 +175,10 @@ Status Executor::Dispatch(const Statement& stmt, Execution& exec, bool describe_
     }
   } else if (!describe_only && !stmt.Is<TransactionStmt>()) {
     RETURN_IF_ERROR(CheckTransactionTimeout());
-    bool sets_transaction =
-        stmt.Is<SetStmt>() && stmt.As<SetStmt>().set_kind == SetKind::kTransaction;
-    if (txn_->status == TxnStatus::kInBlock && !sets_transaction) txn_->ran_query = true;
+    // As in PostgreSQL, the statements that take no snapshot (SET, SHOW, RESET) leave the
+    // block's isolation level open.
+    bool takes_snapshot = !stmt.Is<SetStmt>() && !stmt.Is<ShowStmt>() && !stmt.Is<ResetStmt>();
+    if (txn_->status == TxnStatus::kInBlock && takes_snapshot) txn_->ran_query = true;
   }
   switch (stmt.kind) {
     case StatementKind::kSelect:

@@ -53,7 +53,7 @@ void Executor::AbandonTransaction() {
 bool Executor::LocksReads() const {
   if (txn_->status != TxnStatus::kIdle) return txn_->lock_reads;
   // Outside a block only writing statements lock their reads (a read-only statement reads one
-  // snapshot); default_transaction_read_only does not stop them here, as CheckWritable shows.
+  // snapshot).
   return writing_statement_ && ParseIsolation(settings_->Get("default_transaction_isolation")) ==
                                    IsolationLevel::kSerializable;
 }

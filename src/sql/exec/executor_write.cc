@@ -75,7 +75,12 @@ Status CheckConflictTarget(const InsertStmt& stmt, const TableDef& table, Binder
 }  // namespace
 
 Status Executor::CheckWritable(std::string_view what) const {
-  if (txn_->status == TxnStatus::kInBlock && txn_->read_only) {
+  // Outside a block a statement is its own transaction, read-only when
+  // default_transaction_read_only is on (as PostgreSQL).
+  bool read_only = txn_->status == TxnStatus::kIdle
+                       ? settings_->Get("default_transaction_read_only") == "on"
+                       : txn_->status == TxnStatus::kInBlock && txn_->read_only;
+  if (read_only) {
     return Status::InvalidArgument("cannot execute " + std::string(what) +
                                    " in a read-only transaction")
         .WithSqlState(kSqlStateReadOnlyTransaction);
