@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build g++ pkg-config ccache make
   uuid-dev default-jre-headless antlr4 libantlr4-runtime-dev
   libboost-dev libssl-dev libspdlog-dev doctest-dev libcxxopts-dev libtomlplusplus-dev
-  liblz4-dev
+  liblz4-dev libhowardhinnant-date-dev tzdata
   libpq-dev libpqxx-dev libbenchmark-dev librocksdb-dev
   postgresql-15 postgresql-client-15
   python3-psycopg2 python3-psycopg python3-sqlalchemy libpostgresql-jdbc-java openjdk-17-jdk-headless

@@ -309,10 +309,11 @@ enum class SetKind : uint8_t {
   kSessionCharacteristics,  // SET SESSION CHARACTERISTICS AS TRANSACTION modes
 };
 
-enum class SetValueKind : uint8_t { kWord, kString, kNumber };
+enum class SetValueKind : uint8_t { kWord, kString, kNumber, kInterval };
 
 // One value of SET: `on`, `public` (kWord, folded), 'UTC' (kString, decoded), 1.5 or -3 (kNumber,
-// as written). TRUE/FALSE/ON are words "true"/"false"/"on".
+// as written), INTERVAL '+02:00' of SET TIME ZONE (kInterval: the literal, its qualifier dropped).
+// TRUE/FALSE/ON are words "true"/"false"/"on".
 struct SetValue {
   SetValueKind kind = SetValueKind::kWord;
   std::string text;

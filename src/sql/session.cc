@@ -120,6 +120,8 @@ std::optional<std::string> Session::GetSetting(std::string_view name) const {
   return state_->settings.Get(name);
 }
 
+const TimeZone& Session::time_zone() const { return state_->settings.time_zone(); }
+
 int Session::extra_float_digits() const {
   return std::stoi(state_->settings.Get("extra_float_digits").value_or("1"));
 }
@@ -248,6 +250,7 @@ void Session::EndTransactionCursors() {
 
 Status Session::ExecuteSimple(std::string_view sql, const ResultCallback& on_result,
                               ErrorInfo* error) {
+  ScopedSessionTimeZone zone(&state_->settings.time_zone());
   int position = 0;
   Result<std::vector<StatementPtr>> parsed = Parse(sql, &position);
   if (!parsed.ok()) {
@@ -268,6 +271,7 @@ Status Session::ExecuteSimple(std::string_view sql, const ResultCallback& on_res
 }
 
 Status Session::ResumeSimple(const ResultCallback& on_result, ErrorInfo* error) {
+  ScopedSessionTimeZone zone(&state_->settings.time_zone());
   while (state_->simple_next < state_->simple_rest.size()) {
     const Statement& stmt = *state_->simple_rest[state_->simple_next++];
     cancel_requested_.store(false, std::memory_order_relaxed);
@@ -314,6 +318,7 @@ Status Session::ResumeSimple(const ResultCallback& on_result, ErrorInfo* error) 
 // COPY FROM STDIN
 
 Status Session::CopyData(std::string_view data) {
+  ScopedSessionTimeZone zone(&state_->settings.time_zone());
   if (!in_copy()) {
     return Status::InvalidArgument("unexpected COPY data").WithSqlState(kSqlStateProtocolViolation);
   }
@@ -329,6 +334,7 @@ Status Session::CopyData(std::string_view data) {
 }
 
 Result<std::string> Session::CopyDone(ErrorInfo* error) {
+  ScopedSessionTimeZone zone(&state_->settings.time_zone());
   if (!in_copy()) {
     return Status::InvalidArgument("unexpected CopyDone").WithSqlState(kSqlStateProtocolViolation);
   }
@@ -354,6 +360,7 @@ void Session::CopyFail(std::string_view reason) {
 
 Status Session::Prepare(const std::string& name, std::string_view sql,
                         const std::vector<std::optional<Type>>& param_types, ErrorInfo* error) {
+  ScopedSessionTimeZone zone(&state_->settings.time_zone());
   auto fail = [&](Status s) {
     if (state_->txn.status == TxnStatus::kInBlock) state_->txn.status = TxnStatus::kFailed;
     db_->stats().errors.fetch_add(1, std::memory_order_relaxed);
@@ -413,6 +420,7 @@ Result<StatementDescription> Session::DescribeStatement(const std::string& name)
 
 Status Session::Bind(const std::string& portal, const std::string& statement,
                      std::vector<Value> params, ErrorInfo* error) {
+  ScopedSessionTimeZone zone(&state_->settings.time_zone());
   (void)error;
   auto it = state_->statements.find(statement);
   if (it == state_->statements.end()) {
@@ -455,6 +463,7 @@ Result<std::vector<ResultColumn>> Session::DescribePortal(const std::string& por
 
 Result<ExecuteResult> Session::Execute(const std::string& portal, uint64_t max_rows,
                                        ErrorInfo* error) {
+  ScopedSessionTimeZone zone(&state_->settings.time_zone());
   auto it = state_->portals.find(portal);
   if (it == state_->portals.end()) {
     return Status::InvalidArgument("portal \"" + portal + "\" does not exist")

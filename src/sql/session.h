@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "sql/types/timezone.h"
 #include "sql/types/type.h"
 #include "sql/types/value.h"
 
@@ -257,6 +258,10 @@ class Session {
   // Current value of a setting, as SHOW prints it; nullopt for an unknown name.
   std::optional<std::string> GetSetting(std::string_view name) const;
   int extra_float_digits() const;
+  // The zone of the TimeZone setting. The session's own calls read and show timestamptz in it;
+  // a caller formatting or parsing values outside them (the wire server's rows and parameters)
+  // installs it with ScopedSessionTimeZone. Lives as long as the session.
+  const TimeZone& time_zone() const;
   const std::string& user() const { return options_.user; }
 
   // Asks the running statement to stop with 57014 "canceling statement due to user request".

@@ -243,7 +243,9 @@ std::string SetText(const SetStmt& s) {
     case SetKind::kValue:
       out += " " + s.name;
       for (const SetValue& v : s.values) {
-        out += " " + (v.kind == SetValueKind::kString ? QuoteLiteral(v.text) : v.text);
+        out += " " + (v.kind == SetValueKind::kString     ? QuoteLiteral(v.text)
+                      : v.kind == SetValueKind::kInterval ? "INTERVAL " + QuoteLiteral(v.text)
+                                                          : v.text);
       }
       break;
     case SetKind::kDefault:

@@ -129,6 +129,8 @@ public class PgjdbcTest {
     }
   }
 
+  static OffsetDateTime at;
+
   public static void main(String[] args) throws Exception {
     String url = "jdbc:postgresql://127.0.0.1:" + args[0] + "/blockdb?user=blockdb&sslmode=disable";
     try (Connection conn = DriverManager.getConnection(url)) {
@@ -136,7 +138,7 @@ public class PgjdbcTest {
       Statement st = conn.createStatement();
       st.execute("CREATE TABLE j (id BIGINT PRIMARY KEY, name TEXT, amount NUMERIC(10,2), "
           + "at TIMESTAMPTZ, ok BOOLEAN, n INT)");
-      OffsetDateTime at = OffsetDateTime.of(2024, 5, 1, 12, 34, 56, 0, ZoneOffset.UTC);
+      at = OffsetDateTime.of(2024, 5, 1, 12, 34, 56, 0, ZoneOffset.UTC);
       // Beyond prepareThreshold (5): a named server-side statement, binary int4 parameters.
       try (PreparedStatement ins = conn.prepareStatement("INSERT INTO j VALUES (?, ?, ?, ?, ?, ?)")) {
         for (int i = 1; i <= 12; i++) {
@@ -196,6 +198,19 @@ public class PgjdbcTest {
       check(sqlState(st, "SELECT 1/0").equals("22012"), "division by zero");
       try (ResultSet rs = st.executeQuery("SELECT count(*) FROM j")) {
         check(rs.next() && rs.getLong(1) == 12, "12 rows");
+      }
+    }
+    // pgjdbc sends the JVM's zone (pgjdbc_test.py runs it as America/New_York) as the startup
+    // TimeZone: timestamptz text is then shown there, and reads back as the same instant.
+    try (Connection conn = DriverManager.getConnection(url)) {
+      Statement st = conn.createStatement();
+      try (ResultSet rs = st.executeQuery(
+               "SELECT current_setting('TimeZone'), at::text, at FROM j WHERE id = 1")) {
+        check(rs.next(), "row 1");
+        check(rs.getString(1).equals(java.util.TimeZone.getDefault().getID()),
+            "session zone " + rs.getString(1));
+        check(rs.getString(2).equals("2024-05-01 08:34:57-04"), "text in the session zone " + rs.getString(2));
+        check(rs.getObject(3, OffsetDateTime.class).isEqual(at.plusSeconds(1)), "same instant");
       }
     }
     System.out.println("pgjdbc: all checks passed");

@@ -20,7 +20,8 @@ def main():
         proc, port = start_server(sys.argv[1], os.path.join(tmp, "data"))
         try:
             result = subprocess.run(
-                ["java", "-cp", JAR, os.path.join(here, "PgjdbcTest.java"), str(port)],
+                ["java", "-Duser.timezone=America/New_York", "-cp", JAR,
+                 os.path.join(here, "PgjdbcTest.java"), str(port)],
                 capture_output=True, text=True, timeout=300)
             sys.stdout.write(result.stdout + result.stderr)
         finally:

@@ -127,6 +127,65 @@ TEST_CASE("pgwire sql: notices and ParameterStatus after SET") {
   CHECK(r[1].body == std::string("application_name\0auditor\0", 25));
 }
 
+// The first value of a DataRow, as sent (text or binary).
+std::string FirstValue(const BackendMessage& row) {
+  const std::string& b = row.body;
+  REQUIRE(b.size() >= 6);
+  const auto len =
+      static_cast<size_t>((static_cast<uint8_t>(b[2]) << 24) | (static_cast<uint8_t>(b[3]) << 16) |
+                          (static_cast<uint8_t>(b[4]) << 8) | static_cast<uint8_t>(b[5]));
+  return b.substr(6, len);
+}
+
+const BackendMessage* FindMessage(const std::vector<BackendMessage>& messages, char type) {
+  for (const BackendMessage& m : messages) {
+    if (m.type == type) return &m;
+  }
+  return nullptr;
+}
+
+TEST_CASE("pgwire sql: the startup TimeZone and SET TimeZone apply to text, not to binary") {
+  TestPgServer server;
+  auto client = RawPgClient::Connect(server.port());
+  REQUIRE(client != nullptr);
+  // What pgjdbc sends: the JVM's zone as a startup parameter.
+  client->Send(StartupBytes(
+      {{"user", "blockdb"}, {"database", "blockdb"}, {"TimeZone", "America/New_York"}}));
+  std::vector<BackendMessage> r = client->ReadUntil('Z');
+  bool reported = false;
+  for (const BackendMessage& m : r) {
+    if (m.type == 'S' && m.body == std::string("TimeZone\0America/New_York\0", 26)) reported = true;
+  }
+  CHECK(reported);
+  client->Send(QueryBytes("SELECT '2024-05-17 10:11:12+00'::timestamptz"));
+  r = client->ReadUntil('Z');
+  REQUIRE(FindMessage(r, 'D') != nullptr);
+  CHECK(FirstValue(*FindMessage(r, 'D')) == "2024-05-17 06:11:12-04");
+
+  client->Send(QueryBytes("SET TimeZone = 'Europe/Paris'"));
+  r = client->ReadUntil('Z');
+  REQUIRE(FindMessage(r, 'S') != nullptr);
+  CHECK(FindMessage(r, 'S')->body == std::string("TimeZone\0Europe/Paris\0", 22));
+
+  // A text parameter is read in the session zone; the binary result stays UTC microseconds
+  // since 2000-01-01 (2024-05-17 10:00:00 UTC).
+  client->Send(ParseBytes("", "SELECT $1::timestamptz", {1184}) +
+               BindBytes("", "", {0}, {std::string("2024-05-17 12:00:00")}, {1}) +
+               ExecuteBytes("", 0) + Typed('S', ""));
+  r = client->ReadUntil('Z');
+  REQUIRE(FindMessage(r, 'D') != nullptr);
+  const std::string binary = FirstValue(*FindMessage(r, 'D'));
+  REQUIRE(binary.size() == 8);
+  int64_t micros = 0;
+  for (char c : binary) micros = (micros << 8) | static_cast<uint8_t>(c);
+  CHECK(micros == 769255200LL * 1000000);
+
+  client->Send(QueryBytes("RESET TimeZone"));
+  r = client->ReadUntil('Z');
+  REQUIRE(FindMessage(r, 'S') != nullptr);
+  CHECK(FindMessage(r, 'S')->body == std::string("TimeZone\0America/New_York\0", 26));
+}
+
 // Starts `sql` on conn and sends CancelRequests until it ends; returns its SQLSTATE.
 std::string CancelWhileRunning(PGconn* conn, const std::string& sql) {
   REQUIRE(PQsendQuery(conn, sql.c_str()) == 1);

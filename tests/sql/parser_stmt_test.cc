@@ -188,7 +188,8 @@ TEST_CASE("parser stmt: SET, SHOW, RESET") {
   CHECK(Sexp("SET TIME ZONE 'UTC'") == "(set timezone 'UTC')");
   CHECK(Sexp("SET TIME ZONE LOCAL") == "(set timezone DEFAULT)");
   CHECK(Sexp("SET TIME ZONE -7") == "(set timezone -7)");
-  CHECK(Sexp("SET TIME ZONE INTERVAL '+00:00' HOUR TO MINUTE") == "(set timezone '+00:00')");
+  CHECK(Sexp("SET TIME ZONE INTERVAL '+00:00' HOUR TO MINUTE") ==
+        "(set timezone INTERVAL '+00:00')");
   CHECK(Sexp("SET NAMES 'UTF8'") == "(set client_encoding 'UTF8')");
   CHECK(Sexp("SET SCHEMA 'ledger'") == "(set search_path 'ledger')");
   CHECK(Sexp("SET ROLE auditor") == "(set role auditor)");

@@ -96,7 +96,10 @@ TEST_CASE("text: timestamps") {
   CHECK(*ParseTimestamptz("2000-01-01 00:00:00.0000005") == 0);  // ties to even, as rint
   CHECK(*ParseTimestamptz("2000-01-01 00:00:00.0000015") == 2);
   CHECK(*ParseTimestamptz("2000-01-01 10:00:60") == 36060000000);  // a leap second rolls over
-  for (const char* bad : {"", "2000-01-01 10", "2000-01-01 10:00:00+", "2000-01-01 10:00 EST"}) {
+  CHECK(*ParseTimestamptz("2000-01-01 10:00 EST") == 54000000000);  // a tz database zone
+  CHECK(*ParseTimestamptz("2000-01-01 10:00 Europe/Paris") == 32400000000);
+  CHECK(ParseTimestamptz("2000-01-01 10:00 Nowhere/City").status().sqlstate() == "22023");
+  for (const char* bad : {"", "2000-01-01 10", "2000-01-01 10:00:00+", "2000-01-01 10:00 E$T"}) {
     CAPTURE(bad);
     CHECK(ParseTimestamptz(bad).status().sqlstate() == "22007");
   }

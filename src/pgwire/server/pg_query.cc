@@ -64,6 +64,8 @@ PgConnection::Action PgConnection::OnQueryPhase(FrontendMessage& message, std::s
   if (std::holds_alternative<Terminate>(message)) {
     return Action::kClose;
   }
+  // Parameters arrive and rows leave as text in the session's TimeZone.
+  sql::ScopedSessionTimeZone zone(&session_->time_zone());
   if (copy_ != CopyMode::kNone) {
     return OnCopyMessage(message, out);
   }

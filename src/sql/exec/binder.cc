@@ -231,6 +231,10 @@ Result<BoundExprPtr> Binder::BindNode(const Expr& expr, const Scope& scope) {
       b->args.push_back(MakeConst(Value::Int4(ArrayLowerBound(array_oid))));
       return b;
     }
+    case ExprKind::kAtTimeZone: {
+      const auto& z = expr.As<AtTimeZoneExpr>();
+      return BindAtTimeZone(*z.arg, *z.zone, expr.position, scope);
+    }
     case ExprKind::kCollate:
       // BlockDB has one collation (C): COLLATE changes nothing.
       return BindNode(*expr.As<CollateExpr>().arg, scope);
@@ -255,6 +259,40 @@ Result<BoundExprPtr> Binder::BindNode(const Expr& expr, const Scope& scope) {
       return ErrorAt(FeatureNotSupported("this kind of expression is not supported yet"),
                      expr.position);
   }
+}
+
+// x AT TIME ZONE zone, PostgreSQL's timezone(zone, x): a timestamp read as local time in the
+// zone gives a timestamptz; a timestamptz (or a date, or an unknown literal, taken as one)
+// gives its local time there. The zone is text (a zone name) or an interval (an offset). Also
+// the function form timezone(zone, x).
+Result<BoundExprPtr> Binder::BindAtTimeZone(const Expr& value, const Expr& zone_expr, int position,
+                                            const Scope& scope) {
+  ASSIGN_OR_RETURN(BoundExprPtr arg, BindNode(value, scope));
+  ASSIGN_OR_RETURN(BoundExprPtr zone, BindNode(zone_expr, scope));
+  const TypeId zone_type = zone->type.id();
+  const TypeId arg_type = arg->type.id();
+  if (zone_type == TypeId::kUnknown || zone_type == TypeId::kNull) {
+    ASSIGN_OR_RETURN(zone, CoerceImplicit(std::move(zone), Type::Of(TypeId::kText), position));
+  }
+  if (arg_type == TypeId::kUnknown || arg_type == TypeId::kNull || arg_type == TypeId::kDate) {
+    ASSIGN_OR_RETURN(arg, CoerceImplicit(std::move(arg), Type::Of(TypeId::kTimestamptz), position));
+  }
+  const TypeId z = zone->type.id();
+  const TypeId a = arg->type.id();
+  if ((z != TypeId::kText && z != TypeId::kVarchar && z != TypeId::kInterval) ||
+      (a != TypeId::kTimestamp && a != TypeId::kTimestamptz)) {
+    return ErrorAt(Status::InvalidArgument("function timezone(" + TypeLabel(zone->type) + ", " +
+                                           TypeLabel(arg->type) + ") does not exist")
+                       .WithSqlState(kSqlStateUndefinedFunction),
+                   position);
+  }
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = BoundKind::kFunction;
+  b->func = Func::kAtTimeZone;
+  b->type = Type::Of(a == TypeId::kTimestamp ? TypeId::kTimestamptz : TypeId::kTimestamp);
+  b->args.push_back(std::move(zone));
+  b->args.push_back(std::move(arg));
+  return b;
 }
 
 Result<BoundExprPtr> Binder::BindLiteral(const LiteralExpr& e) {

@@ -189,6 +189,9 @@ class Binder {
   Result<BoundExprPtr> BindAggregate(const FunctionExpr& e);
   Result<BoundExprPtr> BindWindow(const FunctionExpr& e, const Scope& scope);
   Result<BoundExprPtr> BindSqlValue(const SqlValueExpr& e);
+  // value AT TIME ZONE zone, also timezone(zone, value).
+  Result<BoundExprPtr> BindAtTimeZone(const Expr& value, const Expr& zone, int position,
+                                      const Scope& scope);
   // Set-returning functions and field selection (binder_srf.cc). IsSetReturning: whether `e`
   // names one.
   static bool IsSetReturning(const FunctionExpr& e);

@@ -383,6 +383,9 @@ Result<BoundExprPtr> Binder::BindFunction(const FunctionExpr& e, const Scope& sc
                    e.position);
   }
   const std::string& name = e.name.back();
+  if (name == "timezone" && e.args.size() == 2 && e.over == nullptr && !e.star && !e.distinct) {
+    return BindAtTimeZone(*e.args[1], *e.args[0], e.position, scope);
+  }
   if (e.over != nullptr) {
     return BindWindow(e, scope);
   }

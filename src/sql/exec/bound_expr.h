@@ -77,6 +77,8 @@ enum class Func : uint8_t {
   kMod,
   kDateTrunc,
   kExtract,
+  // timezone(zone, ts): x AT TIME ZONE zone
+  kAtTimeZone,
   kNow,          // now(), current_timestamp, transaction_timestamp()
   kClockTimestamp,
   kCurrentDate,

@@ -5,6 +5,7 @@
 #include "common/coding.h"
 #include "engine/ledger_db.h"
 #include "sql/catalog/catalog.h"
+#include "sql/types/datetime.h"
 #include "sql/types/errors.h"
 
 namespace blockdb::sql::exec {
@@ -399,6 +400,16 @@ Status Executor::RunSet(const SetStmt& stmt, Execution& exec) {
       }
       if (stmt.name == "transaction_isolation" || stmt.name == "transaction_read_only") {
         // Session-wide in BlockDB (see docs/SQL.md).
+      }
+      if (stmt.values.size() == 1 && stmt.values[0].kind == SetValueKind::kInterval) {
+        // SET TIME ZONE INTERVAL '+02:00': hours east of UTC, named as PostgreSQL names it.
+        ASSIGN_OR_RETURN(const Interval span, ParseInterval(value));
+        if (span.months != 0 || span.days != 0) {
+          return InvalidParameterValue("invalid interval value for time zone: " +
+                                       std::string(span.months != 0 ? "month" : "day") +
+                                       " not allowed");
+        }
+        value = TimeZone::FixedOffset(span.microseconds / kMicrosPerSecond).name();
       }
       RETURN_IF_ERROR(settings_->Set(stmt.name, value));
       break;

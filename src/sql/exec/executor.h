@@ -17,6 +17,7 @@
 #include "sql/exec/planner.h"
 #include "sql/session.h"
 #include "sql/storage/table_writer.h"
+#include "sql/types/timezone.h"
 
 namespace blockdb::sql::exec {
 
@@ -38,8 +39,14 @@ class Settings {
   uint64_t StatementTimeoutMs() const;
   // lock_timeout in milliseconds (0: wait as long as it takes).
   uint64_t LockTimeoutMs() const;
+  // The zone the TimeZone setting names. Kept at a fixed address and updated in place, so a
+  // ScopedSessionTimeZone pointing at it follows SET TimeZone at once.
+  const TimeZone& time_zone() const { return zone_; }
 
  private:
+  // Resolves zone_ from the TimeZone value after it changed.
+  void SyncTimeZone();
+
   struct Setting {
     std::string display_name;  // e.g. "DateStyle"
     std::string value;
@@ -49,6 +56,7 @@ class Settings {
   };
   std::map<std::string, Setting, std::less<>> settings_;
   std::vector<std::string> changed_;
+  TimeZone zone_;
 };
 
 // The transaction block of a session.

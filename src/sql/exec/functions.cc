@@ -13,6 +13,7 @@
 #include "sql/types/errors.h"
 #include "sql/types/numeric.h"
 #include "sql/types/operators.h"
+#include "sql/types/timezone.h"
 
 namespace blockdb::sql::exec {
 namespace {
@@ -182,11 +183,12 @@ Result<Value> EvalFunction(const BoundExpr& e, std::vector<Value>& args, const E
     case Func::kClockTimestamp:
       return Value::Timestamptz(NowMicros());
     case Func::kLocalTimestamp:
-      return Value::Timestamp(ctx.statement_time);
-    case Func::kCurrentDate:
-      return Value::Date(static_cast<int32_t>(
-          (ctx.statement_time >= 0 ? ctx.statement_time : ctx.statement_time - 86399999999) /
-          86400000000));
+      return Value::Timestamp(SessionTimeZone().ToLocal(ctx.statement_time));
+    case Func::kCurrentDate: {
+      const int64_t local = SessionTimeZone().ToLocal(ctx.statement_time);
+      return Value::Date(
+          static_cast<int32_t>((local >= 0 ? local : local - 86399999999) / 86400000000));
+    }
     case Func::kVersion:
       return Value::Text("PostgreSQL " + ctx.server_version +
                          " (BlockDB), compiled by g++, 64-bit");
@@ -329,6 +331,28 @@ Result<Value> EvalFunction(const BoundExpr& e, std::vector<Value>& args, const E
       std::string unit(args[0].bytes());
       for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       return EvalDateTrunc(unit, args[1]);
+    }
+    case Func::kAtTimeZone: {
+      if (args[0].is_null() || args[1].is_null()) {
+        return Value::Null(result);
+      }
+      TimeZone zone;
+      if (args[0].type() == TypeId::kInterval) {
+        const Interval& i = args[0].interval_value();
+        if (i.months != 0 || i.days != 0) {
+          return InvalidParameterValue("interval time zone \"" + FormatInterval(i) +
+                                       "\" must not include months or days");
+        }
+        zone = TimeZone::FixedOffset(i.microseconds / kMicrosPerSecond);
+      } else {
+        ASSIGN_OR_RETURN(zone, TimeZone::FromName(args[0].bytes()));
+      }
+      const int64_t t = args[1].timestamp_value();
+      const int64_t r = args[1].type() == TypeId::kTimestamptz ? zone.ToLocal(t) : zone.ToUtc(t);
+      if (IsFiniteTimestamp(r) && (r < kMinTimestamp || r >= kEndTimestamp)) {
+        return DatetimeOutOfRange("timestamp out of range");
+      }
+      return result == TypeId::kTimestamp ? Value::Timestamp(r) : Value::Timestamptz(r);
     }
     case Func::kExtract: {
       std::string unit(args[0].bytes());

@@ -1,7 +1,10 @@
 // Session settings with PostgreSQL 15's names, defaults and the ParameterStatus set. BlockDB
-// runs in UTC with ISO dates and UTF-8 only; settings that would change that accept only the
-// values BlockDB implements (22023 otherwise), so clients can set them to what they expect.
+// shows ISO dates and speaks UTF-8 only; settings that would change that accept only the values
+// BlockDB implements (22023 otherwise), so clients can set them to what they expect. TimeZone
+// takes PostgreSQL's values (default UTC, never the node's own zone).
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 
 #include "sql/exec/executor.h"
 #include "sql/types/errors.h"
@@ -38,7 +41,20 @@ Result<std::string> Canonical(const std::string& name, const std::string& value)
         v == "+00" || v == "00:00" || v == "0") {
       return std::string(value == "0" ? "UTC" : value);
     }
-    return BadValue(name, value);
+    // A number is hours east of UTC (SQL's sign, unlike POSIX zone strings), as in PostgreSQL.
+    char* end = nullptr;
+    const double hours = std::strtod(value.c_str(), &end);
+    if (!value.empty() && end != value.c_str() && *end == '\0') {
+      if (!(std::fabs(hours) < 24)) {
+        return BadValue("TimeZone", value);
+      }
+      return TimeZone::FixedOffset(std::llround(hours * 3600)).name();
+    }
+    Result<TimeZone> zone = TimeZone::FromName(value);
+    if (!zone.ok()) {
+      return BadValue("TimeZone", value);
+    }
+    return zone.value().name();
   }
   if (name == "intervalstyle") {
     if (v == "postgres") return v;
@@ -208,8 +224,16 @@ Status Settings::Set(std::string_view name, std::string value) {
   if (it->second.value != canonical) {
     it->second.value = std::move(canonical);
     if (it->second.reported) changed_.push_back(key);
+    if (key == "timezone") SyncTimeZone();
   }
   return Status::OK();
+}
+
+void Settings::SyncTimeZone() {
+  // Every stored value passed Canonical: a name FromName knows, a "<+02>-02" offset (a POSIX
+  // string FromName reads), or a spelling of UTC (default-constructed).
+  Result<TimeZone> zone = TimeZone::FromName(settings_.at("timezone").value);
+  zone_ = zone.ok() ? std::move(zone).value() : TimeZone();
 }
 
 Status Settings::Reset(std::string_view name) {
@@ -222,6 +246,7 @@ Status Settings::Reset(std::string_view name) {
   if (it->second.value != it->second.default_value) {
     it->second.value = it->second.default_value;
     if (it->second.reported) changed_.push_back(key);
+    if (key == "timezone") SyncTimeZone();
   }
   return Status::OK();
 }
@@ -233,6 +258,7 @@ void Settings::ResetAll() {
       if (s.reported) changed_.push_back(key);
     }
   }
+  SyncTimeZone();
 }
 
 std::vector<std::vector<Value>> Settings::ShowAll() const {

@@ -183,7 +183,9 @@ StatementPtr AstBuilder::BuildSet(P::SetStmtContext* ctx) {
     P::ZoneValueContext* z = r->zoneValue();
     if (z->DEFAULT_() != nullptr || z->LOCAL_() != nullptr) {
       s->set_kind = SetKind::kDefault;
-    } else if (z->INTERVAL_() != nullptr || z->stringLiteral() != nullptr) {
+    } else if (z->INTERVAL_() != nullptr) {
+      s->values.push_back({SetValueKind::kInterval, StringValue(z->stringLiteral())});
+    } else if (z->stringLiteral() != nullptr) {
       s->values.push_back({SetValueKind::kString, StringValue(z->stringLiteral())});
     } else if (z->numericOnly() != nullptr) {
       s->values.push_back({SetValueKind::kNumber, NumericText(z->numericOnly())});

@@ -8,6 +8,7 @@
 #include "sql/types/internal/varchar.h"
 #include "sql/types/json.h"
 #include "sql/types/number_text.h"
+#include "sql/types/timezone.h"
 
 namespace blockdb::sql {
 
@@ -180,8 +181,11 @@ Result<Value> CastNumber(const Value& v, const Type& to) {
   return WithNumericTypmod(n, to);
 }
 
+// Conversions between date, timestamp and timestamptz read and show timestamptz in the session
+// time zone, as PostgreSQL does.
 Result<Value> CastDateTime(const Value& v, const Type& to) {
   const TypeId from = v.type();
+  const TimeZone& zone = SessionTimeZone();
   if (from == TypeId::kDate) {
     const int32_t d = v.date_value();
     const __int128 wide = d == kDatePosInfinity   ? kTimestampPosInfinity
@@ -191,17 +195,32 @@ Result<Value> CastDateTime(const Value& v, const Type& to) {
       return DatetimeOutOfRange("date out of range for timestamp");
     }
     const auto micros = static_cast<int64_t>(wide);
-    return to.id() == TypeId::kTimestamp ? Value::Timestamp(micros) : Value::Timestamptz(micros);
+    if (to.id() == TypeId::kTimestamp) {
+      return Value::Timestamp(micros);
+    }
+    const int64_t utc = zone.ToUtc(micros);
+    if (IsFiniteTimestamp(utc) && (utc < kMinTimestamp || utc >= kEndTimestamp)) {
+      return DatetimeOutOfRange("date out of range for timestamp");
+    }
+    return Value::Timestamptz(utc);
   }
   const int64_t t = v.timestamp_value();
   if (to.id() == TypeId::kDate) {
     if (!IsFiniteTimestamp(t)) {
       return Value::Date(t > 0 ? kDatePosInfinity : kDateNegInfinity);
     }
-    return Value::Date(static_cast<int32_t>(t / kMicrosPerDay - (t % kMicrosPerDay < 0 ? 1 : 0)));
+    const int64_t local = from == TypeId::kTimestamptz ? zone.ToLocal(t) : t;
+    return Value::Date(
+        static_cast<int32_t>(local / kMicrosPerDay - (local % kMicrosPerDay < 0 ? 1 : 0)));
   }
-  // timestamp <-> timestamptz: the session time zone is UTC, so the instant is unchanged.
-  return to.id() == TypeId::kTimestamp ? Value::Timestamp(t) : Value::Timestamptz(t);
+  if (from == to.id()) {
+    return v;
+  }
+  const int64_t r = to.id() == TypeId::kTimestamp ? zone.ToLocal(t) : zone.ToUtc(t);
+  if (IsFiniteTimestamp(r) && (r < kMinTimestamp || r >= kEndTimestamp)) {
+    return DatetimeOutOfRange("timestamp out of range");
+  }
+  return to.id() == TypeId::kTimestamp ? Value::Timestamp(r) : Value::Timestamptz(r);
 }
 
 // jsonb holding a number or a boolean to that SQL type; 22023 for any other jsonb value.

@@ -9,6 +9,7 @@
 #include "sql/types/cast.h"
 #include "sql/types/errors.h"
 #include "sql/types/json.h"
+#include "sql/types/timezone.h"
 
 namespace blockdb::sql {
 
@@ -76,6 +77,16 @@ __int128 AsMicros(const Value& v) {
     return kTimestampNegInfinity;
   }
   return static_cast<__int128>(d) * kMicrosPerDay;
+}
+
+// AsMicros as a UTC instant, for comparing with a timestamptz: a date or timestamp is local
+// time in the session zone, as PostgreSQL casts it.
+__int128 AsUtcMicros(const Value& v) {
+  const __int128 micros = AsMicros(v);
+  if (v.type() == TypeId::kTimestamptz || micros <= kMinTimestamp || micros >= kEndTimestamp) {
+    return micros;
+  }
+  return SessionTimeZone().ToUtc(static_cast<int64_t>(micros));
 }
 
 Status NoOperator(TypeId a, TypeId b) {
@@ -153,6 +164,9 @@ int CompareForSort(const Value& a, const Value& b) {
     return CompareNumbers(a, b);
   }
   if (IsDateTime(ta) && IsDateTime(tb)) {
+    if ((ta == TypeId::kTimestamptz) != (tb == TypeId::kTimestamptz)) {
+      return Cmp(AsUtcMicros(a), AsUtcMicros(b));
+    }
     return Cmp(AsMicros(a), AsMicros(b));
   }
   if (IsStringLike(ta) && IsStringLike(tb)) {

@@ -10,6 +10,7 @@
 #include "sql/types/datetime.h"
 #include "sql/types/errors.h"
 #include "sql/types/internal/text_util.h"
+#include "sql/types/timezone.h"
 
 namespace blockdb::sql {
 
@@ -59,6 +60,8 @@ struct DateTimeFields {
   CivilDate date;
   int64_t time = 0;          // microseconds into the day (86400000000 for 24:00:00)
   int64_t zone_seconds = 0;  // east of UTC
+  bool has_zone = false;     // an offset or zone name was given
+  std::string zone_name;     // a zone name other than UTC's, lowercased
 };
 
 // Reads 1..max_digits decimal digits; returns how many were read (0 when none).
@@ -228,14 +231,26 @@ DtError ReadTime(std::string_view* s, int64_t* micros) {
   return DtError::kNone;
 }
 
-// Zone suffix, the whole remaining input: +HH, +HHMM, +HH:MM (or '-'), or one of the names of
-// UTC (Z, UTC, GMT, UT; any case). Other zone names are not known.
-DtError ReadZone(std::string_view s, int64_t* offset_seconds) {
+// Zone suffix, the whole remaining input: +HH, +HHMM, +HH:MM (or '-'), one of the names of
+// UTC (Z, UTC, GMT, UT; any case), or a tz database name (kept in zone_name, looked up later).
+DtError ReadZone(std::string_view s, DateTimeFields* out) {
+  int64_t* offset_seconds = &out->zone_seconds;
+  out->has_zone = true;
   for (const std::string_view utc : {"z", "utc", "gmt", "ut"}) {
     if (EqualsIgnoreCase(s, utc)) {
       *offset_seconds = 0;
       return DtError::kNone;
     }
+  }
+  if (!s.empty() && std::isalpha(static_cast<unsigned char>(s[0]))) {
+    for (const char c : s) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '/' && c != '_' && c != '-' &&
+          c != '+') {
+        return DtError::kSyntax;
+      }
+      out->zone_name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    return DtError::kNone;
   }
   if (s.empty() || (s[0] != '+' && s[0] != '-')) {
     return DtError::kSyntax;
@@ -277,7 +292,7 @@ DtError ReadDateTime(std::string_view s, DateTimeFields* out) {
     return e;
   }
   s = internal::TrimSpace(s);
-  return s.empty() ? DtError::kNone : ReadZone(s, &out->zone_seconds);
+  return s.empty() ? DtError::kNone : ReadZone(s, out);
 }
 
 Status DtStatus(DtError e, std::string_view type, std::string_view text) {
@@ -333,8 +348,17 @@ Result<int64_t> ParseTimestampImpl(std::string_view text, bool apply_zone) {
   if (days < kMinDate - 1 || days >= kEndDate) {
     return OutOfRange(type, text);
   }
-  const int64_t result =
-      days * kMicrosPerDay + f.time - (apply_zone ? f.zone_seconds * kMicrosPerSecond : 0);
+  int64_t result = days * kMicrosPerDay + f.time;
+  if (!f.zone_name.empty()) {
+    // A named zone: checked even for timestamp without time zone, which then ignores it.
+    ASSIGN_OR_RETURN(const TimeZone zone, TimeZone::FromName(f.zone_name));
+    if (apply_zone) {
+      result = zone.ToUtc(result);
+    }
+  } else if (apply_zone) {
+    result =
+        f.has_zone ? result - f.zone_seconds * kMicrosPerSecond : SessionTimeZone().ToUtc(result);
+  }
   if (result < kMinTimestamp || result >= kEndTimestamp) {
     return OutOfRange(type, text);
   }
@@ -459,7 +483,12 @@ std::string FormatTimestamp(int64_t micros_since_2000) {
 }
 
 std::string FormatTimestamptz(int64_t micros_since_2000) {
-  return FormatTimestampImpl(micros_since_2000, "+00");
+  if (!IsFiniteTimestamp(micros_since_2000)) {
+    return FormatTimestampImpl(micros_since_2000, "");
+  }
+  const int64_t offset = SessionTimeZone().OffsetAt(micros_since_2000);
+  return FormatTimestampImpl(micros_since_2000 + offset * kMicrosPerSecond,
+                             FormatUtcOffset(offset));
 }
 
 Result<int64_t> ParseTimestamp(std::string_view text) { return ParseTimestampImpl(text, false); }

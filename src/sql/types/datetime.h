@@ -4,11 +4,11 @@
 // 2000-01-01 00:00:00 (UTC for timestamptz); interval: months, days and microseconds kept apart,
 // as PostgreSQL does (a month is not a fixed number of days, a day not always 24 hours).
 //
-// Text output matches PostgreSQL 15 with DateStyle=ISO, MDY, IntervalStyle=postgres and
-// TimeZone=UTC (BlockDB sessions always show UTC, so timestamptz prints with "+00"). Input accepts
-// the ISO forms clients send (see each function). Errors: 22007 (invalid_datetime_format) for bad
-// syntax, 22008 (datetime_field_overflow) for values outside PostgreSQL's range, 22015 for an
-// interval that overflows.
+// Text output matches PostgreSQL 15 with DateStyle=ISO, MDY and IntervalStyle=postgres;
+// timestamptz is read and shown in the thread's session time zone (sql/types/timezone.h). Input
+// accepts the ISO forms clients send (see each function). Errors: 22007 (invalid_datetime_format)
+// for bad syntax, 22008 (datetime_field_overflow) for values outside PostgreSQL's range, 22015 for
+// an interval that overflows.
 //
 // All functions are pure and thread-safe.
 #pragma once
@@ -73,12 +73,15 @@ Result<int32_t> ParseDate(std::string_view text);
 
 // "2000-01-02 00:00:00", fractional seconds with trailing zeros removed ("...:05.25").
 std::string FormatTimestamp(int64_t micros_since_2000);
-// As FormatTimestamp, shown in UTC with the offset "+00" ("2000-01-02 00:00:00+00").
+// As FormatTimestamp, shown in the session time zone with its offset then in force
+// ("2000-01-02 00:00:00+00", "2024-05-17 10:11:12+02", "1850-01-01 00:00:00+00:09:21").
 std::string FormatTimestamptz(int64_t micros_since_2000);
 // "YYYY-MM-DD[( |T)HH:MM[:SS[.fraction]]][zone]" where zone is Z, +HH, +HHMM or +HH:MM (or -).
-// A fraction beyond microseconds is rounded. ParseTimestamp ignores a zone, as PostgreSQL does
-// for timestamp without time zone; ParseTimestamptz applies it and reads a value without zone
-// as UTC (the session's TimeZone is always UTC). "infinity"/"-infinity"/"epoch" accepted.
+// zone may also be a tz database name ("Europe/Paris", any case; 22023 `time zone "x" not
+// recognized` for an unknown one). A fraction beyond microseconds is rounded. ParseTimestamp
+// ignores a zone, as PostgreSQL does for timestamp without time zone; ParseTimestamptz applies
+// it and reads a value without zone in the session time zone. "infinity"/"-infinity"/"epoch"
+// accepted.
 Result<int64_t> ParseTimestamp(std::string_view text);
 Result<int64_t> ParseTimestamptz(std::string_view text);
 

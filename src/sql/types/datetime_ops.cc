@@ -8,6 +8,7 @@
 
 #include "sql/types/errors.h"
 #include "sql/types/internal/text_util.h"
+#include "sql/types/timezone.h"
 
 namespace blockdb::sql {
 
@@ -117,7 +118,9 @@ constexpr UnitName kUnits[] = {
     {"j", Unit::kJulian},
     {"timezone", Unit::kTimezone},
     {"timezone_h", Unit::kTimezoneHour},
+    {"timezone_hour", Unit::kTimezoneHour},
     {"timezone_m", Unit::kTimezoneMinute},
+    {"timezone_minute", Unit::kTimezoneMinute},
 };
 
 Result<Unit> ParseUnit(std::string_view field, std::string_view type) {
@@ -319,6 +322,23 @@ Result<int64_t> TimestampMinusInterval(int64_t ts, const Interval& span) {
   return TimestampPlusInterval(ts, neg);
 }
 
+Result<int64_t> TimestamptzPlusInterval(int64_t ts, const Interval& span) {
+  if (!IsFiniteTimestamp(ts) || (span.months == 0 && span.days == 0)) {
+    return TimestampPlusInterval(ts, span);
+  }
+  // Months and days move the local wall-clock time (a day across a DST change is 23 or 25
+  // hours); the time part is then added to the instant, as PostgreSQL's timestamptz_pl_interval.
+  const TimeZone& zone = SessionTimeZone();
+  ASSIGN_OR_RETURN(const int64_t local,
+                   TimestampPlusInterval(zone.ToLocal(ts), Interval{0, span.days, span.months}));
+  return TimestampPlusInterval(zone.ToUtc(local), Interval{span.microseconds, 0, 0});
+}
+
+Result<int64_t> TimestamptzMinusInterval(int64_t ts, const Interval& span) {
+  ASSIGN_OR_RETURN(const Interval neg, IntervalNegate(span));
+  return TimestamptzPlusInterval(ts, neg);
+}
+
 Result<Interval> TimestampDifference(int64_t a, int64_t b) {
   if (!IsFiniteTimestamp(a) || !IsFiniteTimestamp(b)) {
     return DatetimeOutOfRange("cannot subtract infinite timestamps");
@@ -431,7 +451,12 @@ Result<int64_t> DateTruncTimestamp(std::string_view field, int64_t ts, bool tz) 
   if (!IsFiniteTimestamp(ts)) {
     return ts;
   }
-  Split s = SplitTimestamp(ts);
+  // timestamptz truncates its local time in the session zone. Below a day the offset of the
+  // input is kept (an hour inside a repeated DST hour stays in it); from a day up the offset is
+  // the one in force at the truncated local time, as PostgreSQL's timestamptz_trunc.
+  const int64_t offset = tz ? SessionTimeZone().OffsetAt(ts) * kMicrosPerSecond : 0;
+  Split s = SplitTimestamp(ts + offset);
+  bool redo_zone = false;
   switch (unit) {
     case Unit::kMicroseconds:
       return ts;
@@ -450,6 +475,7 @@ Result<int64_t> DateTruncTimestamp(std::string_view field, int64_t ts, bool tz) 
     case Unit::kWeek:
       s.days -= (DayOfWeek(s.days) + 6) % 7;  // back to Monday
       s.time = 0;
+      redo_zone = true;
       break;
     case Unit::kDay:
     case Unit::kMonth:
@@ -459,6 +485,7 @@ Result<int64_t> DateTruncTimestamp(std::string_view field, int64_t ts, bool tz) 
     case Unit::kCentury:
     case Unit::kMillennium:
       TruncCalendar(unit, &s);
+      redo_zone = true;
       break;
     case Unit::kTimezone:
     case Unit::kTimezoneHour:
@@ -469,7 +496,15 @@ Result<int64_t> DateTruncTimestamp(std::string_view field, int64_t ts, bool tz) 
       return InvalidParameterValue("unit \"" + std::string(field) + "\" not recognized for type " +
                                    std::string(type));
   }
-  return Join(s.days, s.time);
+  ASSIGN_OR_RETURN(const int64_t local, Join(s.days, s.time));
+  if (!tz) {
+    return local;
+  }
+  const int64_t r = redo_zone ? SessionTimeZone().ToUtc(local) : local - offset;
+  if (r < kMinTimestamp || r >= kEndTimestamp) {
+    return TimestampOutOfRange();
+  }
+  return r;
 }
 
 Result<Interval> DateTruncInterval(std::string_view field, const Interval& v) {
@@ -528,7 +563,9 @@ Result<std::optional<Numeric>> ExtractTimestamp(std::string_view field, int64_t 
   if (!IsFiniteTimestamp(ts)) {
     return NonFinitePart(unit, ts < 0);
   }
-  const Split s = SplitTimestamp(ts);
+  // timestamptz fields are those of its local time in the session zone (epoch excepted).
+  const int64_t offset = tz ? SessionTimeZone().OffsetAt(ts) : 0;
+  const Split s = SplitTimestamp(ts + offset * kMicrosPerSecond);
   const int64_t sec_micros = s.time % kMicrosPerMinute;  // seconds and fraction, in micros
   switch (unit) {
     case Unit::kMicroseconds:
@@ -550,9 +587,11 @@ Result<std::optional<Numeric>> ExtractTimestamp(std::string_view field, int64_t 
       return std::optional<Numeric>(std::move(julian));
     }
     case Unit::kTimezone:
+      return std::optional<Numeric>(IntNumeric(offset));
     case Unit::kTimezoneHour:
+      return std::optional<Numeric>(IntNumeric(offset / 3600));
     case Unit::kTimezoneMinute:
-      return std::optional<Numeric>(IntNumeric(0));  // sessions run in UTC
+      return std::optional<Numeric>(IntNumeric(offset / 60 % 60));
     default:
       break;
   }

@@ -1,8 +1,8 @@
-// Date and time arithmetic, date_trunc and extract with PostgreSQL 15's semantics (TimeZone is
-// always UTC, so timestamptz behaves as timestamp with "+00"). Errors: 22008 for results outside
-// the valid range ("timestamp out of range", "date out of range", "interval out of range") and
-// for subtracting infinities; 22023 for an unknown unit; 0A000 for a unit the type lacks.
-// Infinite timestamps and dates pass through additions unchanged, as in PostgreSQL.
+// Date and time arithmetic, date_trunc and extract with PostgreSQL 15's semantics; timestamptz
+// calendar work happens in the thread's session time zone (sql/types/timezone.h). Errors: 22008 for
+// results outside the valid range ("timestamp out of range", "date out of range", "interval out of
+// range") and for subtracting infinities; 22023 for an unknown unit; 0A000 for a unit the type
+// lacks. Infinite timestamps and dates pass through additions unchanged, as in PostgreSQL.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +20,11 @@ namespace blockdb::sql {
 // Feb 29 in a leap year), then days, then microseconds.
 Result<int64_t> TimestampPlusInterval(int64_t ts, const Interval& span);
 Result<int64_t> TimestampMinusInterval(int64_t ts, const Interval& span);
+// timestamptz + interval: months and days move the local time in the session zone, then the
+// time part is added to the instant ('2024-03-30 12:00+01' + '1 day' in Europe/Paris is
+// '2024-03-31 12:00+02').
+Result<int64_t> TimestamptzPlusInterval(int64_t ts, const Interval& span);
+Result<int64_t> TimestamptzMinusInterval(int64_t ts, const Interval& span);
 // a - b as days and time, the time part below 24 hours (PostgreSQL's interval_justify_hours):
 // '2024-01-02 03:00' - '2024-01-01' is '1 day 03:00:00'.
 Result<Interval> TimestampDifference(int64_t a, int64_t b);
@@ -38,16 +43,19 @@ Result<Interval> IntervalDivide(const Interval& a, double divisor);
 
 // date_trunc(field, ts) for timestamp (tz = false) or timestamptz (tz = true): microseconds,
 // milliseconds, second, minute, hour, day, week (to Monday), month, quarter, year, decade, century,
-// millennium (and PostgreSQL's abbreviations). Infinite input is returned unchanged.
+// millennium (and PostgreSQL's abbreviations). timestamptz truncates its local time in the
+// session zone. Infinite input is returned unchanged.
 Result<int64_t> DateTruncTimestamp(std::string_view field, int64_t ts, bool tz);
 // date_trunc(field, interval).
 Result<Interval> DateTruncInterval(std::string_view field, const Interval& v);
 
 // extract(field from ...) as PostgreSQL 14+: a numeric. second, milliseconds, epoch (for
 // timestamps and intervals) carry 6, 3 and 6 decimals, julian of a timestamp the day fraction;
-// every other field is an integer. `type` is kTimestamp or kTimestamptz for ExtractTimestamp. Of an
-// infinite date or timestamp, the unbounded fields (year, decade, century, millennium, julian,
-// isoyear, epoch) are +-Infinity and the others NULL (nullopt).
+// every other field is an integer; timestamptz fields are those of its local time in the
+// session zone, timezone/timezone_hour/timezone_minute its offset. `type` is kTimestamp or
+// kTimestamptz for ExtractTimestamp. Of an infinite date or timestamp, the unbounded fields (year,
+// decade, century, millennium, julian, isoyear, epoch) are +-Infinity and the others NULL
+// (nullopt).
 Result<std::optional<Numeric>> ExtractTimestamp(std::string_view field, int64_t ts, TypeId type);
 Result<std::optional<Numeric>> ExtractDate(std::string_view field, int32_t date);
 Result<Numeric> ExtractInterval(std::string_view field, const Interval& v);

@@ -241,6 +241,11 @@ Result<Value> DateTimeOp(BinaryOp op, const OperatorTypes& types, const Value& a
   const bool ts_left = types.left != TypeId::kInterval;
   const int64_t ts = ts_left ? a.timestamp_value() : b.timestamp_value();
   const Interval& span = ts_left ? b.interval_value() : a.interval_value();
+  if (types.result == TypeId::kTimestamptz) {
+    ASSIGN_OR_RETURN(const int64_t r,
+                     add ? TimestamptzPlusInterval(ts, span) : TimestamptzMinusInterval(ts, span));
+    return Value::Timestamptz(r);
+  }
   ASSIGN_OR_RETURN(const int64_t r,
                    add ? TimestampPlusInterval(ts, span) : TimestampMinusInterval(ts, span));
   return types.result == TypeId::kTimestamp ? Value::Timestamp(r) : Value::Timestamptz(r);

@@ -1,0 +1,235 @@
+// The tz database comes from Howard Hinnant's date/tz library (the origin of C++20's
+// std::chrono::tzdb, which g++ 12 lacks) built with USE_OS_TZDB: it reads the system's compiled
+// zoneinfo files (Debian's tzdata package), so zones follow the OS's tzdata updates. Its headers
+// stay in this file.
+//
+// Known limit: the library reads only the transitions listed in the zoneinfo files (Debian's
+// "fat" files list them up to 2037) and ignores their POSIX rule footer, so for instants after
+// the last listed transition it keeps the last offset, where PostgreSQL applies the rule.
+#include "sql/types/timezone.h"
+
+#include <date/tz.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <map>
+#include <optional>
+
+#include "sql/types/datetime.h"
+#include "sql/types/errors.h"
+
+namespace blockdb::sql {
+namespace {
+
+// 1970-01-01 to 2000-01-01, in seconds: date/tz counts from the Unix epoch.
+constexpr int64_t kUnixToPgEpochSeconds = kUnixToPgEpochDays * 86400;
+
+thread_local const TimeZone* g_session_zone = nullptr;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// Lowercased name -> zone, built once. Empty when the system has no readable tzdata. The
+// "localtime" entry (the node's own zone) is left out: no result may depend on the node.
+const std::map<std::string, const date::time_zone*>& ZonesByName() {
+  static const auto* const zones = [] {
+    auto* m = new std::map<std::string, const date::time_zone*>();
+    try {
+      for (const date::time_zone& z : date::get_tzdb().zones) {
+        const std::string name(z.name());
+        if (name == "localtime" || name == "posixrules" || name.rfind("posix/", 0) == 0 ||
+            name.rfind("right/", 0) == 0) {
+          continue;
+        }
+        m->emplace(Lower(name), &z);
+      }
+    } catch (const std::exception&) {
+      // No tzdata: only UTC and fixed offsets are known.
+    }
+    return m;
+  }();
+  return *zones;
+}
+
+// [+-]hh[:mm[:ss]] at the start of *s (POSIX: positive is west); the seconds west.
+bool ReadPosixOffset(std::string_view* s, int64_t* seconds_west) {
+  int sign = 1;
+  if (!s->empty() && (s->front() == '+' || s->front() == '-')) {
+    sign = s->front() == '-' ? -1 : 1;
+    s->remove_prefix(1);
+  }
+  int64_t parts[3] = {0, 0, 0};
+  for (int i = 0; i < 3; ++i) {
+    if (i > 0) {
+      if (s->empty() || s->front() != ':') {
+        break;
+      }
+      s->remove_prefix(1);
+    }
+    size_t n = 0;
+    while (n < s->size() && n < 2 && std::isdigit(static_cast<unsigned char>((*s)[n]))) {
+      parts[i] = parts[i] * 10 + ((*s)[n] - '0');
+      ++n;
+    }
+    if (n == 0) {
+      return false;
+    }
+    s->remove_prefix(n);
+  }
+  if (parts[0] > 24 || parts[1] > 59 || parts[2] > 59) {
+    return false;
+  }
+  *seconds_west = sign * (parts[0] * 3600 + parts[1] * 60 + parts[2]);
+  return true;
+}
+
+// A POSIX TZ string without daylight-saving rules: an optional name (3+ letters, or <...>)
+// and an offset. nullopt for anything else.
+std::optional<int64_t> PosixFixedOffsetEast(std::string_view s) {
+  if (!s.empty() && s.front() == '<') {
+    const size_t close = s.find('>');
+    if (close == std::string_view::npos) {
+      return std::nullopt;
+    }
+    s.remove_prefix(close + 1);
+  } else {
+    size_t letters = 0;
+    while (letters < s.size() && std::isalpha(static_cast<unsigned char>(s[letters]))) {
+      ++letters;
+    }
+    if (letters != 0 && letters < 3) {
+      return std::nullopt;
+    }
+    s.remove_prefix(letters);
+  }
+  int64_t west = 0;
+  if (s.empty() || !ReadPosixOffset(&s, &west) || !s.empty()) {
+    return std::nullopt;
+  }
+  return -west;
+}
+
+}  // namespace
+
+Result<TimeZone> TimeZone::FromName(std::string_view name) {
+  const std::string key = Lower(name);
+  const auto& zones = ZonesByName();
+  if (auto it = zones.find(key); it != zones.end()) {
+    TimeZone z;
+    z.zone_ = it->second;
+    z.name_ = std::string(it->second->name());
+    return z;
+  }
+  if (key == "utc" || key == "gmt" || key == "etc/utc") {  // even without tzdata
+    TimeZone z;
+    z.name_ = std::string(name);
+    return z;
+  }
+  if (std::optional<int64_t> east = PosixFixedOffsetEast(name)) {
+    TimeZone z;
+    z.fixed_seconds_ = *east;
+    z.name_ = std::string(name);
+    return z;
+  }
+  return InvalidParameterValue("time zone \"" + std::string(name) + "\" not recognized");
+}
+
+TimeZone TimeZone::FixedOffset(int64_t seconds_east) {
+  // PostgreSQL's pg_tzset_offset: "<+HH[:MM[:SS]]>-HH[:MM[:SS]]" (the POSIX sign is reversed).
+  const int64_t abs = seconds_east < 0 ? -seconds_east : seconds_east;
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%02lld", static_cast<long long>(abs / 3600));
+  std::string digits = buf;
+  if (abs % 3600 != 0) {
+    std::snprintf(buf, sizeof(buf), ":%02lld", static_cast<long long>(abs / 60 % 60));
+    digits += buf;
+    if (abs % 60 != 0) {
+      std::snprintf(buf, sizeof(buf), ":%02lld", static_cast<long long>(abs % 60));
+      digits += buf;
+    }
+  }
+  TimeZone z;
+  z.fixed_seconds_ = seconds_east;
+  z.name_ = seconds_east < 0 ? "<-" + digits + ">+" + digits : "<+" + digits + ">-" + digits;
+  return z;
+}
+
+int64_t TimeZone::OffsetAt(int64_t utc_micros) const {
+  if (zone_ == nullptr) {
+    return fixed_seconds_;
+  }
+  if (!IsFiniteTimestamp(utc_micros)) {
+    return 0;
+  }
+  const auto* z = static_cast<const date::time_zone*>(zone_);
+  const date::sys_seconds t{
+      std::chrono::seconds{FloorDiv(utc_micros, kMicrosPerSecond) + kUnixToPgEpochSeconds}};
+  return z->get_info(t).offset.count();
+}
+
+int64_t TimeZone::ToLocal(int64_t utc_micros) const {
+  if (!IsFiniteTimestamp(utc_micros)) {
+    return utc_micros;
+  }
+  return utc_micros + OffsetAt(utc_micros) * kMicrosPerSecond;
+}
+
+int64_t TimeZone::ToUtc(int64_t local_micros) const {
+  if (!IsFiniteTimestamp(local_micros)) {
+    return local_micros;
+  }
+  if (zone_ == nullptr) {
+    return local_micros - fixed_seconds_ * kMicrosPerSecond;
+  }
+  const auto* z = static_cast<const date::time_zone*>(zone_);
+  const date::local_seconds t{
+      std::chrono::seconds{FloorDiv(local_micros, kMicrosPerSecond) + kUnixToPgEpochSeconds}};
+  const date::local_info info = z->get_info(t);
+  int64_t offset = info.first.offset.count();
+  if (info.result != date::local_info::unique) {
+    // Nonexistent: first is the offset before the jump, second after; ambiguous: first is the
+    // earlier (before) and second the later. PostgreSQL keeps the later instant in both cases.
+    offset = std::min<int64_t>(offset, info.second.offset.count());
+  }
+  return local_micros - offset * kMicrosPerSecond;
+}
+
+std::string FormatUtcOffset(int64_t seconds_east) {
+  const int64_t abs = seconds_east < 0 ? -seconds_east : seconds_east;
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%c%02lld", seconds_east < 0 ? '-' : '+',
+                static_cast<long long>(abs / 3600));
+  std::string s = buf;
+  if (abs % 3600 != 0) {
+    std::snprintf(buf, sizeof(buf), ":%02lld", static_cast<long long>(abs / 60 % 60));
+    s += buf;
+    if (abs % 60 != 0) {
+      std::snprintf(buf, sizeof(buf), ":%02lld", static_cast<long long>(abs % 60));
+      s += buf;
+    }
+  }
+  return s;
+}
+
+const TimeZone& SessionTimeZone() {
+  static const TimeZone kUtc;
+  return g_session_zone != nullptr ? *g_session_zone : kUtc;
+}
+
+ScopedSessionTimeZone::ScopedSessionTimeZone(const TimeZone* zone) : previous_(g_session_zone) {
+  g_session_zone = zone;
+}
+
+ScopedSessionTimeZone::~ScopedSessionTimeZone() { g_session_zone = previous_; }
+
+}  // namespace blockdb::sql
