@@ -57,6 +57,23 @@ TEST_CASE(
   CHECK(ny.ToUtc(Local("2024-07-01 12:00:00")) == Utc("2024-07-01 16:00:00"));
 }
 
+TEST_CASE("timezone: beyond the files' 2037 horizon the yearly rule goes on") {
+  const TimeZone paris = TimeZone::FromName("Europe/Paris").value();
+  CHECK(paris.OffsetAt(Utc("2040-07-01 12:00:00")) == 7200);
+  CHECK(paris.OffsetAt(Utc("2040-01-15 12:00:00")) == 3600);
+  // 2050-03-27 is the last Sunday of March 2050: 01:00 UTC is the switch.
+  CHECK(paris.OffsetAt(Utc("2050-03-27 00:59:59")) == 3600);
+  CHECK(paris.OffsetAt(Utc("2050-03-27 01:00:00")) == 7200);
+  const TimeZone ny = TimeZone::FromName("America/New_York").value();
+  // 2050-03-13 is the second Sunday of March 2050: 02:30 does not exist.
+  CHECK(ny.ToUtc(Local("2050-03-13 02:30:00")) == Utc("2050-03-13 07:30:00"));
+  CHECK(ny.ToUtc(Local("2150-07-04 12:00:00")) == Utc("2150-07-04 16:00:00"));
+  CHECK(TimeZone::FromName("Australia/Sydney")->OffsetAt(Utc("2045-01-10 00:00:00")) == 39600);
+  // A zone without daylight saving keeps its offset.
+  CHECK(TimeZone::FromName("Asia/Tokyo")->OffsetAt(Utc("2040-07-01 00:00:00")) == 32400);
+  CHECK(paris.OffsetAt(Utc("294276-07-01 00:00:00")) == 7200);
+}
+
 TEST_CASE("timezone: timestamptz text uses the innermost session zone") {
   const int64_t t = Utc("2024-05-17 10:11:12");
   CHECK(FormatTimestamptz(t) == "2024-05-17 10:11:12+00");

@@ -3,9 +3,10 @@
 // zoneinfo files (Debian's tzdata package), so zones follow the OS's tzdata updates. Its headers
 // stay in this file.
 //
-// Known limit: the library reads only the transitions listed in the zoneinfo files (Debian's
-// "fat" files list them up to 2037) and ignores their POSIX rule footer, so for instants after
-// the last listed transition it keeps the last offset, where PostgreSQL applies the rule.
+// The library reads only the transitions listed in the zoneinfo files (Debian's "fat" files list
+// them up to 2037) and ignores their POSIX rule footer; beyond 2037 a zone whose offset still
+// changes is extrapolated by calendar-identical years (ProxyShift), which matches PostgreSQL's
+// rule for the yearly rules in use.
 #include "sql/types/timezone.h"
 
 #include <date/tz.h>
@@ -119,7 +120,40 @@ std::optional<int64_t> PosixFixedOffsetEast(std::string_view s) {
   return -west;
 }
 
+// The zoneinfo files list transitions up to 2037 (Debian's are "fat"); date/tz reads only
+// those, where PostgreSQL continues with the zone's rule. A zone that still changes offset in
+// 2037 is taken to follow the same yearly rule afterwards: a later instant is looked up in a
+// year with the same calendar (see ProxyShift).
+constexpr int64_t kHorizonYear = 2037;
+// 2038-01-01 00:00:00, microseconds since 2000-01-01.
+constexpr int64_t kAfterHorizon = int64_t{13880} * kMicrosPerDay;
+
+bool HasRulesAtHorizon(const date::time_zone* z) {
+  const date::sys_seconds last{
+      std::chrono::seconds{kAfterHorizon / kMicrosPerSecond - 1 + kUnixToPgEpochSeconds}};
+  const date::sys_info info = z->get_info(last);
+  return info.begin >= date::sys_days{date::year{kHorizonYear} / 1 / 1};
+}
+
 }  // namespace
+
+// Microseconds to add to a time after the horizon to land on the same date, weekday and time
+// in a year of 2009..2036 with the same weekday on January 1st and the same length, where the
+// files list every transition: rules such as "last Sunday of March" give the same dates there.
+int64_t TimeZone::ProxyShift(int64_t micros) {
+  if (micros < kAfterHorizon) {
+    return 0;
+  }
+  const int64_t year = CivilFromDays(micros / kMicrosPerDay).year;
+  const int64_t jan1 = DaysFromCivil({year, 1, 1});
+  for (int64_t y = 2009; y <= 2036; ++y) {
+    const int64_t d = DaysFromCivil({y, 1, 1});
+    if (IsLeapYear(y) == IsLeapYear(year) && (jan1 - d) % 7 == 0) {
+      return (d - jan1) * kMicrosPerDay;
+    }
+  }
+  return 0;  // not reached: every (weekday, length) pair occurs in any 28 consecutive years
+}
 
 Result<TimeZone> TimeZone::FromName(std::string_view name) {
   const std::string key = Lower(name);
@@ -128,6 +162,7 @@ Result<TimeZone> TimeZone::FromName(std::string_view name) {
     TimeZone z;
     z.zone_ = it->second;
     z.name_ = std::string(it->second->name());
+    z.extrapolate_ = HasRulesAtHorizon(it->second);
     return z;
   }
   if (key == "utc" || key == "gmt" || key == "etc/utc") {  // even without tzdata
@@ -171,9 +206,10 @@ int64_t TimeZone::OffsetAt(int64_t utc_micros) const {
   if (!IsFiniteTimestamp(utc_micros)) {
     return 0;
   }
+  const int64_t shift = extrapolate_ ? ProxyShift(utc_micros) : 0;
   const auto* z = static_cast<const date::time_zone*>(zone_);
   const date::sys_seconds t{
-      std::chrono::seconds{FloorDiv(utc_micros, kMicrosPerSecond) + kUnixToPgEpochSeconds}};
+      std::chrono::seconds{FloorDiv(utc_micros + shift, kMicrosPerSecond) + kUnixToPgEpochSeconds}};
   return z->get_info(t).offset.count();
 }
 
@@ -191,9 +227,10 @@ int64_t TimeZone::ToUtc(int64_t local_micros) const {
   if (zone_ == nullptr) {
     return local_micros - fixed_seconds_ * kMicrosPerSecond;
   }
+  const int64_t shift = extrapolate_ ? ProxyShift(local_micros) : 0;
   const auto* z = static_cast<const date::time_zone*>(zone_);
-  const date::local_seconds t{
-      std::chrono::seconds{FloorDiv(local_micros, kMicrosPerSecond) + kUnixToPgEpochSeconds}};
+  const date::local_seconds t{std::chrono::seconds{
+      FloorDiv(local_micros + shift, kMicrosPerSecond) + kUnixToPgEpochSeconds}};
   const date::local_info info = z->get_info(t);
   int64_t offset = info.first.offset.count();
   if (info.result != date::local_info::unique) {

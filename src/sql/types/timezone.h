@@ -46,8 +46,11 @@ class TimeZone {
   int64_t ToUtc(int64_t local_micros) const;
 
  private:
+  static int64_t ProxyShift(int64_t micros);
+
   const void* zone_ = nullptr;  // a date::time_zone of the process-wide tz database; null: fixed
   int64_t fixed_seconds_ = 0;   // east of UTC, when zone_ is null
+  bool extrapolate_ = false;    // zone_ still changes offset at the files' 2037 horizon
   std::string name_ = "UTC";
 };
 
