@@ -345,7 +345,7 @@ Result<Value> EvalFunction(const BoundExpr& e, std::vector<Value>& args, const E
         }
         zone = TimeZone::FixedOffset(i.microseconds / kMicrosPerSecond);
       } else {
-        ASSIGN_OR_RETURN(zone, TimeZone::FromName(args[0].bytes()));
+        ASSIGN_OR_RETURN(zone, TimeZone::ForInput(args[0].bytes()));
       }
       const int64_t t = args[1].timestamp_value();
       const int64_t r = args[1].type() == TypeId::kTimestamptz ? zone.ToLocal(t) : zone.ToUtc(t);

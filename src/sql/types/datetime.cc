@@ -351,7 +351,7 @@ Result<int64_t> ParseTimestampImpl(std::string_view text, bool apply_zone) {
   int64_t result = days * kMicrosPerDay + f.time;
   if (!f.zone_name.empty()) {
     // A named zone: checked even for timestamp without time zone, which then ignores it.
-    ASSIGN_OR_RETURN(const TimeZone zone, TimeZone::FromName(f.zone_name));
+    ASSIGN_OR_RETURN(const TimeZone zone, TimeZone::ForInput(f.zone_name));
     if (apply_zone) {
       result = zone.ToUtc(result);
     }

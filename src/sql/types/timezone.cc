@@ -135,7 +135,38 @@ bool HasRulesAtHorizon(const date::time_zone* z) {
   return info.begin >= date::sys_days{date::year{kHorizonYear} / 1 / 1};
 }
 
+// Abbreviations from PostgreSQL's default timezone_abbreviations set, seconds east of UTC. They
+// are fixed offsets: "CET" read as an abbreviation is +01 even in summer (the zone CET is not).
+struct Abbreviation {
+  const char* name;
+  int32_t seconds_east;
+};
+constexpr Abbreviation kAbbreviations[] = {
+    {"acdt", 37800},  {"acst", 34200},  {"adt", -10800}, {"aedt", 39600}, {"aest", 36000},
+    {"akdt", -28800}, {"akst", -32400}, {"ast", -14400}, {"awst", 28800}, {"bst", 3600},
+    {"cdt", -18000},  {"cest", 7200},   {"cet", 3600},   {"cst", -21600}, {"eat", 10800},
+    {"edt", -14400},  {"eest", 10800},  {"eet", 7200},   {"est", -18000}, {"gmt", 0},
+    {"hkt", 28800},   {"hst", -36000},  {"idt", 10800},  {"ist", 7200},   {"jst", 32400},
+    {"kst", 32400},   {"mdt", -21600},  {"mest", 7200},  {"met", 3600},   {"mst", -25200},
+    {"ndt", -9000},   {"nst", -12600},  {"nzdt", 46800}, {"nzst", 43200}, {"pdt", -25200},
+    {"pst", -28800},  {"sast", 7200},   {"ut", 0},       {"utc", 0},      {"wat", 3600},
+    {"wet", 0},       {"z", 0},         {"zulu", 0},
+};
+
 }  // namespace
+
+Result<TimeZone> TimeZone::ForInput(std::string_view name) {
+  const std::string key = Lower(name);
+  for (const Abbreviation& a : kAbbreviations) {
+    if (key == a.name) {
+      TimeZone z;
+      z.fixed_seconds_ = a.seconds_east;
+      z.name_ = std::string(name);
+      return z;
+    }
+  }
+  return FromName(name);
+}
 
 // Microseconds to add to a time after the horizon to land on the same date, weekday and time
 // in a year of 2009..2036 with the same weekday on January 1st and the same length, where the

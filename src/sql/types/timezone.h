@@ -29,6 +29,10 @@ class TimeZone {
   // numeric setting). The name is the canonical one (the tz database's case). 22023
   // `time zone "x" not recognized` (x lowercased, as PostgreSQL prints it) otherwise.
   static Result<TimeZone> FromName(std::string_view name);
+  // A zone as timestamptz input and AT TIME ZONE read one: first an abbreviation of
+  // PostgreSQL's default set ("PST", "CEST"; a fixed offset, so "CET" is +01 even in summer),
+  // else as FromName.
+  static Result<TimeZone> ForInput(std::string_view name);
   // A fixed offset east of UTC, named as PostgreSQL names it ("<+02>-02", "<-05:30>+05:30").
   // REQUIRES: |seconds_east| < 24 hours.
   static TimeZone FixedOffset(int64_t seconds_east);
