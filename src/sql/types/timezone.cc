@@ -6,7 +6,8 @@
 // The library reads only the transitions listed in the zoneinfo files (Debian's "fat" files list
 // them up to 2037) and ignores their POSIX rule footer; beyond 2037 a zone whose offset still
 // changes is extrapolated by calendar-identical years (ProxyShift), which matches PostgreSQL's
-// rule for the yearly rules in use.
+// rule for the yearly rules in use. "Slim" zoneinfo files (transitions only up to the last rule
+// change) would lose later changes: tests/sql/timezone_types_test.cc checks summers up to 2050.
 #include "sql/types/timezone.h"
 
 #include <date/tz.h>
