@@ -15,6 +15,10 @@ CASE is one of:
   limits       past max_transaction_rows or max_transaction_bytes a block fails with 54000 and
                keeps nothing, no lock either
   set-after-query  SET TRANSACTION changing the mode after the block's first query: 25001
+  create-index CREATE INDEX waits for the table's writers in flight (55P03 with lock_timeout),
+               writers wait for a CREATE INDEX in an open block, and every row of each ends up
+               in the index (found through an index scan); a block's own rows queued before its
+               CREATE INDEX go into the index at COMMIT, and count in CREATE UNIQUE INDEX's check
   states       a failed statement leaves the block in 25P02 until ROLLBACK, COMMIT of a failed
                block answers ROLLBACK, READ ONLY blocks refuse inserts with 25006, ROLLBACK TO
                SAVEPOINT keeps what came before it, READ ONLY and REPEATABLE READ blocks read
@@ -347,6 +351,94 @@ def case_set_after_query(server):
     print("set-after-query: 25001 for a change of mode after the first query")
 
 
+def index_rows(server, table, column, value):
+    plan = "\n".join(r[0] for r in server.execute(
+        f"EXPLAIN SELECT id FROM {table} WHERE {column} = %s", (value,)))
+    assert "Index Scan" in plan, plan
+    return sorted(r[0] for r in server.execute(
+        f"SELECT id FROM {table} WHERE {column} = %s", (value,)))
+
+
+def case_create_index(server):
+    server.execute("CREATE TABLE ci (id BIGINT PRIMARY KEY, v INT, w INT)")
+    server.execute("INSERT INTO ci VALUES (1, 7, 1)")
+    # 1. A writer in flight: CREATE INDEX waits for its COMMIT, then indexes its rows.
+    holder = server.connect()
+    holder.cursor().execute("INSERT INTO ci VALUES (2, 7, 2), (3, 8, 3)")
+    creator = server.connect(autocommit=True)
+    creator.cursor().execute("SET lock_timeout = 200")
+    try:
+        creator.cursor().execute("CREATE INDEX ci_v ON ci (v)")
+        raise AssertionError("CREATE INDEX did not wait for the open block's inserts")
+    except psycopg2.Error as e:
+        assert sqlstate(e) == "55P03", f"{sqlstate(e)} {e}"
+    creator.cursor().execute("SET lock_timeout = 0")
+    done = []
+    thread = threading.Thread(
+        target=lambda: (creator.cursor().execute("CREATE INDEX ci_v ON ci (v)"),
+                        done.append(True)))
+    thread.start()
+    holder.commit()
+    thread.join(WAIT_S)
+    assert done == [True], "CREATE INDEX did not finish after the writer committed"
+    assert index_rows(server, "ci", "v", 7) == [1, 2], index_rows(server, "ci", "v", 7)
+    # 2. A CREATE INDEX in an open block holds the table: writers wait (55P03 with
+    # lock_timeout), then write their rows into the new index too.
+    creator.cursor().execute("BEGIN")
+    creator.cursor().execute("CREATE INDEX ci_w ON ci (w)")
+    writer = server.connect(autocommit=True)
+    writer.cursor().execute("SET lock_timeout = 200")
+    try:
+        writer.cursor().execute("INSERT INTO ci VALUES (4, 9, 40)")
+        raise AssertionError("an INSERT did not wait for the block's CREATE INDEX")
+    except psycopg2.Error as e:
+        assert sqlstate(e) == "55P03", f"{sqlstate(e)} {e}"
+    writer.cursor().execute("SET lock_timeout = 0")
+    done.clear()
+    thread = threading.Thread(
+        target=lambda: (writer.cursor().execute("INSERT INTO ci VALUES (5, 9, 40)"),
+                        done.append(True)))
+    thread.start()
+    creator.cursor().execute("COMMIT")
+    thread.join(WAIT_S)
+    assert done == [True], "the INSERT did not finish after the CREATE INDEX block ended"
+    assert index_rows(server, "ci", "w", 40) == [5], index_rows(server, "ci", "w", 40)
+    assert index_rows(server, "ci", "v", 9) == [5], index_rows(server, "ci", "v", 9)
+    # 3. A block's own rows, queued before and after its CREATE INDEX.
+    conn = server.connect()
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE cj (id BIGINT PRIMARY KEY, v INT)")
+    conn.commit()
+    cur.execute("INSERT INTO cj VALUES (1, 5), (2, 6)")
+    try:
+        cur.execute("CREATE UNIQUE INDEX cj_v_unique ON cj (v)")
+        cur.execute("INSERT INTO cj VALUES (3, 6)")
+        raise AssertionError("a duplicate of a queued row's key was accepted")
+    except psycopg2.Error as e:
+        assert sqlstate(e) == "23505", f"{sqlstate(e)} {e}"
+    conn.rollback()
+    # (CREATE INDEX commits at once, also in a block: cj_v_unique stays, so use another table.)
+    cur.execute("CREATE TABLE ck (id BIGINT PRIMARY KEY, v INT)")
+    conn.commit()
+    cur.execute("INSERT INTO ck VALUES (1, 5), (2, 5)")
+    try:
+        cur.execute("CREATE UNIQUE INDEX ck_v_dup ON ck (v)")
+        raise AssertionError("CREATE UNIQUE INDEX ignored the block's queued duplicates")
+    except psycopg2.Error as e:
+        assert sqlstate(e) == "23505", f"{sqlstate(e)} {e}"
+    conn.rollback()
+    cur.execute("CREATE TABLE cm (id BIGINT PRIMARY KEY, v INT)")
+    conn.commit()
+    cur.execute("INSERT INTO cm VALUES (11, 5), (12, 6)")
+    cur.execute("CREATE INDEX cm_v ON cm (v)")
+    cur.execute("INSERT INTO cm VALUES (13, 5)")
+    conn.commit()
+    assert index_rows(server, "cm", "v", 5) == [11, 13], index_rows(server, "cm", "v", 5)
+    for c in (holder, creator, writer, conn):
+        c.close()
+    print("create-index: waits for writers, writers wait for it, every row is in the index")
+
+
 def main():
     binary, case = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
@@ -357,7 +449,8 @@ def main():
         try:
             {"deadlock": case_deadlock, "disconnect": case_disconnect,
              "states": case_states, "cancel": case_cancel,
-             "set-after-query": case_set_after_query}[case](server)
+             "set-after-query": case_set_after_query,
+             "create-index": case_create_index}[case](server)
         except BaseException:
             print(server.log()[-4000:], file=sys.stderr)
             raise

@@ -282,12 +282,23 @@ Status Executor::RunCreateIndex(const CreateIndexStmt& stmt, Execution& exec) {
     auto_name += "_" + e.column;
   }
   def.name = stmt.name.empty() ? auto_name + (stmt.unique ? "_key" : "_idx") : stmt.name;
+  // Writers hold their row locks until they commit (LockRowsForWrite). A shared lock on the
+  // whole table waits for those in flight and keeps new ones waiting until the index exists and
+  // is filled, so every row is either committed before the scans below or written by a writer
+  // that finds the index once it has its locks (WriteRows). Held to the end of the statement,
+  // or of the transaction block, as PostgreSQL holds CREATE INDEX's SHARE lock.
+  const std::string prefix = RelationKeyPrefix(table->id);
+  RETURN_IF_ERROR(db_->locks().Lock(LockOwner(), prefix, KeyPrefixEnd(prefix),
+                                    txn::LockMode::kShared, MakeLockWait(control_)));
+  // Rows this block has queued for the table: checked for uniqueness with the others, and
+  // written with their index entries at COMMIT.
+  const std::vector<std::vector<Value>>* pending =
+      txn_->writer != nullptr ? txn_->writer->PendingRows(table->id) : nullptr;
   // Existing rows: a unique index is checked before it is created (catalog rows cannot be
   // removed, so a failed CREATE UNIQUE INDEX must not leave one behind); entries are written
   // after creation, in batches, skipping those a concurrent writer added already.
   DB* db = db_->ledger()->db();
   uint64_t snapshot = db->AppliedIndex();
-  const std::string prefix = RelationKeyPrefix(table->id);
   auto scan = [&](const std::function<Status(std::string_view pk, std::vector<Value>&)>& f) {
     std::unique_ptr<Iterator> it = db->NewIterator(snapshot);
     std::string end = KeyPrefixEnd(prefix);
@@ -300,7 +311,7 @@ Status Executor::RunCreateIndex(const CreateIndexStmt& stmt, Execution& exec) {
   };
   if (def.unique) {
     std::set<std::string> seen;
-    RETURN_IF_ERROR(scan([&](std::string_view pk, std::vector<Value>& row) -> Status {
+    auto check = [&](std::string_view pk, std::vector<Value>& row) -> Status {
       IndexEntry entry = EncodeIndexEntry(def, *table, row, pk);
       if (!seen.insert(entry.key).second) {
         std::string names, values;
@@ -315,7 +326,15 @@ Status Executor::RunCreateIndex(const CreateIndexStmt& stmt, Execution& exec) {
             .WithSqlState(kSqlStateUniqueViolation);
       }
       return Status::OK();
-    }));
+    };
+    RETURN_IF_ERROR(scan(check));
+    if (pending != nullptr) {
+      for (std::vector<Value> row : *pending) {
+        bool any_null = false;  // NULLs never conflict; their entries carry the row key
+        for (const KeyPart& p : def.columns) any_null = any_null || row[p.column].is_null();
+        if (!any_null) RETURN_IF_ERROR(check("", row));
+      }
+    }
   }
   bool created = false;
   Result<std::shared_ptr<const IndexDef>> index =
@@ -329,6 +348,15 @@ Status Executor::RunCreateIndex(const CreateIndexStmt& stmt, Execution& exec) {
         Notice{"NOTICE", "42P07", "relation \"" + def.name + "\" already exists, skipping"});
     exec.result = std::move(r);
     return Status::OK();
+  }
+  if (pending != nullptr) {
+    // The block's queued rows go into the new index at COMMIT; their entries' range is this
+    // block's to insert into, as for its other rows.
+    std::string index_prefix = RelationKeyPrefix((*index)->id);
+    RETURN_IF_ERROR(db_->locks().Lock(LockOwner(), index_prefix, KeyPrefixEnd(index_prefix),
+                                      txn::LockMode::kInsert, MakeLockWait(control_)));
+    txn_->writer->SetIndexes(*txn_->writer->FindTarget(table->id),
+                             db_->catalog().IndexesOf(table->id));
   }
   snapshot = db->AppliedIndex();
   WriteBatch batch;

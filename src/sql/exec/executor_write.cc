@@ -182,6 +182,15 @@ Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& tabl
                                      std::vector<std::vector<Value>>* written_rows) {
   auto indexes = db_->catalog().IndexesOf(table->id);
   RETURN_IF_ERROR(LockRowsForWrite(*table, indexes, rows));
+  // A CREATE INDEX holds the whole table shared from before its back-fill scan to its end, so a
+  // writer that waited for its locks may find a new index once it has them: its rows must go
+  // into that index too (the back-fill did not see them). Indexes are never dropped, so a longer
+  // list is a list with new indexes.
+  for (auto now = db_->catalog().IndexesOf(table->id); now.size() != indexes.size();
+       now = db_->catalog().IndexesOf(table->id)) {
+    indexes = std::move(now);
+    RETURN_IF_ERROR(LockRowsForWrite(*table, indexes, rows));
+  }
   bool in_block = txn_->status == TxnStatus::kInBlock;
   std::unique_ptr<TableWriter> own;
   TableWriter* writer;
@@ -194,6 +203,8 @@ Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& tabl
     writer = txn_->writer.get();
     std::optional<size_t> t = writer->FindTarget(table->id);
     target = t ? *t : writer->AddTarget(table, indexes);
+    // This block's own CREATE INDEX may have added an index since its first insert here.
+    if (t) writer->SetIndexes(target, indexes);
   } else {
     // Outside a block, and for ON CONFLICT DO NOTHING (which must see the keys of earlier
     // commits; inside a block it commits at once, see docs/SQL.md).

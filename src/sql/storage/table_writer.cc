@@ -39,6 +39,10 @@ size_t TableWriter::AddTarget(std::shared_ptr<const TableDef> table,
   return targets_.size() - 1;
 }
 
+void TableWriter::SetIndexes(size_t target, std::vector<std::shared_ptr<const IndexDef>> indexes) {
+  targets_.at(target).indexes = std::move(indexes);
+}
+
 std::optional<size_t> TableWriter::FindTarget(uint64_t table_id) const {
   for (size_t i = 0; i < targets_.size(); ++i) {
     if (targets_[i].table->id == table_id) return i;

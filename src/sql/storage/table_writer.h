@@ -57,6 +57,9 @@ class TableWriter {
                    std::vector<std::shared_ptr<const IndexDef>> indexes);
   // The target number of table_id, or nullopt.
   std::optional<size_t> FindTarget(uint64_t table_id) const;
+  // Replaces the index list of target `target` (a CREATE INDEX since it was added): index
+  // entries are built at Commit, so the queued rows get entries in every index of the list.
+  void SetIndexes(size_t target, std::vector<std::shared_ptr<const IndexDef>> indexes);
 
   // Checks and queues a row of target `target` (row[i] is column i, already cast to its type).
   // Errors: 23502 `null value in column "c" of relation "t" violates not-null constraint`, 42804
