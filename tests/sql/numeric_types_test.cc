@@ -178,5 +178,47 @@ TEST_CASE("numeric: numeric(p,s) as PostgreSQL's apply_typmod") {
   CHECK(Text(ApplyNumericTypmod(N("Infinity"), 3, 1)) == "ERROR 22003");
 }
 
+TEST_CASE("numeric: power as PostgreSQL 15's numeric_power") {
+  // Integral exponents: scale max(16, the base's scale).
+  CHECK(Text(NumericPower(N("123.456"), N("-1"))) == "0.0081000518403318");
+  CHECK(Text(NumericPower(N("123.456"), N("-3"))) == "0.0000005314512038");
+  CHECK(Text(NumericPower(N("123.456"), N("10"))) == "822473693827674765061.9440915196359168");
+  CHECK(Text(NumericPower(N("123.456"), N("2.000"))) == "15241.3839360000000000");
+  CHECK(Text(NumericPower(N("1.00000000000000000001"), N("1000"))) == "1.00000000000000001000");
+  CHECK(Text(NumericPower(N("0"), N("0"))) == "1.0000000000000000");
+  CHECK(Text(NumericPower(N("0.1"), N("100"))) == "0.0000000000000000");
+  // Other exponents: exp(b * ln(a)), at least 16 significant digits.
+  CHECK(Text(NumericPower(N("123.456"), N("0.5"))) == "11.111075555498666");
+  CHECK(Text(NumericPower(N("123.456"), N("-0.5"))) == "0.09000028800138241");
+  CHECK(Text(NumericPower(N("123.456"), N("12.345"))) == "66026477611242567146257878.558");
+  CHECK(Text(NumericPower(N("100"), N("0.5"))) == "10.000000000000000");
+  CHECK(Text(NumericPower(N("-2"), N("10000000001"))) == "ERROR 22003");
+  // Errors and special values.
+  CHECK(Text(NumericPower(N("0"), N("-1"))) == "ERROR 2201F");
+  CHECK(Text(NumericPower(N("-2"), N("0.5"))) == "ERROR 2201F");
+  CHECK(Text(NumericPower(N("10"), N("200000"))) == "ERROR 22003");
+  CHECK(Text(NumericPower(N("NaN"), N("0"))) == "1");
+  CHECK(Text(NumericPower(N("1"), N("NaN"))) == "1");
+  CHECK(Text(NumericPower(N("123.456"), N("-Infinity"))) == "0");
+  CHECK(Text(NumericPower(N("-Infinity"), N("3"))) == "-Infinity");
+}
+
+TEST_CASE("numeric: integral powers are the exact product rounded (random operands)") {
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 200; ++i) {
+    const std::string base = std::to_string(static_cast<int64_t>(rng() % 20001) - 10000) + "." +
+                             std::to_string(rng() % 1000);
+    const int exp = static_cast<int>(rng() % 12) + 1;
+    Numeric exact = N("1");
+    for (int k = 0; k < exp; ++k) {
+      exact = *NumericMul(exact, N(base));
+    }
+    const int scale = std::max<int>(16, N(base).dscale);
+    CAPTURE(base);
+    CAPTURE(exp);
+    CHECK(Text(NumericPower(N(base), NumericFromInt64(exp))) == Text(NumericRound(exact, scale)));
+  }
+}
+
 }  // namespace
 }  // namespace blockdb::sql

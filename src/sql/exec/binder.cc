@@ -434,6 +434,27 @@ Result<BoundExprPtr> Binder::BindUnary(const UnaryExpr& e, const Scope& scope) {
   return b;
 }
 
+Result<BoundExprPtr> Binder::BindArith(BinaryOp op, BoundExprPtr l, BoundExprPtr r, int pos) {
+  // A parameter next to a typed operand takes its type, as an unknown literal would.
+  if (l->kind == BoundKind::kParam && l->type.id() == TypeId::kUnknown) {
+    InferParam(l.get(), r->type);
+  }
+  if (r->kind == BoundKind::kParam && r->type.id() == TypeId::kUnknown) {
+    InferParam(r.get(), l->type);
+  }
+  Result<OperatorTypes> types = ResolveOperator(op, l->type.id(), r->type.id());
+  if (!types.ok()) {
+    return ErrorAt(types.TakeStatus(), pos);
+  }
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = BoundKind::kArith;
+  b->arith = op;
+  b->type = Type::Of(types->result);
+  b->args.push_back(std::move(l));
+  b->args.push_back(std::move(r));
+  return b;
+}
+
 Result<BoundExprPtr> Binder::BindBinary(const BinaryExpr& e, const Scope& scope) {
   ASSIGN_OR_RETURN(BoundExprPtr l, BindNode(*e.left, scope));
   ASSIGN_OR_RETURN(BoundExprPtr r, BindNode(*e.right, scope));
@@ -465,29 +486,12 @@ Result<BoundExprPtr> Binder::BindBinary(const BinaryExpr& e, const Scope& scope)
   }
   static const std::pair<const char*, BinaryOp> kAriths[] = {
       {"+", BinaryOp::kAdd}, {"-", BinaryOp::kSub}, {"*", BinaryOp::kMul},
-      {"/", BinaryOp::kDiv}, {"%", BinaryOp::kMod}, {"||", BinaryOp::kConcat}};
+      {"/", BinaryOp::kDiv}, {"%", BinaryOp::kMod}, {"||", BinaryOp::kConcat},
+      {"^", BinaryOp::kPow}};
   for (const auto& [symbol, arith] : kAriths) {
-    if (op != symbol) {
-      continue;
+    if (op == symbol) {
+      return BindArith(arith, std::move(l), std::move(r), e.position);
     }
-    // A parameter next to a typed operand takes its type, as an unknown literal would.
-    if (l->kind == BoundKind::kParam && l->type.id() == TypeId::kUnknown) {
-      InferParam(l.get(), r->type);
-    }
-    if (r->kind == BoundKind::kParam && r->type.id() == TypeId::kUnknown) {
-      InferParam(r.get(), l->type);
-    }
-    Result<OperatorTypes> types = ResolveOperator(arith, l->type.id(), r->type.id());
-    if (!types.ok()) {
-      return ErrorAt(types.TakeStatus(), e.position);
-    }
-    auto b = std::make_unique<BoundExpr>();
-    b->kind = BoundKind::kArith;
-    b->arith = arith;
-    b->type = Type::Of(types->result);
-    b->args.push_back(std::move(l));
-    b->args.push_back(std::move(r));
-    return b;
   }
   if (op == "~" || op == "~*" || op == "!~" || op == "!~*") {
     bool text_operands = true;

@@ -399,6 +399,15 @@ Result<BoundExprPtr> Binder::BindFunction(const FunctionExpr& e, const Scope& sc
     for (size_t i = 0; i < args.size(); ++i) s += (i > 0 ? ", " : "") + TypeLabel(args[i]->type);
     return s + ")";
   };
+  // power(x, y) is the ^ operator: power(float8, float8) and power(numeric, numeric).
+  if (info != nullptr && info->func == Func::kPower && args.size() == 2 && !e.star && !e.distinct) {
+    if (!ResolveOperator(BinaryOp::kPow, args[0]->type.id(), args[1]->type.id()).ok()) {
+      return ErrorAt(Status::InvalidArgument("function " + signature() + " does not exist")
+                         .WithSqlState(kSqlStateUndefinedFunction),
+                     e.position);
+    }
+    return BindArith(BinaryOp::kPow, std::move(args[0]), std::move(args[1]), e.position);
+  }
   if (info == nullptr || static_cast<int>(args.size()) < info->min_args ||
       static_cast<int>(args.size()) > info->max_args || e.star || e.distinct) {
     return ErrorAt(Status::InvalidArgument("function " + signature() + " does not exist")

@@ -318,13 +318,8 @@ Result<Value> EvalFunction(const BoundExpr& e, std::vector<Value>& args, const E
       }
       return Value::Float8(std::sqrt(x));
     }
-    case Func::kPower: {
-      double r = std::pow(args[0].float_value(), args[1].float_value());
-      if (std::isinf(r) || std::isnan(r)) {
-        return NumericOutOfRange("value out of range: overflow");
-      }
-      return Value::Float8(r);
-    }
+    case Func::kPower:  // bound as the ^ operator; kept for completeness
+      return EvalBinary(BinaryOp::kPow, args[0], args[1]);
     case Func::kMod:
       return EvalBinary(BinaryOp::kMod, args[0], args[1]);
     case Func::kDateTrunc: {

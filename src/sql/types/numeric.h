@@ -95,6 +95,12 @@ Result<Numeric> NumericMod(const Numeric& a, const Numeric& b);
 Result<Numeric> NumericDivTrunc(const Numeric& a, const Numeric& b);
 Numeric NumericNegate(const Numeric& a);
 Numeric NumericAbs(const Numeric& a);
+// a ^ b as PostgreSQL 15's numeric_power. An integral exponent that fits int32 multiplies
+// (result scale max(16, a's scale), at most 1000); any other is exp(b * ln(a)) with at least 16
+// significant digits and at least either input's scale. 2201F for zero to a negative power and a
+// negative number to a non-integer power; 22003 "value overflows numeric format" for a result
+// beyond numeric's range; NaN and infinities as POSIX pow() (NaN ^ 0 = 1 ^ NaN = 1).
+Result<Numeric> NumericPower(const Numeric& a, const Numeric& b);
 // round(a, scale): half away from zero; a negative scale rounds left of the point; the result
 // shows max(scale, 0) decimals. trunc(a, scale) drops the digits instead.
 Result<Numeric> NumericRound(const Numeric& a, int scale);

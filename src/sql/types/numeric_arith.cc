@@ -10,28 +10,14 @@
 #include <limits>
 
 #include "sql/types/errors.h"
+#include "sql/types/internal/numeric_dec.h"
 #include "sql/types/internal/numeric_internal.h"
 #include "sql/types/number_text.h"
 #include "sql/types/numeric.h"
 
 namespace blockdb::sql {
 
-namespace {
-
-using Kind = Numeric::Kind;
-
-// Little-endian decimal digits (index 0 is the units digit), no most-significant zeros; zero is
-// empty.
-using Digits = std::vector<uint8_t>;
-
-struct Dec {
-  bool negative = false;
-  Digits coef;
-  int64_t scale = 0;
-};
-
-constexpr int kMinSigDigits = 16;       // NUMERIC_MIN_SIG_DIGITS
-constexpr int kMaxDisplayScale = 1000;  // NUMERIC_MAX_DISPLAY_SCALE
+namespace internal {
 
 void Trim(Digits* d) {
   while (!d->empty() && d->back() == 0) {
@@ -237,6 +223,45 @@ Dec AddDec(const Dec& a, const Dec& b) {
   return r;
 }
 
+// |a| / |b| at `scale` decimals, rounded or truncated; the sign is set by the caller.
+Dec DivideMag(const Dec& a, const Dec& b, int64_t scale, bool round) {
+  // a.coef * 10^-sa / (b.coef * 10^-sb) * 10^scale = a.coef * 10^(scale + sb - sa) / b.coef.
+  const int64_t k = scale + b.scale - a.scale;
+  const Digits num = ShiftUp(a.coef, k);
+  const Digits den = ShiftUp(b.coef, -k);
+  Digits q;
+  Digits r;
+  DivMod(num, den, &q, &r);
+  if (round && CompareMag(AddMag(r, r), den) >= 0) {
+    q = AddMag(q, Digits{1});
+  }
+  Dec d;
+  d.coef = q;
+  d.scale = scale;
+  return d;
+}
+
+}  // namespace internal
+
+namespace {
+
+using Kind = Numeric::Kind;
+using internal::AddDec;
+using internal::AddMag;
+using internal::CompareMag;
+using internal::Dec;
+using internal::Digits;
+using internal::DivideMag;
+using internal::DivMod;
+using internal::DropDigits;
+using internal::FromDec;
+using internal::kMaxDisplayScale;
+using internal::kMinSigDigits;
+using internal::MulMag;
+using internal::Rescale;
+using internal::ShiftUp;
+using internal::ToDec;
+
 Numeric Special(Kind kind) {
   Numeric n;
   n.kind = kind;
@@ -277,24 +302,6 @@ int64_t SelectDivScale(const Numeric& a, const Numeric& b) {
   rscale = std::max<int64_t>(rscale, b.dscale);
   rscale = std::max<int64_t>(rscale, 0);
   return std::min<int64_t>(rscale, kMaxDisplayScale);
-}
-
-// |a| / |b| at `scale` decimals, rounded or truncated; the sign is set by the caller.
-Dec DivideMag(const Dec& a, const Dec& b, int64_t scale, bool round) {
-  // a.coef * 10^-sa / (b.coef * 10^-sb) * 10^scale = a.coef * 10^(scale + sb - sa) / b.coef.
-  const int64_t k = scale + b.scale - a.scale;
-  const Digits num = ShiftUp(a.coef, k);
-  const Digits den = ShiftUp(b.coef, -k);
-  Digits q;
-  Digits r;
-  DivMod(num, den, &q, &r);
-  if (round && CompareMag(AddMag(r, r), den) >= 0) {
-    q = AddMag(q, Digits{1});
-  }
-  Dec d;
-  d.coef = q;
-  d.scale = scale;
-  return d;
 }
 
 std::string_view NumericTypeForInt(int64_t max) {

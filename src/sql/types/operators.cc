@@ -35,6 +35,12 @@ std::optional<OperatorTypes> ResolveNumbers(BinaryOp op, TypeId a, TypeId b) {
   if (!IsNumber(a) || !IsNumber(b) || op == BinaryOp::kConcat) {
     return std::nullopt;
   }
+  if (op == BinaryOp::kPow) {
+    const bool numeric =
+        (a == TypeId::kNumeric || b == TypeId::kNumeric) && !IsFloat(a) && !IsFloat(b);
+    const TypeId p = numeric ? TypeId::kNumeric : TypeId::kFloat8;
+    return OperatorTypes{p, p, p};
+  }
   TypeId t;
   if (IsFloat(a) || IsFloat(b)) {
     if (op == BinaryOp::kMod) {
@@ -127,6 +133,7 @@ Result<Value> IntegerOp(BinaryOp op, TypeId t, int64_t a, int64_t b) {
       r = static_cast<__int128>(a) % b;
       break;
     case BinaryOp::kConcat:
+    case BinaryOp::kPow:
       BLOCKDB_CHECK(false);
   }
   const int64_t lo = t == TypeId::kInt2 ? INT16_MIN : t == TypeId::kInt4 ? INT32_MIN : INT64_MIN;
@@ -170,7 +177,60 @@ Result<Float> FloatOp(BinaryOp op, Float a, Float b) {
   return Float{0};
 }
 
+// PostgreSQL's dpow: POSIX pow() for NaN and infinities, its own errors for the rest.
+Result<double> FloatPower(double x, double y) {
+  if (std::isnan(x)) {
+    return std::isnan(y) || y != 0 ? x : 1.0;
+  }
+  if (std::isnan(y)) {
+    return x != 1 ? y : 1.0;
+  }
+  if (x == 0 && y < 0) {
+    return Status::InvalidArgument("zero raised to a negative power is undefined")
+        .WithSqlState("2201F");
+  }
+  if (x < 0 && std::floor(y) != y) {
+    return Status::InvalidArgument(
+               "a negative number raised to a non-integer power yields a complex result")
+        .WithSqlState("2201F");
+  }
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  if (std::isinf(y)) {
+    const double abs_x = std::fabs(x);
+    if (abs_x == 1) {
+      return 1.0;
+    }
+    return (abs_x > 1) == (y > 0) ? kInf : 0.0;
+  }
+  if (std::isinf(x)) {
+    if (y == 0) {
+      return 1.0;
+    }
+    if (x > 0) {
+      return y > 0 ? kInf : 0.0;
+    }
+    // -Infinity: the sign of an odd integer power survives.
+    const bool odd = std::fmod(std::fabs(y), 2.0) == 1.0;
+    if (y > 0) {
+      return odd ? -kInf : kInf;
+    }
+    return odd ? -0.0 : 0.0;
+  }
+  const double r = std::pow(x, y);
+  if (std::isinf(r)) {
+    return NumericOutOfRange("value out of range: overflow");
+  }
+  if (r == 0 && x != 0) {
+    return NumericOutOfRange("value out of range: underflow");
+  }
+  return r;
+}
+
 Result<Value> NumberOp(BinaryOp op, TypeId t, const Value& a, const Value& b) {
+  if (op == BinaryOp::kPow && t == TypeId::kFloat8) {
+    ASSIGN_OR_RETURN(const double r, FloatPower(a.float_value(), b.float_value()));
+    return Value::Float8(r);
+  }
   if (IsInteger(t)) {
     return IntegerOp(op, t, a.int_value(), b.int_value());
   }
@@ -197,6 +257,8 @@ Result<Value> NumberOp(BinaryOp op, TypeId t, const Value& a, const Value& b) {
         return NumericDiv(x, y);
       case BinaryOp::kMod:
         return NumericMod(x, y);
+      case BinaryOp::kPow:
+        return NumericPower(x, y);
       case BinaryOp::kConcat:
         break;
     }
@@ -273,6 +335,8 @@ std::string_view BinaryOpSymbol(BinaryOp op) {
       return "%";
     case BinaryOp::kConcat:
       return "||";
+    case BinaryOp::kPow:
+      return "^";
   }
   return "?";
 }
@@ -292,6 +356,9 @@ Result<OperatorTypes> ResolveOperator(BinaryOp op, TypeId left, TypeId right) {
     return NoOperator(op, left, right);
   }
   if (untyped(left) && untyped(right)) {
+    if (op == BinaryOp::kPow) {  // the preferred numeric type wins: '2' ^ '3' is 8
+      return OperatorTypes{TypeId::kFloat8, TypeId::kFloat8, TypeId::kFloat8};
+    }
     return Status::InvalidArgument("operator is not unique: " + std::string(TypeIdName(left)) +
                                    " " + std::string(BinaryOpSymbol(op)) + " " +
                                    std::string(TypeIdName(right)))

@@ -15,9 +15,9 @@
 
 namespace blockdb::sql {
 
-enum class BinaryOp : uint8_t { kAdd, kSub, kMul, kDiv, kMod, kConcat };
+enum class BinaryOp : uint8_t { kAdd, kSub, kMul, kDiv, kMod, kConcat, kPow };
 
-// "+", "-", "*", "/", "%", "||".
+// "+", "-", "*", "/", "%", "||", "^".
 std::string_view BinaryOpSymbol(BinaryOp op);
 
 // The types an operator's operands are converted to before it runs, and its result type.
@@ -31,7 +31,9 @@ struct OperatorTypes {
 // Resolves `left op right` as PostgreSQL does for the built-in operators:
 //  numbers   int2 < int4 < int8 < numeric, each operator on the wider type (int2 + int2 is
 //            smallint); any float operand makes it double precision (real op real stays real);
-//            % is not defined on floats.
+//            % is not defined on floats. ^ exists only as double precision ^ double precision
+//            and numeric ^ numeric: numeric when an operand is numeric and neither is a float,
+//            else double precision (integer ^ integer, real ^ real, two unknowns).
 //  dates     date +- integer -> date, date - date -> integer, date/timestamp/timestamptz +-
 //            interval -> timestamp (timestamptz for timestamptz), timestamp - timestamp ->
 //            interval (dates widen to timestamps), interval +- interval -> interval,
@@ -45,7 +47,9 @@ Result<OperatorTypes> ResolveOperator(BinaryOp op, TypeId left, TypeId right);
 // Resolves, converts both operands (implicit casts; literals through the input function) and
 // computes. Integer division truncates toward zero; % takes the dividend's sign; numeric results
 // carry PostgreSQL's display scale (numeric.h); text || takes each operand's text form (true is
-// 'true').
+// 'true'). double precision ^ follows PostgreSQL's dpow: 2201F for zero to a negative power and a
+// negative number to a non-integer power, 22003 for a finite result that overflows or
+// underflows, POSIX pow() rules for NaN and infinities; numeric ^ is NumericPower.
 Result<Value> EvalBinary(BinaryOp op, const Value& a, const Value& b);
 
 // Unary minus on numbers and intervals (-(-32768)::int2 is 22003).
