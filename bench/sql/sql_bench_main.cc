@@ -10,7 +10,10 @@
 //      socket (the client/server hop is part of PostgreSQL's figure; BlockDB's wire server adds
 //      its own, measured by the pgbench benchmark of the wire issue).
 //
-//   blockdb-bench-sql [--rows N] [--ops N] [--no-postgres] [--pg-bindir DIR]
+//   blockdb-bench-sql [--rows N] [--ops N] [--no-postgres] [--pg-bindir DIR] [--point-only]
+//
+// --point-only loads the rows and runs only the two point-SELECT tests (no PostgreSQL), so that
+// a profiler (callgrind, perf) sees little besides the statement path.
 #include <libpq-fe.h>
 
 #include <chrono>
@@ -33,6 +36,7 @@ struct Args {
   uint64_t rows = 1000000;
   uint64_t ops = 20000;
   bool postgres = true;
+  bool point_only = false;
   std::string pg_bindir = "/usr/lib/postgresql/15/bin";
 };
 
@@ -161,6 +165,14 @@ Args ParseArgs(int argc, char** argv) {
       a.postgres = false;
     } else if (arg == "--pg-bindir") {
       a.pg_bindir = next();
+    } else if (arg == "--point-only") {
+      a.point_only = true;
+      a.postgres = false;
+    } else if (arg == "--help" || arg == "-h") {
+      std::printf(
+          "usage: blockdb-bench-sql [--rows N] [--ops N] [--no-postgres] [--pg-bindir DIR] "
+          "[--point-only]\n");
+      std::exit(0);
     } else {
       Die("unknown argument " + arg);
     }
@@ -213,6 +225,11 @@ int Main(int argc, char** argv) {
   });
   Print("point SELECT, prepared (Session API)", prepared, nullptr);
   Print("point SELECT, simple query (Session API)", simple, nullptr);
+  if (args.point_only) {
+    (*ledger)->Close().ok();
+    std::filesystem::remove_all(dir);
+    return 0;
+  }
   Check(s.Prepare("ins", "INSERT INTO ledger_rows VALUES ($1, $2, $3, $4)",
                   {std::nullopt, std::nullopt, std::nullopt, std::nullopt}),
         "prep insert");

@@ -35,6 +35,10 @@ struct PreparedStatement {
   std::vector<StatementPtr> statements;  // empty (an empty query) or one
   std::vector<std::optional<Type>> param_types;
   StatementDescription description;
+  // A finished execution of the query whose plan can run again (Executor::Restart), so that
+  // executing a prepared SELECT again does not bind and plan it again, as PostgreSQL keeps a
+  // prepared statement's generic plan. Null until one finishes; a portal takes it while it runs.
+  std::unique_ptr<exec::Execution> plan;
 };
 
 struct Portal {
@@ -506,8 +510,16 @@ Result<ExecuteResult> Session::Execute(const std::string& portal, uint64_t max_r
       p.execution->columns = r->columns;
       p.execution->result = std::move(r).value();
     } else {
-      Result<std::unique_ptr<exec::Execution>> e =
-          state_->executor.Start(stmt, p.params, &p.statement->param_types, false, error);
+      Result<std::unique_ptr<exec::Execution>> e = std::unique_ptr<exec::Execution>();
+      if (p.statement->plan != nullptr) {
+        e = state_->executor.Restart(stmt, std::move(p.statement->plan), p.params, error);
+        if (e.ok() && *e != nullptr) {
+          db_->stats().plans_reused.fetch_add(1, std::memory_order_relaxed);
+        }
+      }
+      if (e.ok() && *e == nullptr) {
+        e = state_->executor.Start(stmt, p.params, &p.statement->param_types, false, error);
+      }
       EndTransactionCursors();
       if (!e.ok()) return fail(e.TakeStatus());
       p.execution = std::move(e).value();
@@ -531,6 +543,10 @@ Result<ExecuteResult> Session::Execute(const std::string& portal, uint64_t max_r
   }
   out.tag = RowsTag(e);
   p.done = true;
+  if (e.reusable && p.statement->plan == nullptr) {
+    e.source->Rewind();  // lets go of what the scan held (an engine iterator, sorted rows)
+    p.statement->plan = std::move(p.execution);
+  }
   p.execution.reset();
   return out;
 }

@@ -93,6 +93,9 @@ class Database {
     std::atomic<uint64_t> rows_inserted{0};
     std::atomic<uint64_t> errors{0};
     std::atomic<uint64_t> verifications{0};
+    // Executions of a prepared query that ran the plan of an earlier one (no binding or
+    // planning).
+    std::atomic<uint64_t> plans_reused{0};
   };
   Stats& stats() { return stats_; }
 

@@ -74,6 +74,7 @@ Status Catalog::Reload() {
 
 void Catalog::AddTable(TableDef def) {
   std::unique_lock lock(mu_);
+  version_.fetch_add(1, std::memory_order_release);
   max_relation_id_ = std::max(max_relation_id_, def.id);
   auto shared = std::make_shared<const TableDef>(std::move(def));
   tables_.try_emplace(Name(shared->schema, shared->name), shared);
@@ -82,6 +83,7 @@ void Catalog::AddTable(TableDef def) {
 
 void Catalog::AddIndex(IndexDef def) {
   std::unique_lock lock(mu_);
+  version_.fetch_add(1, std::memory_order_release);
   max_relation_id_ = std::max(max_relation_id_, def.id);
   auto shared = std::make_shared<const IndexDef>(std::move(def));
   indexes_.try_emplace(Name(shared->schema, shared->name), shared);
@@ -91,6 +93,7 @@ void Catalog::AddIndex(IndexDef def) {
 void Catalog::AddRole(RoleDef def) {
   auto shared = std::make_shared<const RoleDef>(std::move(def));
   std::unique_lock lock(mu_);
+  version_.fetch_add(1, std::memory_order_release);
   roles_.try_emplace(shared->name, shared);
 }
 

@@ -13,6 +13,7 @@
 // and stay valid for as long as the caller holds them.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -75,6 +76,9 @@ class Catalog {
   // The id the next CREATE TABLE or CREATE INDEX will try.
   uint64_t NextRelationId() const;
 
+  // Changes each time a table, index or role is added (here or by Reload): a plan made when
+  // it had another value may no longer be the one the catalog calls for now.
+  uint64_t version() const { return version_.load(std::memory_order_acquire); }
   // Merges in catalog rows written since the last load (by another Catalog on the same DB).
   // Catalog rows are never removed, so merging is all a reload needs.
   Status Reload();
@@ -102,6 +106,7 @@ class Catalog {
   std::map<uint64_t, std::shared_ptr<const IndexDef>> indexes_by_id_;         // GUARDED_BY(mu_)
   std::map<std::string, std::shared_ptr<const RoleDef>, std::less<>> roles_;  // GUARDED_BY(mu_)
   uint64_t max_relation_id_ = kFirstUserRelationId - 1;                       // GUARDED_BY(mu_)
+  std::atomic<uint64_t> version_{0};
 };
 
 }  // namespace blockdb::sql

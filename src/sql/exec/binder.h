@@ -118,6 +118,9 @@ struct BindContext {
   std::function<Result<std::shared_ptr<SubqueryEvaluator>>(const Query&, SubqueryTest,
                                                            std::vector<Type>* column_types)>
       plan_subquery;
+  // How many subqueries plan_subquery planned (a plan holding one is not run twice: its
+  // evaluator may keep what it computed).
+  int subqueries_planned = 0;
   // Parameter types, indexed by $n - 1; nullopt until declared or inferred.
   std::vector<std::optional<Type>> param_types;
   // Whether the statement may contain parameters (false for simple-query text with $1).

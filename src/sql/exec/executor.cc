@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "common/check.h"
 #include "common/coding.h"
 #include "engine/ledger_db.h"
 #include "sql/catalog/catalog.h"
@@ -64,6 +65,7 @@ PlanContext Executor::MakePlanContext(Execution& exec, bool describe_only) {
   ctx.binder = &exec.binder;
   ctx.eval = &exec.eval;
   ctx.control = &exec.control;
+  exec.control.snapshot = ctx.snapshot;
   ctx.has_params = !describe_only;
   if (txn_->status == TxnStatus::kInBlock) ctx.pending = txn_->writer.get();
   if (!describe_only && LocksReads()) {
@@ -163,7 +165,7 @@ Result<bool> Executor::Fetch(Execution& exec, uint64_t max_rows,
   return false;
 }
 
-Status Executor::Dispatch(const Statement& stmt, Execution& exec, bool describe_only) {
+Status Executor::CheckTransactionState(const Statement& stmt, bool describe_only) {
   if (txn_->status == TxnStatus::kFailed) {
     bool allowed = stmt.Is<TransactionStmt>() &&
                    (stmt.As<TransactionStmt>().action == TransactionAction::kRollback ||
@@ -181,6 +183,11 @@ Status Executor::Dispatch(const Statement& stmt, Execution& exec, bool describe_
     bool takes_snapshot = !stmt.Is<SetStmt>() && !stmt.Is<ShowStmt>() && !stmt.Is<ResetStmt>();
     if (txn_->status == TxnStatus::kInBlock && takes_snapshot) txn_->ran_query = true;
   }
+  return Status::OK();
+}
+
+Status Executor::Dispatch(const Statement& stmt, Execution& exec, bool describe_only) {
+  RETURN_IF_ERROR(CheckTransactionState(stmt, describe_only));
   switch (stmt.kind) {
     case StatementKind::kSelect:
       return RunQuery(*stmt.As<SelectStmt>().query, exec, describe_only);
@@ -250,11 +257,51 @@ Status Executor::Dispatch(const Statement& stmt, Execution& exec, bool describe_
 }
 
 Status Executor::RunQuery(const Query& query, Execution& exec, bool describe_only) {
+  // Read before planning: a catalog change made meanwhile makes the plan look stale, never
+  // current.
+  exec.catalog_version = db_->catalog().version();
+  exec.settings_generation = settings_->generation();
   PlanContext ctx = MakePlanContext(exec, describe_only);
   ASSIGN_OR_RETURN(QueryPlan plan, PlanQuery(query, ctx));
   exec.columns = std::move(plan.columns);
   exec.source = std::move(plan.source);
+  exec.reusable = plan.reusable && !describe_only && query.with == nullptr &&
+                  exec.bind.subqueries_planned == 0 && ctx.pending == nullptr &&
+                  ctx.read_locks == nullptr;
   return Status::OK();
+}
+
+Result<std::unique_ptr<Execution>> Executor::Restart(const Statement& stmt,
+                                                     std::unique_ptr<Execution> exec,
+                                                     const std::vector<Value>& params,
+                                                     ErrorInfo* error) {
+  BLOCKDB_CHECK(exec->reusable && exec->source != nullptr && !exec->result);
+  bool pending = txn_->status == TxnStatus::kInBlock && txn_->writer != nullptr;
+  if (exec->catalog_version != db_->catalog().version() ||
+      exec->settings_generation != settings_->generation() || pending || LocksReads() ||
+      txn_->status == TxnStatus::kFailed) {
+    return std::unique_ptr<Execution>();
+  }
+  error_ = error;
+  Status s = CheckTransactionState(stmt, false);
+  if (!s.ok()) {
+    AfterError();
+    return s;
+  }
+  // What NewExecution and MakePlanContext set per execution.
+  exec->params = params;
+  exec->eval.statement_time = txn_->status != TxnStatus::kIdle ? txn_->start_time : NowMicros();
+  uint64_t timeout_ms = settings_->StatementTimeoutMs();
+  exec->control.deadline.reset();
+  if (timeout_ms > 0) {
+    exec->control.deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  }
+  exec->control.snapshot = ReadSnapshot();
+  exec->rows_returned = 0;
+  exec->source->Rewind();
+  if (txn_->status == TxnStatus::kIdle && copy_in_ == std::nullopt) ReleaseLocks();
+  return exec;
 }
 
 Status Executor::RunTransaction(const TransactionStmt& stmt, Execution& exec) {

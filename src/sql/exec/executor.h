@@ -42,10 +42,15 @@ class Settings {
   // The zone the TimeZone setting names. Kept at a fixed address and updated in place, so a
   // ScopedSessionTimeZone pointing at it follows SET TimeZone at once.
   const TimeZone& time_zone() const { return zone_; }
+  // Changes whenever a setting's value does: a plan bound under another value (a literal read
+  // in the session's time zone...) is planned again.
+  uint64_t generation() const { return generation_; }
 
  private:
   // Resolves zone_ from the TimeZone value after it changed.
   void SyncTimeZone();
+  // After any value changed: a new generation, the derived values recomputed.
+  void Changed();
 
   struct Setting {
     std::string display_name;  // e.g. "DateStyle"
@@ -57,6 +62,8 @@ class Settings {
   std::map<std::string, Setting, std::less<>> settings_;
   std::vector<std::string> changed_;
   TimeZone zone_;
+  uint64_t generation_ = 0;
+  uint64_t statement_timeout_ms_ = 0;
 };
 
 // The transaction block of a session.
@@ -98,6 +105,11 @@ struct Execution {
   // A statement that ran to completion: its result (rows served from `result.rows`).
   std::optional<StatementResult> result;
   size_t next_result_row = 0;
+  // A query whose plan Executor::Restart may run again (QueryPlan::reusable, planned without
+  // pending rows or read locks), and the catalog and settings it was planned under.
+  bool reusable = false;
+  uint64_t catalog_version = 0;
+  uint64_t settings_generation = 0;
 };
 
 class Executor {
@@ -117,6 +129,15 @@ class Executor {
   Result<std::unique_ptr<Execution>> Start(const Statement& stmt, std::vector<Value> params,
                                            const std::vector<std::optional<Type>>* param_types,
                                            bool describe_only, ErrorInfo* error);
+
+  // Runs prepared query `stmt` again on the plan of its finished execution `exec` (one whose
+  // `reusable` is set), with new parameter values: what planning would give anyway, since the
+  // plan depends on neither (QueryPlan::reusable), minus the parsing, binding and planning that
+  // dominate a point SELECT. Returns null (dropping `exec`) when the plan may no longer be the
+  // one planning would make now: the catalog or a setting changed since, or the statement must
+  // see the transaction block's own inserts or lock what it reads. The caller then calls Start.
+  Result<std::unique_ptr<Execution>> Restart(const Statement& stmt, std::unique_ptr<Execution> exec,
+                                             const std::vector<Value>& params, ErrorInfo* error);
 
   // Plans `query` for a cursor (DECLARE ... CURSOR FOR query): rows are pulled with Fetch.
   Result<std::unique_ptr<Execution>> StartQuery(const Query& query, std::vector<Value> params,
@@ -141,6 +162,9 @@ class Executor {
 
  private:
   Status Dispatch(const Statement& stmt, Execution& exec, bool describe_only);
+  // The transaction checks a statement passes before it runs (25P02 in a failed block, the
+  // block's timeout).
+  Status CheckTransactionState(const Statement& stmt, bool describe_only);
   // FinishCopyIn without the locks' bookkeeping.
   Result<uint64_t> WriteCopyIn(ErrorInfo* error);
   // A new Execution with its parameters, clock, settings and cancel flag set up.

@@ -177,11 +177,24 @@ class SelectPlanner {
       source = MakeTruncateSource(std::move(source), targets_.size());
     }
     plan.source = std::move(source);
+    plan.reusable = ReadsOneStoredTable() && IsCountLiteral(limit) && IsCountLiteral(offset);
     return plan;
   }
 
  private:
   Binder& binder() { return *ctx_.binder; }
+
+  // FROM is a single stored table read at the statement's snapshot (a CTE, catalog or ledger
+  // relation of that name computes its rows while planning: from_.table is null then).
+  bool ReadsOneStoredTable() const {
+    return from_.table != nullptr && body_.from.size() == 1 && body_.from[0]->Is<TableRef>() &&
+           body_.from[0]->As<TableRef>().as_of_block == nullptr;
+  }
+
+  static bool IsCountLiteral(const Expr* e) {
+    int64_t value;
+    return e == nullptr || IsIntegerLiteral(*e, &value);
+  }
   Status Err(Status s, int position) { return binder().ErrorAt(std::move(s), position); }
 
   static void PlaceWindowColumns(BoundExpr* e, int base, int srf_base) {
@@ -643,10 +656,11 @@ std::string ArrayText(const std::vector<Value>& values) {
 
 void EnableSubqueries(BindContext* bind, const PlanContext& ctx) {
   bind->plan_subquery =
-      [ctx = PlanContext(ctx)](
+      [bind, ctx = PlanContext(ctx)](
           const Query& query, SubqueryTest test,
           std::vector<Type>* types) mutable -> Result<std::shared_ptr<SubqueryEvaluator>> {
     (void)test;
+    ++bind->subqueries_planned;
     ASSIGN_OR_RETURN(QueryPlan plan, PlanQuery(query, ctx));
     for (const ResultColumn& c : plan.columns) types->push_back(c.type);
     return std::shared_ptr<SubqueryEvaluator>(

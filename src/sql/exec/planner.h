@@ -53,6 +53,12 @@ struct PlanContext {
 struct QueryPlan {
   std::vector<ResultColumn> columns;
   RowSourcePtr source;
+  // Whether nothing in the plan was computed while planning from this execution's parameters or
+  // snapshot, so that the source, rewound, can run again with new ones (a prepared statement's
+  // next execution): a SELECT whose FROM is one stored table without AS OF BLOCK and whose
+  // LIMIT and OFFSET are absent or integer literals. The caller still checks what the planner
+  // cannot see from here: no WITH, no subquery, no pending rows or read locks.
+  bool reusable = false;
 };
 
 Result<QueryPlan> PlanQuery(const Query& query, PlanContext& ctx);

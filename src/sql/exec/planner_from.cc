@@ -179,8 +179,9 @@ Result<FromPlan> PlanTable(const TableRef& ref, PlanContext& ctx, const Expr* wh
   if (table == nullptr) {
     return ctx.binder->ErrorAt(UndefinedTable(name), name.position);
   }
-  uint64_t snapshot = ctx.snapshot;
+  std::optional<uint64_t> as_of;  // none: the statement's snapshot (ExecControl::snapshot)
   if (ref.as_of_block != nullptr) {
+    as_of = ctx.snapshot;
     Scope empty;
     ASSIGN_OR_RETURN(BoundExprPtr b, ctx.binder->Bind(*ref.as_of_block, empty, "AS OF BLOCK"));
     if (ctx.has_params) {
@@ -191,7 +192,7 @@ Result<FromPlan> PlanTable(const TableRef& ref, PlanContext& ctx, const Expr* wh
         return ctx.binder->ErrorAt(InvalidParameterValue("AS OF BLOCK needs a block number"),
                                    ref.as_of_block->position);
       }
-      ASSIGN_OR_RETURN(snapshot, SnapshotOfBlock(ctx, v.int_value()));
+      ASSIGN_OR_RETURN(*as_of, SnapshotOfBlock(ctx, v.int_value()));
     }
   }
   for (size_t i = 0; i < table->columns.size(); ++i) {
@@ -216,7 +217,7 @@ Result<FromPlan> PlanTable(const TableRef& ref, PlanContext& ctx, const Expr* wh
                                         ? ctx.pending->PendingRows(table->id)
                                         : nullptr;
   plan.source =
-      MakeTableSource(ctx.database->ledger()->db(), table, snapshot, std::move(path),
+      MakeTableSource(ctx.database->ledger()->db(), table, as_of, std::move(path),
                       std::move(filter), ctx.eval, ctx.control, pending, plan.needed_columns,
                       ref.as_of_block == nullptr ? ctx.read_locks : nullptr);
   return plan;

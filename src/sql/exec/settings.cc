@@ -123,9 +123,14 @@ long long ParseMillis(const std::string& display) {
 
 }  // namespace
 
-uint64_t Settings::StatementTimeoutMs() const {
+uint64_t Settings::StatementTimeoutMs() const { return statement_timeout_ms_; }
+
+// Every statement asks for the timeout: it is parsed here, once per change, rather than looked
+// up and parsed each time.
+void Settings::Changed() {
+  ++generation_;
   std::optional<std::string> v = Get("statement_timeout");
-  return v ? static_cast<uint64_t>(ParseMillis(*v)) : 0;
+  statement_timeout_ms_ = v ? static_cast<uint64_t>(ParseMillis(*v)) : 0;
 }
 
 uint64_t Settings::LockTimeoutMs() const {
@@ -191,6 +196,7 @@ Settings::Settings(const DatabaseOptions& db, const SessionOptions& session) {
   }
   for (auto& [key, setting] : settings_) setting.default_value = setting.value;
   changed_.clear();
+  Changed();
 }
 
 std::optional<std::string> Settings::Get(std::string_view name) const {
@@ -225,6 +231,7 @@ Status Settings::Set(std::string_view name, std::string value) {
     it->second.value = std::move(canonical);
     if (it->second.reported) changed_.push_back(key);
     if (key == "timezone") SyncTimeZone();
+    Changed();
   }
   return Status::OK();
 }
@@ -247,6 +254,7 @@ Status Settings::Reset(std::string_view name) {
     it->second.value = it->second.default_value;
     if (it->second.reported) changed_.push_back(key);
     if (key == "timezone") SyncTimeZone();
+    Changed();
   }
   return Status::OK();
 }
@@ -259,6 +267,7 @@ void Settings::ResetAll() {
     }
   }
   SyncTimeZone();
+  Changed();
 }
 
 std::vector<std::vector<Value>> Settings::ShowAll() const {

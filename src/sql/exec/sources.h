@@ -31,6 +31,9 @@ struct ExecControl {
   const std::atomic<bool>* cancel = nullptr;                      // Session::Cancel sets it
   std::optional<std::chrono::steady_clock::time_point> deadline;  // statement_timeout
   uint64_t work_mem = 64ull << 20;
+  // The statement's read snapshot (an applied index). Table scans without AS OF BLOCK read at
+  // the value it has when they open, so a prepared query's plan run again reads at the new one.
+  uint64_t snapshot = kLatestSnapshot;
   // 57014 when cancelled or past the deadline. Cheap; called every few hundred rows.
   Status Check() const;
 };
@@ -88,15 +91,17 @@ struct AccessPath {
   std::vector<KeyCondition> key;
 };
 
-// Reads a table at `snapshot` along `path`; rows are the table's columns in order. Rows for
-// which `filter` is not true are skipped (the filter is pushed into the scan).
+// Reads a table along `path` at `as_of` (AS OF BLOCK), or else at control->snapshot as it is
+// when the scan opens; rows are the table's columns in order. Rows for which `filter` is not
+// true are skipped (the filter is pushed into the scan).
 // `pending`, when not null, holds rows of a transaction block not yet written: they are merged
 // into the scan in key order, as if stored. `needed_columns`, when not null and not empty when
 // the scan starts, marks the columns the query reads; the others are not decoded (NULL).
 // `locks`, when not null, is taken on the scanned range before the first row is read.
-RowSourcePtr MakeTableSource(DB* db, std::shared_ptr<const TableDef> table, uint64_t snapshot,
-                             AccessPath path, BoundExprPtr filter, const EvalContext* ctx,
-                             const ExecControl* control, const std::vector<Row>* pending = nullptr,
+RowSourcePtr MakeTableSource(DB* db, std::shared_ptr<const TableDef> table,
+                             std::optional<uint64_t> as_of, AccessPath path, BoundExprPtr filter,
+                             const EvalContext* ctx, const ExecControl* control,
+                             const std::vector<Row>* pending = nullptr,
                              std::shared_ptr<const std::vector<bool>> needed_columns = nullptr,
                              const ReadLocks* locks = nullptr);
 

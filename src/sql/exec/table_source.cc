@@ -38,16 +38,16 @@ Result<std::optional<Value>> ExactKeyValue(const BoundExpr& e, const Type& colum
 
 class TableSource : public RowSource {
  public:
-  TableSource(DB* db, std::shared_ptr<const TableDef> table, uint64_t snapshot, AccessPath path,
-              BoundExprPtr filter, const EvalContext* ctx, const ExecControl* control,
-              const std::vector<Row>* pending, std::shared_ptr<const std::vector<bool>> needed,
-              const ReadLocks* locks)
+  TableSource(DB* db, std::shared_ptr<const TableDef> table, std::optional<uint64_t> as_of,
+              AccessPath path, BoundExprPtr filter, const EvalContext* ctx,
+              const ExecControl* control, const std::vector<Row>* pending,
+              std::shared_ptr<const std::vector<bool>> needed, const ReadLocks* locks)
       : locks_(locks),
         pending_rows_(pending),
         needed_(std::move(needed)),
         db_(db),
         table_(std::move(table)),
-        snapshot_(snapshot),
+        as_of_(as_of),
         path_(std::move(path)),
         filter_(std::move(filter)),
         ctx_(ctx),
@@ -146,6 +146,7 @@ class TableSource : public RowSource {
 
   Status Open() {
     opened_ = true;
+    snapshot_ = as_of_.value_or(control_->snapshot);
     if (needed_ != nullptr && needed_->size() == table_->columns.size()) {
       decoder_.SetNeededColumns(*needed_);
     }
@@ -258,7 +259,8 @@ class TableSource : public RowSource {
   size_t pending_next_ = 0;
   DB* db_;
   std::shared_ptr<const TableDef> table_;
-  uint64_t snapshot_;
+  std::optional<uint64_t> as_of_;
+  uint64_t snapshot_ = kLatestSnapshot;  // set by Open
   AccessPath path_;
   BoundExprPtr filter_;
   const EvalContext* ctx_;
@@ -276,12 +278,13 @@ class TableSource : public RowSource {
 
 }  // namespace
 
-RowSourcePtr MakeTableSource(DB* db, std::shared_ptr<const TableDef> table, uint64_t snapshot,
-                             AccessPath path, BoundExprPtr filter, const EvalContext* ctx,
-                             const ExecControl* control, const std::vector<Row>* pending,
+RowSourcePtr MakeTableSource(DB* db, std::shared_ptr<const TableDef> table,
+                             std::optional<uint64_t> as_of, AccessPath path, BoundExprPtr filter,
+                             const EvalContext* ctx, const ExecControl* control,
+                             const std::vector<Row>* pending,
                              std::shared_ptr<const std::vector<bool>> needed_columns,
                              const ReadLocks* locks) {
-  return std::make_unique<TableSource>(db, std::move(table), snapshot, std::move(path),
+  return std::make_unique<TableSource>(db, std::move(table), as_of, std::move(path),
                                        std::move(filter), ctx, control, pending,
                                        std::move(needed_columns), locks);
 }
