@@ -52,8 +52,11 @@ class TableSource : public RowSource {
         filter_(std::move(filter)),
         ctx_(ctx),
         control_(control),
-        prefix_size_(RelationKeyPrefix(table_->id).size()),
-        decoder_(*table_) {}
+        prefix_(RelationKeyPrefix(table_->id)),
+        prefix_size_(prefix_.size()),
+        decoder_(*table_),
+        parts_(path_.kind == AccessPath::Kind::kIndexScan ? path_.index->columns
+                                                          : RowKeyParts(*table_)) {}
 
   Result<bool> Next(Row* row) override {
     if (!opened_) {
@@ -150,10 +153,8 @@ class TableSource : public RowSource {
     if (needed_ != nullptr && needed_->size() == table_->columns.size()) {
       decoder_.SetNeededColumns(*needed_);
     }
-    TableReader reader(db_, table_, snapshot_);
     KeyBound lower, upper;
-    std::vector<KeyPart> parts =
-        path_.kind == AccessPath::Kind::kIndexScan ? path_.index->columns : RowKeyParts(*table_);
+    const std::vector<KeyPart>& parts = parts_;
     ASSIGN_OR_RETURN(bool any, ComputeBounds(parts, &lower, &upper));
     if (!any) {
       done_ = true;
@@ -164,11 +165,15 @@ class TableSource : public RowSource {
       std::string pk;
       RETURN_IF_ERROR(AppendKeyValues(*table_, parts, lower.values, &pk));
       point_key_ = std::move(pk);
-      std::string key = RelationKeyPrefix(table_->id) + point_key_;
-      RETURN_IF_ERROR(LockRange(key, key + '\0'));
-      CollectPending(key, key + '\0');
+      point_row_key_ = prefix_ + point_key_;
+      if (locks_ != nullptr || pending_rows_ != nullptr) {
+        std::string end = point_row_key_ + '\0';
+        RETURN_IF_ERROR(LockRange(point_row_key_, end));
+        CollectPending(point_row_key_, end);
+      }
       return Status::OK();
     }
+    TableReader reader(db_, table_, snapshot_);
     Result<std::pair<std::string, std::string>> range =
         path_.kind == AccessPath::Kind::kIndexScan
             ? reader.IndexKeyRange(*path_.index, lower, upper)
@@ -193,7 +198,7 @@ class TableSource : public RowSource {
   // lies in [begin, end), sorted by that key.
   void CollectPending(const std::string& begin, const std::string& end) {
     if (pending_rows_ == nullptr) return;
-    const std::string prefix = RelationKeyPrefix(table_->id);
+    const std::string& prefix = prefix_;
     // Hidden row ids of rows not yet written sort after every stored one.
     uint64_t next_hidden = (uint64_t{1} << 62);
     for (const Row& row : *pending_rows_) {
@@ -217,11 +222,10 @@ class TableSource : public RowSource {
     if (point_) {
       done_ = true;
       if (!pending_.empty()) return TakePending(row);
-      std::string value;
-      Status s = db_->Get(RelationKeyPrefix(table_->id) + point_key_, &value, snapshot_);
+      Status s = db_->Get(point_row_key_, &point_value_, snapshot_);
       if (s.IsNotFound()) return false;
       RETURN_IF_ERROR(s);
-      RETURN_IF_ERROR(decoder_.Decode(point_key_, value, row));
+      RETURN_IF_ERROR(decoder_.Decode(point_key_, point_value_, row));
       return true;
     }
     bool stored = it_->Valid() && it_->key() < end_;
@@ -239,7 +243,7 @@ class TableSource : public RowSource {
                        IndexEntryPrimaryKey(*path_.index, *table_, it_->key(), it_->value()));
       it_->Next();
       std::string value;
-      Status s = db_->Get(RelationKeyPrefix(table_->id) + pk, &value, snapshot_);
+      Status s = db_->Get(prefix_ + pk, &value, snapshot_);
       if (s.IsNotFound()) {
         return Status::Corruption("entry of index " + path_.index->name + " points at no row");
       }
@@ -265,12 +269,16 @@ class TableSource : public RowSource {
   BoundExprPtr filter_;
   const EvalContext* ctx_;
   const ExecControl* control_;
+  const std::string prefix_;  // RelationKeyPrefix(table id): the table's rows' keys begin so
   size_t prefix_size_;
   TableRowDecoder decoder_;
+  const std::vector<KeyPart> parts_;  // the columns of the key the scan reads
   bool opened_ = false;
   bool done_ = false;
   bool point_ = false;
-  std::string point_key_;
+  std::string point_key_;      // the primary key's bytes (kPointLookup)
+  std::string point_row_key_;  // prefix_ + point_key_
+  std::string point_value_;    // the row read, kept to reuse its buffer when run again
   std::unique_ptr<Iterator> it_;
   std::string end_;
   uint64_t rows_seen_ = 0;
