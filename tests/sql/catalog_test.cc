@@ -98,6 +98,40 @@ TEST_CASE("catalog: golden bytes of a table row") {
   CHECK(*back == def);
 }
 
+TEST_CASE("catalog: a table with an unconstrained NUMERIC key has table row version 2") {
+  TableDef def;
+  def.id = 1000;
+  def.name = "t";
+  def.columns.push_back(ColumnSchema{"n", Type::Of(TypeId::kNumeric), true, std::nullopt, false});
+  def.primary_key.push_back(KeyPart{0, false});
+  const std::string expected = Unhex(
+      "02"               // version 2: the row values hold the NUMERIC key column too
+      "e807"             // table id 1000
+      "06 7075626c6963"  // schema "public"
+      "01 74"            // name "t"
+      "01"               // schema version 1
+      "01"               // 1 column
+      "01 6e 08 00 01"   // "n" numeric, no modifier, NOT NULL
+      "01 00 00");       // primary key: column 0 ascending
+  CHECK(ToHex(EncodeTableDef(def)) == ToHex(expected));
+  Result<TableDef> back = DecodeTableDef(expected);
+  REQUIRE(back.ok());
+  CHECK(*back == def);
+  // Version 1 of the same table: written before the layout, its rows lack the key column.
+  std::string v1 = expected;
+  v1[0] = 1;
+  back = DecodeTableDef(v1);
+  REQUIRE(back.ok());
+  CHECK_FALSE(back->numeric_keys_in_value);
+  CHECK(ToHex(EncodeTableDef(*back)) == ToHex(v1));
+  // Version 2 is only for tables with such a key column; numeric(p, s) keeps its scale anyway.
+  std::string other = EncodeTableDef(ExampleTable());
+  other[0] = 2;
+  CHECK(DecodeTableDef(other).status().IsCorruption());
+  def.columns[0].type = Type::Numeric(10, 2);
+  CHECK(EncodeTableDef(def)[0] == 1);
+}
+
 TEST_CASE("catalog: golden bytes of relation id, index and role rows") {
   CHECK(ToHex(RelationIdKey(1000)) == ToHex(Unhex("02 20 80000000000003e8")));
   CHECK(ToHex(EncodeRelationId(RelationKind::kTable, "t")) == ToHex(Unhex("01 01 01 74")));

@@ -389,6 +389,20 @@ TEST_CASE("table store: a reader sees its snapshot only") {
   CHECK(ScanAll(store.Reader(*t)) == std::vector<std::string>{"1|a", "2|b"});
 }
 
+TEST_CASE("table store: unconstrained NUMERIC keys keep their scale across reopen") {
+  Store store;
+  auto t = store.Create("k", {{"n", "numeric"}, {"v", "text"}}, {0});
+  REQUIRE(t->numeric_keys_in_value);
+  REQUIRE(store.Insert(*t, {{"1.50", "a"}, {"-0.500", "b"}}).ok());
+  CHECK(store.Insert(*t, {{"1.5", "c"}}).sqlstate() == "23505");
+  store.Reopen();
+  CHECK(ScanAll(store.Reader(*t)) == std::vector<std::string>{"-0.500|b", "1.50|a"});
+  auto got = store.Reader(*t).Get(Key({ValueOf("numeric", "1.5")}));
+  REQUIRE(got.ok());
+  REQUIRE(got->has_value());
+  CHECK(Show(**got) == "1.50|a");
+}
+
 TEST_CASE("table store: hidden row ids stay unique and in insertion order across reopen") {
   Store store;
   auto t = store.Create("log", {{"msg", "text"}, {"n", "integer"}}, {});
@@ -447,6 +461,47 @@ TEST_CASE("table store: golden bytes of a row key, a row value and index entries
   e = EncodeIndexEntry(unique, t, null_name, pk);
   CHECK(ToHex(e.key) == "ea0701208000000000000005");  // DESC: NULL first (01), then the PK
   CHECK(*IndexEntryPrimaryKey(unique, t, e.key, e.value) == pk);
+}
+
+TEST_CASE("table store: an unconstrained NUMERIC key keeps its display scale in the row value") {
+  TableDef t;
+  t.id = 1000;
+  t.name = "t";
+  t.columns.push_back(ColumnSchema{"n", Type::Of(TypeId::kNumeric), true, std::nullopt, false});
+  t.columns.push_back(ColumnSchema{"v", Type::Of(TypeId::kText), false, std::nullopt, false});
+  t.primary_key.push_back(KeyPart{0, false});
+  const std::vector<Value> row = {ValueOf("numeric", "1.50"), Value::Text("ab")};
+  const std::string pk = PrimaryKeyBytes(t, row, 0);
+  CHECK(ToHex(pk) == "40408000ff00ff0113880001");  // the key form of 1.5 (no scale)
+  const std::string value = EncodeRowValue(t, row);
+  CHECK(ToHex(value) ==
+        "01"            // schema version 1
+        "02"            // 2 columns: the key column n, then v
+        "00"            // no NULL
+        "090002000000"  // numeric, 9 bytes: positive, dscale 2, weight 0
+        "01008813"      // digits 1, 5000
+        "026162");      // "ab"
+  Result<std::vector<Value>> back = DecodeTableRow(t, pk, value);
+  REQUIRE(back.ok());
+  CHECK(FormatValue((*back)[0]) == "1.50");
+  TableRowDecoder decoder(t);
+  std::vector<Value> out;
+  REQUIRE(decoder.Decode(pk, value, &out).ok());
+  CHECK(FormatValue(out[0]) == "1.50");
+  decoder.SetNeededColumns({false, true});
+  REQUIRE(decoder.Decode(pk, value, &out).ok());
+  CHECK(FormatValue(out[0]) == "1.5");  // not needed: the key's value, without the scale
+  // A value that disagrees with the key is damage.
+  const std::vector<Value> other = {ValueOf("numeric", "2.50"), Value::Text("ab")};
+  CHECK(DecodeTableRow(t, pk, EncodeRowValue(t, other)).status().IsCorruption());
+  // A table whose catalog row predates the layout: the value holds v only and n reads back
+  // from the key.
+  t.numeric_keys_in_value = false;
+  const std::string legacy = EncodeRowValue(t, row);
+  CHECK(ToHex(legacy) == "010100026162");
+  back = DecodeTableRow(t, pk, legacy);
+  REQUIRE(back.ok());
+  CHECK(FormatValue((*back)[0]) == "1.5");
 }
 
 }  // namespace

@@ -183,7 +183,9 @@ std::string CatalogRangeBegin() { return CatalogPrefix(kCatalogTablesId); }
 std::string CatalogRangeEnd() { return CatalogPrefix(kCatalogRolesId + 1); }
 
 std::string EncodeTableDef(const TableDef& def) {
-  std::string out(1, static_cast<char>(kCatalogFormatVersion));
+  const bool numeric_keys = def.numeric_keys_in_value && def.HasScaleFreeNumericKey();
+  std::string out(
+      1, static_cast<char>(numeric_keys ? kTableFormatVersionNumericKeys : kCatalogFormatVersion));
   PutVarint64(&out, def.id);
   PutLengthPrefixed(&out, def.schema);
   PutLengthPrefixed(&out, def.name);
@@ -199,9 +201,11 @@ std::string EncodeTableDef(const TableDef& def) {
 Result<TableDef> DecodeTableDef(std::string_view in) {
   TableDef def;
   uint32_t ncols = 0;
-  if (!GetVersion(&in) || !GetVarint64(&in, &def.id) || !GetString(&in, &def.schema) ||
-      !GetString(&in, &def.name) || !GetVarint32(&in, &def.schema_version) ||
-      !GetVarint32(&in, &ncols) || ncols > in.size()) {
+  uint8_t version = 0;
+  if (!GetByte(&in, &version) ||
+      (version != kCatalogFormatVersion && version != kTableFormatVersionNumericKeys) ||
+      !GetVarint64(&in, &def.id) || !GetString(&in, &def.schema) || !GetString(&in, &def.name) ||
+      !GetVarint32(&in, &def.schema_version) || !GetVarint32(&in, &ncols) || ncols > in.size()) {
     return Malformed("table row");
   }
   def.columns.resize(ncols);
@@ -213,6 +217,12 @@ Result<TableDef> DecodeTableDef(std::string_view in) {
   if (!GetKeyParts(&in, ncols, &def.primary_key) || !in.empty()) {
     return Malformed("table row " + def.name);
   }
+  // Canonical: version 2 only for a table that has such a key column.
+  if (version == kTableFormatVersionNumericKeys && !def.HasScaleFreeNumericKey()) {
+    return Malformed("table row " + def.name + " (version 2 without a NUMERIC key column)");
+  }
+  def.numeric_keys_in_value =
+      version == kTableFormatVersionNumericKeys || !def.HasScaleFreeNumericKey();
   return def;
 }
 
@@ -290,6 +300,26 @@ Result<uint64_t> DecodeRelationIdKey(std::string_view key) {
     return Malformed("relation id key");
   }
   return static_cast<uint64_t>(std::get<int64_t>(v));
+}
+
+bool TableDef::HasScaleFreeNumericKey() const {
+  for (const KeyPart& p : primary_key) {
+    const Type& t = columns[p.column].type;
+    if (t.id() == TypeId::kNumeric && !t.has_modifier()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool TableDef::StoredInRowValue(uint32_t column) const {
+  for (const KeyPart& p : primary_key) {
+    if (p.column == column) {
+      const Type& t = columns[column].type;
+      return numeric_keys_in_value && t.id() == TypeId::kNumeric && !t.has_modifier();
+    }
+  }
+  return true;
 }
 
 std::optional<uint32_t> TableDef::FindColumn(std::string_view column_name) const {

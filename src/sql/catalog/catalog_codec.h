@@ -13,6 +13,10 @@
 namespace blockdb::sql {
 
 inline constexpr uint8_t kCatalogFormatVersion = 1;
+// The version byte of a table row whose table has an unconstrained NUMERIC primary-key column
+// stored in its row values too (TableDef::numeric_keys_in_value). Such a table's row with
+// version 1 predates that layout: its row values lack those columns.
+inline constexpr uint8_t kTableFormatVersionNumericKeys = 2;
 
 // Kind byte of a relation id claim's value.
 enum class RelationKind : uint8_t {

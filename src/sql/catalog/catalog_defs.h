@@ -53,10 +53,20 @@ struct TableDef {
   std::vector<ColumnSchema> columns;
   // Empty: the table has no primary key and rows are keyed by a hidden row id.
   std::vector<KeyPart> primary_key;
+  // Row layout (docs/format/row.md): whether the row value also holds the primary-key columns
+  // of unconstrained NUMERIC, whose key form drops the display scale (1.0 would read back as 1).
+  // True for every table created now; false only for a table with such a key column whose
+  // catalog row has version 1, written before the row value held them.
+  bool numeric_keys_in_value = true;
 
   bool has_hidden_row_id() const { return primary_key.empty(); }
   // Position of the column named `name`, or nullopt.
   std::optional<uint32_t> FindColumn(std::string_view column_name) const;
+  // Whether the primary key has an unconstrained NUMERIC column.
+  bool HasScaleFreeNumericKey() const;
+  // Whether column `column` is stored in the row value: every column not in the primary key,
+  // and unconstrained NUMERIC key columns when numeric_keys_in_value.
+  bool StoredInRowValue(uint32_t column) const;
 
   bool operator==(const TableDef&) const = default;
 };

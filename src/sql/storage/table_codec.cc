@@ -4,6 +4,7 @@
 #include "common/coding.h"
 #include "sql/types/errors.h"
 #include "sql/types/key_codec.h"
+#include "sql/types/numeric.h"
 #include "sql/types/row_codec.h"
 
 namespace blockdb::sql {
@@ -13,24 +14,32 @@ KeyOrder OrderOf(const KeyPart& part) {
   return part.descending ? KeyOrder::Descending() : KeyOrder::Ascending();
 }
 
-bool IsKeyColumn(const TableDef& table, uint32_t column) {
-  for (const KeyPart& p : table.primary_key) {
-    if (p.column == column) {
-      return true;
-    }
-  }
-  return false;
-}
-
 // Positions of the columns stored in the row value, in column order.
 std::vector<uint32_t> ValueColumns(const TableDef& table) {
   std::vector<uint32_t> out;
   for (uint32_t i = 0; i < table.columns.size(); ++i) {
-    if (!IsKeyColumn(table, i)) {
+    if (table.StoredInRowValue(i)) {
       out.push_back(i);
     }
   }
   return out;
+}
+
+// Puts key column `key` (decoded from the row key) into *slot. A key column the row value holds
+// too is already in *slot with its display scale; it must equal the key (Corruption otherwise).
+// `decoded`: whether the row value's copy was decoded into *slot.
+Status PlaceKeyColumn(const TableDef& table, uint32_t column, bool decoded, Value key,
+                      Value* slot) {
+  if (!decoded || !table.StoredInRowValue(column)) {
+    *slot = std::move(key);
+    return Status::OK();
+  }
+  if (slot->is_null() || slot->type() != TypeId::kNumeric ||
+      NumericCompare(slot->numeric_value(), key.numeric_value()) != 0) {
+    return Status::Corruption("row value of " + table.name + " disagrees with its key in column " +
+                              table.columns[column].name);
+  }
+  return Status::OK();
 }
 
 std::vector<Type> TypesOf(const TableDef& table, const std::vector<uint32_t>& columns) {
@@ -140,7 +149,8 @@ Result<std::vector<Value>> DecodeTableRow(const TableDef& table, std::string_vie
   if (!table.has_hidden_row_id()) {
     ASSIGN_OR_RETURN(std::vector<Value> key, DecodePrimaryKey(table, pk_bytes));
     for (size_t i = 0; i < key.size(); ++i) {
-      row[table.primary_key[i].column] = std::move(key[i]);
+      const uint32_t c = table.primary_key[i].column;
+      RETURN_IF_ERROR(PlaceKeyColumn(table, c, true, std::move(key[i]), &row[c]));
     }
   }
   return row;
@@ -166,8 +176,9 @@ Status TableRowDecoder::Decode(std::string_view pk_bytes, std::string_view value
   if (!key_parts_.empty()) {
     KeyDecoder decoder(pk_bytes);
     for (const KeyPart& p : key_parts_) {
-      ASSIGN_OR_RETURN((*row)[p.column],
-                       DecodeKeyColumn(&decoder, KeyPartType(table_, p), OrderOf(p)));
+      ASSIGN_OR_RETURN(Value key, DecodeKeyColumn(&decoder, KeyPartType(table_, p), OrderOf(p)));
+      const bool decoded = needed_.empty() || needed_[p.column];
+      RETURN_IF_ERROR(PlaceKeyColumn(table_, p.column, decoded, std::move(key), &(*row)[p.column]));
     }
     if (!decoder.done()) {
       return Status::Corruption("trailing bytes after the primary key of a row of " + table_.name);

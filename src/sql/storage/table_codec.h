@@ -4,7 +4,8 @@
 //
 //   row key            varint(table id) + primary-key columns (AppendKeyColumn, each with its
 //                      ASC/DESC order), or varint(table id) + int64 hidden row id
-//   row value          EncodeRow(schema version, the columns not in the primary key)
+//   row value          EncodeRow(schema version, the columns not in the primary key, and the
+//                      unconstrained NUMERIC key columns: TableDef::StoredInRowValue)
 //   index entry        varint(index id) + index columns + primary-key bytes -> ""
 //   unique index entry varint(index id) + index columns -> primary-key bytes, so that the
 //                      engine's insert-if-absent enforces uniqueness; when an indexed value is
@@ -47,7 +48,8 @@ Status AppendKeyValues(const TableDef& table, std::span<const KeyPart> parts,
 // hidden row id. REQUIRES: the row was validated (types match, no NULL key column).
 std::string PrimaryKeyBytes(const TableDef& table, std::span<const Value> row, uint64_t row_id);
 
-// The row value: EncodeRow of the non-key columns (all columns for a hidden-row-id table).
+// The row value: EncodeRow of the columns TableDef::StoredInRowValue names (all columns for a
+// hidden-row-id table).
 std::string EncodeRowValue(const TableDef& table, std::span<const Value> row);
 
 // Decodes a full row (values in column order) from its primary-key bytes and value. Corruption
