@@ -119,6 +119,24 @@ TEST_CASE("session: a failed transaction ignores commands until ROLLBACK") {
   CHECK(o.results.back().notices[0].sqlstate == "25P01");
 }
 
+TEST_CASE("session: parameters of ^ and power() take PostgreSQL's types") {
+  SessionFixture f;
+  Session& s = f.session();
+  const auto types = [&](const std::string& sql, size_t n) {
+    REQUIRE(s.Prepare("q", sql, std::vector<std::optional<Type>>(n)).ok());
+    Result<StatementDescription> d = s.DescribeStatement("q");
+    REQUIRE(d.ok());
+    std::string out;
+    for (const Type& t : d->param_types) out += (out.empty() ? "" : ",") + t.Name();
+    out += "->" + d->columns[0].type.Name();
+    s.CloseStatement("q");
+    return out;
+  };
+  CHECK(types("SELECT $1 ^ 2", 1) == "double precision->double precision");
+  CHECK(types("SELECT $1 ^ 2.0", 1) == "numeric->numeric");
+  CHECK(types("SELECT power($1, $2)", 2) == "double precision,double precision->double precision");
+}
+
 TEST_CASE("session: extended protocol with parameters and a row limit") {
   SessionFixture f;
   f.Exec("CREATE TABLE t (id BIGINT PRIMARY KEY, v TEXT)");

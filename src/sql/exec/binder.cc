@@ -435,6 +435,19 @@ Result<BoundExprPtr> Binder::BindUnary(const UnaryExpr& e, const Scope& scope) {
 }
 
 Result<BoundExprPtr> Binder::BindArith(BinaryOp op, BoundExprPtr l, BoundExprPtr r, int pos) {
+  if (op == BinaryOp::kPow) {
+    // ^ exists for double precision and numeric only: an untyped parameter is numeric next to
+    // a numeric, else double precision (PostgreSQL's preferred type).
+    const auto is_untyped_param = [](const BoundExprPtr& x) {
+      return x->kind == BoundKind::kParam && x->type.id() == TypeId::kUnknown;
+    };
+    for (auto [param, other] : {std::pair{&l, &r}, std::pair{&r, &l}}) {
+      if (is_untyped_param(*param)) {
+        const bool numeric = (*other)->type.id() == TypeId::kNumeric;
+        InferParam(param->get(), Type::Of(numeric ? TypeId::kNumeric : TypeId::kFloat8));
+      }
+    }
+  }
   // A parameter next to a typed operand takes its type, as an unknown literal would.
   if (l->kind == BoundKind::kParam && l->type.id() == TypeId::kUnknown) {
     InferParam(l.get(), r->type);
