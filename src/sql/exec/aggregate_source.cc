@@ -1,5 +1,8 @@
 // GROUP BY and aggregates: a hash aggregation over the whole input (groups in first-seen
 // order), bounded by work_mem.
+#include <algorithm>
+#include <array>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -35,9 +38,12 @@ struct KeyEq {
   }
 };
 
-// Exact sums of numerics with few decimal places as 128-bit integers of units of
-// 10^-scale: adding two such integers is far cheaper than adding two base-10000 digit vectors.
-// A value that does not fit (too many decimals, too large) makes the sum fall back to Numeric.
+// Exact sums of integers and of numerics with few decimal places, as 128-bit integers of units
+// of 10^-scale: adding two such integers is far cheaper than adding two base-10000 digit vectors
+// (a full-scan sum or avg spends most of its time there otherwise). The scale is the largest
+// display scale seen so far, as NumericAdd's result scale. An input that does not fit (NaN or an
+// infinity, more than kMaxFastScale decimals, a value or sum near the int128 range) makes the sum
+// leave this path for good and continue as a Numeric, so results and errors are NumericAdd's.
 constexpr int kMaxFastScale = 18;
 constexpr __int128 kFastLimit = static_cast<__int128>(1) << 120;
 
@@ -47,25 +53,35 @@ __int128 Pow10(int n) {
   return p;
 }
 
-// n * 10^scale as an integer, when exact and small enough.
+// 10^0 .. 10^36, all below kFastLimit.
+const std::array<__int128, 37>& Powers10() {
+  static const std::array<__int128, 37> kPowers = [] {
+    std::array<__int128, 37> p{};
+    for (int i = 0; i < 37; ++i) p[i] = Pow10(i);
+    return p;
+  }();
+  return kPowers;
+}
+
+// n * 10^scale as an integer, when exact and below 10^36. REQUIRES: scale <= kMaxFastScale.
 std::optional<__int128> ScaledNumeric(const Numeric& n, int scale) {
   // |n| < 10000^(weight + 1), so |n| * 10^scale < 10^(4 * (weight + 1) + scale) <= 10^36.
   if (!n.is_finite() || n.dscale > scale || 4 * (n.weight + 1) + scale > 36) return std::nullopt;
-  // Digit groups from 10000^weight down to the group holding the last decimal of `scale`.
-  int frac_groups = (scale + 3) / 4;
+  const std::array<__int128, 37>& pow10 = Powers10();
   __int128 acc = 0;
-  for (int pos = n.weight; pos >= -frac_groups; --pos) {
-    int i = n.weight - pos;
-    int16_t d = i >= 0 && i < static_cast<int>(n.digits.size()) ? n.digits[i] : 0;
-    acc = acc * 10000 + d;
+  for (size_t i = 0; i < n.digits.size(); ++i) {
+    // digits[i] counts 10000^(weight - i), that is 10^e units of 10^-scale.
+    int e = 4 * (n.weight - static_cast<int>(i)) + scale;
+    // e < 0 only for a group past `scale` decimals, whose low digits are zeros (dscale <= scale).
+    acc += e >= 0 ? n.digits[i] * pow10[e] : n.digits[i] / static_cast<int>(pow10[-e]);
   }
-  acc /= Pow10(frac_groups * 4 - scale);  // exact: no digits beyond dscale <= scale
   return n.negative ? -acc : acc;
 }
 
 Result<Numeric> NumericFromScaled(__int128 v, int scale) {
   bool neg = v < 0;
-  unsigned __int128 u = neg ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
+  unsigned __int128 u =
+      neg ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
   std::string digits;
   do {
     digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));
@@ -80,14 +96,49 @@ struct AggState {
   int64_t count = 0;
   Value acc;  // running sum, min, max, bool or string (NULL until the first input)
   // Sums in their native form (the hot path of sum and avg): an integer sum of integers
-  // (bigint results), or a numeric sum of integers and numerics. `native` tells which is used.
-  enum class Native : uint8_t { kNone, kInt, kNumeric, kScaled } native = Native::kNone;
-  int64_t int_sum = 0;
+  // (bigint results), a scaled 128-bit sum (see kMaxFastScale) or a numeric sum of integers and
+  // numerics; min and max of integers as an int64. `native` tells which is used.
+  enum class Native : uint8_t { kNone, kInt, kNumeric, kScaled, kIntExtreme };
+  Native native = Native::kNone;
+  int64_t int_sum = 0;  // kInt: the sum; kIntExtreme: the minimum or maximum
   Numeric numeric_sum;
   __int128 scaled_sum = 0;  // kScaled: the sum in units of 10^-scale
   int scale = 0;
   std::unique_ptr<std::unordered_set<Value, ValueHash, ValueEq>> seen;  // DISTINCT
 };
+
+bool IsIntegerType(TypeId t) {
+  return t == TypeId::kInt2 || t == TypeId::kInt4 || t == TypeId::kInt8;
+}
+
+// Adds an integer or numeric `v` to the scaled sum of *st (kNone or kScaled). False, with *st
+// unchanged, when the sum must continue as a Numeric instead.
+bool AddScaled(const Value& v, AggState* st) {
+  bool is_int = IsIntegerType(v.type());
+  int dscale = is_int ? 0 : v.numeric_value().dscale;
+  int scale = st->native == AggState::Native::kNone ? dscale : std::max(st->scale, dscale);
+  if (scale > kMaxFastScale) return false;
+  __int128 sum = st->scaled_sum;
+  if (scale > st->scale) {  // widen the running sum to the new scale
+    __int128 factor = Powers10()[scale - st->scale];
+    if (sum >= kFastLimit / factor || sum <= -kFastLimit / factor) return false;
+    sum *= factor;
+  }
+  __int128 x;
+  if (is_int) {
+    x = static_cast<__int128>(v.int_value()) * Powers10()[scale];
+  } else {
+    std::optional<__int128> scaled = ScaledNumeric(v.numeric_value(), scale);
+    if (!scaled) return false;
+    x = *scaled;
+  }
+  sum += x;  // |sum| < 2^120 and |x| < 10^36 (or 2^63 * 10^18): no int128 overflow
+  if (sum >= kFastLimit || sum <= -kFastLimit) return false;
+  st->scaled_sum = sum;
+  st->scale = scale;
+  st->native = AggState::Native::kScaled;
+  return true;
+}
 
 class AggregateSource : public RowSource {
  public:
@@ -193,12 +244,13 @@ class AggregateSource : public RowSource {
       ++st->count;
       return Status::OK();
     }
-    // A plain column argument is read in place (no copy of its text or numeric digits).
-    Value computed;
+    // A plain column argument is read in place (no copy of its text or numeric digits, no Value
+    // constructed per row).
+    std::optional<Value> computed;
     if (spec.arg->kind != BoundKind::kColumn) {
       ASSIGN_OR_RETURN(computed, Eval(*spec.arg, input, *ctx_));
     }
-    const Value& v = spec.arg->kind == BoundKind::kColumn ? input[spec.arg->index] : computed;
+    const Value& v = computed ? *computed : input[spec.arg->index];
     if (v.is_null()) return Status::OK();
     if (st->seen) {
       if (!st->seen->insert(v).second) return Status::OK();
@@ -214,8 +266,7 @@ class AggregateSource : public RowSource {
       case AggFunc::kSum:
       case AggFunc::kAvg: {
         TypeId rt = spec.result_type.id();
-        bool is_int = v.type() == TypeId::kInt2 || v.type() == TypeId::kInt4 ||
-                      v.type() == TypeId::kInt8;
+        bool is_int = IsIntegerType(v.type());
         if (rt == TypeId::kInt8 && is_int) {
           if (__builtin_add_overflow(st->int_sum, v.int_value(), &st->int_sum)) {
             return NumericOutOfRange("bigint out of range");
@@ -223,33 +274,15 @@ class AggregateSource : public RowSource {
           st->native = AggState::Native::kInt;
           return Status::OK();
         }
-        if (rt == TypeId::kNumeric && v.type() == TypeId::kNumeric &&
-            (st->native == AggState::Native::kNone || st->native == AggState::Native::kScaled)) {
-          const Numeric& n = v.numeric_value();
-          if (n.is_finite() && n.dscale <= kMaxFastScale) {
-            if (st->native == AggState::Native::kNone) st->scale = n.dscale;
-            if (n.dscale > st->scale) {  // widen the running sum to the new scale
-              st->scaled_sum *= Pow10(n.dscale - st->scale);
-              st->scale = n.dscale;
-            }
-            std::optional<__int128> x = ScaledNumeric(n, st->scale);
-            if (x && st->scaled_sum < kFastLimit && st->scaled_sum > -kFastLimit) {
-              st->scaled_sum += *x;
-              st->native = AggState::Native::kScaled;
-              return Status::OK();
-            }
-          }
-          // Leave the fast path: continue with a Numeric sum.
-          if (st->native == AggState::Native::kScaled) {
-            ASSIGN_OR_RETURN(st->numeric_sum, NumericFromScaled(st->scaled_sum, st->scale));
-            st->native = AggState::Native::kNumeric;
-          }
-        }
-        if (rt == TypeId::kNumeric && st->native == AggState::Native::kScaled && is_int) {
-          ASSIGN_OR_RETURN(st->numeric_sum, NumericFromScaled(st->scaled_sum, st->scale));
-          st->native = AggState::Native::kNumeric;
-        }
         if (rt == TypeId::kNumeric && (is_int || v.type() == TypeId::kNumeric)) {
+          if (st->native == AggState::Native::kNone || st->native == AggState::Native::kScaled) {
+            if (AddScaled(v, st)) return Status::OK();
+            // Leave the fast path: continue with a Numeric sum.
+            if (st->native == AggState::Native::kScaled) {
+              ASSIGN_OR_RETURN(st->numeric_sum, NumericFromScaled(st->scaled_sum, st->scale));
+              st->native = AggState::Native::kNumeric;
+            }
+          }
           if (st->native == AggState::Native::kNone) {
             st->numeric_sum = is_int ? NumericFromInt64(v.int_value()) : v.numeric_value();
           } else if (is_int) {
@@ -272,6 +305,16 @@ class AggregateSource : public RowSource {
       }
       case AggFunc::kMin:
       case AggFunc::kMax: {
+        // Integers compare as int64 without copying a Value per new extreme.
+        if (IsIntegerType(v.type()) && v.type() == spec.result_type.id()) {
+          int64_t x = v.int_value();
+          if (st->native == AggState::Native::kNone ||
+              (spec.func == AggFunc::kMin ? x < st->int_sum : x > st->int_sum)) {
+            st->int_sum = x;
+            st->native = AggState::Native::kIntExtreme;
+          }
+          return Status::OK();
+        }
         if (st->acc.is_null()) {
           st->acc = v;
         } else {
@@ -320,6 +363,8 @@ class AggregateSource : public RowSource {
     } else if (st.native == AggState::Native::kScaled) {
       ASSIGN_OR_RETURN(Numeric n, NumericFromScaled(st.scaled_sum, st.scale));
       st.acc = Value::Numeric(std::move(n));
+    } else if (st.native == AggState::Native::kIntExtreme) {
+      st.acc = Value::Integer(spec.result_type.id(), st.int_sum);
     }
     switch (spec.func) {
       case AggFunc::kCountStar:
@@ -355,8 +400,8 @@ class AggregateSource : public RowSource {
 RowSourcePtr MakeAggregateSource(RowSourcePtr child, std::vector<BoundExprPtr> keys,
                                  std::vector<AggregateSpec> aggregates, const EvalContext* ctx,
                                  const ExecControl* control) {
-  return std::make_unique<AggregateSource>(std::move(child), std::move(keys),
-                                           std::move(aggregates), ctx, control);
+  return std::make_unique<AggregateSource>(std::move(child), std::move(keys), std::move(aggregates),
+                                           ctx, control);
 }
 
 }  // namespace blockdb::sql::exec

@@ -62,6 +62,14 @@ bool HasParam(const BoundExpr& e) {
   return false;
 }
 
+bool HasCorrelatedSubquery(const BoundExpr& e) {
+  if (e.kind == BoundKind::kSubquery && e.correlated) return true;
+  for (const BoundExprPtr& a : e.args) {
+    if (HasCorrelatedSubquery(*a)) return true;
+  }
+  return false;
+}
+
 // Evaluates LIMIT / OFFSET; nullopt for LIMIT ALL / NULL or when parameters have no values.
 Result<std::optional<int64_t>> EvalCount(const Expr* e, PlanContext& ctx, const char* what) {
   if (e == nullptr) return std::optional<int64_t>();
@@ -254,13 +262,13 @@ class SelectPlanner {
       }
     }
     // Expressions over the grouped row can still hold correlated subqueries reading table rows:
-    // MarkColumns marks everything for those (a row of all-false plus a sentinel shows it).
+    // then everything is decoded. (Their column references index the grouped row, not the
+    // table's, so they must not be marked.)
     if (grouped_) {
-      std::vector<bool> probe(from_.scope.columns.size() + 1, false);
-      for (const Target& t : targets_) MarkColumns(*t.expr, &probe);
-      for (const BoundExprPtr& h : hidden_) MarkColumns(*h, &probe);
-      if (having != nullptr) MarkColumns(*having, &probe);
-      if (probe.back()) needed.assign(needed.size(), true);
+      bool correlated = having != nullptr && HasCorrelatedSubquery(*having);
+      for (const Target& t : targets_) correlated = correlated || HasCorrelatedSubquery(*t.expr);
+      for (const BoundExprPtr& h : hidden_) correlated = correlated || HasCorrelatedSubquery(*h);
+      if (correlated) needed.assign(needed.size(), true);
     }
     *from_.needed_columns = std::move(needed);
   }

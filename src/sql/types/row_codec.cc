@@ -119,43 +119,56 @@ bool Take(std::string_view* in, size_t n, std::string_view* out) {
   return true;
 }
 
-Result<Numeric> DecodeNumeric(std::string_view* in) {
+// Decodes a numeric column into *n, overwriting every field (its digit vector keeps its
+// storage: the scan path reuses one Numeric per column).
+Status DecodeNumericInto(std::string_view* in, Numeric* n) {
   std::string_view p;
   if (!GetLengthPrefixed(in, &p) || p.empty()) {
     return Bad("truncated numeric");
   }
   const uint8_t kind = static_cast<uint8_t>(p[0]);
   p.remove_prefix(1);
-  Numeric n;
+  n->negative = false;
+  n->weight = 0;
+  n->dscale = 0;
+  n->digits.clear();
   if (kind == kNumericNaN || kind == kNumericPosInf || kind == kNumericNegInf) {
     if (!p.empty()) {
       return Bad("numeric special with payload");
     }
-    n.kind = kind == kNumericNaN      ? Numeric::Kind::kNaN
-             : kind == kNumericPosInf ? Numeric::Kind::kPosInfinity
-                                      : Numeric::Kind::kNegInfinity;
-    return n;
+    n->kind = kind == kNumericNaN      ? Numeric::Kind::kNaN
+              : kind == kNumericPosInf ? Numeric::Kind::kPosInfinity
+                                       : Numeric::Kind::kNegInfinity;
+    return Status::OK();
   }
   if (kind > kNumericNegative || p.size() < 4 || p.size() % 2 != 0) {
     return Bad("bad numeric header");
   }
-  n.negative = kind == kNumericNegative;
-  n.dscale = LoadFixed16(p.data());
-  n.weight = static_cast<int16_t>(LoadFixed16(p.data() + 2));
-  for (size_t i = 4; i < p.size(); i += 2) {
-    const uint16_t d = LoadFixed16(p.data() + i);
+  n->kind = Numeric::Kind::kFinite;
+  n->negative = kind == kNumericNegative;
+  n->dscale = LoadFixed16(p.data());
+  n->weight = static_cast<int16_t>(LoadFixed16(p.data() + 2));
+  n->digits.resize((p.size() - 4) / 2);
+  for (size_t i = 0; i < n->digits.size(); ++i) {
+    const uint16_t d = LoadFixed16(p.data() + 4 + 2 * i);
     if (d > 9999) {
       return Bad("numeric digit out of range");
     }
-    n.digits.push_back(static_cast<int16_t>(d));
+    n->digits[i] = static_cast<int16_t>(d);
   }
   // Canonical form only: no leading or trailing zero digit, zero positive with weight 0, no digit
   // past dscale (checked in place: this runs for every numeric a scan reads).
-  const bool stripped = n.digits.empty() ? (n.weight == 0 && !n.negative)
-                                         : (n.digits.front() != 0 && n.digits.back() != 0);
-  if (!stripped || n.dscale > Numeric::kMaxDscale || NumericMinimalScale(n) > n.dscale) {
+  const bool stripped = n->digits.empty() ? (n->weight == 0 && !n->negative)
+                                          : (n->digits.front() != 0 && n->digits.back() != 0);
+  if (!stripped || n->dscale > Numeric::kMaxDscale || NumericMinimalScale(*n) > n->dscale) {
     return Bad("non-canonical numeric");
   }
+  return Status::OK();
+}
+
+Result<Numeric> DecodeNumeric(std::string_view* in) {
+  Numeric n;
+  RETURN_IF_ERROR(DecodeNumericInto(in, &n));
   return n;
 }
 
@@ -170,15 +183,18 @@ Result<std::string> DecodeText(std::string_view* in, bool utf8) {
   return std::string(s);
 }
 
+// Stored width of a fixed-size type.
+size_t FixedSize(TypeId type) {
+  return type == TypeId::kBool                                                       ? 1
+         : type == TypeId::kInt2                                                     ? 2
+         : type == TypeId::kInt4 || type == TypeId::kFloat4 || type == TypeId::kDate ? 4
+         : type == TypeId::kInterval || type == TypeId::kUuid                        ? 16
+                                                                                     : 8;
+}
+
 Result<Value> DecodeFixed(std::string_view* in, TypeId type) {
-  const size_t size = type == TypeId::kBool   ? 1
-                      : type == TypeId::kInt2 ? 2
-                      : type == TypeId::kInt4 || type == TypeId::kFloat4 || type == TypeId::kDate
-                          ? 4
-                      : type == TypeId::kInterval || type == TypeId::kUuid ? 16
-                                                                           : 8;
   std::string_view b;
-  if (!Take(in, size, &b)) {
+  if (!Take(in, FixedSize(type), &b)) {
     return Bad("truncated column");
   }
   switch (type) {
@@ -266,8 +282,14 @@ Status SkipColumn(std::string_view* in, TypeId type) {
       if (!GetLengthPrefixed(in, &ignored)) return Bad("truncated column");
       return Status::OK();
     default:
-      return DecodeFixed(in, type).status();
+      if (!Take(in, FixedSize(type), &ignored)) return Bad("truncated column");
+      return Status::OK();
   }
+}
+
+// Sets *dst to NULL of `type`, unless it already is (the common case when a scan refills a row).
+void SetNull(Value* dst, TypeId type) {
+  if (!dst->is_null() || dst->type() != type) *dst = Value::Null(type);
 }
 
 }  // namespace
@@ -318,16 +340,21 @@ Status DecodeRowInto(std::string_view row, std::span<const Type> columns,
   }
   for (size_t i = 0; i < count; ++i) {
     Value& dst = (*out)[positions[i]];
+    const TypeId type = columns[i].id();
     if ((static_cast<uint8_t>(bitmap[i / 8]) >> (i % 8)) & 1) {
-      dst = Value::Null(columns[i].id());
+      SetNull(&dst, type);
       continue;
     }
     if (needed != nullptr && !(*needed)[positions[i]]) {
-      RETURN_IF_ERROR(SkipColumn(&row, columns[i].id()));
-      dst = Value::Null(columns[i].id());
+      RETURN_IF_ERROR(SkipColumn(&row, type));
+      SetNull(&dst, type);
       continue;
     }
-    ASSIGN_OR_RETURN(dst, DecodeColumn(&row, columns[i].id()));
+    if (type == TypeId::kNumeric) {  // in place: no allocation once the row's vector is warm
+      RETURN_IF_ERROR(DecodeNumericInto(&row, dst.ReuseAsNumeric()));
+      continue;
+    }
+    ASSIGN_OR_RETURN(dst, DecodeColumn(&row, type));
   }
   if (!row.empty()) {
     return Bad(std::to_string(row.size()) + " trailing bytes");

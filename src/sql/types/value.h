@@ -72,6 +72,16 @@ class Value {
   int64_t timestamp_value() const;
   const sql::Interval& interval_value() const;
 
+  // For decoders that refill a row's values in place (a table scan): makes this a NUMERIC
+  // value and returns its payload for the caller to overwrite completely. A value that already
+  // held a numeric keeps its digit vector's storage, so decoding a column of every row does not
+  // allocate. The pointer is valid until this value is next assigned.
+  sql::Numeric* ReuseAsNumeric() {
+    type_ = TypeId::kNumeric;
+    if (auto* n = std::get_if<sql::Numeric>(&v_)) return n;
+    return &v_.emplace<sql::Numeric>();
+  }
+
   // Same type and same payload (bitwise for floats; 1.0 and 1.00 numerics differ). For SQL
   // equality use CompareValues (compare.h).
   bool operator==(const Value&) const = default;
