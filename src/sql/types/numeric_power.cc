@@ -308,6 +308,13 @@ Result<Numeric> PowerInt(const Numeric& base, int64_t exp) {
                       static_cast<int64_t>(std::log(std::fabs(static_cast<double>(exp)))) + 12;
   const auto keep = [sig](Dec d) { return IsZero(d) ? d : RoundTo(d, sig - 1 - DecWeight(d)); };
   uint64_t bits = static_cast<uint64_t>(std::llabs(exp));
+  if (exp < 0) {
+    // (1 / a)^|b|: one division by the short base instead of one by the long power. The
+    // reciprocal carries enough digits that |b| multiplications of its error stay below the
+    // guard digits.
+    const int64_t digits = sig + static_cast<int64_t>(std::log10(static_cast<double>(bits))) + 4;
+    mag = Div(DecOf(1), mag, digits + DecWeight(mag) + 1);
+  }
   Dec square = mag;
   Dec result = (bits & 1) != 0 ? mag : DecOf(1);
   while ((bits >>= 1) > 0) {
@@ -317,16 +324,10 @@ Result<Numeric> PowerInt(const Numeric& base, int64_t exp) {
     }
     if (DecWeight(square) > (SHRT_MAX + 1) * kDecDigits ||
         DecWeight(result) > (SHRT_MAX + 1) * kDecDigits) {
-      if (exp > 0) {
-        return internal::NumericOverflow();
-      }
-      return FromDec(Dec{false, {}, rscale});
+      return internal::NumericOverflow();
     }
   }
   const bool negative = base.negative && (exp & 1) != 0;
-  if (exp < 0) {
-    return Finish(Div(DecOf(1), result, rscale), negative);
-  }
   return Finish(Rescale(result, rscale, true), negative);
 }
 
