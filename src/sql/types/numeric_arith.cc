@@ -72,29 +72,46 @@ size_t TrailingZeros(const Digits& a) {
   return n;
 }
 
-// Schoolbook, after setting aside the trailing zeros of both factors (1e100000 has one
-// significant digit) and skipping zero digits.
+// Groups little-endian decimal digits [from, size) into little-endian base-10000 limbs.
+std::vector<uint32_t> ToLimbs(const Digits& a, size_t from) {
+  std::vector<uint32_t> limbs((a.size() - from + 3) / 4, 0);
+  static constexpr uint32_t kPow[] = {1, 10, 100, 1000};
+  for (size_t i = from; i < a.size(); ++i) {
+    limbs[(i - from) / 4] += a[i] * kPow[(i - from) % 4];
+  }
+  return limbs;
+}
+
+// Schoolbook on base-10000 limbs, after setting aside the trailing zeros of both factors
+// (1e100000 has one significant digit) and skipping zero limbs. A limb product is below 10^8, so
+// a uint64 column sum holds 10^11 of them before it could overflow; carries are propagated once.
 Digits MulMag(const Digits& a, const Digits& b) {
   if (a.empty() || b.empty()) {
     return {};
   }
   const size_t za = TrailingZeros(a);
   const size_t zb = TrailingZeros(b);
-  std::vector<uint64_t> acc(a.size() - za + b.size() - zb + 1, 0);
-  for (size_t i = za; i < a.size(); ++i) {
-    if (a[i] == 0) {
+  const std::vector<uint32_t> x = ToLimbs(a, za);
+  const std::vector<uint32_t> y = ToLimbs(b, zb);
+  std::vector<uint64_t> acc(x.size() + y.size() + 1, 0);
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (x[i] == 0) {
       continue;
     }
-    for (size_t j = zb; j < b.size(); ++j) {
-      acc[i - za + j - zb] += static_cast<uint64_t>(a[i]) * b[j];
+    for (size_t j = 0; j < y.size(); ++j) {
+      acc[i + j] += static_cast<uint64_t>(x[i]) * y[j];
     }
   }
-  Digits r(acc.size(), 0);
+  Digits r(acc.size() * 4, 0);
   uint64_t carry = 0;
   for (size_t i = 0; i < acc.size(); ++i) {
-    const uint64_t s = acc[i] + carry;
-    r[i] = static_cast<uint8_t>(s % 10);
-    carry = s / 10;
+    uint64_t limb = acc[i] + carry;
+    carry = limb / 10000;
+    limb %= 10000;
+    for (size_t k = 0; k < 4; ++k) {
+      r[i * 4 + k] = static_cast<uint8_t>(limb % 10);
+      limb /= 10;
+    }
   }
   Trim(&r);
   return ShiftUp(r, static_cast<int64_t>(za + zb));
@@ -114,12 +131,39 @@ Digits ShiftUp(const Digits& a, int64_t k) {
 void DivMod(const Digits& a, const Digits& b, Digits* q, Digits* r) {
   q->assign(a.size(), 0);
   r->clear();
+  if (b.size() <= 17) {  // the divisor fits a uint64 and remainder * 10 + 9 does too
+    uint64_t divisor = 0;
+    for (size_t i = b.size(); i-- > 0;) {
+      divisor = divisor * 10 + b[i];
+    }
+    uint64_t rem = 0;
+    for (size_t i = a.size(); i-- > 0;) {
+      const uint64_t cur = rem * 10 + a[i];
+      (*q)[i] = static_cast<uint8_t>(cur / divisor);
+      rem = cur % divisor;
+    }
+    for (; rem != 0; rem /= 10) {
+      r->push_back(static_cast<uint8_t>(rem % 10));
+    }
+    Trim(q);
+    return;
+  }
   for (size_t i = a.size(); i-- > 0;) {
     r->insert(r->begin(), a[i]);
     Trim(r);
     uint8_t count = 0;
     while (CompareMag(*r, b) >= 0) {
-      *r = SubMag(*r, b);
+      // In place: *r -= b (r >= b).
+      int borrow = 0;
+      for (size_t k = 0; k < r->size(); ++k) {
+        int d = (*r)[k] - (k < b.size() ? b[k] : 0) - borrow;
+        if (k >= b.size() && borrow == 0) {
+          break;
+        }
+        borrow = d < 0 ? 1 : 0;
+        (*r)[k] = static_cast<uint8_t>(d + 10 * borrow);
+      }
+      Trim(r);
       ++count;
     }
     (*q)[i] = count;
