@@ -47,35 +47,40 @@ struct KeyEq {
 constexpr int kMaxFastScale = 18;
 constexpr __int128 kFastLimit = static_cast<__int128>(1) << 120;
 
-__int128 Pow10(int n) {
+constexpr __int128 Pow10(int n) {
   __int128 p = 1;
   for (int i = 0; i < n; ++i) p *= 10;
   return p;
 }
 
-// 10^0 .. 10^36, all below kFastLimit.
-const std::array<__int128, 37>& Powers10() {
-  static const std::array<__int128, 37> kPowers = [] {
-    std::array<__int128, 37> p{};
-    for (int i = 0; i < 37; ++i) p[i] = Pow10(i);
-    return p;
-  }();
-  return kPowers;
+template <typename T, size_t N>
+constexpr std::array<T, N> PowersOf10() {
+  std::array<T, N> p{};
+  for (size_t i = 0; i < N; ++i) p[i] = static_cast<T>(Pow10(static_cast<int>(i)));
+  return p;
+}
+constexpr std::array<__int128, 37> kPow10 = PowersOf10<__int128, 37>();  // all below kFastLimit
+constexpr std::array<int64_t, 19> kPow10Int64 = PowersOf10<int64_t, 19>();
+
+// sum(digits[i] * 10^(4 * (weight - i) + scale)) for n's digits, in T. A group whose exponent is
+// negative lies past `scale` decimals, and its low digits are zeros (n.dscale <= scale).
+template <typename T, size_t N>
+T ScaledDigits(const Numeric& n, int scale, const std::array<T, N>& pow10) {
+  T acc = 0;
+  for (size_t i = 0; i < n.digits.size(); ++i) {
+    int e = 4 * (n.weight - static_cast<int>(i)) + scale;
+    acc += e >= 0 ? n.digits[i] * pow10[e] : n.digits[i] / pow10[-e];
+  }
+  return n.negative ? -acc : acc;
 }
 
 // n * 10^scale as an integer, when exact and below 10^36. REQUIRES: scale <= kMaxFastScale.
 std::optional<__int128> ScaledNumeric(const Numeric& n, int scale) {
-  // |n| < 10000^(weight + 1), so |n| * 10^scale < 10^(4 * (weight + 1) + scale) <= 10^36.
-  if (!n.is_finite() || n.dscale > scale || 4 * (n.weight + 1) + scale > 36) return std::nullopt;
-  const std::array<__int128, 37>& pow10 = Powers10();
-  __int128 acc = 0;
-  for (size_t i = 0; i < n.digits.size(); ++i) {
-    // digits[i] counts 10000^(weight - i), that is 10^e units of 10^-scale.
-    int e = 4 * (n.weight - static_cast<int>(i)) + scale;
-    // e < 0 only for a group past `scale` decimals, whose low digits are zeros (dscale <= scale).
-    acc += e >= 0 ? n.digits[i] * pow10[e] : n.digits[i] / static_cast<int>(pow10[-e]);
-  }
-  return n.negative ? -acc : acc;
+  // |n| < 10000^(weight + 1), so |n| * 10^scale < 10^(4 * (weight + 1) + scale).
+  int digits = 4 * (n.weight + 1) + scale;
+  if (!n.is_finite() || n.dscale > scale || digits > 36) return std::nullopt;
+  if (digits <= 18) return ScaledDigits(n, scale, kPow10Int64);  // int64 arithmetic suffices
+  return ScaledDigits(n, scale, kPow10);
 }
 
 Result<Numeric> NumericFromScaled(__int128 v, int scale) {
@@ -120,13 +125,13 @@ bool AddScaled(const Value& v, AggState* st) {
   if (scale > kMaxFastScale) return false;
   __int128 sum = st->scaled_sum;
   if (scale > st->scale) {  // widen the running sum to the new scale
-    __int128 factor = Powers10()[scale - st->scale];
+    __int128 factor = kPow10[scale - st->scale];
     if (sum >= kFastLimit / factor || sum <= -kFastLimit / factor) return false;
     sum *= factor;
   }
   __int128 x;
   if (is_int) {
-    x = static_cast<__int128>(v.int_value()) * Powers10()[scale];
+    x = static_cast<__int128>(v.int_value()) * kPow10[scale];
   } else {
     std::optional<__int128> scaled = ScaledNumeric(v.numeric_value(), scale);
     if (!scaled) return false;
@@ -137,6 +142,62 @@ bool AddScaled(const Value& v, AggState* st) {
   st->scaled_sum = sum;
   st->scale = scale;
   st->native = AggState::Native::kScaled;
+  return true;
+}
+
+// min and max of integers compare int64s, without copying a Value per new extreme.
+bool IsIntExtreme(const AggregateSpec& spec, const Value& v) {
+  return IsIntegerType(v.type()) && v.type() == spec.result_type.id();
+}
+
+void AddIntExtreme(AggFunc func, int64_t x, AggState* st) {
+  if (st->native == AggState::Native::kNone ||
+      (func == AggFunc::kMin ? x < st->int_sum : x > st->int_sum)) {
+    st->int_sum = x;
+    st->native = AggState::Native::kIntExtreme;
+  }
+}
+
+// The per-row work of the common aggregates of a full scan (count(*); count, sum, avg, min and
+// max of a plain column on their native paths), without the Status and the general dispatch of
+// Accumulate, whose cost per call is a large part of a scan's. True when the row was
+// accumulated; false, with *st unchanged, when Accumulate must handle it.
+inline bool AccumulateFast(const AggregateSpec& spec, const Row& input, AggState* st) {
+  if (spec.func == AggFunc::kCountStar) {
+    ++st->count;
+    return true;
+  }
+  if (spec.distinct || spec.arg->kind != BoundKind::kColumn) return false;
+  const Value& v = input[spec.arg->index];
+  if (v.is_null()) return true;
+  switch (spec.func) {
+    case AggFunc::kCount:
+      break;
+    case AggFunc::kSum:
+    case AggFunc::kAvg:
+      if (spec.result_type.id() == TypeId::kInt8 && IsIntegerType(v.type())) {
+        int64_t sum;
+        if (__builtin_add_overflow(st->int_sum, v.int_value(), &sum)) return false;  // 22003
+        st->int_sum = sum;
+        st->native = AggState::Native::kInt;
+        break;
+      }
+      if (spec.result_type.id() != TypeId::kNumeric ||
+          (!IsIntegerType(v.type()) && v.type() != TypeId::kNumeric) ||
+          (st->native != AggState::Native::kNone && st->native != AggState::Native::kScaled) ||
+          !AddScaled(v, st)) {
+        return false;
+      }
+      break;
+    case AggFunc::kMin:
+    case AggFunc::kMax:
+      if (!IsIntExtreme(spec, v)) return false;
+      AddIntExtreme(spec.func, v.int_value(), st);
+      break;
+    default:
+      return false;
+  }
+  ++st->count;
   return true;
 }
 
@@ -197,6 +258,7 @@ class AggregateSource : public RowSource {
   Status Consume() {
     done_ = true;
     Row input;
+    Row key;
     std::unordered_map<Row, size_t, KeyHash, KeyEq> index;
     uint64_t rows = 0;
     while (true) {
@@ -206,11 +268,13 @@ class AggregateSource : public RowSource {
       if (keys_.empty()) {  // one group: no key to hash
         if (groups_.empty()) groups_.push_back(NewGroup(Row()));
         for (size_t i = 0; i < aggs_.size(); ++i) {
-          RETURN_IF_ERROR(Accumulate(aggs_[i], input, &groups_[0].states[i]));
+          if (!AccumulateFast(aggs_[i], input, &groups_[0].states[i])) {
+            RETURN_IF_ERROR(Accumulate(aggs_[i], input, &groups_[0].states[i]));
+          }
         }
         continue;
       }
-      Row key;
+      key.clear();  // reused: a row of an existing group allocates no key
       for (const BoundExprPtr& k : keys_) {
         ASSIGN_OR_RETURN(Value v, Eval(*k, input, *ctx_));
         key.push_back(std::move(v));
@@ -225,12 +289,14 @@ class AggregateSource : public RowSource {
         }
         g = groups_.size();
         index.emplace(key, g);
-        groups_.push_back(NewGroup(std::move(key)));
+        groups_.push_back(NewGroup(key));
       } else {
         g = it->second;
       }
       for (size_t i = 0; i < aggs_.size(); ++i) {
-        RETURN_IF_ERROR(Accumulate(aggs_[i], input, &groups_[g].states[i]));
+        if (!AccumulateFast(aggs_[i], input, &groups_[g].states[i])) {
+          RETURN_IF_ERROR(Accumulate(aggs_[i], input, &groups_[g].states[i]));
+        }
       }
     }
     if (keys_.empty() && groups_.empty()) {
@@ -305,14 +371,8 @@ class AggregateSource : public RowSource {
       }
       case AggFunc::kMin:
       case AggFunc::kMax: {
-        // Integers compare as int64 without copying a Value per new extreme.
-        if (IsIntegerType(v.type()) && v.type() == spec.result_type.id()) {
-          int64_t x = v.int_value();
-          if (st->native == AggState::Native::kNone ||
-              (spec.func == AggFunc::kMin ? x < st->int_sum : x > st->int_sum)) {
-            st->int_sum = x;
-            st->native = AggState::Native::kIntExtreme;
-          }
+        if (IsIntExtreme(spec, v)) {
+          AddIntExtreme(spec.func, v.int_value(), st);
           return Status::OK();
         }
         if (st->acc.is_null()) {

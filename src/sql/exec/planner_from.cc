@@ -210,7 +210,6 @@ Result<FromPlan> PlanTable(const TableRef& ref, PlanContext& ctx, const Expr* wh
   AccessPath path = ChooseAccessPath(*table, ctx.database->catalog(), filter.get());
   plan.table = table;
   plan.filter_columns.assign(table->columns.size(), false);
-  for (const KeyPart& k : table->primary_key) plan.filter_columns[k.column] = true;
   if (filter != nullptr) MarkColumns(*filter, &plan.filter_columns);
   plan.needed_columns = std::make_shared<std::vector<bool>>();
   const std::vector<Row>* pending = ctx.pending != nullptr && ref.as_of_block == nullptr

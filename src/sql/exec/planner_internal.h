@@ -19,7 +19,7 @@ struct FromPlan {
   // For a single stored table: the columns its scan decodes. Left empty (decode all) unless the
   // SELECT reading it fills it in, from filter_columns and its own expressions.
   std::shared_ptr<std::vector<bool>> needed_columns;
-  std::vector<bool> filter_columns;  // read by the pushed-down WHERE (and the key columns)
+  std::vector<bool> filter_columns;  // read by the pushed-down WHERE
 };
 
 // Marks in *columns the row positions `e` reads; marks everything when `e` holds a correlated

@@ -162,6 +162,12 @@ TableRowDecoder::TableRowDecoder(const TableDef& table)
       value_types_(TypesOf(table, value_columns_)),
       key_parts_(table.has_hidden_row_id() ? std::vector<KeyPart>() : RowKeyParts(table)) {}
 
+void TableRowDecoder::SetNeededColumns(std::vector<bool> needed) {
+  needed_ = std::move(needed);
+  key_needed_ = needed_.empty();
+  for (const KeyPart& p : key_parts_) key_needed_ = key_needed_ || needed_[p.column];
+}
+
 Status TableRowDecoder::Decode(std::string_view pk_bytes, std::string_view value,
                                std::vector<Value>* row) const {
   ASSIGN_OR_RETURN(uint32_t version, DecodeRowSchemaVersion(value));
@@ -173,7 +179,13 @@ Status TableRowDecoder::Decode(std::string_view pk_bytes, std::string_view value
   row->resize(table_.columns.size());
   RETURN_IF_ERROR(DecodeRowInto(value, value_types_, value_columns_, row,
                                 needed_.empty() ? nullptr : &needed_));
-  if (!key_parts_.empty()) {
+  if (!key_parts_.empty() && !key_needed_) {
+    // No key column is read (a GROUP BY of other columns): they come out NULL, undecoded.
+    for (const KeyPart& p : key_parts_) {
+      Value& slot = (*row)[p.column];
+      if (!slot.is_null()) slot = Value::Null(table_.columns[p.column].type.id());
+    }
+  } else if (!key_parts_.empty()) {
     KeyDecoder decoder(pk_bytes);
     for (const KeyPart& p : key_parts_) {
       ASSIGN_OR_RETURN(Value key, DecodeKeyColumn(&decoder, KeyPartType(table_, p), OrderOf(p)));

@@ -66,7 +66,7 @@ class TableRowDecoder {
   Status Decode(std::string_view pk_bytes, std::string_view value, std::vector<Value>* row) const;
   // Only the columns marked true are decoded from then on; the others read as NULL (a query
   // that does not use them). needed.size() must be the table's column count.
-  void SetNeededColumns(std::vector<bool> needed) { needed_ = std::move(needed); }
+  void SetNeededColumns(std::vector<bool> needed);
 
  private:
   const TableDef& table_;
@@ -74,6 +74,7 @@ class TableRowDecoder {
   std::vector<Type> value_types_;
   std::vector<KeyPart> key_parts_;
   std::vector<bool> needed_;  // empty: all columns
+  bool key_needed_ = true;    // some primary-key column is read
 };
 
 // Decodes primary-key bytes into the key column values (the hidden row id as a BIGINT).
