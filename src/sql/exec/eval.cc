@@ -72,8 +72,7 @@ bool CompareHolds(CompareOp op, int c) {
 
 // AND/OR over three-valued inputs, short-circuiting like PostgreSQL (a false AND never evaluates
 // the rest, so `x <> 0 AND 1/x > 0` does not divide by zero).
-Result<Value> EvalLogic(const BoundExpr& e, const std::vector<Value>& row,
-                        const EvalContext& ctx) {
+Result<Value> EvalLogic(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
   const bool is_and = e.kind == BoundKind::kAnd;
   bool saw_null = false;
   for (const BoundExprPtr& a : e.args) {
@@ -132,8 +131,7 @@ Result<Value> EvalCase(const BoundExpr& e, const std::vector<Value>& row, const 
   return Value::Null(e.type.id());
 }
 
-Result<Value> EvalLike(const BoundExpr& e, const std::vector<Value>& row,
-                       const EvalContext& ctx) {
+Result<Value> EvalLike(const BoundExpr& e, const std::vector<Value>& row, const EvalContext& ctx) {
   ASSIGN_OR_RETURN(Value text, Eval(*e.args[0], row, ctx));
   ASSIGN_OR_RETURN(Value pattern, Eval(*e.args[1], row, ctx));
   std::optional<std::string_view> escape;
@@ -150,6 +148,34 @@ Result<Value> EvalLike(const BoundExpr& e, const std::vector<Value>& row,
   }
   ASSIGN_OR_RETURN(bool m, LikeMatch(text.bytes(), pattern.bytes(), escape, e.case_insensitive));
   return Value::Bool(m != e.negated);
+}
+
+// An operand that is a column or a constant, read in place (no Value copied per row); null
+// for anything that must be evaluated.
+const Value* InPlace(const BoundExpr& e, const std::vector<Value>& row) {
+  return e.kind == BoundKind::kConst    ? &e.value
+         : e.kind == BoundKind::kColumn ? &row[e.index]
+                                        : nullptr;
+}
+
+Result<Value> EvalArith(const BoundExpr& e, const Value& a, const Value& b) {
+  if (IsInteger(a.type()) && IsInteger(b.type()) && IsInteger(e.type.id()) && !a.is_null() &&
+      !b.is_null()) {
+    return IntegerArith(e.arith, a.int_value(), b.int_value(), e.type.id());
+  }
+  return EvalBinary(e.arith, a, b);
+}
+
+Result<Value> EvalCompare(const BoundExpr& e, const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) return Value::Null(TypeId::kBool);
+  // Values of one type (or integers of any width) compare directly; mixed types go
+  // through PostgreSQL's comparison resolution.
+  if (a.type() == b.type() ? a.type() != TypeId::kUnknown
+                           : IsInteger(a.type()) && IsInteger(b.type())) {
+    return Value::Bool(CompareHolds(e.cmp, CompareForSort(a, b)));
+  }
+  ASSIGN_OR_RETURN(std::optional<int> c, CompareValues(a, b));
+  return c ? Value::Bool(CompareHolds(e.cmp, *c)) : Value::Null(TypeId::kBool);
 }
 
 }  // namespace
@@ -184,26 +210,20 @@ Result<Value> Eval(const BoundExpr& e, const std::vector<Value>& row, const Eval
       return EvalNegate(v);
     }
     case BoundKind::kArith: {
+      const Value* pa = InPlace(*e.args[0], row);
+      const Value* pb = InPlace(*e.args[1], row);
+      if (pa != nullptr && pb != nullptr) return EvalArith(e, *pa, *pb);
       ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row, ctx));
       ASSIGN_OR_RETURN(Value b, Eval(*e.args[1], row, ctx));
-      if (IsInteger(a.type()) && IsInteger(b.type()) && IsInteger(e.type.id()) &&
-          !a.is_null() && !b.is_null()) {
-        return IntegerArith(e.arith, a.int_value(), b.int_value(), e.type.id());
-      }
-      return EvalBinary(e.arith, a, b);
+      return EvalArith(e, a, b);
     }
     case BoundKind::kCompare: {
+      const Value* pa = InPlace(*e.args[0], row);
+      const Value* pb = InPlace(*e.args[1], row);
+      if (pa != nullptr && pb != nullptr) return EvalCompare(e, *pa, *pb);
       ASSIGN_OR_RETURN(Value a, Eval(*e.args[0], row, ctx));
       ASSIGN_OR_RETURN(Value b, Eval(*e.args[1], row, ctx));
-      if (a.is_null() || b.is_null()) return Value::Null(TypeId::kBool);
-      // Values of one type (or integers of any width) compare directly; mixed types go
-      // through PostgreSQL's comparison resolution.
-      if (a.type() == b.type() ? a.type() != TypeId::kUnknown
-                               : IsInteger(a.type()) && IsInteger(b.type())) {
-        return Value::Bool(CompareHolds(e.cmp, CompareForSort(a, b)));
-      }
-      ASSIGN_OR_RETURN(std::optional<int> c, CompareValues(a, b));
-      return c ? Value::Bool(CompareHolds(e.cmp, *c)) : Value::Null(TypeId::kBool);
+      return EvalCompare(e, a, b);
     }
     case BoundKind::kAnd:
     case BoundKind::kOr:
