@@ -12,6 +12,9 @@
 #                   wire against PostgreSQL 15 (PGBENCH_BENCH_ARGS, e.g. "-T 30"), then BI queries
 #                   (joins, date_trunc, window functions) against PostgreSQL 15 (BI_BENCH_ARGS,
 #                   e.g. "-r 100000" for a quick run)
+#   make fuzz       the libFuzzer targets (SQL parser, wire-protocol decoder), built with clang in
+#                   build-fuzz/, each run for FUZZ_SECONDS (default 120) from the seed corpus in
+#                   tests/fuzz/corpus/ (new inputs go to build-fuzz/corpus/, crashes to build-fuzz/)
 #   make format     clang-format every source file
 
 BUILD_DIR ?= build
@@ -22,7 +25,7 @@ export CCACHE_DIR ?= $(HOME)/.cache/blockdb-ccache
 
 LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 
-.PHONY: deps build run test sanitize tsan soak bench format clean
+.PHONY: deps build run test sanitize tsan soak fuzz bench format clean
 
 deps:
 	@scripts/install-deps.sh
@@ -50,6 +53,20 @@ tsan: deps
 soak: build
 	BLOCKDB_CRASH_CYCLES=$${CRASH_CYCLES:-300} ctest --test-dir $(BUILD_DIR) --output-on-failure -R crash --timeout 3600
 	BLOCKDB_TXN_SCALE=$${TXN_SCALE:-20} ctest --test-dir $(BUILD_DIR) --output-on-failure -R 'txn: (anomaly|elle|bank|locks)' --timeout 3600
+
+FUZZ_SECONDS ?= 120
+FUZZ_TARGETS := sql_parser pgwire_decoder
+
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	  -DBUILD_TESTING=OFF -DBLOCKDB_FUZZ=ON $(LAUNCHER)
+	cmake --build build-fuzz -j $(JOBS) --target $(addsuffix _fuzz,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus/$$t && \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s" && \
+	  build-fuzz/bin/$${t}_fuzz -max_len=2048 -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=build-fuzz/$$t- build-fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 bench: build
 	$(BUILD_DIR)/bin/blockdb-bench-engine $(BENCH_ARGS)
