@@ -164,6 +164,28 @@ def case_timeout(binary, tmp):
     server.stop()
 
 
+def expect_sqlstate(cur, sql, code):
+    try:
+        cur.execute(sql)
+        raise AssertionError(f"{sql}: no error, {code} expected")
+    except psycopg2.Error as e:
+        assert sqlstate(e) == code, f"{sql}: {sqlstate(e)} {e}, {code} expected"
+
+
+def waits_until(conn, sql, release):
+    """`sql` on autocommit `conn` waits for a lock that release() frees: with lock_timeout it
+    fails with 55P03; without, it completes once release() has run."""
+    conn.cursor().execute("SET lock_timeout = 200")
+    expect_sqlstate(conn.cursor(), sql, "55P03")
+    conn.cursor().execute("SET lock_timeout = 0")
+    done = []
+    thread = threading.Thread(target=lambda: (conn.cursor().execute(sql), done.append(True)))
+    thread.start()
+    release()
+    thread.join(WAIT_S)
+    assert done == [True], f"{sql}: did not finish once the lock was released"
+
+
 def case_states(server):
     server.execute("CREATE TABLE st (id BIGINT PRIMARY KEY)")
     server.execute("INSERT INTO st VALUES (1)")
@@ -171,11 +193,7 @@ def case_states(server):
     cur = conn.cursor()
 
     def expect_error(sql, code):
-        try:
-            cur.execute(sql)
-            raise AssertionError(f"{sql}: no error, {code} expected")
-        except psycopg2.Error as e:
-            assert sqlstate(e) == code, f"{sql}: {sqlstate(e)} {e}, {code} expected"
+        expect_sqlstate(cur, sql, code)
 
     cur.execute("BEGIN")
     cur.execute("INSERT INTO st VALUES (2)")
@@ -366,42 +384,15 @@ def case_create_index(server):
     holder = server.connect()
     holder.cursor().execute("INSERT INTO ci VALUES (2, 7, 2), (3, 8, 3)")
     creator = server.connect(autocommit=True)
-    creator.cursor().execute("SET lock_timeout = 200")
-    try:
-        creator.cursor().execute("CREATE INDEX ci_v ON ci (v)")
-        raise AssertionError("CREATE INDEX did not wait for the open block's inserts")
-    except psycopg2.Error as e:
-        assert sqlstate(e) == "55P03", f"{sqlstate(e)} {e}"
-    creator.cursor().execute("SET lock_timeout = 0")
-    done = []
-    thread = threading.Thread(
-        target=lambda: (creator.cursor().execute("CREATE INDEX ci_v ON ci (v)"),
-                        done.append(True)))
-    thread.start()
-    holder.commit()
-    thread.join(WAIT_S)
-    assert done == [True], "CREATE INDEX did not finish after the writer committed"
+    waits_until(creator, "CREATE INDEX ci_v ON ci (v)", holder.commit)
     assert index_rows(server, "ci", "v", 7) == [1, 2], index_rows(server, "ci", "v", 7)
     # 2. A CREATE INDEX in an open block holds the table: writers wait (55P03 with
     # lock_timeout), then write their rows into the new index too.
     creator.cursor().execute("BEGIN")
     creator.cursor().execute("CREATE INDEX ci_w ON ci (w)")
     writer = server.connect(autocommit=True)
-    writer.cursor().execute("SET lock_timeout = 200")
-    try:
-        writer.cursor().execute("INSERT INTO ci VALUES (4, 9, 40)")
-        raise AssertionError("an INSERT did not wait for the block's CREATE INDEX")
-    except psycopg2.Error as e:
-        assert sqlstate(e) == "55P03", f"{sqlstate(e)} {e}"
-    writer.cursor().execute("SET lock_timeout = 0")
-    done.clear()
-    thread = threading.Thread(
-        target=lambda: (writer.cursor().execute("INSERT INTO ci VALUES (5, 9, 40)"),
-                        done.append(True)))
-    thread.start()
-    creator.cursor().execute("COMMIT")
-    thread.join(WAIT_S)
-    assert done == [True], "the INSERT did not finish after the CREATE INDEX block ended"
+    waits_until(writer, "INSERT INTO ci VALUES (5, 9, 40)",
+                lambda: creator.cursor().execute("COMMIT"))
     assert index_rows(server, "ci", "w", 40) == [5], index_rows(server, "ci", "w", 40)
     assert index_rows(server, "ci", "v", 9) == [5], index_rows(server, "ci", "v", 9)
     # 3. A block's own rows, queued before and after its CREATE INDEX.
@@ -410,22 +401,14 @@ def case_create_index(server):
     cur.execute("CREATE TABLE cj (id BIGINT PRIMARY KEY, v INT)")
     conn.commit()
     cur.execute("INSERT INTO cj VALUES (1, 5), (2, 6)")
-    try:
-        cur.execute("CREATE UNIQUE INDEX cj_v_unique ON cj (v)")
-        cur.execute("INSERT INTO cj VALUES (3, 6)")
-        raise AssertionError("a duplicate of a queued row's key was accepted")
-    except psycopg2.Error as e:
-        assert sqlstate(e) == "23505", f"{sqlstate(e)} {e}"
+    cur.execute("CREATE UNIQUE INDEX cj_v_unique ON cj (v)")
+    expect_sqlstate(cur, "INSERT INTO cj VALUES (3, 6)", "23505")
     conn.rollback()
     # (CREATE INDEX commits at once, also in a block: cj_v_unique stays, so use another table.)
     cur.execute("CREATE TABLE ck (id BIGINT PRIMARY KEY, v INT)")
     conn.commit()
     cur.execute("INSERT INTO ck VALUES (1, 5), (2, 5)")
-    try:
-        cur.execute("CREATE UNIQUE INDEX ck_v_dup ON ck (v)")
-        raise AssertionError("CREATE UNIQUE INDEX ignored the block's queued duplicates")
-    except psycopg2.Error as e:
-        assert sqlstate(e) == "23505", f"{sqlstate(e)} {e}"
+    expect_sqlstate(cur, "CREATE UNIQUE INDEX ck_v_dup ON ck (v)", "23505")
     conn.rollback()
     cur.execute("CREATE TABLE cm (id BIGINT PRIMARY KEY, v INT)")
     conn.commit()

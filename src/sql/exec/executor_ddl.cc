@@ -290,10 +290,12 @@ Status Executor::RunCreateIndex(const CreateIndexStmt& stmt, Execution& exec) {
   const std::string prefix = RelationKeyPrefix(table->id);
   RETURN_IF_ERROR(db_->locks().Lock(LockOwner(), prefix, KeyPrefixEnd(prefix),
                                     txn::LockMode::kShared, MakeLockWait(control_)));
-  // Rows this block has queued for the table: checked for uniqueness with the others, and
-  // written with their index entries at COMMIT.
+  // This block's writer target for the table, and the rows it has queued there: checked for
+  // uniqueness with the others, and written with their index entries at COMMIT.
+  std::optional<size_t> target =
+      txn_->writer != nullptr ? txn_->writer->FindTarget(table->id) : std::nullopt;
   const std::vector<std::vector<Value>>* pending =
-      txn_->writer != nullptr ? txn_->writer->PendingRows(table->id) : nullptr;
+      target ? txn_->writer->PendingRows(table->id) : nullptr;
   // Existing rows: a unique index is checked before it is created (catalog rows cannot be
   // removed, so a failed CREATE UNIQUE INDEX must not leave one behind); entries are written
   // after creation, in batches, skipping those a concurrent writer added already.
@@ -349,14 +351,14 @@ Status Executor::RunCreateIndex(const CreateIndexStmt& stmt, Execution& exec) {
     exec.result = std::move(r);
     return Status::OK();
   }
-  if (pending != nullptr) {
-    // The block's queued rows go into the new index at COMMIT; their entries' range is this
-    // block's to insert into, as for its other rows.
+  if (target) {
+    // The block's queued rows, and those it queues later, go into the new index at COMMIT;
+    // their entries' range is this block's to insert into, as for its other rows. (Another
+    // session's CREATE INDEX cannot make the target's list stale: it waits for this block.)
     std::string index_prefix = RelationKeyPrefix((*index)->id);
     RETURN_IF_ERROR(db_->locks().Lock(LockOwner(), index_prefix, KeyPrefixEnd(index_prefix),
                                       txn::LockMode::kInsert, MakeLockWait(control_)));
-    txn_->writer->SetIndexes(*txn_->writer->FindTarget(table->id),
-                             db_->catalog().IndexesOf(table->id));
+    txn_->writer->SetIndexes(*target, db_->catalog().IndexesOf(table->id));
   }
   snapshot = db->AppliedIndex();
   WriteBatch batch;

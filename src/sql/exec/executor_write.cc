@@ -203,8 +203,6 @@ Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& tabl
     writer = txn_->writer.get();
     std::optional<size_t> t = writer->FindTarget(table->id);
     target = t ? *t : writer->AddTarget(table, indexes);
-    // This block's own CREATE INDEX may have added an index since its first insert here.
-    if (t) writer->SetIndexes(target, indexes);
   } else {
     // Outside a block, and for ON CONFLICT DO NOTHING (which must see the keys of earlier
     // commits; inside a block it commits at once, see docs/SQL.md).

@@ -304,13 +304,9 @@ using internal::kMinSigDigits;
 using internal::MulMag;
 using internal::Rescale;
 using internal::ShiftUp;
+using internal::Sign;
+using internal::Special;
 using internal::ToDec;
-
-Numeric Special(Kind kind) {
-  Numeric n;
-  n.kind = kind;
-  return n;
-}
 
 Numeric NaN() { return Special(Kind::kNaN); }
 
@@ -318,17 +314,6 @@ Numeric Inf(bool negative) { return Special(negative ? Kind::kNegInfinity : Kind
 
 bool IsInf(const Numeric& n) {
   return n.kind == Kind::kPosInfinity || n.kind == Kind::kNegInfinity;
-}
-
-// -1, 0 or 1; infinities count as their sign. REQUIRES: not NaN.
-int Sign(const Numeric& n) {
-  if (n.kind == Kind::kPosInfinity) {
-    return 1;
-  }
-  if (n.kind == Kind::kNegInfinity) {
-    return -1;
-  }
-  return n.digits.empty() ? 0 : (n.negative ? -1 : 1);
 }
 
 // PostgreSQL's select_div_scale.

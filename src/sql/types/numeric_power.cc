@@ -32,6 +32,8 @@ using internal::kMinSigDigits;
 using internal::MulMag;
 using internal::Rescale;
 using internal::ShiftUp;
+using internal::Sign;
+using internal::Special;
 using internal::ToDec;
 using Kind = Numeric::Kind;
 
@@ -53,24 +55,7 @@ Status ZeroToNegative() {
       .WithSqlState("2201F");
 }
 
-Numeric Special(Kind kind) {
-  Numeric n;
-  n.kind = kind;
-  return n;
-}
-
 Numeric Small(int64_t v) { return NumericFromInt64(v); }
-
-// -1, 0, 1; infinities count as their sign. REQUIRES: not NaN.
-int Sign(const Numeric& n) {
-  if (n.kind == Kind::kPosInfinity) {
-    return 1;
-  }
-  if (n.kind == Kind::kNegInfinity) {
-    return -1;
-  }
-  return n.digits.empty() ? 0 : (n.negative ? -1 : 1);
-}
 
 // numeric_is_integral: infinities count as integers, NaN does not.
 bool IsIntegral(const Numeric& n) {

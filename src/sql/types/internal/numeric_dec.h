@@ -27,6 +27,20 @@ struct Dec {
   int64_t scale = 0;
 };
 
+// A numeric of a special kind (NaN or an infinity).
+inline Numeric Special(Numeric::Kind kind) {
+  Numeric n;
+  n.kind = kind;
+  return n;
+}
+
+// -1, 0 or 1; infinities count as their sign. REQUIRES: not NaN.
+inline int Sign(const Numeric& n) {
+  if (n.kind == Numeric::Kind::kPosInfinity) return 1;
+  if (n.kind == Numeric::Kind::kNegInfinity) return -1;
+  return n.digits.empty() ? 0 : (n.negative ? -1 : 1);
+}
+
 // Drops most-significant zero digits.
 void Trim(Digits* d);
 // Compares magnitudes: -1, 0, 1.
