@@ -2,7 +2,8 @@
 //
 //   blockdb-bench-ledger [--entries N] [--seconds S] [--writers W] [--proofs N]
 //                        [--verify-runs R] [--pairs P] [--inserts 0|1] [--verify-chunk C]
-//                        [--dir DIR]
+//                        [--verify-range E]
+//                        [--dir DIR] [--keep-data 0|1]
 //
 //   1. durable inserts with the ledger off and on (W writers, default 16): single-row batches,
 //      then batches of 100, S seconds each (default 3). With P > 1 (default 1) each off/on pair
@@ -14,8 +15,14 @@
 //      compacted: ledger bytes on disk per entry;
 //   3. VERIFY over the N entries (the best of R runs, default 1), in entries/s and MB/s of entry
 //      bytes, against raw single-core SHA-256 measured in the same run (target: >= 50% of raw
-//      speed x cores used); `--verify-chunk C` sets VerifyOptions::chunk_entries;
+//      speed x cores used); `--verify-chunk C` sets VerifyOptions::chunk_entries,
+//      `--verify-range E` VerifyOptions::join_range_entries;
 //   4. inclusion and consistency proof latency (p50/p99, warm) and size at N entries.
+//
+// `--keep-data 1` keeps the loaded ledger store under DIR; a later run with the same DIR and N
+// finds it and skips the loads (step 2), so VERIFY of two builds can be compared on the same
+// files (a load of 10^7 rows takes many minutes). The last line gives the process's peak
+// resident memory (with a kept store, that of opening it and steps 3 and 4).
 //
 // Prints figures and ratios; never fails on a time. Exit 1 only when an operation fails.
 #include <sys/resource.h>
@@ -47,7 +54,9 @@ struct Args {
   int pairs = 1;
   bool inserts = true;
   uint64_t verify_chunk = 0;  // 0: VerifyOptions' default
+  uint64_t verify_range = 0;  // 0: VerifyOptions' default
   std::string dir;
+  bool keep_data = false;
 };
 
 Args ParseArgs(int argc, char** argv) {
@@ -75,8 +84,12 @@ Args ParseArgs(int argc, char** argv) {
       a.inserts = std::stoi(v) != 0;
     } else if (k == "--verify-chunk") {
       a.verify_chunk = std::stoull(v);
+    } else if (k == "--verify-range") {
+      a.verify_range = std::stoull(v);
     } else if (k == "--dir") {
       a.dir = v;
+    } else if (k == "--keep-data") {
+      a.keep_data = std::stoi(v) != 0;
     } else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       std::exit(2);
@@ -210,45 +223,76 @@ int Main(int argc, char** argv) {
     InsertPair(args, 100, &ratios);
   }
 
-  std::printf("\n== bulk load of %llu rows (batches of 1000, 2 writers), then CompactAll\n",
-              static_cast<unsigned long long>(args.entries));
   const std::string plain_dir = args.dir + "/load_off";
   const std::string ledger_dir = args.dir + "/load_on";
+  // Written once the ledger store is loaded and compacted: entries, plain store's disk and table
+  // bytes (the plain store itself is removed).
+  const std::string loaded_marker = args.dir + "/load_on.done";
   uint64_t plain_bytes = 0;
   uint64_t plain_tables = 0;
-  {
-    auto db = OpenPlain(plain_dir);
-    const double s = Load(db.get(), args.entries);
-    if (s < 0) {
+  unsigned long long kept_entries = 0;
+  bool reuse = false;
+  if (args.keep_data) {
+    if (FILE* f = std::fopen(loaded_marker.c_str(), "r")) {
+      unsigned long long pb = 0;
+      unsigned long long pt = 0;
+      reuse = std::fscanf(f, "%llu %llu %llu", &kept_entries, &pb, &pt) == 3 &&
+              kept_entries == args.entries;
+      plain_bytes = pb;
+      plain_tables = pt;
+      std::fclose(f);
+    }
+  }
+  std::unique_ptr<LedgerDB> ldb;
+  if (reuse) {
+    std::printf("\n== kept store of %llu rows under %s (no load)\n", kept_entries,
+                ledger_dir.c_str());
+    ldb = OpenLedger(ledger_dir);
+  } else {
+    std::filesystem::remove_all(ledger_dir);
+    std::printf("\n== bulk load of %llu rows (batches of 1000, 2 writers), then CompactAll\n",
+                static_cast<unsigned long long>(args.entries));
+    {
+      auto db = OpenPlain(plain_dir);
+      const double s = Load(db.get(), args.entries);
+      if (s < 0) {
+        return 1;
+      }
+      if (Status c = db->CompactAll(); !c.ok()) {
+        Die("compact", c);
+      }
+      (void)db->Close();
+      plain_bytes = DirectoryBytes(plain_dir);
+      plain_tables = TableBytes(plain_dir);
+      std::printf("%-24s %-11s %12.0f rows/s  disk %8.1f MiB  tables %8.1f MiB\n", "load",
+                  "ledger off", args.entries / s, plain_bytes / 1048576.0,
+                  plain_tables / 1048576.0);
+    }
+    std::filesystem::remove_all(plain_dir);
+    ldb = OpenLedger(ledger_dir);
+    const double load_s = Load(ldb->db(), args.entries);
+    if (load_s < 0) {
       return 1;
     }
-    if (Status c = db->CompactAll(); !c.ok()) {
+    if (Status c = ldb->db()->CompactAll(); !c.ok()) {
       Die("compact", c);
     }
-    (void)db->Close();
-    plain_bytes = DirectoryBytes(plain_dir);
-    plain_tables = TableBytes(plain_dir);
-    std::printf("%-24s %-11s %12.0f rows/s  disk %8.1f MiB  tables %8.1f MiB\n", "load",
-                "ledger off", args.entries / s, plain_bytes / 1048576.0, plain_tables / 1048576.0);
-  }
-  std::filesystem::remove_all(plain_dir);
-  auto ldb = OpenLedger(ledger_dir);
-  const double load_s = Load(ldb->db(), args.entries);
-  if (load_s < 0) {
-    return 1;
-  }
-  if (Status c = ldb->db()->CompactAll(); !c.ok()) {
-    Die("compact", c);
+    std::printf("%-24s %-11s %12.0f rows/s\n", "load", "ledger on", args.entries / load_s);
+    if (args.keep_data) {
+      if (FILE* f = std::fopen(loaded_marker.c_str(), "w")) {
+        std::fprintf(f, "%llu %llu %llu\n", static_cast<unsigned long long>(args.entries),
+                     static_cast<unsigned long long>(plain_bytes),
+                     static_cast<unsigned long long>(plain_tables));
+        std::fclose(f);
+      }
+    }
   }
   const uint64_t ledger_bytes = DirectoryBytes(ledger_dir);
   const uint64_t ledger_tables = TableBytes(ledger_dir);
   const double per_entry =
       (static_cast<double>(ledger_tables) - static_cast<double>(plain_tables)) / args.entries;
-  std::printf(
-      "%-24s %-11s %12.0f rows/s  disk %8.1f MiB  tables %8.1f MiB  ledger bytes/entry "
-      "%.1f\n",
-      "load", "ledger on", args.entries / load_s, ledger_bytes / 1048576.0,
-      ledger_tables / 1048576.0, per_entry);
+  std::printf("%-24s %-11s disk %8.1f MiB  tables %8.1f MiB  ledger bytes/entry %.1f\n", "store",
+              "ledger on", ledger_bytes / 1048576.0, ledger_tables / 1048576.0, per_entry);
 
   std::printf("\n== VERIFY over %llu entries against raw SHA-256\n",
               static_cast<unsigned long long>(args.entries));
@@ -264,6 +308,9 @@ int Main(int argc, char** argv) {
     ledger::VerifyOptions options;
     if (args.verify_chunk > 0) {
       options.chunk_entries = args.verify_chunk;
+    }
+    if (args.verify_range > 0) {
+      options.join_range_entries = args.verify_range;
     }
     report = ldb->Verify(options);
     if (!report.ok() || !report->ok()) {
@@ -319,12 +366,17 @@ int Main(int argc, char** argv) {
   ratios.push_back(line);
   (void)ldb->Close();
   ldb.reset();
-  std::filesystem::remove_all(args.dir);
+  if (!args.keep_data) {
+    std::filesystem::remove_all(args.dir);
+  }
 
   std::printf("\nRatios (same run):\n");
   for (const std::string& r : ratios) {
     std::printf("  %s\n", r.c_str());
   }
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf("\npeak resident memory: %.1f MiB\n", usage.ru_maxrss / 1024.0);
   return 0;
 }
 

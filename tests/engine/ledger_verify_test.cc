@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 #include "engine/ledger/ledger.h"
 #include "engine/ledger/mem_record_store.h"
 #include "engine/ledger/records.h"
+#include "engine/ledger/verify_join.h"
 #include "ledger_store_util.h"
 #include "ledger_test_util.h"
 
@@ -416,6 +418,64 @@ TEST_CASE("ledger verify: a trusted digest from the past is checked on the way")
   const VerifyReport report = f.Verify(options);
   REQUIRE_FALSE(report.ok());
   CHECK(report.failure->reason.find("trusted digest's root") != std::string::npos);
+}
+
+TEST_CASE("ledger verify: the first pass joins leaves and rows by key ranges of any size") {
+  const std::atomic<bool> go{false};
+  for (uint64_t range : {1, 3, 7, 20, 85, 1000}) {
+    CAPTURE(range);
+    Fixture f;
+    Result<JoinResult> joined = JoinLeavesWithRows(f.source(), 0, 85, range, &go);
+    REQUIRE(joined.ok());
+    CHECK(joined->all_match);
+    CHECK(joined->rows == 85);
+    // From a later leaf, the rows of the leaves before it are counted, not matched.
+    joined = JoinLeavesWithRows(f.source(), 32, 85, range, &go);
+    REQUIRE(joined.ok());
+    CHECK(joined->all_match);
+    CHECK(joined->rows == 85);
+    const std::atomic<bool> stopped{true};
+    joined = JoinLeavesWithRows(f.source(), 0, 85, range, &stopped);
+    REQUIRE(joined.ok());
+    CHECK_FALSE(joined->all_match);
+
+    VerifyOptions options;
+    options.join_range_entries = range;
+    VerifyReport report = f.Verify(options);
+    CHECK(report.ok());
+    CHECK(report.entries_checked == 85);
+    CHECK(report.digest == f.ledger->GetDigest());
+
+    // The first and last rows in key order, one in the middle, and one beyond the ledger.
+    for (const char* key : {"row/0", "row/9", "row/50"}) {
+      CAPTURE(key);
+      Fixture changed;
+      changed.store.Put(key, "changed");
+      joined = JoinLeavesWithRows(changed.source(), 0, 85, range, &go);
+      REQUIRE(joined.ok());
+      CHECK_FALSE(joined->all_match);
+      Fixture erased;
+      erased.store.Erase(key);
+      joined = JoinLeavesWithRows(erased.source(), 0, 85, range, &go);
+      REQUIRE(joined.ok());
+      CHECK_FALSE(joined->all_match);
+    }
+    f.store.Put("row/21", "value 148");
+    CheckFailure(f.Verify(options), 3, 21, "the row or its leaf group was altered");
+    Fixture extra;
+    extra.store.Put("row/5a", "inserted behind the ledger's back");
+    joined = JoinLeavesWithRows(extra.source(), 0, 85, range, &go);
+    REQUIRE(joined.ok());
+    CHECK(joined->all_match);
+    CHECK(joined->rows == 86);
+    CheckFailure(extra.Verify(options), std::nullopt, std::nullopt,
+                 "86 rows but the ledger has 85 entries");
+    Fixture junk;
+    junk.store.Put(LeafGroupKey(53), "junk");
+    joined = JoinLeavesWithRows(junk.source(), 0, 85, range, &go);
+    REQUIRE(joined.ok());
+    CHECK_FALSE(joined->all_match);
+  }
 }
 
 TEST_CASE("ledger verify: read errors abort, corrupt reads are findings") {

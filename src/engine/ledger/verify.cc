@@ -1,6 +1,7 @@
 #include "engine/ledger/verify.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <system_error>
@@ -13,6 +14,7 @@
 #include "engine/ledger/frontier.h"
 #include "engine/ledger/ledger_reader.h"
 #include "engine/ledger/merkle.h"
+#include "engine/ledger/verify_join.h"
 #include "engine/ledger/verify_leaves.h"
 
 namespace blockdb::ledger {
@@ -20,10 +22,26 @@ namespace {
 
 std::string HashHex(const Hash256& h) { return ToHex(AsBytes(h)); }
 
+// Entries per chunk of the first pass's tree check: it reads only the leaf groups (the rows are
+// the join's), so small chunks cost nothing in reads and keep its memory small.
+constexpr uint64_t kFirstPassChunkEntries = uint64_t{1} << 16;
+
+// Runs the checks in one of two modes. The first pass (first_pass true) joins the leaves with the
+// rows by key ranges (verify_join.h) on other threads, while here it rebuilds the tree and checks
+// the blocks from the stored leaf hashes; the two agree with the recomputed hashes exactly when
+// the join finds every recomputed hash equal to the stored one. It only tells whether everything
+// verifies. The exact pass recomputes each chunk's leaf hashes from the rows before using them
+// (verify_leaves.h) and names the first bad block and entry; it runs only when the first pass
+// finds something.
 class Verifier {
  public:
-  Verifier(const RecordSource& source, const VerifyOptions& options)
-      : source_(source), options_(options), nodes_(source) {}
+  Verifier(const RecordSource& source, const VerifyOptions& options, bool first_pass)
+      : source_(source),
+        options_(options),
+        first_pass_(first_pass),
+        chunk_entries_(first_pass ? std::min(options.chunk_entries, kFirstPassChunkEntries)
+                                  : options.chunk_entries),
+        nodes_(source) {}
 
   Result<VerifyReport> Run();
 
@@ -36,6 +54,13 @@ class Verifier {
   Status CheckNothingBeyond();
   Status CheckRowsCovered(RowCounter* counter);
   void CheckTrustedAtEnd();
+  // First pass: starts the join of leaves and rows on another thread (here when none can be
+  // started), and waits for it.
+  void StartJoin();
+  Status FinishJoin();
+  void RunJoin();
+  // The recomputed (exact pass) or stored (first pass) leaf hashes of [begin, end).
+  Status LeafHashes(uint64_t begin, uint64_t end, LeafOutcomes* out) const;
 
   // A chunk of whole blocks read ahead of its checking: headers, recomputed leaves, data roots.
   struct PreparedChunk {
@@ -74,7 +99,15 @@ class Verifier {
 
   const RecordSource& source_;
   const VerifyOptions& options_;
+  const bool first_pass_;
+  const uint64_t chunk_entries_;
   StoredNodeReader nodes_;
+
+  // First pass: the join's thread and outcome; stop_join_ is set to end it early (a failure
+  // here) and by the join when it finds a mismatch (which ends the checks here).
+  std::thread join_thread_;
+  std::atomic<bool> stop_join_{false};
+  Result<JoinResult> joined_ = JoinResult{};
 
   uint64_t last_block_ = 0;     // newest stored block
   uint64_t leaves_stored_ = 0;  // one past the last stored leaf group's last leaf
@@ -233,7 +266,7 @@ Status Verifier::ReadHeaderChunk(uint64_t* next_block, const BlockHeader& after,
   auto fail = [failure](uint64_t block, std::optional<uint64_t> leaf, std::string reason) {
     *failure = VerifyFailure{block, leaf, std::move(reason)};
   };
-  while (*next_block <= last_block_ && (chunk->empty() || entries < options_.chunk_entries)) {
+  while (*next_block <= last_block_ && (chunk->empty() || entries < chunk_entries_)) {
     const uint64_t b = *next_block;
     Result<BlockHeader> header = reader.ReadBlock(b);
     if (!header.ok()) {
@@ -365,9 +398,16 @@ Status Verifier::PrepareChunk(uint64_t* next_block, const BlockHeader& after,
     return Status::OK();
   }
   const uint64_t begin = out->chunk.front().first_leaf;
-  RETURN_IF_ERROR(VerifyLeafRange(source_, begin, out->chunk.back().tree_size(), &out->outcomes));
+  RETURN_IF_ERROR(LeafHashes(begin, out->chunk.back().tree_size(), &out->outcomes));
   out->data_roots = BlockDataRoots(out->chunk, begin, out->outcomes);
   return Status::OK();
+}
+
+Status Verifier::LeafHashes(uint64_t begin, uint64_t end, LeafOutcomes* out) const {
+  if (first_pass_) {
+    return ReadStoredLeafHashes(source_, begin, end, out);
+  }
+  return VerifyLeafRange(source_, begin, end, out);
 }
 
 Status Verifier::CheckChunk(const PreparedChunk& prepared) {
@@ -397,6 +437,10 @@ Status Verifier::VerifyBlocks() {
     // The next chunk is prepared on another thread while this one's blocks are checked here (the
     // tree rebuild is sequential); its headers continue from this chunk's last one, which is
     // where the chain stands if this chunk verifies.
+    if (stop_join_) {
+      Fail(std::nullopt, std::nullopt, "the rows do not rebuild the stored leaf hashes");
+      return Status::OK();
+    }
     const bool more =
         !current.header_failure && !current.chunk.empty() && next_block <= last_block_;
     PreparedChunk next;
@@ -428,9 +472,9 @@ Status Verifier::VerifyBlocks() {
 Status Verifier::VerifyUnsealed() {
   uint64_t begin = prev_.tree_size();
   while (begin < leaves_stored_ && !report_.failure) {
-    const uint64_t end = begin + std::min(options_.chunk_entries, leaves_stored_ - begin);
+    const uint64_t end = begin + std::min(chunk_entries_, leaves_stored_ - begin);
     LeafOutcomes outcomes;
-    RETURN_IF_ERROR(VerifyLeafRange(source_, begin, end, &outcomes));
+    RETURN_IF_ERROR(LeafHashes(begin, end, &outcomes));
     for (uint64_t leaf = begin; leaf < end; ++leaf) {
       std::string problem = outcomes.problem(leaf - begin);
       if (problem.empty()) {
@@ -489,28 +533,77 @@ void Verifier::CheckTrustedAtEnd() {
   }
 }
 
+void Verifier::RunJoin() {
+  joined_ = JoinLeavesWithRows(source_, prev_.tree_size(), leaves_stored_,
+                               options_.join_range_entries, &stop_join_);
+  if (!joined_.ok() || !joined_->all_match) {
+    stop_join_ = true;  // the checks here stop too: the exact pass follows
+  }
+}
+
+void Verifier::StartJoin() {
+  try {
+    join_thread_ = std::thread([this] { RunJoin(); });
+  } catch (const std::system_error&) {
+    // No thread available: FinishJoin() joins here.
+  }
+}
+
+Status Verifier::FinishJoin() {
+  if (report_.failure) {
+    stop_join_ = true;  // the join's answer no longer matters
+  }
+  if (join_thread_.joinable()) {
+    join_thread_.join();
+  } else if (!report_.failure) {
+    RunJoin();
+  }
+  RETURN_IF_ERROR(joined_.status());
+  if (report_.failure) {
+    return Status::OK();
+  }
+  if (!joined_->all_match) {
+    Fail(std::nullopt, std::nullopt, "the rows do not rebuild the stored leaf hashes");
+  } else if (options_.check_rows_covered && joined_->rows != leaves_stored_) {
+    Fail(std::nullopt, std::nullopt, "the rows are not one per entry");
+  }
+  return Status::OK();
+}
+
 Result<VerifyReport> Verifier::Run() {
   const auto started = std::chrono::steady_clock::now();
   RETURN_IF_ERROR(Prepare());
   ReportProgress();
   // Reported only when the checks before it find nothing (their findings come first).
   RowCounter counter(source_);
-  if (!report_.failure && options_.check_rows_covered) {
+  if (!report_.failure && first_pass_) {
+    StartJoin();
+  } else if (!report_.failure && options_.check_rows_covered) {
     counter.Start();
   }
+  Status checked = Status::OK();
   if (!report_.failure) {
-    RETURN_IF_ERROR(VerifyBlocks());
+    checked = VerifyBlocks();
   }
-  if (!report_.failure) {
-    RETURN_IF_ERROR(VerifyUnsealed());
+  if (checked.ok() && !report_.failure) {
+    checked = VerifyUnsealed();
   }
-  if (!report_.failure) {
-    RETURN_IF_ERROR(CheckNothingBeyond());
+  if (checked.ok() && !report_.failure) {
+    checked = CheckNothingBeyond();
   }
-  if (!report_.failure) {
+  if (checked.ok() && !report_.failure) {
     CheckTrustedAtEnd();
   }
-  if (!report_.failure && options_.check_rows_covered) {
+  if (first_pass_) {
+    if (!checked.ok()) {
+      stop_join_ = true;
+    }
+    const Status join_status = FinishJoin();
+    RETURN_IF_ERROR(checked);
+    RETURN_IF_ERROR(join_status);
+  }
+  RETURN_IF_ERROR(checked);
+  if (!first_pass_ && !report_.failure && options_.check_rows_covered) {
     RETURN_IF_ERROR(CheckRowsCovered(&counter));
   }
   report_.digest.tree_size = tree_.size();
@@ -552,10 +645,22 @@ std::string VerifyReport::ToString() const {
 }
 
 Result<VerifyReport> VerifyLedger(const RecordSource& source, const VerifyOptions& options) {
-  if (options.chunk_entries == 0) {
-    return Status::InvalidArgument("verify: chunk_entries must be at least 1");
+  if (options.chunk_entries == 0 || options.join_range_entries == 0) {
+    return Status::InvalidArgument(
+        "verify: chunk_entries and join_range_entries must be at least 1");
   }
-  return Verifier(source, options).Run();
+  const auto started = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(VerifyReport report, Verifier(source, options, /*first_pass=*/true).Run());
+  if (!report.ok()) {
+    // The first pass tells only that something does not verify: the exact pass finds the first
+    // bad block and entry and says why (and has the last word, whatever the first pass said).
+    ASSIGN_OR_RETURN(report, Verifier(source, options, /*first_pass=*/false).Run());
+  }
+  report.elapsed_micros =
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                std::chrono::steady_clock::now() - started)
+                                .count());
+  return report;
 }
 
 }  // namespace blockdb::ledger

@@ -2,18 +2,21 @@
 // first block and entry that do not match (the engine's VERIFY CHAIN and `blockdb-cli verify`).
 //
 // For every entry after the starting block it re-reads the leaf group and the row, re-encodes
-// the entry and hashes it, and compares with the stored leaf hash (verify_leaves.h: scans joined
-// in key order, not point lookups). It then rebuilds the Merkle
+// the entry and hashes it, and compares with the stored leaf hash (scans joined in key order, not
+// point lookups). It then rebuilds the Merkle
 // tree from those recomputed leaves, comparing every stored interior node as it is completed, and
 // for every block the data root, the tree root, the first leaf and the link to the previous block's
 // hash. Finally it checks that no block header exists beyond the last one and that every row is
 // covered by an entry. Nothing stored is trusted except the starting block's header (genesis, a
 // constant, by default) and the optional trusted digest.
 //
-// The source is read at one state (an engine snapshot), so writes may go on meanwhile. Work is
-// split in chunks of whole blocks; within a chunk the leaves are read and hashed by two threads,
-// and the next chunk is prepared while the current one's blocks are checked against the rebuilt
-// tree (which is sequential).
+// The source is read at one state (an engine snapshot), so writes may go on meanwhile. It runs
+// in up to two passes. The first joins leaves and rows by key ranges, reading every row once
+// (verify_join.h), while another thread rebuilds the tree and checks the blocks from the stored
+// leaf hashes, which are the recomputed ones when the join finds every pair equal; when both
+// succeed, that is the answer. Otherwise the second, exact pass works through chunks of whole
+// blocks, recomputing each chunk's leaf hashes from its rows (verify_leaves.h) before they are
+// used, and reports the first bad block and entry with the reason.
 #pragma once
 
 #include <cstdint>
@@ -44,12 +47,16 @@ struct VerifyOptions {
   std::optional<Digest> trusted_digest;
   // Count the rows (keys not starting with 0xFF) and require one entry per row.
   bool check_rows_covered = true;
-  // Entries per chunk (a chunk holds whole blocks, so it can be larger). Every chunk walks the
-  // rows its entries name in key order, so with n entries the rows are read about
+  // Entries per key range of the first pass's join: the leaf groups are read once per range, and
+  // a range takes about 80 bytes of memory per entry (with 16-byte keys).
+  uint64_t join_range_entries = 1 << 21;
+  // Entries per chunk of the exact pass (a chunk holds whole blocks, so it can be larger). Every
+  // chunk walks the rows its entries name in key order, so with n entries the rows are read about
   // n / chunk_entries times; a chunk takes about 170 bytes of memory per entry (and the next one
-  // is prepared while the current one is checked). The default covers 10^6 entries in one chunk.
+  // is prepared while the current one is checked). The first pass uses chunks of at most 2^16.
   uint64_t chunk_entries = 1 << 20;
-  // Called on the calling thread after each chunk.
+  // Called on the calling thread after each chunk (of either pass: when the first pass finds
+  // something, the exact pass reports its progress from the start again).
   std::function<void(const VerifyProgress&)> progress;
 };
 

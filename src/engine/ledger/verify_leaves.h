@@ -79,6 +79,13 @@ std::string DescribeRowKey(std::string_view key);
 // cannot be read (an I/O error); findings go into the outcomes.
 Status VerifyLeafRange(const RecordSource& source, uint64_t begin, uint64_t end, LeafOutcomes* out);
 
+// For VerifyLedger's first pass, whose row check (verify_join.h) compares every recomputed leaf
+// hash with the stored one: fills entry i of *out with the stored hash of leaf begin + i, which
+// equals the recomputed one when that check passes. Missing, undecodable and overlapping groups
+// are problems as in VerifyLeafRange.
+Status ReadStoredLeafHashes(const RecordSource& source, uint64_t begin, uint64_t end,
+                            LeafOutcomes* out);
+
 // The data root of each block (MTH of its recomputed leaf hashes, outcomes.hash(leaf - begin)), or
 // nullopt for a block with a leaf whose hash could not be recomputed. Blocks are split between two
 // threads. REQUIRES: every block's leaves lie in [begin, begin + outcomes.size()).
