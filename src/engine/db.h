@@ -58,6 +58,14 @@ struct EngineOptions {
   Status Validate() const;
 };
 
+// How an iterator reads (DB::NewIterator).
+struct IteratorOptions {
+  // Add the SSTable data blocks the iterator reads to the block cache. A scan that reads much of
+  // the store once (VERIFY) sets it false: its blocks would evict the ones other reads reuse, and
+  // the inserts cost it time. Blocks already in the cache are used either way.
+  bool fill_cache = true;
+};
+
 struct EngineStats {
   uint64_t applied_index = 0;
   uint64_t log_bytes = 0;  // current size of the log segments
@@ -122,6 +130,8 @@ class DB {
   // Iterator over user keys and values visible at snapshot (fixed when the iterator is created:
   // later writes are not seen). Merges the memtables and every SSTable.
   virtual std::unique_ptr<Iterator> NewIterator(uint64_t snapshot = kLatestSnapshot) = 0;
+  virtual std::unique_ptr<Iterator> NewIterator(uint64_t snapshot,
+                                                const IteratorOptions& options) = 0;
 
   // Index of the last applied log record; the snapshot that sees every acknowledged write.
   virtual uint64_t AppliedIndex() const = 0;

@@ -91,8 +91,9 @@ Result<std::vector<ledger::BlockHeader>> LedgerDB::ListBlocks(uint64_t first,
 Result<ledger::VerifyReport> LedgerDB::Verify(const ledger::VerifyOptions& options) const {
   // One applied index for every read: the verifier sees exactly the state at this moment,
   // whatever is applied while it runs (keys are written once, so a later read at this snapshot
-  // returns what an earlier one would have).
-  SnapshotRecordSource records(db_.get(), db_->AppliedIndex());
+  // returns what an earlier one would have). Its scans read the whole store once, so they leave
+  // the block cache to the reads that come back to the same blocks.
+  SnapshotRecordSource records(db_.get(), db_->AppliedIndex(), /*fill_cache=*/false);
   return ledger::VerifyLedger(records.source(), options);
 }
 

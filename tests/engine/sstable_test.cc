@@ -320,6 +320,50 @@ TEST_CASE("sstable table: block cache serves repeated reads") {
   CHECK(tiny.usage() <= tiny.capacity());
 }
 
+TEST_CASE("sstable table: an iterator without fill_cache uses cached blocks and adds none") {
+  Entries entries = ManyEntries(5000);
+  std::string contents = BuildTable(TableOptions(), entries);
+  std::atomic<int> reads{0};
+  BlockCache cache(8 << 20);
+  auto table = OpenTable(contents, &cache, &reads);
+  REQUIRE(table.ok());
+  std::string value;
+  REQUIRE((*table)->Get(Key(100), &value).ok());  // caches the block of Key(100)
+  const size_t cached = cache.usage();
+  REQUIRE(cached > 0);
+  reads = 0;
+  {
+    auto it = (*table)->NewIterator(/*fill_cache=*/false);
+    auto expected = entries.begin();
+    for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected) {
+      REQUIRE(expected != entries.end());
+      REQUIRE(it->key() == expected->first);
+      REQUIRE(it->value() == expected->second);
+    }
+    REQUIRE(it->status().ok());
+    CHECK(expected == entries.end());
+    CHECK(cache.usage() == cached);
+    const int blocks = reads.load();
+    CHECK(blocks > 1);
+    // The cached block was not read again.
+    reads = 0;
+    auto again = (*table)->NewIterator(/*fill_cache=*/false);
+    again->Seek(Key(100));
+    REQUIRE(again->Valid());
+    CHECK(reads.load() == 0);
+    again->Seek(Key(4900));
+    REQUIRE(again->Valid());
+    CHECK(reads.load() == 1);
+    CHECK(cache.usage() == cached);
+  }
+  // The default iterator fills the cache: a second scan reads nothing.
+  CheckIterationMatches(**table, entries);
+  CHECK(cache.usage() > cached);
+  reads = 0;
+  CheckIterationMatches(**table, entries);
+  CHECK(reads.load() == 0);
+}
+
 TEST_CASE("sstable table: I/O errors are passed up, annotated with the file name") {
   Entries entries = ManyEntries(1000);
   std::string contents = BuildTable(TableOptions(), entries);

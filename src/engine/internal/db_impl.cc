@@ -140,6 +140,10 @@ Status DBImpl::GetWithIndex(std::string_view key, std::string* value, uint64_t* 
 }
 
 std::unique_ptr<Iterator> DBImpl::NewIterator(uint64_t snapshot) {
+  return NewIterator(snapshot, IteratorOptions());
+}
+
+std::unique_ptr<Iterator> DBImpl::NewIterator(uint64_t snapshot, const IteratorOptions& options) {
   uint64_t applied = 0;
   std::shared_ptr<const ReadView> view = CurrentView(&applied);
   std::vector<std::unique_ptr<Iterator>> children;
@@ -147,7 +151,7 @@ std::unique_ptr<Iterator> DBImpl::NewIterator(uint64_t snapshot) {
   if (view->imm != nullptr) {
     children.push_back(view->imm->NewIterator());
   }
-  Version::AddIterators(view->version, &children);
+  Version::AddIterators(view->version, options.fill_cache, &children);
   return NewSnapshotIterator(view, NewMergingIterator(std::move(children)),
                              std::min(snapshot, applied));
 }

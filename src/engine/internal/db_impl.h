@@ -42,6 +42,8 @@ class DBImpl : public DB {
   Status GetWithIndex(std::string_view key, std::string* value, uint64_t* applied_index,
                       uint64_t snapshot) override EXCLUDES(mu_);
   std::unique_ptr<Iterator> NewIterator(uint64_t snapshot) override EXCLUDES(mu_);
+  std::unique_ptr<Iterator> NewIterator(uint64_t snapshot, const IteratorOptions& options) override
+      EXCLUDES(mu_);
   uint64_t AppliedIndex() const override { return applied_index_.load(std::memory_order_acquire); }
   Status Flush() override EXCLUDES(mu_);
   Status CompactAll() override EXCLUDES(mu_);

@@ -23,8 +23,11 @@ bool InRange(const FileMetaData& f, std::string_view key) {
 class LevelIterator : public Iterator {
  public:
   LevelIterator(std::shared_ptr<const void> owner, const std::vector<FileMetaData>* files,
-                TableCache* table_cache)
-      : owner_(std::move(owner)), files_(files), table_cache_(table_cache) {}
+                TableCache* table_cache, bool fill_cache)
+      : owner_(std::move(owner)),
+        files_(files),
+        table_cache_(table_cache),
+        fill_cache_(fill_cache) {}
 
   bool Valid() const override { return table_iter_ != nullptr && table_iter_->Valid(); }
   void SeekToFirst() override {
@@ -69,7 +72,7 @@ class LevelIterator : public Iterator {
       return;
     }
     std::shared_ptr<Table> t = std::move(table).value();
-    std::unique_ptr<Iterator> iter = t->NewIterator();
+    std::unique_ptr<Iterator> iter = t->NewIterator(fill_cache_);
     table_iter_ = NewOwningIterator(std::move(t), std::move(iter));
   }
 
@@ -90,6 +93,7 @@ class LevelIterator : public Iterator {
   std::shared_ptr<const void> owner_;
   const std::vector<FileMetaData>* files_;
   TableCache* table_cache_;
+  bool fill_cache_;
   size_t file_index_ = 0;
   std::unique_ptr<Iterator> table_iter_;
   Status status_;
@@ -144,33 +148,34 @@ Status Version::Get(std::string_view key, std::string* engine_value) const {
   return Status::NotFound("");
 }
 
-void Version::AddIterators(const std::shared_ptr<const Version>& self,
+void Version::AddIterators(const std::shared_ptr<const Version>& self, bool fill_cache,
                            std::vector<std::unique_ptr<Iterator>>* out) {
   for (const FileMetaData& f : self->state_.levels[0]) {
-    out->push_back(self->NewTableIterator(f));
+    out->push_back(self->NewTableIterator(f, fill_cache));
   }
   for (int level = 1; level < kNumLevels; ++level) {
     const auto& files = self->state_.levels[level];
     if (!files.empty()) {
-      out->push_back(NewLevelIterator(self, &files, self->table_cache_));
+      out->push_back(NewLevelIterator(self, &files, self->table_cache_, fill_cache));
     }
   }
 }
 
-std::unique_ptr<Iterator> Version::NewTableIterator(const FileMetaData& file) const {
+std::unique_ptr<Iterator> Version::NewTableIterator(const FileMetaData& file,
+                                                    bool fill_cache) const {
   Result<std::shared_ptr<Table>> table = table_cache_->Find(file);
   if (!table.ok()) {
     return NewEmptyIterator(table.status());
   }
   std::shared_ptr<Table> t = std::move(table).value();
-  std::unique_ptr<Iterator> iter = t->NewIterator();
+  std::unique_ptr<Iterator> iter = t->NewIterator(fill_cache);
   return NewOwningIterator(std::move(t), std::move(iter));
 }
 
 std::unique_ptr<Iterator> NewLevelIterator(std::shared_ptr<const void> owner,
                                            const std::vector<FileMetaData>* files,
-                                           TableCache* table_cache) {
-  return std::make_unique<LevelIterator>(std::move(owner), files, table_cache);
+                                           TableCache* table_cache, bool fill_cache) {
+  return std::make_unique<LevelIterator>(std::move(owner), files, table_cache, fill_cache);
 }
 
 }  // namespace blockdb

@@ -33,12 +33,13 @@ class Version {
 
   // Appends iterators over the tables (key -> engine value): one per level-0 file and one
   // concatenating iterator per non-empty deeper level, which opens files as it reaches them.
-  // Each iterator holds `self` so the Version outlives it.
-  static void AddIterators(const std::shared_ptr<const Version>& self,
+  // Each iterator holds `self` so the Version outlives it. fill_cache: Table::NewIterator's.
+  static void AddIterators(const std::shared_ptr<const Version>& self, bool fill_cache,
                            std::vector<std::unique_ptr<Iterator>>* out);
 
   // Iterator over one table (holding the table open while it lives).
-  std::unique_ptr<Iterator> NewTableIterator(const FileMetaData& file) const;
+  std::unique_ptr<Iterator> NewTableIterator(const FileMetaData& file,
+                                             bool fill_cache = true) const;
 
  private:
   ManifestState state_;
@@ -53,6 +54,6 @@ size_t FindFile(const std::vector<FileMetaData>& files, std::string_view key);
 // must stay alive (and unchanged) while the iterator lives; `owner` is kept to guarantee it.
 std::unique_ptr<Iterator> NewLevelIterator(std::shared_ptr<const void> owner,
                                            const std::vector<FileMetaData>* files,
-                                           TableCache* table_cache);
+                                           TableCache* table_cache, bool fill_cache = true);
 
 }  // namespace blockdb

@@ -6,6 +6,9 @@
 //
 // Thread safety: the source may be used from any number of threads at once. The object must
 // outlive every use of source() and be destroyed before the DB.
+//
+// fill_cache (IteratorOptions) applies to the scans: the verifier, which reads the whole store
+// once, leaves the block cache to the other reads.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +24,8 @@ namespace blockdb {
 class SnapshotRecordSource {
  public:
   // `db` is not owned. snapshot: an applied index (DB::AppliedIndex() when the check starts).
-  SnapshotRecordSource(DB* db, uint64_t snapshot) : db_(db), snapshot_(snapshot) {}
+  SnapshotRecordSource(DB* db, uint64_t snapshot, bool fill_cache = true)
+      : db_(db), snapshot_(snapshot), fill_cache_(fill_cache) {}
 
   // A RecordSource bound to this object.
   ledger::RecordSource source();
@@ -33,6 +37,7 @@ class SnapshotRecordSource {
  private:
   DB* const db_;
   const uint64_t snapshot_;
+  const bool fill_cache_;
 };
 
 }  // namespace blockdb

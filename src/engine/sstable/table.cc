@@ -47,8 +47,10 @@ class Table::BlockRef {
 // is the block named by the index entry under index_iter_.
 class Table::TwoLevelIterator final : public Iterator {
  public:
-  explicit TwoLevelIterator(const Table* table)
-      : table_(table), index_iter_(table->index_block_->NewIterator(table->file_name_)) {}
+  TwoLevelIterator(const Table* table, bool fill_cache)
+      : table_(table),
+        fill_cache_(fill_cache),
+        index_iter_(table->index_block_->NewIterator(table->file_name_)) {}
 
   bool Valid() const override { return data_iter_ != nullptr && data_iter_->Valid(); }
   std::string_view key() const override { return data_iter_->key(); }
@@ -116,7 +118,7 @@ class Table::TwoLevelIterator final : public Iterator {
     }
     ClearData();
     if (s.ok()) {
-      s = table_->ReadDataBlock(handle, &block_);
+      s = table_->ReadDataBlock(handle, fill_cache_, &block_);
     }
     if (!s.ok()) {
       Fail(std::move(s));
@@ -141,6 +143,7 @@ class Table::TwoLevelIterator final : public Iterator {
   }
 
   const Table* const table_;
+  const bool fill_cache_;
   const std::unique_ptr<Iterator> index_iter_;
   BlockRef block_;
   std::unique_ptr<Iterator> data_iter_;
@@ -226,7 +229,7 @@ Status Table::DecodeIndexValue(std::string_view value, BlockHandle* handle) cons
   return Status::OK();
 }
 
-Status Table::ReadDataBlock(const BlockHandle& handle, BlockRef* out) const {
+Status Table::ReadDataBlock(const BlockHandle& handle, bool fill_cache, BlockRef* out) const {
   if (cache_ != nullptr) {
     BlockCache::Handle* h = cache_->Lookup(cache_id_, handle.offset);
     if (h != nullptr) {
@@ -237,7 +240,7 @@ Status Table::ReadDataBlock(const BlockHandle& handle, BlockRef* out) const {
   ASSIGN_OR_RETURN(std::string contents, ReadBlock(*file_, file_name_, data_limit_, handle));
   ASSIGN_OR_RETURN(std::unique_ptr<Block> block,
                    Block::Create(std::move(contents), file_name_, handle.offset));
-  if (cache_ == nullptr) {
+  if (cache_ == nullptr || !fill_cache) {
     *out = BlockRef(std::move(block));
     return Status::OK();
   }
@@ -259,7 +262,7 @@ Status Table::Get(std::string_view key, std::string* value) const {
   BlockHandle handle;
   RETURN_IF_ERROR(DecodeIndexValue(index_iter->value(), &handle));
   BlockRef block;
-  RETURN_IF_ERROR(ReadDataBlock(handle, &block));
+  RETURN_IF_ERROR(ReadDataBlock(handle, /*fill_cache=*/true, &block));
   std::unique_ptr<Iterator> it = block.get()->NewIterator(file_name_);
   it->Seek(key);
   if (it->Valid() && it->key() == key) {
@@ -270,8 +273,8 @@ Status Table::Get(std::string_view key, std::string* value) const {
   return Status::NotFound("");
 }
 
-std::unique_ptr<Iterator> Table::NewIterator() const {
-  return std::make_unique<TwoLevelIterator>(this);
+std::unique_ptr<Iterator> Table::NewIterator(bool fill_cache) const {
+  return std::make_unique<TwoLevelIterator>(this, fill_cache);
 }
 
 size_t Table::MemoryUsage() const {

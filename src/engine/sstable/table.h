@@ -50,8 +50,10 @@ class Table {
   Status Get(std::string_view key, std::string* value) const;
 
   // An ordered iterator over the whole table, initially not positioned. Errors end the iteration
-  // (Valid() false, status() set); after one, further seeks do nothing.
-  std::unique_ptr<Iterator> NewIterator() const;
+  // (Valid() false, status() set); after one, further seeks do nothing. With fill_cache false the
+  // data blocks it reads that are not in the cache are used and freed without being added to it
+  // (a scan that reads much of the store once would only evict the blocks other reads reuse).
+  std::unique_ptr<Iterator> NewIterator(bool fill_cache = true) const;
 
   // Exact smallest and largest keys (empty for an empty table), from the properties block.
   std::string_view smallest_key() const { return props_.smallest; }
@@ -71,8 +73,9 @@ class Table {
   Status ValidateIndex() const;
   // Decodes an index entry's value into a data block handle.
   Status DecodeIndexValue(std::string_view value, BlockHandle* handle) const;
-  // The decoded data block at handle, pinned in the cache when there is one.
-  Status ReadDataBlock(const BlockHandle& handle, BlockRef* out) const;
+  // The decoded data block at handle, pinned in the cache when there is one (and, if it was not
+  // cached, inserted only when fill_cache is set).
+  Status ReadDataBlock(const BlockHandle& handle, bool fill_cache, BlockRef* out) const;
 
   const std::unique_ptr<RandomAccessFile> file_;
   const uint64_t file_size_;
