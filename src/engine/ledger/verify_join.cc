@@ -31,31 +31,39 @@ struct GroupFields {
 };
 
 // A leaf's place in the sort: the first 16 bytes of its key as two numbers (which decide almost
-// always without touching the leaf's bytes), and where the leaf is in RangeLeaves::bytes.
+// always without touching the leaf's bytes), and where the leaf is (RangeLeaves).
 struct SortKey {
   uint64_t high;
   uint64_t low;
   uint64_t offset;
 };
 
-// The leaves of one key range, in leaf order. Per leaf, in `bytes`: stored hash (32 bytes), group
-// (fixed32 index into `groups`), key length (fixed32), key.
-struct RangeLeaves {
+SortKey MakeSortKey(std::string_view key, uint64_t offset) {
+  char bytes[16] = {};
+  std::memcpy(bytes, key.data(), std::min(key.size(), sizeof(bytes)));
+  return SortKey{DecodeBigEndian64(bytes), DecodeBigEndian64(bytes + 8), offset};
+}
+
+// The leaves of one key range that one thread collected (from half of the leaves), in leaf order.
+// Per leaf, in `bytes`: stored hash (32 bytes), group (fixed32 index into `groups`), key length
+// (fixed32), key.
+struct LeafArena {
   static constexpr size_t kHeader = 32 + 4 + 4;
 
   std::vector<char> bytes;
-  std::vector<size_t> offsets;  // of each leaf in bytes, in leaf order
   std::vector<GroupFields> groups;
 
-  void Add(const LeafGroupView::Leaf& leaf, uint32_t group) {
+  // Appends a leaf and returns its offset.
+  uint64_t Add(const LeafGroupView::Leaf& leaf, uint32_t group) {
     const uint32_t key_len = static_cast<uint32_t>(leaf.key.size());
-    offsets.push_back(bytes.size());
+    const uint64_t offset = bytes.size();
     bytes.resize(bytes.size() + kHeader + key_len);
-    char* p = bytes.data() + offsets.back();
+    char* p = bytes.data() + offset;
     std::memcpy(p, leaf.hash, 32);
     std::memcpy(p + 32, &group, 4);
     std::memcpy(p + 36, &key_len, 4);
     std::memcpy(p + kHeader, leaf.key.data(), key_len);
+    return offset;
   }
   const char* hash(uint64_t offset) const { return bytes.data() + offset; }
   const GroupFields& group(uint64_t offset) const {
@@ -70,11 +78,18 @@ struct RangeLeaves {
   }
 };
 
-SortKey MakeSortKey(std::string_view key, uint64_t offset) {
-  char bytes[16] = {};
-  std::memcpy(bytes, key.data(), std::min(key.size(), sizeof(bytes)));
-  return SortKey{DecodeBigEndian64(bytes), DecodeBigEndian64(bytes + 8), offset};
-}
+// The leaves of one key range: two arenas, one per collecting thread. A SortKey's offset has the
+// arena in its top bit.
+struct RangeLeaves {
+  static constexpr uint64_t kPartBit = uint64_t{1} << 63;
+
+  LeafArena parts[2];
+
+  const LeafArena& part(uint64_t offset) const { return parts[offset >> 63]; }
+  const char* hash(uint64_t offset) const { return part(offset).hash(offset & ~kPartBit); }
+  const GroupFields& group(uint64_t offset) const { return part(offset).group(offset & ~kPartBit); }
+  std::string_view key(uint64_t offset) const { return part(offset).key(offset & ~kPartBit); }
+};
 
 struct SortKeyLess {
   const RangeLeaves* leaves;
@@ -146,11 +161,23 @@ bool InRange(std::string_view key, std::string_view lo, const std::optional<std:
   return key >= lo && (!hi || key < *hi);
 }
 
-// Scans the leaf groups of [begin, end) and keeps the leaves whose key is in [lo, hi). False when
-// a group is missing, damaged or overlaps the one before, or on a stop.
+// The leaves [first, last] of a leaf group.
+struct GroupSpan {
+  uint64_t first = 0;
+  uint64_t last = 0;
+};
+
+// Scans the leaf groups of [begin, end) and keeps the leaves whose key is in [lo, hi) in
+// leaves->parts[part], with their sort keys in *keys. The first group is taken as found (it may
+// start before `begin`); *first_group and *last_group are set to the first and last groups read.
+// False when a group is missing, damaged or overlaps the one before, or on a stop.
 Result<bool> CollectRange(const RecordSource& source, uint64_t begin, uint64_t end,
                           std::string_view lo, const std::optional<std::string>& hi,
-                          const std::atomic<bool>* stop, RangeLeaves* out) {
+                          const std::atomic<bool>* stop, int part, RangeLeaves* leaves,
+                          std::vector<SortKey>* keys, GroupSpan* first_group,
+                          GroupSpan* last_group) {
+  LeafArena* out = &leaves->parts[part];
+  const uint64_t part_bits = part == 0 ? 0 : RangeLeaves::kPartBit;
   std::unique_ptr<Iterator> it = source.new_iterator();
   LeafGroupView view;
   uint64_t next = begin;  // first leaf not yet seen
@@ -164,6 +191,10 @@ Result<bool> CollectRange(const RecordSource& source, uint64_t begin, uint64_t e
         (view.first_leaf < next && !first)) {
       return false;
     }
+    if (first) {
+      *first_group = {view.first_leaf, *last};
+    }
+    *last_group = {view.first_leaf, *last};
     const uint64_t stop_leaf = std::min(*last + 1, end);
     bool kept = false;
     for (uint64_t i = next; i < stop_leaf; ++i) {
@@ -173,7 +204,8 @@ Result<bool> CollectRange(const RecordSource& source, uint64_t begin, uint64_t e
           out->groups.push_back({view.log_index, view.txn_id, view.timestamp_micros});
           kept = true;
         }
-        out->Add(leaf, static_cast<uint32_t>(out->groups.size() - 1));
+        const uint64_t offset = out->Add(leaf, static_cast<uint32_t>(out->groups.size() - 1));
+        keys->push_back(MakeSortKey(leaf.key, offset | part_bits));
       }
     }
     next = stop_leaf;
@@ -182,23 +214,43 @@ Result<bool> CollectRange(const RecordSource& source, uint64_t begin, uint64_t e
   return fine && next >= end;
 }
 
-// The range's leaves sorted by key (two threads sort a half each).
-std::vector<SortKey> SortLeaves(const RangeLeaves& leaves) {
-  const size_t n = leaves.offsets.size();
+// Collects the range's leaves and sorts them by key: two threads collect and sort half of the
+// leaves each, then the halves are merged. False as CollectRange.
+Result<bool> CollectSorted(const RecordSource& source, uint64_t begin, uint64_t end,
+                           std::string_view lo, const std::optional<std::string>& hi,
+                           const std::atomic<bool>* stop, RangeLeaves* leaves,
+                           std::vector<SortKey>* sorted) {
   std::vector<SortKey> halves[2];
-  (void)RunOnTwoThreads(n, [&](int part, size_t lo, size_t hi) {
-    std::vector<SortKey>& keys = halves[part];
-    keys.reserve(hi - lo);
-    for (size_t i = lo; i < hi; ++i) {
-      keys.push_back(MakeSortKey(leaves.key(leaves.offsets[i]), leaves.offsets[i]));
+  bool fine[2] = {false, false};
+  GroupSpan first[2];
+  GroupSpan last[2];
+  RETURN_IF_ERROR(RunOnTwoThreads(end - begin, [&](int part, size_t from, size_t to) -> Status {
+    if (from == to) {
+      fine[part] = true;
+      return Status::OK();
     }
-    std::sort(keys.begin(), keys.end(), SortKeyLess{&leaves});
+    ASSIGN_OR_RETURN(fine[part], CollectRange(source, begin + from, begin + to, lo, hi, stop, part,
+                                              leaves, &halves[part], &first[part], &last[part]));
+    if (fine[part]) {
+      std::sort(halves[part].begin(), halves[part].end(), SortKeyLess{leaves});
+    }
     return Status::OK();
-  });
-  std::vector<SortKey> sorted(n);
-  std::merge(halves[0].begin(), halves[0].end(), halves[1].begin(), halves[1].end(), sorted.begin(),
-             SortKeyLess{&leaves});
-  return sorted;
+  }));
+  if (!fine[0] || !fine[1]) {
+    return false;
+  }
+  // The second half took its first group as found: it must be the first half's last group or
+  // start right after it (otherwise it overlaps that group).
+  if (end - begin >= 2) {
+    const bool same = first[1].first == last[0].first && first[1].last == last[0].last;
+    if (!same && first[1].first != last[0].last + 1) {
+      return false;
+    }
+  }
+  sorted->resize(halves[0].size() + halves[1].size());
+  std::merge(halves[0].begin(), halves[0].end(), halves[1].begin(), halves[1].end(),
+             sorted->begin(), SortKeyLess{leaves});
+  return true;
 }
 
 // Walks the rows with keys in [lo, hi) (hi: nullopt for all the rows after lo) in order, matching
@@ -256,12 +308,11 @@ Result<bool> JoinRange(const RecordSource& source, uint64_t begin, uint64_t end,
                        std::string_view lo, const std::optional<std::string>& hi,
                        const std::atomic<bool>* stop, uint64_t* rows) {
   RangeLeaves leaves;
-  ASSIGN_OR_RETURN(bool fine, CollectRange(source, begin, end, lo, hi, stop, &leaves));
+  std::vector<SortKey> sorted;
+  ASSIGN_OR_RETURN(bool fine, CollectSorted(source, begin, end, lo, hi, stop, &leaves, &sorted));
   if (!fine) {
     return false;
   }
-  const std::vector<SortKey> sorted = SortLeaves(leaves);
-  leaves.offsets = {};
   // The split leaf starts the second half's keys; leaves with the same key stay on one side.
   size_t mid = sorted.size() / 2;
   while (mid > 0 && mid < sorted.size() &&
