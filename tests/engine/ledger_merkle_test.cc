@@ -150,6 +150,46 @@ TEST_CASE("ledger merkle: roots of the reference tree match the published values
   }
 }
 
+TEST_CASE("ledger merkle: a frontier takes aligned subtrees as their leaves one by one") {
+  std::vector<Hash256> leaves;
+  for (int i = 0; i < 100; ++i) {
+    leaves.push_back(testing::NaiveLeaf("leaf " + std::to_string(i)));
+  }
+  // Runs of 1, 2, 4 and 8 leaves, each at a multiple of its width.
+  for (uint32_t level = 0; level <= 3; ++level) {
+    CAPTURE(level);
+    const size_t width = size_t{1} << level;
+    for (size_t size = 0; size <= leaves.size(); size += width) {
+      MerkleFrontier by_leaf;
+      MerkleFrontier by_subtree;
+      std::vector<std::string> leaf_nodes;
+      std::vector<std::string> subtree_nodes;
+      auto record = [](std::vector<std::string>* nodes, uint32_t min_level) {
+        return [nodes, min_level](uint32_t l, uint64_t index, const Hash256& hash) {
+          if (l >= min_level) {
+            nodes->push_back(std::to_string(l) + "/" + std::to_string(index) + "=" + Hex(hash));
+          }
+        };
+      };
+      for (size_t i = 0; i + width <= size; i += width) {
+        for (size_t j = i; j < i + width; ++j) {
+          by_leaf.Append(leaves[j], record(&leaf_nodes, level));
+        }
+        by_subtree.AppendSubtree(
+            level, testing::NaiveMth(std::span<const Hash256>(leaves.data() + i, width)),
+            record(&subtree_nodes, 0));
+      }
+      CHECK(by_subtree.size() == by_leaf.size());
+      CHECK(by_subtree.Root() == by_leaf.Root());
+      CHECK(subtree_nodes == leaf_nodes);  // the same nodes from the subtree's level up
+      // Leaves appended afterwards give the same tree too.
+      by_leaf.Append(leaves[0]);
+      by_subtree.Append(leaves[0]);
+      CHECK(by_subtree.Root() == by_leaf.Root());
+    }
+  }
+}
+
 TEST_CASE("ledger merkle: published inclusion proofs are generated and verify") {
   const std::vector<Hash256> leaves = ReferenceLeaves();
   MemoryNodeReader reader(leaves);

@@ -23,12 +23,17 @@ Result<MerkleFrontier> MerkleFrontier::Load(const NodeReader& reader, uint64_t s
 }
 
 void MerkleFrontier::Append(const Hash256& leaf_hash, const NodeSink& sink) {
-  BLOCKDB_CHECK(size_ < kMaxTreeSize);
-  Hash256 node = leaf_hash;
-  uint64_t index = size_;  // index of `node` among the subtrees of its level
-  uint32_t level = 0;
+  AppendSubtree(0, leaf_hash, sink);
+}
+
+void MerkleFrontier::AppendSubtree(uint32_t level, const Hash256& root, const NodeSink& sink) {
+  BLOCKDB_CHECK(level < 63);
+  const uint64_t width = uint64_t{1} << level;
+  BLOCKDB_CHECK(size_ % width == 0 && size_ <= kMaxTreeSize - width);
+  Hash256 node = root;
+  uint64_t index = size_ >> level;  // index of `node` among the subtrees of its level
   if (sink) {
-    sink(0, index, node);
+    sink(level, index, node);
   }
   // Each set low bit of size_ is a finished left sibling waiting for this subtree.
   while ((size_ >> level) & 1) {
@@ -40,7 +45,7 @@ void MerkleFrontier::Append(const Hash256& leaf_hash, const NodeSink& sink) {
     }
   }
   roots_[level] = node;
-  ++size_;
+  size_ += width;
 }
 
 Hash256 MerkleFrontier::Root() const {

@@ -34,6 +34,10 @@ class MerkleFrontier {
 
   // Appends a leaf hash. REQUIRES: size() < kMaxTreeSize.
   void Append(const Hash256& leaf_hash, const NodeSink& sink = nullptr);
+  // Appends the 2^level leaves whose perfect subtree has root `root`: the same state as appending
+  // them one by one, without their lower nodes; the sink receives `root` and the nodes above it.
+  // REQUIRES: size() is a multiple of 2^level, and size() + 2^level <= kMaxTreeSize.
+  void AppendSubtree(uint32_t level, const Hash256& root, const NodeSink& sink = nullptr);
 
   uint64_t size() const { return size_; }
   // MTH of the leaves appended so far; EmptyTreeRoot() when there are none.

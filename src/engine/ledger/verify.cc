@@ -69,7 +69,7 @@ class Verifier {
     // reported only once the blocks before it verify.
     std::optional<VerifyFailure> header_failure;
     LeafOutcomes outcomes;
-    std::vector<std::optional<Hash256>> data_roots;
+    ChunkRoots roots;  // data roots and octets
   };
   // Reads the headers from *next_block on, continuing from `after` (the block before them), and
   // recomputes their leaves. Touches no member but the ones fixed by Prepare(), so it may run on
@@ -83,16 +83,23 @@ class Verifier {
   Result<bool> ReadRecord(const std::string& key, const std::string& what, std::string* value,
                           std::string* problem) const;
   // Verifies one block whose leaves were hashed into `outcomes` (indexed from chunk_begin);
-  // data_root: the root of those leaves (BlockDataRoots).
+  // data_root: the root of those leaves, octets: ChunkRoots::octets (BlockDataRoots).
   Status CheckBlock(const BlockHeader& header, uint64_t chunk_begin, const LeafOutcomes& outcomes,
-                    const std::optional<Hash256>& data_root);
+                    const std::optional<Hash256>& data_root,
+                    const std::vector<std::optional<Hash256>>& octets);
   bool CheckLink(const BlockHeader& header);
   // Appends the block's recomputed leaves to the rebuilt tree (checking stored nodes). Records a
   // failure for the first bad entry, telling from the block's recomputed data root (set whenever
   // every leaf hash was recomputed) which record changed.
   Status ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_begin,
-                           const LeafOutcomes& outcomes, const std::optional<Hash256>& data_root);
-  Status AppendToTree(const Hash256& leaf, std::string* problem);
+                           const LeafOutcomes& outcomes, const std::optional<Hash256>& data_root,
+                           const std::vector<std::optional<Hash256>>& octets);
+  // The root of leaves [leaf, leaf + 8) from `octets`, when the tree may take it in their place:
+  // none of them has a problem, and no trusted tree size falls strictly inside the run.
+  const Hash256* UsableOctet(uint64_t leaf, uint64_t chunk_begin, const LeafOutcomes& outcomes,
+                             const std::vector<std::optional<Hash256>>& octets) const;
+  // Appends a leaf (level 0) or an octet's root (kOctetLevel) to the rebuilt tree.
+  Status AppendToTree(const Hash256& node, std::string* problem, uint32_t level = 0);
   void CheckTrustedBlock(const BlockHeader& header);
   void Fail(std::optional<uint64_t> block, std::optional<uint64_t> leaf, std::string reason);
   void ReportProgress();
@@ -228,9 +235,9 @@ void Verifier::CheckTrustedBlock(const BlockHeader& header) {
   }
 }
 
-Status Verifier::AppendToTree(const Hash256& leaf, std::string* problem) {
+Status Verifier::AppendToTree(const Hash256& node, std::string* problem, uint32_t node_level) {
   Status io;
-  tree_.Append(leaf, [&](uint32_t level, uint64_t index, const Hash256& hash) {
+  tree_.AppendSubtree(node_level, node, [&](uint32_t level, uint64_t index, const Hash256& hash) {
     if (level < kChunkLevel || !io.ok() || !problem->empty()) {
       return;  // leaf hashes were compared in the leaf phase; lower nodes are not stored
     }
@@ -318,13 +325,47 @@ bool Verifier::CheckLink(const BlockHeader& header) {
   return false;
 }
 
+const Hash256* Verifier::UsableOctet(uint64_t leaf, uint64_t chunk_begin,
+                                     const LeafOutcomes& outcomes,
+                                     const std::vector<std::optional<Hash256>>& octets) const {
+  const size_t o = leaf / kOctetLeaves - chunk_begin / kOctetLeaves;
+  if (leaf % kOctetLeaves != 0 || o >= octets.size() || !octets[o]) {
+    return nullptr;
+  }
+  for (uint64_t i = 0; i < kOctetLeaves; ++i) {
+    if (outcomes.has_problem(leaf + i - chunk_begin)) {
+      return nullptr;
+    }
+  }
+  const auto& trusted = options_.trusted_digest;
+  if (trusted && trusted->tree_size > leaf && trusted->tree_size < leaf + kOctetLeaves) {
+    return nullptr;
+  }
+  return &*octets[o];
+}
+
 Status Verifier::ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_begin,
                                    const LeafOutcomes& outcomes,
-                                   const std::optional<Hash256>& data_root) {
+                                   const std::optional<Hash256>& data_root,
+                                   const std::vector<std::optional<Hash256>>& octets) {
   const uint64_t b = header.index;
   std::optional<uint64_t> bad_leaf;
   std::string problem;
   for (uint64_t leaf = header.first_leaf; leaf < header.tree_size(); ++leaf) {
+    // An octet inside the block whose 8 leaves are fine goes in as one subtree (BlockDataRoots
+    // hashed it already); the nodes above it are checked as when its leaves go in one by one, and
+    // the leaf that completes them is its last.
+    if (!bad_leaf && header.tree_size() - leaf >= kOctetLeaves) {
+      if (const Hash256* octet = UsableOctet(leaf, chunk_begin, outcomes, octets)) {
+        RETURN_IF_ERROR(AppendToTree(*octet, &problem, kOctetLevel));
+        leaf += kOctetLeaves - 1;
+        if (!problem.empty()) {
+          Fail(b, leaf, problem);
+          return Status::OK();
+        }
+        continue;
+      }
+    }
     const size_t i = leaf - chunk_begin;
     const Hash256* hash = outcomes.hash(i);
     if (hash == nullptr) {
@@ -361,11 +402,12 @@ Status Verifier::ReplayBlockLeaves(const BlockHeader& header, uint64_t chunk_beg
 }
 
 Status Verifier::CheckBlock(const BlockHeader& header, uint64_t chunk_begin,
-                            const LeafOutcomes& outcomes, const std::optional<Hash256>& data_root) {
+                            const LeafOutcomes& outcomes, const std::optional<Hash256>& data_root,
+                            const std::vector<std::optional<Hash256>>& octets) {
   if (!CheckLink(header)) {
     return Status::OK();
   }
-  RETURN_IF_ERROR(ReplayBlockLeaves(header, chunk_begin, outcomes, data_root));
+  RETURN_IF_ERROR(ReplayBlockLeaves(header, chunk_begin, outcomes, data_root, octets));
   if (report_.failure) {
     return Status::OK();
   }
@@ -399,7 +441,7 @@ Status Verifier::PrepareChunk(uint64_t* next_block, const BlockHeader& after,
   }
   const uint64_t begin = out->chunk.front().first_leaf;
   RETURN_IF_ERROR(LeafHashes(begin, out->chunk.back().tree_size(), &out->outcomes));
-  out->data_roots = BlockDataRoots(out->chunk, begin, out->outcomes);
+  out->roots = BlockDataRoots(out->chunk, begin, out->outcomes);
   return Status::OK();
 }
 
@@ -413,8 +455,8 @@ Status Verifier::LeafHashes(uint64_t begin, uint64_t end, LeafOutcomes* out) con
 Status Verifier::CheckChunk(const PreparedChunk& prepared) {
   const std::vector<BlockHeader>& chunk = prepared.chunk;
   for (size_t i = 0; i < chunk.size() && !report_.failure; ++i) {
-    RETURN_IF_ERROR(
-        CheckBlock(chunk[i], chunk.front().first_leaf, prepared.outcomes, prepared.data_roots[i]));
+    RETURN_IF_ERROR(CheckBlock(chunk[i], chunk.front().first_leaf, prepared.outcomes,
+                               prepared.roots.data_roots[i], prepared.roots.octets));
   }
   if (report_.failure) {
     return Status::OK();

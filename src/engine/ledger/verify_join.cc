@@ -57,13 +57,18 @@ struct LeafArena {
   uint64_t Add(const LeafGroupView::Leaf& leaf, uint32_t group) {
     const uint32_t key_len = static_cast<uint32_t>(leaf.key.size());
     const uint64_t offset = bytes.size();
-    bytes.resize(bytes.size() + kHeader + key_len);
-    char* p = bytes.data() + offset;
-    std::memcpy(p, leaf.hash, 32);
-    std::memcpy(p + 32, &group, 4);
-    std::memcpy(p + 36, &key_len, 4);
-    std::memcpy(p + kHeader, leaf.key.data(), key_len);
+    char header[kHeader];
+    std::memcpy(header, leaf.hash, 32);
+    std::memcpy(header + 32, &group, 4);
+    std::memcpy(header + 36, &key_len, 4);
+    bytes.insert(bytes.end(), header, header + kHeader);
+    bytes.insert(bytes.end(), leaf.key.begin(), leaf.key.end());
     return offset;
+  }
+  // Empties the arena, keeping its memory for the next range.
+  void Clear() {
+    bytes.clear();
+    groups.clear();
   }
   const char* hash(uint64_t offset) const { return bytes.data() + offset; }
   const GroupFields& group(uint64_t offset) const {
@@ -89,6 +94,22 @@ struct RangeLeaves {
   const char* hash(uint64_t offset) const { return part(offset).hash(offset & ~kPartBit); }
   const GroupFields& group(uint64_t offset) const { return part(offset).group(offset & ~kPartBit); }
   std::string_view key(uint64_t offset) const { return part(offset).key(offset & ~kPartBit); }
+};
+
+// The memory of the join, used by one range after the other (allocated, and its pages touched,
+// once).
+struct JoinBuffers {
+  RangeLeaves leaves;
+  std::vector<SortKey> halves[2];
+  std::vector<SortKey> sorted;
+
+  void Clear() {
+    for (int part = 0; part < 2; ++part) {
+      leaves.parts[part].Clear();
+      halves[part].clear();
+    }
+    sorted.clear();
+  }
 };
 
 struct SortKeyLess {
@@ -214,13 +235,16 @@ Result<bool> CollectRange(const RecordSource& source, uint64_t begin, uint64_t e
   return fine && next >= end;
 }
 
-// Collects the range's leaves and sorts them by key: two threads collect and sort half of the
-// leaves each, then the halves are merged. False as CollectRange.
+// Collects the range's leaves into buffers->leaves and sorts them by key into buffers->sorted:
+// two threads collect and sort half of the leaves each, then the halves are merged. False as
+// CollectRange.
 Result<bool> CollectSorted(const RecordSource& source, uint64_t begin, uint64_t end,
                            std::string_view lo, const std::optional<std::string>& hi,
-                           const std::atomic<bool>* stop, RangeLeaves* leaves,
-                           std::vector<SortKey>* sorted) {
-  std::vector<SortKey> halves[2];
+                           const std::atomic<bool>* stop, JoinBuffers* buffers) {
+  buffers->Clear();
+  RangeLeaves* leaves = &buffers->leaves;
+  std::vector<SortKey>* halves = buffers->halves;
+  std::vector<SortKey>* sorted = &buffers->sorted;
   bool fine[2] = {false, false};
   GroupSpan first[2];
   GroupSpan last[2];
@@ -306,13 +330,13 @@ Result<bool> WalkRows(const RecordSource& source, const RangeLeaves& leaves, con
 // second from the middle leaf's key). Adds the range's rows to *rows.
 Result<bool> JoinRange(const RecordSource& source, uint64_t begin, uint64_t end,
                        std::string_view lo, const std::optional<std::string>& hi,
-                       const std::atomic<bool>* stop, uint64_t* rows) {
-  RangeLeaves leaves;
-  std::vector<SortKey> sorted;
-  ASSIGN_OR_RETURN(bool fine, CollectSorted(source, begin, end, lo, hi, stop, &leaves, &sorted));
+                       const std::atomic<bool>* stop, JoinBuffers* buffers, uint64_t* rows) {
+  ASSIGN_OR_RETURN(bool fine, CollectSorted(source, begin, end, lo, hi, stop, buffers));
   if (!fine) {
     return false;
   }
+  const RangeLeaves& leaves = buffers->leaves;
+  const std::vector<SortKey>& sorted = buffers->sorted;
   // The split leaf starts the second half's keys; leaves with the same key stay on one side.
   size_t mid = sorted.size() / 2;
   while (mid > 0 && mid < sorted.size() &&
@@ -360,11 +384,12 @@ Result<JoinResult> JoinLeavesWithRows(const RecordSource& source, uint64_t begin
   // Range r holds the keys in [bounds[r - 1], bounds[r]), the first from the empty key, the last
   // up to the internal records.
   uint64_t rows = 0;
+  JoinBuffers buffers;
   for (size_t r = 0; r <= bounds.size(); ++r) {
     const std::string_view lo = r == 0 ? std::string_view() : std::string_view(bounds[r - 1]);
     const std::optional<std::string> hi =
         r < bounds.size() ? std::optional<std::string>(bounds[r]) : std::nullopt;
-    ASSIGN_OR_RETURN(bool fine, JoinRange(source, begin, end, lo, hi, stop, &rows));
+    ASSIGN_OR_RETURN(bool fine, JoinRange(source, begin, end, lo, hi, stop, &buffers, &rows));
     if (!fine || stop->load()) {
       return result;
     }

@@ -425,28 +425,59 @@ void RowCounter::Count() {
   rows_ = rows;
 }
 
-std::vector<std::optional<Hash256>> BlockDataRoots(const std::vector<BlockHeader>& blocks,
-                                                   uint64_t begin, const LeafOutcomes& outcomes) {
-  std::vector<std::optional<Hash256>> roots(blocks.size());
-  // Cannot fail: every status is OK.
+ChunkRoots BlockDataRoots(const std::vector<BlockHeader>& blocks, uint64_t begin,
+                          const LeafOutcomes& outcomes) {
+  ChunkRoots out;
+  out.data_roots.resize(blocks.size());
+  if (!blocks.empty()) {
+    out.octets.resize(blocks.back().tree_size() / kOctetLeaves - begin / kOctetLeaves + 1);
+  }
+  // Cannot fail: every status is OK. Each thread writes the entries of its own blocks.
   (void)RunOnTwoThreads(blocks.size(), [&](int /*part*/, size_t lo, size_t hi) {
     for (size_t b = lo; b < hi; ++b) {
+      const uint64_t first = blocks[b].first_leaf;
+      const uint64_t end = blocks[b].tree_size();
       MerkleFrontier tree;
       bool complete = true;
-      for (uint64_t leaf = blocks[b].first_leaf; leaf < blocks[b].tree_size() && complete; ++leaf) {
+      uint64_t leaf = first;
+      while (leaf < end && complete) {
+        if (leaf % kOctetLeaves == 0 && end - leaf >= kOctetLeaves) {
+          const Hash256* h[kOctetLeaves];
+          for (uint64_t i = 0; i < kOctetLeaves; ++i) {
+            h[i] = outcomes.hash(leaf + i - begin);
+            complete = complete && h[i] != nullptr;
+          }
+          if (!complete) {
+            break;
+          }
+          const Hash256 octet =
+              HashChildren(HashChildren(HashChildren(*h[0], *h[1]), HashChildren(*h[2], *h[3])),
+                           HashChildren(HashChildren(*h[4], *h[5]), HashChildren(*h[6], *h[7])));
+          out.octets[leaf / kOctetLeaves - begin / kOctetLeaves] = octet;
+          if (first % kOctetLeaves == 0) {
+            tree.AppendSubtree(kOctetLevel, octet);
+          } else {
+            for (const Hash256* hash : h) {
+              tree.Append(*hash);
+            }
+          }
+          leaf += kOctetLeaves;
+          continue;
+        }
         const Hash256* hash = outcomes.hash(leaf - begin);
         complete = hash != nullptr;
         if (complete) {
           tree.Append(*hash);
         }
+        ++leaf;
       }
       if (complete) {
-        roots[b] = tree.Root();
+        out.data_roots[b] = tree.Root();
       }
     }
     return Status::OK();
   });
-  return roots;
+  return out;
 }
 
 }  // namespace blockdb::ledger

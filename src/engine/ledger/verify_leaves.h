@@ -86,11 +86,26 @@ Status VerifyLeafRange(const RecordSource& source, uint64_t begin, uint64_t end,
 Status ReadStoredLeafHashes(const RecordSource& source, uint64_t begin, uint64_t end,
                             LeafOutcomes* out);
 
-// The data root of each block (MTH of its recomputed leaf hashes, outcomes.hash(leaf - begin)), or
-// nullopt for a block with a leaf whose hash could not be recomputed. Blocks are split between two
-// threads. REQUIRES: every block's leaves lie in [begin, begin + outcomes.size()).
-std::vector<std::optional<Hash256>> BlockDataRoots(const std::vector<BlockHeader>& blocks,
-                                                   uint64_t begin, const LeafOutcomes& outcomes);
+// Leaves per octet: an aligned run of 8 leaves, whose root is a level-3 node of the tree.
+inline constexpr uint32_t kOctetLevel = 3;
+inline constexpr uint64_t kOctetLeaves = uint64_t{1} << kOctetLevel;
+
+// Roots recomputed from a chunk's leaf hashes (outcomes.hash(leaf - begin)).
+struct ChunkRoots {
+  // Per block, the data root (MTH of its leaves), or nullopt for a block with a leaf whose hash
+  // could not be recomputed.
+  std::vector<std::optional<Hash256>> data_roots;
+  // Per octet that lies inside one block (first leaf a multiple of 8), its root, at index
+  // leaf / 8 - begin / 8; nullopt for the others and where a leaf's hash is missing. The tree
+  // rebuild appends these instead of their 8 leaves: a block starting at a multiple of 8 has them
+  // as subtrees of its data root too, so their 7 hashes serve both.
+  std::vector<std::optional<Hash256>> octets;
+};
+
+// Blocks are split between two threads. REQUIRES: every block's leaves lie in
+// [begin, begin + outcomes.size()).
+ChunkRoots BlockDataRoots(const std::vector<BlockHeader>& blocks, uint64_t begin,
+                          const LeafOutcomes& outcomes);
 
 // Counts the rows (keys not starting with 0xFF) on a thread of its own: the count needs nothing
 // from the other checks, so it runs while they do (mostly while the tree is rebuilt on one core).
