@@ -1,5 +1,7 @@
 #include "engine/ledger/entry.h"
 
+#include <cstring>
+
 #include "common/check.h"
 #include "common/coding.h"
 #include "engine/ledger/merkle.h"
@@ -55,6 +57,22 @@ Hash256 EntryLeafHash(const EntryView& entry) {
   EncodeFixed32(head + 26, static_cast<uint32_t>(entry.key.size()));
   char value_len[4];
   EncodeFixed32(value_len, static_cast<uint32_t>(entry.value.size()));
+  // A typical entry is hashed from one copy on the stack: one update instead of four partial ones
+  // (VERIFY hashes every entry).
+  constexpr size_t kSmall = 512;
+  const size_t total = sizeof(head) + entry.key.size() + sizeof(value_len) + entry.value.size();
+  if (total <= kSmall) {
+    char buf[kSmall];
+    char* p = buf;
+    std::memcpy(p, head, sizeof(head));
+    p += sizeof(head);
+    std::memcpy(p, entry.key.data(), entry.key.size());
+    p += entry.key.size();
+    std::memcpy(p, value_len, sizeof(value_len));
+    p += sizeof(value_len);
+    std::memcpy(p, entry.value.data(), entry.value.size());
+    return Sha256(std::string_view(buf, total));
+  }
   return Sha256({std::string_view(head, sizeof(head)), entry.key,
                  std::string_view(value_len, sizeof(value_len)), entry.value});
 }
