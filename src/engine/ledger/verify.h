@@ -48,7 +48,7 @@ struct VerifyOptions {
   // Count the rows (keys not starting with 0xFF) and require one entry per row.
   bool check_rows_covered = true;
   // Entries per key range of the first pass's join: the leaf groups are read once per range, and
-  // a range takes about 80 bytes of memory per entry (with 16-byte keys).
+  // a range takes about 100 bytes of memory per entry (with 16-byte keys).
   uint64_t join_range_entries = 1 << 21;
   // Entries per chunk of the exact pass (a chunk holds whole blocks, so it can be larger). Every
   // chunk walks the rows its entries name in key order, so with n entries the rows are read about

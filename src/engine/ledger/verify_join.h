@@ -4,11 +4,13 @@
 //
 // Leaves are in insertion order and rows in key order. The join splits the key space into ranges
 // of about `range_entries` leaves each (bounds from a sample of the leaf groups, read by seeks),
-// and for each range scans the leaf groups, keeps the range's leaves (key, stored hash, group
-// fields: about 80 bytes each), sorts them by key and walks the range's rows once with one
-// iterator per thread, stepping forward only. So every row is read exactly once whatever the size
-// of the ledger; the leaf groups, a third of the rows' bytes, are read once per range, and the
-// memory is that of one range. Every row is visited, which gives the row count as well.
+// and for each range scans the leaf groups, keeps the range's leaves (key, stored hash and group
+// index, and a sort key: about 100 bytes each with 16-byte keys), sorts them by key and walks the
+// range's rows once with one iterator per thread, stepping forward only. Two threads collect and
+// sort half of the leaves each; the halves are merged, and each thread walks the rows of half the
+// range. So every row is read exactly once whatever the size of the ledger; the leaf groups, about
+// half the rows' bytes, are read once per range, and the memory is that of one range (kept from one
+// range to the next). Every row is visited, which gives the row count as well.
 //
 // The join only answers whether everything matched: on any finding (a missing or damaged group or
 // row, a hash that differs) it stops and the verifier runs its exact check (verify_leaves.h),
