@@ -429,11 +429,13 @@ TEST_CASE("ledger verify: the first pass joins leaves and rows by key ranges of 
     REQUIRE(joined.ok());
     CHECK(joined->all_match);
     CHECK(joined->rows == 85);
+    CHECK(joined->leaves == 85);
     // From a later leaf, the rows of the leaves before it are counted, not matched.
     joined = JoinLeavesWithRows(f.source(), 32, 85, range, &go);
     REQUIRE(joined.ok());
     CHECK(joined->all_match);
     CHECK(joined->rows == 85);
+    CHECK(joined->leaves == 85 - 32);
     const std::atomic<bool> stopped{true};
     joined = JoinLeavesWithRows(f.source(), 0, 85, range, &stopped);
     REQUIRE(joined.ok());

@@ -113,6 +113,9 @@ class Verifier {
   // First pass: the join's thread and outcome; stop_join_ is set to end it early (a failure
   // here) and by the join when it finds a mismatch (which ends the checks here).
   std::thread join_thread_;
+  // The leaves the join checks: fixed when it starts (prev_ moves on as blocks verify).
+  uint64_t join_begin_ = 0;
+  uint64_t join_end_ = 0;
   std::atomic<bool> stop_join_{false};
   Result<JoinResult> joined_ = JoinResult{};
 
@@ -576,14 +579,17 @@ void Verifier::CheckTrustedAtEnd() {
 }
 
 void Verifier::RunJoin() {
-  joined_ = JoinLeavesWithRows(source_, prev_.tree_size(), leaves_stored_,
-                               options_.join_range_entries, &stop_join_);
+  joined_ =
+      JoinLeavesWithRows(source_, join_begin_, join_end_, options_.join_range_entries, &stop_join_);
   if (!joined_.ok() || !joined_->all_match) {
     stop_join_ = true;  // the checks here stop too: the exact pass follows
   }
 }
 
 void Verifier::StartJoin() {
+  // Every entry after the anchor: the blocks checked here and the unsealed tail.
+  join_begin_ = prev_.tree_size();
+  join_end_ = std::max(join_begin_, leaves_stored_);
   try {
     join_thread_ = std::thread([this] { RunJoin(); });
   } catch (const std::system_error&) {
@@ -604,7 +610,7 @@ Status Verifier::FinishJoin() {
   if (report_.failure) {
     return Status::OK();
   }
-  if (!joined_->all_match) {
+  if (!joined_->all_match || joined_->leaves != join_end_ - join_begin_) {
     Fail(std::nullopt, std::nullopt, "the rows do not rebuild the stored leaf hashes");
   } else if (options_.check_rows_covered && joined_->rows != leaves_stored_) {
     Fail(std::nullopt, std::nullopt, "the rows are not one per entry");

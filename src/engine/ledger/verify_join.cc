@@ -330,7 +330,8 @@ Result<bool> WalkRows(const RecordSource& source, const RangeLeaves& leaves, con
 // second from the middle leaf's key). Adds the range's rows to *rows.
 Result<bool> JoinRange(const RecordSource& source, uint64_t begin, uint64_t end,
                        std::string_view lo, const std::optional<std::string>& hi,
-                       const std::atomic<bool>* stop, JoinBuffers* buffers, uint64_t* rows) {
+                       const std::atomic<bool>* stop, JoinBuffers* buffers, uint64_t* rows,
+                       uint64_t* matched_leaves) {
   ASSIGN_OR_RETURN(bool fine, CollectSorted(source, begin, end, lo, hi, stop, buffers));
   if (!fine) {
     return false;
@@ -364,6 +365,7 @@ Result<bool> JoinRange(const RecordSource& source, uint64_t begin, uint64_t end,
     return Status::OK();
   }));
   *rows += part_rows[0] + part_rows[1];
+  *matched_leaves += sorted.size();
   return matched[0] && matched[1];
 }
 
@@ -384,18 +386,21 @@ Result<JoinResult> JoinLeavesWithRows(const RecordSource& source, uint64_t begin
   // Range r holds the keys in [bounds[r - 1], bounds[r]), the first from the empty key, the last
   // up to the internal records.
   uint64_t rows = 0;
+  uint64_t leaves = 0;
   JoinBuffers buffers;
   for (size_t r = 0; r <= bounds.size(); ++r) {
     const std::string_view lo = r == 0 ? std::string_view() : std::string_view(bounds[r - 1]);
     const std::optional<std::string> hi =
         r < bounds.size() ? std::optional<std::string>(bounds[r]) : std::nullopt;
-    ASSIGN_OR_RETURN(bool fine, JoinRange(source, begin, end, lo, hi, stop, &buffers, &rows));
+    ASSIGN_OR_RETURN(bool fine,
+                     JoinRange(source, begin, end, lo, hi, stop, &buffers, &rows, &leaves));
     if (!fine || stop->load()) {
       return result;
     }
   }
   result.all_match = true;
   result.rows = rows;
+  result.leaves = leaves;
   return result;
 }
 

@@ -31,6 +31,8 @@ struct JoinResult {
   bool all_match = false;
   // The rows in the store (keys not starting with 0xFF); set when all_match.
   uint64_t rows = 0;
+  // The leaves matched with their rows; end - begin when all_match.
+  uint64_t leaves = 0;
 };
 
 // An error only when the store cannot be read (not for Corruption: then all_match is false).
