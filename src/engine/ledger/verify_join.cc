@@ -374,7 +374,8 @@ Result<bool> JoinRange(const RecordSource& source, uint64_t begin, uint64_t end,
 Result<JoinResult> JoinLeavesWithRows(const RecordSource& source, uint64_t begin, uint64_t end,
                                       uint64_t range_entries, const std::atomic<bool>* stop) {
   JoinResult result;
-  const uint64_t n = end > begin ? end - begin : 0;
+  end = std::max(begin, end);
+  const uint64_t n = end - begin;
   const uint64_t ranges = std::max<uint64_t>(1, (n + range_entries - 1) / range_entries);
   std::vector<std::string> bounds;
   if (ranges > 1) {
