@@ -39,9 +39,8 @@ struct SortKey {
 };
 
 SortKey MakeSortKey(std::string_view key, uint64_t offset) {
-  char bytes[16] = {};
-  std::memcpy(bytes, key.data(), std::min(key.size(), sizeof(bytes)));
-  return SortKey{DecodeBigEndian64(bytes), DecodeBigEndian64(bytes + 8), offset};
+  KeyPrefix128 prefix = KeyPrefixOf(key);
+  return SortKey{prefix.high, prefix.low, offset};
 }
 
 // The leaves of one key range that one thread collected (from half of the leaves), in leaf order.

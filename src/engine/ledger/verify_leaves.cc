@@ -209,10 +209,19 @@ struct SortKeyLess {
 };
 
 SortKey MakeSortKey(const LeafRef& ref, uint32_t offset) {
-  char bytes[16] = {};
-  std::memcpy(bytes, ref.key, std::min<size_t>(ref.key_len, sizeof(bytes)));
-  return SortKey{DecodeBigEndian64(bytes), DecodeBigEndian64(bytes + 8), offset};
+  KeyPrefix128 prefix = KeyPrefixOf(ref.key_view());
+  return SortKey{prefix.high, prefix.low, offset};
 }
+
+}  // namespace
+
+KeyPrefix128 KeyPrefixOf(std::string_view key) {
+  char bytes[16] = {};
+  std::memcpy(bytes, key.data(), std::min(key.size(), sizeof(bytes)));
+  return KeyPrefix128{DecodeBigEndian64(bytes), DecodeBigEndian64(bytes + 8)};
+}
+
+namespace {
 
 // Checks the leaves sorted[0, count) against their rows.
 Status CheckSorted(const RecordSource& source, const std::vector<LeafRef>& refs,

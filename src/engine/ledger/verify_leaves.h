@@ -75,6 +75,14 @@ class LeafOutcomes {
 // Row keys in messages: hex, shortened when long.
 std::string DescribeRowKey(std::string_view key);
 
+// The first 16 bytes of `key` (zero-padded) as two big-endian numbers: comparing (high, low)
+// orders keys as memcmp does on those bytes, so VERIFY's sorts rarely touch the keys themselves.
+struct KeyPrefix128 {
+  uint64_t high;
+  uint64_t low;
+};
+KeyPrefix128 KeyPrefixOf(std::string_view key);
+
 // Fills entry i of *out for leaf begin + i, i < end - begin. Returns an error only when the store
 // cannot be read (an I/O error); findings go into the outcomes.
 Status VerifyLeafRange(const RecordSource& source, uint64_t begin, uint64_t end, LeafOutcomes* out);
