@@ -27,16 +27,57 @@ inline bool IsInternalKey(std::string_view key) {
   return !key.empty() && key.front() == kInternalKeyPrefix;
 }
 
+// Row ids assigned when a batch is applied. A SQL table without a primary key keys its rows by a
+// hidden row id, which must be unique forever and identical on every replica and every replay.
+// The writer cannot know it (the log index is chosen by the group-commit leader, later by the
+// Raft leader), so it leaves a placeholder and names the row's ordinal in the batch; the apply
+// step writes
+//   row id = (log index << kRowIdShift) | ordinal
+// over the placeholder as an ascending BIGINT key column (common/key_coding.h, AppendKeyInt64:
+// a tag byte and 8 bytes), which is how the SQL layer's key and index codecs encode it. Ids
+// therefore grow with the log, and two batches can never produce the same id.
+inline constexpr int kRowIdShift = 24;
+inline constexpr uint32_t kMaxRowIdsPerBatch = uint32_t{1} << kRowIdShift;
+inline constexpr size_t kRowIdSize = 9;  // the encoded BIGINT column
+// No row-id placeholder (RowIdSlot offsets).
+inline constexpr uint32_t kNoRowIdSlot = UINT32_MAX;
+
+inline uint64_t RowIdAt(uint64_t log_index, uint32_t ordinal) {
+  return (log_index << kRowIdShift) | ordinal;
+}
+
 class WriteBatch {
  public:
+  // Where an entry's row-id placeholder sits (see RowIdAt): the row's ordinal in the batch and
+  // the offsets of the kRowIdSize placeholder bytes in the key and in the value (kNoRowIdSlot:
+  // none).
+  struct RowIdSlot {
+    uint32_t ordinal = 0;
+    uint32_t key_offset = kNoRowIdSlot;
+    uint32_t value_offset = kNoRowIdSlot;
+  };
   struct Entry {
     std::string key;
     std::string value;
+    bool has_row_id = false;
+    RowIdSlot slot;  // meaningful when has_row_id
   };
 
   // Adds an insert. Validity (no reserved prefix, no duplicates) is checked by DB::Write.
   void Insert(std::string_view key, std::string_view value);
+  // Adds an insert whose key and/or value hold a row-id placeholder, filled in at apply. Keys with
+  // a placeholder are checked for duplicates only once the id is written (at apply).
+  void InsertWithRowId(std::string_view key, std::string_view value, RowIdSlot slot);
   void Clear();
+
+  // Whether some entry has a row-id placeholder.
+  bool has_row_ids() const { return row_id_entries_ > 0; }
+  // InvalidArgument when a placeholder lies outside its key or value, or an ordinal is at least
+  // kMaxRowIdsPerBatch.
+  Status CheckRowIdSlots() const;
+  // Writes the row ids of log index `log_index` into every placeholder. REQUIRES: CheckRowIdSlots
+  // passed.
+  void AssignRowIds(uint64_t log_index);
 
   size_t Count() const { return entries_.size(); }
   const std::vector<Entry>& entries() const { return entries_; }
@@ -54,12 +95,15 @@ class WriteBatch {
  private:
   std::vector<Entry> entries_;
   size_t byte_size_ = 0;
+  size_t row_id_entries_ = 0;
   uint64_t txn_id_ = 0;
   int64_t timestamp_micros_ = 0;
 };
 
-// Version byte at the start of both payloads.
+// Version byte at the start of both payloads. A batch with row-id placeholders is written as
+// version 2 (each entry followed by its slot); every other batch, and every seal, as version 1.
 inline constexpr uint8_t kWriteBatchFormatVersion = 1;
+inline constexpr uint8_t kWriteBatchRowIdFormatVersion = 2;
 
 // Appends the payload encoding of batch to *dst.
 void EncodeWriteBatch(const WriteBatch& batch, std::string* dst);

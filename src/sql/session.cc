@@ -16,7 +16,6 @@ namespace blockdb::sql {
 Database::Database(LedgerDB* ledger, DatabaseOptions options)
     : ledger_(ledger),
       options_(std::move(options)),
-      row_ids_(std::make_unique<RowIdAllocator>()),
       identities_(std::make_unique<IdentityAllocator>()),
       locks_(std::make_unique<txn::LockManager>()) {}
 

@@ -44,7 +44,6 @@ class LockManager;
 
 struct Statement;
 class Catalog;
-class RowIdAllocator;
 class IdentityAllocator;
 struct PreparedStatement;
 struct Portal;
@@ -81,7 +80,6 @@ class Database {
 
   LedgerDB* ledger() const { return ledger_; }
   Catalog& catalog() const { return *catalog_; }
-  RowIdAllocator& row_ids() const { return *row_ids_; }
   IdentityAllocator& identities() const { return *identities_; }
   // The key-range locks of serializable read-write transactions (docs/TRANSACTIONS.md).
   txn::LockManager& locks() const { return *locks_; }
@@ -105,7 +103,6 @@ class Database {
   LedgerDB* const ledger_;
   const DatabaseOptions options_;
   std::unique_ptr<Catalog> catalog_;
-  std::unique_ptr<RowIdAllocator> row_ids_;
   std::unique_ptr<IdentityAllocator> identities_;
   std::unique_ptr<txn::LockManager> locks_;
   Stats stats_;

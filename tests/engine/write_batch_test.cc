@@ -32,6 +32,51 @@ TEST_CASE("write_batch: golden bytes match docs/format/write_batch.md") {
   CHECK(seal == Bytes({0x01, 0x00, 0x40, 0x1e, 0x18, 0x24, 0x0a, 0x06, 0x00}));
 }
 
+TEST_CASE("write_batch: golden bytes of a batch with row-id placeholders (version 2)") {
+  WriteBatch batch;
+  batch.set_txn_id(7);
+  batch.set_timestamp_micros(1700000000000000);
+  const std::string placeholder(kRowIdSize, '\0');
+  batch.Insert("k", "v");
+  batch.InsertWithRowId("r" + placeholder, "", {0, 1, kNoRowIdSlot});
+  batch.InsertWithRowId("u", placeholder, {1, kNoRowIdSlot, 0});
+  std::string encoded;
+  EncodeWriteBatch(batch, &encoded);
+  std::string zeros(kRowIdSize, '\0');
+  CHECK(encoded == Bytes({0x02, 0x07, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                          0x00, 0x40, 0x1e, 0x18, 0x24, 0x0a, 0x06, 0x00, 0x03,  //
+                          0x01, 0x6b, 0x01, 0x76, 0x00,  // "k" -> "v", no slot
+                          0x0a, 0x72}) +
+                       zeros + Bytes({0x00, 0x01, 0x02, 0x00}) +  // ordinal 0, key offset 1
+                       Bytes({0x01, 0x75, 0x09}) + zeros +
+                       Bytes({0x02, 0x00, 0x01}));  // ordinal 1, value offset 0
+
+  WriteBatch decoded;
+  REQUIRE(DecodeWriteBatch(encoded, &decoded).ok());
+  REQUIRE(decoded.Count() == 3);
+  CHECK(decoded.has_row_ids());
+  CHECK_FALSE(decoded.entries()[0].has_row_id);
+  CHECK(decoded.entries()[1].slot.ordinal == 0);
+  CHECK(decoded.entries()[1].slot.key_offset == 1);
+  CHECK(decoded.entries()[1].slot.value_offset == kNoRowIdSlot);
+  CHECK(decoded.entries()[2].slot.ordinal == 1);
+  CHECK(decoded.entries()[2].slot.key_offset == kNoRowIdSlot);
+  CHECK(decoded.entries()[2].slot.value_offset == 0);
+  for (size_t len = 0; len < encoded.size(); ++len) {
+    CHECK(DecodeWriteBatch(std::string_view(encoded).substr(0, len), &decoded).IsCorruption());
+  }
+
+  // Log index 5: ids 5 << 24 and (5 << 24) | 1, as ascending BIGINT key columns.
+  REQUIRE(decoded.CheckRowIdSlots().ok());
+  REQUIRE(DecodeWriteBatch(encoded, &decoded).ok());
+  decoded.AssignRowIds(5);
+  CHECK(decoded.entries()[0].key == "k");
+  CHECK(decoded.entries()[1].key ==
+        "r" + Bytes({0x20, 0x80, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00}));
+  CHECK(decoded.entries()[2].value ==
+        Bytes({0x20, 0x80, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x01}));
+}
+
 TEST_CASE("write_batch: round trip with binary keys, negative timestamp, empty batch") {
   WriteBatch batch;
   batch.set_txn_id(~0ULL);
@@ -78,7 +123,7 @@ TEST_CASE("write_batch: every truncation and trailing garbage is Corruption") {
   }
   CHECK(DecodeWriteBatch(encoded + "x", &decoded).IsCorruption());
   std::string bad_version = encoded;
-  bad_version[0] = 2;
+  bad_version[0] = 3;
   CHECK(DecodeWriteBatch(bad_version, &decoded).IsCorruption());
   // A huge count must be rejected before any allocation.
   std::string huge = encoded.substr(0, 17) + Bytes({0xff, 0xff, 0xff, 0xff, 0x0f});

@@ -37,6 +37,12 @@ Status DBImpl::ApplyBatch(uint64_t index, std::string_view payload, const ReadVi
                           Status* verdict) {
   WriteBatch batch;
   RETURN_IF_ERROR(DecodeWriteBatch(payload, &batch));
+  // Row ids come from the record's own index, so every replay writes the same keys.
+  *verdict = batch.CheckRowIdSlots();
+  if (!verdict->ok()) {
+    return Status::OK();
+  }
+  batch.AssignRowIds(index);
   RETURN_IF_ERROR(CheckBatch(batch, view, verdict));
   if (!verdict->ok()) {
     return Status::OK();  // rejected: the record keeps its index, nothing is inserted

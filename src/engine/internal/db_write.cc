@@ -30,6 +30,7 @@ Status ValidateUserBatch(const WriteBatch& batch) {
     return Status::InvalidArgument("write batch of " + std::to_string(batch.ByteSize()) +
                                    " bytes exceeds the limit of " + std::to_string(kMaxBatchBytes));
   }
+  RETURN_IF_ERROR(batch.CheckRowIdSlots());
   std::unordered_set<std::string_view> seen;
   for (const WriteBatch::Entry& e : batch.entries()) {
     if (IsInternalKey(e.key)) {
@@ -40,7 +41,8 @@ Status ValidateUserBatch(const WriteBatch& batch) {
       return Status::InvalidArgument("key of " + std::to_string(e.key.size()) +
                                      " bytes exceeds the limit of " + std::to_string(kMaxKeySize));
     }
-    if (!seen.insert(e.key).second) {
+    // A key with a row-id placeholder is only final at apply, which checks it then.
+    if (!e.has_row_id && !seen.insert(e.key).second) {
       return Status::DuplicateKey("key " + PrintableKey(e.key) + " repeats within the batch");
     }
   }

@@ -197,8 +197,7 @@ Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& tabl
   size_t target = 0;
   if (in_block && !skip_conflicts) {
     if (txn_->writer == nullptr) {
-      txn_->writer =
-          std::make_unique<TableWriter>(db_->ledger()->db(), table, indexes, &db_->row_ids());
+      txn_->writer = std::make_unique<TableWriter>(db_->ledger()->db(), table, indexes);
     }
     writer = txn_->writer.get();
     std::optional<size_t> t = writer->FindTarget(table->id);
@@ -206,7 +205,7 @@ Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& tabl
   } else {
     // Outside a block, and for ON CONFLICT DO NOTHING (which must see the keys of earlier
     // commits; inside a block it commits at once, see docs/SQL.md).
-    own = std::make_unique<TableWriter>(db_->ledger()->db(), table, indexes, &db_->row_ids());
+    own = std::make_unique<TableWriter>(db_->ledger()->db(), table, indexes);
     writer = own.get();
   }
   uint64_t count = rows.size();

@@ -10,31 +10,25 @@
 namespace blockdb::sql {
 namespace {
 
-// Row ids per log index that RowIdAllocator reserves (see table_writer.h).
-constexpr int kRowIdShift = 20;
-// Attempts at a batch whose hidden row ids collided with existing rows.
-constexpr int kMaxRowIdAttempts = 8;
+// Whether `index`'s entry for `row` ends its key with the primary-key bytes (table_codec.h).
+bool IndexKeyHasPrimaryKey(const IndexDef& index, const std::vector<Value>& row) {
+  if (!index.unique) return true;
+  for (const KeyPart& p : index.columns) {
+    if (row[p.column].is_null()) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
-uint64_t RowIdAllocator::Allocate(uint64_t table_id, uint64_t count, uint64_t applied_index) {
-  std::lock_guard lock(mu_);
-  uint64_t& next = next_[table_id];
-  uint64_t first = std::max(next, (applied_index + 1) << kRowIdShift);
-  next = first + count;
-  return first;
-}
-
 TableWriter::TableWriter(DB* db, std::shared_ptr<const TableDef> table,
-                         std::vector<std::shared_ptr<const IndexDef>> indexes,
-                         RowIdAllocator* row_ids)
-    : db_(db), row_ids_(row_ids) {
+                         std::vector<std::shared_ptr<const IndexDef>> indexes)
+    : db_(db) {
   AddTarget(std::move(table), std::move(indexes));
 }
 
 size_t TableWriter::AddTarget(std::shared_ptr<const TableDef> table,
                               std::vector<std::shared_ptr<const IndexDef>> indexes) {
-  BLOCKDB_CHECK(!table->has_hidden_row_id() || row_ids_ != nullptr);
   targets_.push_back(Target{std::move(table), std::move(indexes), {}});
   return targets_.size() - 1;
 }
@@ -86,20 +80,40 @@ Status TableWriter::Add(size_t target, std::vector<Value> row) {
   return Status::OK();
 }
 
-void TableWriter::BuildBatch(const std::vector<uint64_t>& first_row_ids, WriteBatch* batch,
+void TableWriter::BuildBatch(bool stand_in_row_ids, WriteBatch* batch,
                              std::vector<Origin>* origins) const {
+  uint32_t ordinal = 0;  // of the hidden-row-id rows in the batch
   for (size_t t = 0; t < targets_.size(); ++t) {
     const Target& target = targets_[t];
+    const bool hidden = target.table->has_hidden_row_id();
     const std::string prefix = RelationKeyPrefix(target.table->id);
     for (size_t r = 0; r < target.rows.size(); ++r) {
-      std::string pk = PrimaryKeyBytes(*target.table, target.rows[r], first_row_ids[t] + r);
-      batch->Insert(prefix + pk, EncodeRowValue(*target.table, target.rows[r]));
+      // For a hidden row id, pk is the placeholder: a BIGINT key column, kRowIdSize bytes.
+      std::string pk = PrimaryKeyBytes(*target.table, target.rows[r], stand_in_row_ids ? r : 0);
+      if (!hidden || stand_in_row_ids) {
+        batch->Insert(prefix + pk, EncodeRowValue(*target.table, target.rows[r]));
+      } else {
+        batch->InsertWithRowId(prefix + pk, EncodeRowValue(*target.table, target.rows[r]),
+                               {ordinal, static_cast<uint32_t>(prefix.size()), kNoRowIdSlot});
+      }
       origins->push_back(Origin{t, nullptr, r});
       for (const auto& index : target.indexes) {
         IndexEntry entry = EncodeIndexEntry(*index, *target.table, target.rows[r], pk);
-        batch->Insert(entry.key, entry.value);
+        if (!hidden || stand_in_row_ids) {
+          batch->Insert(entry.key, entry.value);
+        } else {
+          WriteBatch::RowIdSlot slot{ordinal, kNoRowIdSlot, kNoRowIdSlot};
+          // The primary-key bytes end a non-unique entry's key (and a unique entry's when an
+          // indexed value is NULL) and are a unique entry's whole value (table_codec.h).
+          if (IndexKeyHasPrimaryKey(*index, target.rows[r])) {
+            slot.key_offset = static_cast<uint32_t>(entry.key.size() - pk.size());
+          }
+          if (index->unique) slot.value_offset = 0;
+          batch->InsertWithRowId(entry.key, entry.value, slot);
+        }
         origins->push_back(Origin{t, index.get(), r});
       }
+      if (hidden) ordinal++;
     }
   }
 }
@@ -107,8 +121,9 @@ void TableWriter::BuildBatch(const std::vector<uint64_t>& first_row_ids, WriteBa
 Result<std::optional<size_t>> TableWriter::FindConflict(const WriteBatch& batch) const {
   std::set<std::string_view> seen;
   const auto& entries = batch.entries();
+  // Keys with a row-id placeholder are new by construction and skipped.
   for (size_t i = 0; i < entries.size(); ++i) {
-    if (!seen.insert(entries[i].key).second) {
+    if (!entries[i].has_row_id && !seen.insert(entries[i].key).second) {
       return std::optional<size_t>(i);
     }
   }
@@ -116,6 +131,7 @@ Result<std::optional<size_t>> TableWriter::FindConflict(const WriteBatch& batch)
   // is exact and costs nothing on the success path.
   std::string value;
   for (size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].has_row_id) continue;
     Status s = db_->Get(entries[i].key, &value);
     if (s.ok()) {
       return std::optional<size_t>(i);
@@ -173,12 +189,11 @@ const std::vector<std::vector<Value>>* TableWriter::PendingRows(uint64_t table_i
 
 Status TableWriter::CheckUnique(std::string* detail, std::string* table,
                                 std::string* constraint) const {
-  // Placeholder row ids: hidden-row-id rows cannot conflict with each other or with stored
-  // rows (whose ids are at least 1 << 20), so only real keys can be reported.
-  std::vector<uint64_t> first_row_ids(targets_.size(), 0);
+  // Stand-in row ids: hidden-row-id rows cannot conflict with each other or with stored rows
+  // (whose ids are at least 1 << kRowIdShift), so only real keys can be reported.
   WriteBatch batch;
   std::vector<Origin> origins;
-  BuildBatch(first_row_ids, &batch, &origins);
+  BuildBatch(/*stand_in_row_ids=*/true, &batch, &origins);
   ASSIGN_OR_RETURN(std::optional<size_t> conflict, FindConflict(batch));
   if (!conflict) return Status::OK();
   return UniqueViolation(origins[*conflict], detail, table, constraint);
@@ -186,37 +201,24 @@ Status TableWriter::CheckUnique(std::string* detail, std::string* table,
 
 Result<uint64_t> TableWriter::Commit(std::string* detail, std::string* table,
                                      std::string* constraint) {
-  for (int attempt = 0; attempt < kMaxRowIdAttempts; ++attempt) {
-    std::vector<uint64_t> first_row_ids(targets_.size(), 0);
-    for (size_t t = 0; t < targets_.size(); ++t) {
-      if (targets_[t].table->has_hidden_row_id() && !targets_[t].rows.empty()) {
-        first_row_ids[t] = row_ids_->Allocate(targets_[t].table->id, targets_[t].rows.size(),
-                                              db_->AppliedIndex());
-      }
-    }
-    WriteBatch batch;
-    std::vector<Origin> origins;
-    BuildBatch(first_row_ids, &batch, &origins);
-    Result<uint64_t> written = db_->Write(batch);
-    if (written.ok()) {
-      for (Target& t : targets_) t.rows.clear();
-      pending_bytes_ = 0;
-      return written;
-    }
-    if (!written.status().IsDuplicateKey()) {
-      return written.TakeStatus();
-    }
-    ASSIGN_OR_RETURN(std::optional<size_t> conflict, FindConflict(batch));
-    if (!conflict) {
-      return written.TakeStatus();
-    }
-    const Origin& origin = origins[*conflict];
-    if (origin.index != nullptr || !targets_[origin.target].table->has_hidden_row_id()) {
-      return UniqueViolation(origin, detail, table, constraint);
-    }
-    // A hidden row id met a row written by another process: take fresh ids.
+  WriteBatch batch;
+  std::vector<Origin> origins;
+  BuildBatch(/*stand_in_row_ids=*/false, &batch, &origins);
+  Result<uint64_t> written = db_->Write(batch);
+  if (written.ok()) {
+    for (Target& t : targets_) t.rows.clear();
+    pending_bytes_ = 0;
+    return written;
   }
-  return Status::Busy("could not allocate hidden row ids");
+  if (!written.status().IsDuplicateKey()) {
+    return written.TakeStatus();
+  }
+  // Only real keys can conflict: a hidden row id is new by construction.
+  ASSIGN_OR_RETURN(std::optional<size_t> conflict, FindConflict(batch));
+  if (!conflict) {
+    return written.TakeStatus();
+  }
+  return UniqueViolation(origins[*conflict], detail, table, constraint);
 }
 
 Status TableWriter::DropConflictingRows() {
@@ -262,7 +264,9 @@ Status TableWriter::DropConflictingRows() {
 }
 
 Result<size_t> TableWriter::CommitSkippingConflicts(std::vector<std::vector<Value>>* written_rows) {
-  for (int attempt = 0; attempt < kMaxRowIdAttempts; ++attempt) {
+  // Attempts at a batch whose keys other writers took between the check and the write.
+  constexpr int kMaxAttempts = 8;
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     RETURN_IF_ERROR(DropConflictingRows());
     size_t n = pending();
     if (n == 0) return size_t{0};

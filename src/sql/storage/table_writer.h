@@ -2,21 +2,15 @@
 // entries of every secondary index), and the engine's DuplicateKey into PostgreSQL's 23505.
 //
 // Hidden row ids. A table without a primary key keys its rows by a hidden BIGINT row id. The
-// design wants it assigned in the engine's apply step from the log index (deterministic on every
-// replica), but DB::Write does not expose the index before the batch is logged, nor a hook that
-// could rewrite keys. Until it does, RowIdAllocator hands out ids in memory, never below
-// (applied index + 1) << 20, so ids stay unique across restarts as long as a process writes
-// fewer than 2^20 rows per log index consumed. A collision is still caught by insert-if-absent
-// and retried with fresh ids; but ids are not yet safe for several processes writing one table
-// (replicas under Raft), which is why this must move into apply.
+// writer leaves a placeholder in the row key and in the row's index entries; the engine's apply
+// step fills in (log index << 24) | ordinal (engine/write_batch.h, RowIdAt), so ids are unique,
+// grow with the log and are the same on every replay and replica.
 //
-// Thread safety: a TableWriter is used by one thread; RowIdAllocator is thread-safe.
+// Thread safety: a TableWriter is used by one thread.
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,25 +26,13 @@ namespace blockdb::sql {
 inline constexpr char kSqlStateUniqueViolation[] = "23505";
 inline constexpr char kSqlStateNotNullViolation[] = "23502";
 
-class RowIdAllocator {
- public:
-  // The first of `count` consecutive row ids of table_id, none handed out before by this
-  // allocator and all at least (applied_index + 1) << 20.
-  uint64_t Allocate(uint64_t table_id, uint64_t count, uint64_t applied_index);
-
- private:
-  std::mutex mu_;
-  std::map<uint64_t, uint64_t> next_;  // GUARDED_BY(mu_)
-};
-
 class TableWriter {
  public:
-  // `db` and `row_ids` are not owned and must outlive the writer; row_ids may be null when no
-  // table has a hidden row id. The writer starts with one target table (target 0); AddTarget adds
-  // more, so that one Commit writes rows of several tables atomically (a transaction block).
-  // `indexes` are all the table's indexes (Catalog::IndexesOf).
+  // `db` is not owned and must outlive the writer. The writer starts with one target table
+  // (target 0); AddTarget adds more, so that one Commit writes rows of several tables atomically
+  // (a transaction block). `indexes` are all the table's indexes (Catalog::IndexesOf).
   TableWriter(DB* db, std::shared_ptr<const TableDef> table,
-              std::vector<std::shared_ptr<const IndexDef>> indexes, RowIdAllocator* row_ids);
+              std::vector<std::shared_ptr<const IndexDef>> indexes);
 
   // Adds another table; returns its target number for Add.
   size_t AddTarget(std::shared_ptr<const TableDef> table,
@@ -118,8 +100,9 @@ class TableWriter {
     size_t row = 0;
   };
 
-  void BuildBatch(const std::vector<uint64_t>& first_row_ids, WriteBatch* batch,
-                  std::vector<Origin>* origins) const;
+  // Hidden row ids are placeholders filled in at apply; CheckUnique, which never writes the
+  // batch, gives them distinct stand-in values instead so that they do not repeat.
+  void BuildBatch(bool stand_in_row_ids, WriteBatch* batch, std::vector<Origin>* origins) const;
   // The batch key that conflicts: repeats within the batch, else exists in the DB. nullopt
   // when none is found (a concurrent writer is not a cause: keys are never removed).
   Result<std::optional<size_t>> FindConflict(const WriteBatch& batch) const;
@@ -129,7 +112,6 @@ class TableWriter {
   Status DropConflictingRows();
 
   DB* const db_;
-  RowIdAllocator* const row_ids_;
   std::vector<Target> targets_;
   size_t pending_bytes_ = 0;
 };
