@@ -148,6 +148,37 @@ TEST_CASE("catalog: golden bytes of relation id, index and role rows") {
   CHECK(*DecodeRoleDef(role_value) == role);
 }
 
+TEST_CASE("catalog: golden bytes of an identity range reservation") {
+  // Table 1000, column 0, reservation 1: its number negated, so later ones sort first.
+  const std::string prefix = IdentityRangePrefix(1000, 0);
+  CHECK(ToHex(prefix) == ToHex(Unhex("05 20 80000000000003e8 20 8000000000000000")));
+  const std::string key = IdentityRangeKey(1000, 0, 1);
+  CHECK(ToHex(key) == ToHex(prefix + Unhex("20 7fffffffffffffff")));
+  CHECK(IdentityRangeKey(1000, 0, 2) < key);
+  CHECK(ToHex(IdentityRangeKey(1000, 0, 2)) == ToHex(prefix + Unhex("20 7ffffffffffffffe")));
+  CHECK(ToHex(EncodeIdentityRange(1, 33)) == ToHex(Unhex("01 01 21")));
+  const std::string value = Unhex("01 21 61");  // [33, 97)
+  Result<IdentityRange> range = DecodeIdentityRange(prefix, IdentityRangeKey(1000, 0, 2), value);
+  REQUIRE(range.ok());
+  CHECK(range->number == 2);
+  CHECK(range->first == 33);
+  CHECK(range->end == 97);
+
+  // Truncated, extended, empty or of another column: Corruption.
+  for (size_t n = 0; n < value.size(); ++n) {
+    CHECK(DecodeIdentityRange(prefix, key, value.substr(0, n)).status().IsCorruption());
+  }
+  CHECK(DecodeIdentityRange(prefix, key, value + "x").status().IsCorruption());
+  CHECK(DecodeIdentityRange(prefix, key, EncodeIdentityRange(5, 5)).status().IsCorruption());
+  CHECK(DecodeIdentityRange(prefix, key, Unhex("02 01 21")).status().IsCorruption());
+  CHECK(DecodeIdentityRange(IdentityRangePrefix(1000, 1), key, value).status().IsCorruption());
+  CHECK(DecodeIdentityRange(prefix, key + "x", value).status().IsCorruption());
+  // Number 0 and negative numbers are never written.
+  std::string zero = prefix;
+  zero += Unhex("20 8000000000000000");
+  CHECK(DecodeIdentityRange(prefix, zero, value).status().IsCorruption());
+}
+
 TEST_CASE("catalog: decoders reject truncated, extended and altered rows") {
   TableDef table = ExampleTable();
   table.columns.push_back(ColumnSchema{"n", Type::Numeric(10, 2), false, std::nullopt, true});

@@ -179,6 +179,20 @@ std::string RoleCatalogKey(std::string_view name) {
   return key;
 }
 
+std::string IdentityRangePrefix(uint64_t table_id, uint32_t column) {
+  std::string key = CatalogPrefix(kIdentityRangesId);
+  AppendKeyInt64(&key, static_cast<int64_t>(table_id));
+  AppendKeyInt64(&key, column);
+  return key;
+}
+
+std::string IdentityRangeKey(uint64_t table_id, uint32_t column, uint64_t number) {
+  std::string key = IdentityRangePrefix(table_id, column);
+  // Negated, so that the latest reservation has the smallest key.
+  AppendKeyInt64(&key, -static_cast<int64_t>(number));
+  return key;
+}
+
 std::string CatalogRangeBegin() { return CatalogPrefix(kCatalogTablesId); }
 std::string CatalogRangeEnd() { return CatalogPrefix(kCatalogRolesId + 1); }
 
@@ -285,6 +299,35 @@ Result<uint64_t> CatalogKeyTable(std::string_view key) {
     return Malformed("key");
   }
   return id;
+}
+
+std::string EncodeIdentityRange(uint64_t first, uint64_t end) {
+  std::string out(1, static_cast<char>(kCatalogFormatVersion));
+  PutVarint64(&out, first);
+  PutVarint64(&out, end);
+  return out;
+}
+
+Result<IdentityRange> DecodeIdentityRange(std::string_view prefix, std::string_view key,
+                                          std::string_view value) {
+  if (!key.starts_with(prefix)) {
+    return Malformed("identity range key");
+  }
+  key.remove_prefix(prefix.size());
+  KeyDecoder decoder(key);
+  KeyValue v;
+  if (!decoder.Next(KeyColumn{KeyType::kInt64, {}}, &v) || !decoder.done() ||
+      !std::holds_alternative<int64_t>(v) || std::get<int64_t>(v) >= 0 ||
+      std::get<int64_t>(v) == INT64_MIN) {
+    return Malformed("identity range key");
+  }
+  IdentityRange range;
+  range.number = static_cast<uint64_t>(-std::get<int64_t>(v));
+  if (!GetVersion(&value) || !GetVarint64(&value, &range.first) ||
+      !GetVarint64(&value, &range.end) || !value.empty() || range.first >= range.end) {
+    return Malformed("identity range value");
+  }
+  return range;
 }
 
 Result<uint64_t> DecodeRelationIdKey(std::string_view key) {

@@ -30,6 +30,19 @@ std::string RelationIdKey(uint64_t id);
 std::string IndexCatalogKey(std::string_view schema, std::string_view name);
 std::string RoleCatalogKey(std::string_view name);
 
+// Identity range reservations (kIdentityRangesId): the key prefix of column `column` of table
+// `table_id`, and the key of its `number`th reservation (number >= 1). Later reservations sort
+// first, so a Seek to the prefix finds the latest.
+std::string IdentityRangePrefix(uint64_t table_id, uint32_t column);
+std::string IdentityRangeKey(uint64_t table_id, uint32_t column, uint64_t number);
+
+// One reservation: the writer that logged it owns the values [first, end).
+struct IdentityRange {
+  uint64_t number = 0;
+  uint64_t first = 0;
+  uint64_t end = 0;
+};
+
 // The [begin, end) key range holding every catalog row.
 std::string CatalogRangeBegin();
 std::string CatalogRangeEnd();
@@ -43,6 +56,11 @@ std::string EncodeIndexDef(const IndexDef& def);
 Result<IndexDef> DecodeIndexDef(std::string_view value);
 std::string EncodeRoleDef(const RoleDef& def);
 Result<RoleDef> DecodeRoleDef(std::string_view value);
+std::string EncodeIdentityRange(uint64_t first, uint64_t end);
+// The reservation a key under `prefix` (IdentityRangePrefix) and its value hold; Corruption when
+// either is malformed or the range is empty.
+Result<IdentityRange> DecodeIdentityRange(std::string_view prefix, std::string_view key,
+                                          std::string_view value);
 
 // The catalog table id a catalog key starts with; Corruption when the key has no varint prefix.
 Result<uint64_t> CatalogKeyTable(std::string_view key);

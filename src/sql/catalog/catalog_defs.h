@@ -20,6 +20,9 @@ inline constexpr uint64_t kCatalogTablesId = 1;     // tables by (schema, name)
 inline constexpr uint64_t kCatalogRelationIds = 2;  // relation id claims (tables and indexes)
 inline constexpr uint64_t kCatalogIndexesId = 3;    // indexes by (schema, name)
 inline constexpr uint64_t kCatalogRolesId = 4;      // roles by name
+// Identity value ranges reserved by writers (sql/exec/identity.h). Outside the catalog's key
+// range: a reservation changes no definition, so it does not make the catalog reload.
+inline constexpr uint64_t kIdentityRangesId = 5;
 // Table and index ids share one space (their keys share the engine's key space) from here on.
 inline constexpr uint64_t kFirstUserRelationId = 1000;
 
