@@ -860,7 +860,15 @@ OTHER_OP
   : '->' | '->>' | '#>' | '#>>' | '@>' | '<@' | '&&' | '?' | '?|' | '?&' | '&' | '|' | '#' | '<<'
   | '>>' | '<<=' | '>>=' | '@@' | '@' | '~~' | '!~~' | '~~*' | '!~~*' | '^@' | '|/' | '||/' | '-|-'
   | '<->' | '&<' | '&>' | '?#' | '~='
+  | SIGN_ENDED_OP
   ;
+// PostgreSQL reads the longest run of operator characters as one operator, but drops a trailing
+// + or - unless the run holds one of ~ ! @ # % ^ & | ` ? (so "=-1" is "=" "-1" while "^-" is
+// the operator ^-, which does not exist: 2.0^-2 is 42883, not 0.25). The run here stops before
+// any - or / inside it, a rough stand-in for PostgreSQL's stop at -- and /* comment starts.
+fragment SIGN_ENDED_OP: OP_CHAR_NO_DASH* SIGN_OP_SPECIAL OP_CHAR_NO_DASH* [+-];
+fragment OP_CHAR_NO_DASH: [+*<>=~!@#%^&|`?];
+fragment SIGN_OP_SPECIAL: [~!@#%^&|`?];
 
 PARAM: '$' DIGIT+;
 

@@ -43,7 +43,12 @@ TEST_CASE("parser expr: arithmetic precedence, unary minus and exponent") {
   CHECK(Expr("a + b || c") == "(|| (+ a b) c)");
   CHECK(Expr("a || b = c") == "(= (|| a b) c)");
   CHECK(Expr("a || b LIKE c") == "(LIKE (|| a b) c)");
-  CHECK(Expr("2 * 3 !=-1") == "(<> (* 2 3) -1)");
+  CHECK(Expr("2 * 3 != -1") == "(<> (* 2 3) -1)");
+  CHECK(Expr("2 * 3 =-1") == "(= (* 2 3) -1)");
+  // As in PostgreSQL, "!=-" and "^-" are single (nonexistent) operators: a trailing - or + stays
+  // in a run holding ! or ^.
+  CHECK(Expr("2 * 3 !=-1") == "(!=- (* 2 3) 1)");
+  CHECK(Expr("2.0^-2") == "(^- 2.0 2)");
   CHECK(Expr("a->>'k' = 'v'") == "(= (->> a 'k') 'v')");
   CHECK(Expr("j #> '{a,b}' @> '1'") == "(@> (#> j '{a,b}') '1')");
   CHECK(Expr("~ 5 + 1") == "(~ (+ 5 1))");
