@@ -9,20 +9,38 @@ namespace {
 
 using RecordMap = std::map<std::string, std::string, std::less<>>;
 
+// Each step takes the store's lock, so iterators may run while Apply inserts: std::map never
+// moves or invalidates a node on insert, so a position and the key and value views stay valid;
+// the lock only keeps the tree's links from being read mid-rebalance. An iterator may see
+// records inserted after it was created. Put and Erase (tampering tests) must still not run
+// concurrently with an iterator.
 class MapIterator : public Iterator {
  public:
-  explicit MapIterator(const RecordMap* map) : map_(map), it_(map->end()) {}
+  MapIterator(const RecordMap* map, std::mutex* mu) : map_(map), mu_(mu), it_(map->end()) {}
 
-  bool Valid() const override { return it_ != map_->end(); }
-  void SeekToFirst() override { it_ = map_->begin(); }
-  void Seek(std::string_view target) override { it_ = map_->lower_bound(target); }
-  void Next() override { ++it_; }
+  bool Valid() const override {
+    std::lock_guard<std::mutex> lock(*mu_);
+    return it_ != map_->end();
+  }
+  void SeekToFirst() override {
+    std::lock_guard<std::mutex> lock(*mu_);
+    it_ = map_->begin();
+  }
+  void Seek(std::string_view target) override {
+    std::lock_guard<std::mutex> lock(*mu_);
+    it_ = map_->lower_bound(target);
+  }
+  void Next() override {
+    std::lock_guard<std::mutex> lock(*mu_);
+    ++it_;
+  }
   std::string_view key() const override { return it_->first; }
   std::string_view value() const override { return it_->second; }
   Status status() const override { return Status::OK(); }
 
  private:
   const RecordMap* map_;
+  std::mutex* mu_;
   RecordMap::const_iterator it_;
 };
 
@@ -82,7 +100,7 @@ RecordSource MemRecordStore::source() const {
 }
 
 std::unique_ptr<Iterator> MemRecordStore::NewIterator() const {
-  return std::make_unique<MapIterator>(&records_);
+  return std::make_unique<MapIterator>(&records_, &mu_);
 }
 
 }  // namespace blockdb::ledger

@@ -2,8 +2,9 @@
 // ledger is used on its own (tests, tools): it stores the ledger's internal writes and the rows,
 // answers RecordLookup calls and gives ordered iterators for the verifier.
 //
-// Thread safety: Get and the lookup may be called from several threads at once; Apply, Put and
-// Erase must not run concurrently with an open iterator.
+// Thread safety: Get, Apply, the lookup and iterators may be used from several threads at once
+// (an iterator may see records applied after it was created); Put and Erase must not run
+// concurrently with an open iterator.
 #pragma once
 
 #include <map>
@@ -34,7 +35,8 @@ class MemRecordStore {
   RecordLookup lookup() const;
   // A source (lookup and iterators) bound to this store; the store must outlive it.
   RecordSource source() const;
-  // Ordered iterator over all keys; the store must outlive it and stay unchanged while it is used.
+  // Ordered iterator over all keys; the store must outlive it, and Put and Erase must not run
+  // while it is used.
   std::unique_ptr<Iterator> NewIterator() const;
 
  private:
