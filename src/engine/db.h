@@ -133,6 +133,14 @@ class DB {
   virtual std::unique_ptr<Iterator> NewIterator(uint64_t snapshot,
                                                 const IteratorOptions& options) = 0;
 
+  // Up to parts - 1 keys, ascending and strictly inside (begin, end), that cut [begin, end) into
+  // pieces of about equal size in the SSTables. Estimated from the tables' index blocks (no data
+  // block is read); data still in the memtables is not weighed. Empty when the SSTables hold
+  // less than min_bytes of the range. Lets a long scan be divided among threads.
+  virtual Result<std::vector<std::string>> ApproximateSplitKeys(std::string_view begin,
+                                                                std::string_view end, int parts,
+                                                                uint64_t min_bytes) = 0;
+
   // Index of the last applied log record; the snapshot that sees every acknowledged write.
   virtual uint64_t AppliedIndex() const = 0;
 

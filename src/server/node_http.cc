@@ -97,6 +97,10 @@ Status Node::StartHttp() {
       out->push_back(SingleValue("blockdb_sql_rows_inserted_total",
                                  "Rows written by INSERT and COPY.", MetricType::kCounter,
                                  static_cast<double>(st.rows_inserted.load())));
+      out->push_back(SingleValue("blockdb_sql_parallel_aggregates_total",
+                                 "Aggregates whose table scan ran on several threads.",
+                                 MetricType::kCounter,
+                                 static_cast<double>(st.parallel_aggregates.load())));
       out->push_back(SingleValue("blockdb_sql_verifications_total",
                                  "VERIFY CHAIN statements run.", MetricType::kCounter,
                                  static_cast<double>(st.verifications.load())));

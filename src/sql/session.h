@@ -94,6 +94,8 @@ class Database {
     // Executions of a prepared query that ran the plan of an earlier one (no binding or
     // planning).
     std::atomic<uint64_t> plans_reused{0};
+    // Aggregates whose table scan was split across threads (max_parallel_workers_per_gather).
+    std::atomic<uint64_t> parallel_aggregates{0};
   };
   Stats& stats() { return stats_; }
 

@@ -156,6 +156,40 @@ std::unique_ptr<Iterator> DBImpl::NewIterator(uint64_t snapshot, const IteratorO
                              std::min(snapshot, applied));
 }
 
+Result<std::vector<std::string>> DBImpl::ApproximateSplitKeys(std::string_view begin,
+                                                              std::string_view end, int parts,
+                                                              uint64_t min_bytes) {
+  uint64_t applied = 0;
+  std::shared_ptr<const ReadView> view = CurrentView(&applied);
+  // (index key, block size) of every data block that may hold keys of the range, all levels.
+  std::vector<std::pair<std::string, uint64_t>> blocks;
+  for (int level = 0; level < kNumLevels; ++level) {
+    for (const FileMetaData& f : view->version->files(level)) {
+      if (f.largest < begin || f.smallest >= end) continue;
+      ASSIGN_OR_RETURN(std::shared_ptr<Table> table, table_cache_->Find(f));
+      RETURN_IF_ERROR(table->AppendBlockSizes(begin, end, &blocks));
+    }
+  }
+  uint64_t total = 0;
+  for (const auto& b : blocks) total += b.second;
+  std::vector<std::string> keys;
+  if (parts < 2 || total < min_bytes || total == 0) return keys;
+  std::sort(blocks.begin(), blocks.end());
+  // A cut after the block where the running size first reaches i/parts of the total; the
+  // block's index key is at or above its last key, so the cut falls between blocks.
+  uint64_t running = 0;
+  int next = 1;
+  for (const auto& [key, size] : blocks) {
+    running += size;
+    if (next >= parts) break;
+    if (running * static_cast<uint64_t>(parts) < total * static_cast<uint64_t>(next)) continue;
+    ++next;
+    if (key <= begin || key >= end || (!keys.empty() && key <= keys.back())) continue;
+    keys.push_back(key);
+  }
+  return keys;
+}
+
 void DBImpl::SetFailed(const Status& s) {
   BLOCKDB_CHECK(!s.ok());
   if (!failed_.ok()) {

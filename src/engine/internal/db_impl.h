@@ -42,6 +42,9 @@ class DBImpl : public DB {
   Status GetWithIndex(std::string_view key, std::string* value, uint64_t* applied_index,
                       uint64_t snapshot) override EXCLUDES(mu_);
   std::unique_ptr<Iterator> NewIterator(uint64_t snapshot) override EXCLUDES(mu_);
+  Result<std::vector<std::string>> ApproximateSplitKeys(std::string_view begin,
+                                                        std::string_view end, int parts,
+                                                        uint64_t min_bytes) override EXCLUDES(mu_);
   std::unique_ptr<Iterator> NewIterator(uint64_t snapshot, const IteratorOptions& options) override
       EXCLUDES(mu_);
   uint64_t AppliedIndex() const override { return applied_index_.load(std::memory_order_acquire); }

@@ -273,6 +273,20 @@ Status Table::Get(std::string_view key, std::string* value) const {
   return Status::NotFound("");
 }
 
+Status Table::AppendBlockSizes(std::string_view begin, std::string_view end,
+                               std::vector<std::pair<std::string, uint64_t>>* out) const {
+  std::unique_ptr<Iterator> it = index_block_->NewIterator(file_name_);
+  // The first block whose index key is >= begin is the first that may hold keys >= begin; the
+  // first whose index key is >= end is the last that may hold keys < end.
+  for (it->Seek(begin); it->Valid(); it->Next()) {
+    BlockHandle handle;
+    RETURN_IF_ERROR(DecodeIndexValue(it->value(), &handle));
+    out->emplace_back(std::string(it->key()), handle.size);
+    if (it->key() >= end) break;
+  }
+  return it->status();
+}
+
 std::unique_ptr<Iterator> Table::NewIterator(bool fill_cache) const {
   return std::make_unique<TwoLevelIterator>(this, fill_cache);
 }

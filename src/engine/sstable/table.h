@@ -17,6 +17,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/env.h"
 #include "common/status.h"
@@ -54,6 +56,12 @@ class Table {
   // data blocks it reads that are not in the cache are used and freed without being added to it
   // (a scan that reads much of the store once would only evict the blocks other reads reuse).
   std::unique_ptr<Iterator> NewIterator(bool fill_cache = true) const;
+
+  // Appends, for each data block that may hold keys in [begin, end), its index key (at or above
+  // its last key) and its size on disk, in key order. Reads only the index block, which is in
+  // memory. For dividing a key range into pieces of about equal size (DB::ApproximateSplitKeys).
+  Status AppendBlockSizes(std::string_view begin, std::string_view end,
+                          std::vector<std::pair<std::string, uint64_t>>* out) const;
 
   // Exact smallest and largest keys (empty for an empty table), from the properties block.
   std::string_view smallest_key() const { return props_.smallest; }

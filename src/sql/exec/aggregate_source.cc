@@ -2,7 +2,9 @@
 // order), bounded by work_mem.
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <optional>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -12,6 +14,7 @@
 #include "sql/types/errors.h"
 #include "sql/types/numeric.h"
 #include "sql/types/operators.h"
+#include "sql/types/timezone.h"
 
 namespace blockdb::sql::exec {
 namespace {
@@ -201,6 +204,31 @@ inline bool AccumulateFast(const AggregateSpec& spec, const Row& input, AggState
   return true;
 }
 
+// Whether partial states of an aggregate over consecutive key ranges of its input, combined in
+// key order, give exactly the state of one pass over the whole input, text included: counts,
+// exact sums and averages (integers, numerics: addition is associative), booleans, and min and
+// max of any type (each range keeps its first extreme and Combine replaces only a strictly
+// smaller or larger one, so the first in key order wins, as in one pass). Not float sums (their
+// rounding depends on the grouping), DISTINCT or string_agg.
+bool CombinesExactly(const AggregateSpec& spec) {
+  if (spec.func == AggFunc::kCountStar) return true;
+  if (spec.distinct) return false;
+  const TypeId t = spec.arg->type.id();
+  switch (spec.func) {
+    case AggFunc::kCount:
+    case AggFunc::kBoolAnd:
+    case AggFunc::kBoolOr:
+    case AggFunc::kMin:
+    case AggFunc::kMax:
+      return true;
+    case AggFunc::kSum:
+    case AggFunc::kAvg:
+      return IsIntegerType(t) || t == TypeId::kNumeric;
+    default:
+      return false;
+  }
+}
+
 class AggregateSource : public RowSource {
  public:
   AggregateSource(RowSourcePtr child, std::vector<BoundExprPtr> keys,
@@ -257,6 +285,10 @@ class AggregateSource : public RowSource {
 
   Status Consume() {
     done_ = true;
+    if (keys_.empty()) {
+      ASSIGN_OR_RETURN(bool consumed, ConsumeInParallel());
+      if (consumed) return Status::OK();
+    }
     Row input;
     Row key;
     std::unordered_map<Row, size_t, KeyHash, KeyEq> index;
@@ -303,6 +335,121 @@ class AggregateSource : public RowSource {
       groups_.push_back(NewGroup(Row()));
     }
     return Status::OK();
+  }
+
+  // One group of aggregates over a source that splits (a large table scan): each piece is
+  // aggregated on a thread of its own and the partial states are combined in key order, as
+  // PostgreSQL's parallel workers do. Handing rows to one aggregating thread instead costs more
+  // than it saves: each row's memory then moves between the cores' caches. True when consumed.
+  Result<bool> ConsumeInParallel() {
+    if (control_->parallel_workers < 2) return false;
+    for (const AggregateSpec& a : aggs_) {
+      if (!CombinesExactly(a) || (a.arg != nullptr && !ParallelSafe(*a.arg))) {
+        return false;
+      }
+    }
+    ASSIGN_OR_RETURN(std::vector<RowSourcePtr> pieces,
+                     child_->SplitForParallel(control_->parallel_workers));
+    if (pieces.empty()) return false;
+    if (control_->parallel_aggregates != nullptr) {
+      control_->parallel_aggregates->fetch_add(1, std::memory_order_relaxed);
+    }
+    std::vector<std::vector<AggState>> states(pieces.size());
+    for (auto& piece_states : states) piece_states.resize(aggs_.size());
+    std::vector<Status> results(pieces.size());
+    std::atomic<bool> stop{false};
+    const TimeZone* zone = &SessionTimeZone();
+    auto run = [&](size_t p) {
+      ScopedSessionTimeZone session_zone(zone);
+      results[p] = AggregatePiece(*pieces[p], &states[p], stop);
+      if (!results[p].ok()) stop = true;
+    };
+    std::vector<std::thread> threads;
+    for (size_t p = 1; p < pieces.size(); ++p) threads.emplace_back(run, p);
+    run(0);
+    for (std::thread& t : threads) t.join();
+    for (const Status& s : results) RETURN_IF_ERROR(s);
+    groups_.push_back(NewGroup(Row()));
+    for (size_t i = 0; i < aggs_.size(); ++i) {
+      for (auto& piece_states : states) {
+        RETURN_IF_ERROR(Combine(aggs_[i], &piece_states[i], &groups_[0].states[i]));
+      }
+    }
+    return true;
+  }
+
+  // Accumulates every row of `piece` into *states (one per aggregate); stops early, with OK,
+  // once `stop` is set (another piece failed).
+  Status AggregatePiece(RowSource& piece, std::vector<AggState>* states,
+                        const std::atomic<bool>& stop) {
+    Row input;
+    uint64_t rows = 0;
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, piece.Next(&input));
+      if (!more) return Status::OK();
+      if (++rows % 256 == 0) {
+        RETURN_IF_ERROR(control_->Check());
+        if (stop.load(std::memory_order_relaxed)) return Status::OK();
+      }
+      for (size_t i = 0; i < aggs_.size(); ++i) {
+        if (!AccumulateFast(aggs_[i], input, &(*states)[i])) {
+          RETURN_IF_ERROR(Accumulate(aggs_[i], input, &(*states)[i]));
+        }
+      }
+    }
+  }
+
+  // Moves a state's native sum or extreme into st.acc (native becomes kNone).
+  static Status Normalize(const AggregateSpec& spec, AggState& st) {
+    if (st.native == AggState::Native::kInt) {
+      st.acc = Value::Int8(st.int_sum);
+    } else if (st.native == AggState::Native::kNumeric) {
+      st.acc = Value::Numeric(std::move(st.numeric_sum));
+    } else if (st.native == AggState::Native::kScaled) {
+      ASSIGN_OR_RETURN(Numeric n, NumericFromScaled(st.scaled_sum, st.scale));
+      st.acc = Value::Numeric(std::move(n));
+    } else if (st.native == AggState::Native::kIntExtreme) {
+      st.acc = Value::Integer(spec.result_type.id(), st.int_sum);
+    }
+    st.native = AggState::Native::kNone;
+    return Status::OK();
+  }
+
+  // Adds the partial state *from of the next key range into *into: the state both ranges' rows
+  // would have given in one pass. REQUIRES: CombinesExactly(spec).
+  static Status Combine(const AggregateSpec& spec, AggState* from, AggState* into) {
+    RETURN_IF_ERROR(Normalize(spec, *from));
+    RETURN_IF_ERROR(Normalize(spec, *into));
+    into->count += from->count;
+    if (from->acc.is_null()) return Status::OK();
+    if (into->acc.is_null()) {
+      into->acc = std::move(from->acc);
+      return Status::OK();
+    }
+    switch (spec.func) {
+      case AggFunc::kSum:
+      case AggFunc::kAvg: {
+        ASSIGN_OR_RETURN(into->acc, EvalBinary(BinaryOp::kAdd, into->acc, from->acc));
+        return Status::OK();
+      }
+      case AggFunc::kMin:
+      case AggFunc::kMax: {
+        const int c = CompareForSort(from->acc, into->acc);
+        if ((spec.func == AggFunc::kMin && c < 0) || (spec.func == AggFunc::kMax && c > 0)) {
+          into->acc = std::move(from->acc);
+        }
+        return Status::OK();
+      }
+      case AggFunc::kBoolAnd:
+      case AggFunc::kBoolOr: {
+        const bool a = into->acc.bool_value();
+        const bool b = from->acc.bool_value();
+        into->acc = Value::Bool(spec.func == AggFunc::kBoolAnd ? (a && b) : (a || b));
+        return Status::OK();
+      }
+      default:
+        return Status::OK();  // counts: only `count`
+    }
   }
 
   Status Accumulate(const AggregateSpec& spec, const Row& input, AggState* st) {
@@ -416,16 +563,7 @@ class AggregateSource : public RowSource {
   }
 
   Result<Value> Final(const AggregateSpec& spec, AggState& st) {
-    if (st.native == AggState::Native::kInt) {
-      st.acc = Value::Int8(st.int_sum);
-    } else if (st.native == AggState::Native::kNumeric) {
-      st.acc = Value::Numeric(std::move(st.numeric_sum));
-    } else if (st.native == AggState::Native::kScaled) {
-      ASSIGN_OR_RETURN(Numeric n, NumericFromScaled(st.scaled_sum, st.scale));
-      st.acc = Value::Numeric(std::move(n));
-    } else if (st.native == AggState::Native::kIntExtreme) {
-      st.acc = Value::Integer(spec.result_type.id(), st.int_sum);
-    }
+    RETURN_IF_ERROR(Normalize(spec, st));
     switch (spec.func) {
       case AggFunc::kCountStar:
       case AggFunc::kCount:

@@ -131,6 +131,9 @@ std::unique_ptr<Execution> Executor::NewExecution(
   exec->eval.catalog = &db_->catalog();
   exec->control.cancel = cancel_;
   exec->control.work_mem = db_->options().work_mem;
+  exec->control.parallel_workers = settings_->ParallelWorkers();
+  exec->control.parallel_min_bytes = settings_->ParallelMinBytes();
+  exec->control.parallel_aggregates = &db_->stats().parallel_aggregates;
   uint64_t timeout_ms = settings_->StatementTimeoutMs();
   if (timeout_ms > 0) {
     exec->control.deadline =

@@ -39,6 +39,11 @@ class Settings {
   uint64_t StatementTimeoutMs() const;
   // lock_timeout in milliseconds (0: wait as long as it takes).
   uint64_t LockTimeoutMs() const;
+  // max_parallel_workers_per_gather: threads a scan that feeds an aggregate may read with (0 or
+  // 1: none besides the statement's own).
+  int ParallelWorkers() const { return parallel_workers_; }
+  // min_parallel_table_scan_size in bytes: smaller scans read on the statement's thread.
+  uint64_t ParallelMinBytes() const { return parallel_min_bytes_; }
   // The zone the TimeZone setting names. Kept at a fixed address and updated in place, so a
   // ScopedSessionTimeZone pointing at it follows SET TimeZone at once.
   const TimeZone& time_zone() const { return zone_; }
@@ -64,6 +69,8 @@ class Settings {
   TimeZone zone_;
   uint64_t generation_ = 0;
   uint64_t statement_timeout_ms_ = 0;
+  int parallel_workers_ = 2;
+  uint64_t parallel_min_bytes_ = 8ull << 20;
 };
 
 // The transaction block of a session.

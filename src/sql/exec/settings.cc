@@ -13,6 +13,7 @@ namespace blockdb::sql::exec {
 namespace {
 
 std::string FormatMillis(long long ms);
+std::string FormatKilobytes(long long kb);
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -86,6 +87,32 @@ Result<std::string> Canonical(const std::string& name, const std::string& value)
     }
     return BadValue(name, value);
   }
+  if (name == "max_parallel_workers_per_gather") {
+    try {
+      size_t used = 0;
+      int n = std::stoi(v, &used);
+      if (used == v.size() && n >= 0 && n <= 1024) return std::to_string(n);
+    } catch (...) {
+    }
+    return BadValue(name, value);
+  }
+  if (name == "min_parallel_table_scan_size") {
+    // 8 kB blocks, or a number with a unit (kB, MB, GB), as PostgreSQL takes it.
+    try {
+      size_t used = 0;
+      long long n = std::stoll(v, &used);
+      std::string unit = v.substr(used);
+      while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+      long long kb = unit.empty()   ? 8
+                     : unit == "kb" ? 1
+                     : unit == "mb" ? 1024
+                     : unit == "gb" ? 1024 * 1024
+                                    : -1;
+      if (n >= 0 && kb > 0 && n <= (1ll << 40) / kb) return FormatKilobytes(n * kb);
+    } catch (...) {
+    }
+    return BadValue(name, value);
+  }
   if (name == "transaction_isolation" || name == "default_transaction_isolation") {
     if (v == "serializable" || v == "repeatable read" || v == "read committed" ||
         v == "read uncommitted") {
@@ -107,6 +134,13 @@ std::string FormatMillis(long long ms) {
   if (ms % 60000 == 0) return std::to_string(ms / 60000) + "min";
   if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
   return std::to_string(ms) + "ms";
+}
+
+// PostgreSQL's display of a memory setting: the largest unit that divides it ("8MB", "64kB").
+std::string FormatKilobytes(long long kb) {
+  if (kb != 0 && kb % (1024 * 1024) == 0) return std::to_string(kb / (1024 * 1024)) + "GB";
+  if (kb != 0 && kb % 1024 == 0) return std::to_string(kb / 1024) + "MB";
+  return std::to_string(kb) + "kB";
 }
 
 long long ParseMillis(const std::string& display) {
@@ -131,6 +165,15 @@ void Settings::Changed() {
   ++generation_;
   std::optional<std::string> v = Get("statement_timeout");
   statement_timeout_ms_ = v ? static_cast<uint64_t>(ParseMillis(*v)) : 0;
+  std::optional<std::string> workers = Get("max_parallel_workers_per_gather");
+  parallel_workers_ = workers ? std::atoi(workers->c_str()) : 2;
+  // The canonical form: digits, then GB, MB or kB.
+  std::optional<std::string> size = Get("min_parallel_table_scan_size");
+  if (size) {
+    long long n = std::atoll(size->c_str());
+    uint64_t unit = size->ends_with("GB") ? 1ull << 30 : size->ends_with("MB") ? 1ull << 20 : 1024;
+    parallel_min_bytes_ = static_cast<uint64_t>(n) * unit;
+  }
 }
 
 uint64_t Settings::LockTimeoutMs() const {
@@ -177,6 +220,10 @@ Settings::Settings(const DatabaseOptions& db, const SessionOptions& session) {
       "Sets the maximum allowed idle time between queries, when in a transaction.");
   add("work_mem", std::to_string(db.work_mem / 1024) + "kB", false,
       "Sets the maximum memory to be used for query workspaces.");
+  add("max_parallel_workers_per_gather", "2", false,
+      "Sets the maximum number of parallel processes per executor node.");
+  add("min_parallel_table_scan_size", "8MB", false,
+      "Sets the minimum amount of table data for a parallel scan.");
   add("max_identifier_length", "63", false, "Shows the maximum identifier length.");
   add("lc_collate", "C", false, "Shows the collation order locale.");
   add("lc_ctype", "C", false, "Shows the character classification and case conversion locale.");

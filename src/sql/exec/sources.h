@@ -31,6 +31,13 @@ struct ExecControl {
   const std::atomic<bool>* cancel = nullptr;                      // Session::Cancel sets it
   std::optional<std::chrono::steady_clock::time_point> deadline;  // statement_timeout
   uint64_t work_mem = 64ull << 20;
+  // Parallel aggregates (max_parallel_workers_per_gather, min_parallel_table_scan_size): an
+  // aggregate over a table scan reads with this many threads when the engine estimates the
+  // scan's range at parallel_min_bytes or more.
+  int parallel_workers = 0;
+  uint64_t parallel_min_bytes = 8ull << 20;
+  // Counts the aggregates that ran in parallel (Database::Stats), when not null.
+  std::atomic<uint64_t>* parallel_aggregates = nullptr;
   // The statement's read snapshot (an applied index). Table scans without AS OF BLOCK read at
   // the value it has when they open, so a prepared query's plan run again reads at the new one.
   uint64_t snapshot = kLatestSnapshot;
@@ -57,8 +64,20 @@ class RowSource {
   // Starts over, as if new: a correlated subquery runs its plan again for each outer row (key
   // bounds that depend on the outer row are computed again).
   virtual void Rewind() = 0;
+  // Pieces that together return this source's rows, in no particular order across pieces, for
+  // reading on `parts` threads at once (a parallel aggregate); each piece is used by one thread.
+  // Empty when the source cannot be split or is too small to gain from it (the default). The
+  // source itself must outlive the pieces and is not read after a split.
+  virtual Result<std::vector<std::unique_ptr<RowSource>>> SplitForParallel(int parts) {
+    return std::vector<std::unique_ptr<RowSource>>();
+  }
 };
 using RowSourcePtr = std::unique_ptr<RowSource>;
+
+// Whether `e` may be evaluated on another thread than the statement's, concurrently with other
+// evaluations: no subquery, outer reference or function call (whose state this does not know).
+// Another thread must install the statement's session time zone (ScopedSessionTimeZone).
+bool ParallelSafe(const BoundExpr& e);
 
 // Approximate bytes a row holds (for work_mem).
 size_t RowBytes(const Row& row);

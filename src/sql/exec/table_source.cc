@@ -36,6 +36,52 @@ Result<std::optional<Value>> ExactKeyValue(const BoundExpr& e, const Type& colum
   return std::optional<Value>(std::move(cast).value());
 }
 
+// One piece [begin, end) of a table scan split for parallel reading (TableSource::
+// SplitForParallel): its own engine iterator at the scan's snapshot, the scan's decoder (Decode
+// is const) and filter (ParallelSafe). Rows come in key order within the piece.
+class ScanPiece : public RowSource {
+ public:
+  ScanPiece(DB* db, uint64_t snapshot, std::string begin, std::string end, size_t prefix_size,
+            const TableRowDecoder* decoder, const BoundExpr* filter, const EvalContext* ctx)
+      : db_(db),
+        snapshot_(snapshot),
+        begin_(std::move(begin)),
+        end_(std::move(end)),
+        prefix_size_(prefix_size),
+        decoder_(decoder),
+        filter_(filter),
+        ctx_(ctx) {}
+
+  Result<bool> Next(Row* row) override {
+    if (it_ == nullptr) {
+      it_ = db_->NewIterator(snapshot_);
+      it_->Seek(begin_);
+    }
+    for (; it_->Valid() && it_->key() < end_;) {
+      RETURN_IF_ERROR(decoder_->Decode(it_->key().substr(prefix_size_), it_->value(), row));
+      it_->Next();
+      if (filter_ == nullptr) return true;
+      ASSIGN_OR_RETURN(bool keep, EvalCondition(*filter_, *row, *ctx_));
+      if (keep) return true;
+    }
+    RETURN_IF_ERROR(it_->status());
+    return false;
+  }
+  void Explain(int indent, std::vector<std::string>* lines) const override {}
+  void Rewind() override { it_.reset(); }
+
+ private:
+  DB* const db_;
+  const uint64_t snapshot_;
+  const std::string begin_;
+  const std::string end_;
+  const size_t prefix_size_;
+  const TableRowDecoder* const decoder_;
+  const BoundExpr* const filter_;
+  const EvalContext* const ctx_;
+  std::unique_ptr<Iterator> it_;
+};
+
 class TableSource : public RowSource {
  public:
   TableSource(DB* db, std::shared_ptr<const TableDef> table, std::optional<uint64_t> as_of,
@@ -72,6 +118,32 @@ class TableSource : public RowSource {
       ASSIGN_OR_RETURN(bool keep, EvalCondition(*filter_, *row, *ctx_));
       if (keep) return true;
     }
+  }
+
+  // Opens the scan, then cuts its range where the engine estimates equal shares of its data.
+  // Not for point lookups and index scans (each row is a second read), scans merging a
+  // transaction's own rows in key order, filters that are not ParallelSafe, or ranges smaller
+  // than control->parallel_min_bytes.
+  Result<std::vector<RowSourcePtr>> SplitForParallel(int parts) override {
+    std::vector<RowSourcePtr> pieces;
+    if (path_.kind == AccessPath::Kind::kIndexScan ||
+        path_.kind == AccessPath::Kind::kPointLookup ||
+        (filter_ != nullptr && !ParallelSafe(*filter_))) {
+      return pieces;
+    }
+    if (!opened_) RETURN_IF_ERROR(Open());
+    if (done_ || point_ || it_ == nullptr || !pending_.empty()) return pieces;
+    ASSIGN_OR_RETURN(std::vector<std::string> cuts,
+                     db_->ApproximateSplitKeys(begin_, end_, parts, control_->parallel_min_bytes));
+    if (cuts.empty()) return pieces;
+    std::string from = begin_;
+    cuts.push_back(end_);
+    for (std::string& to : cuts) {
+      pieces.push_back(std::make_unique<ScanPiece>(db_, snapshot_, std::move(from), to,
+                                                   prefix_size_, &decoder_, filter_.get(), ctx_));
+      from = std::move(to);
+    }
+    return pieces;
   }
 
   void Rewind() override {
@@ -181,6 +253,7 @@ class TableSource : public RowSource {
     RETURN_IF_ERROR(range.status());
     RETURN_IF_ERROR(LockRange(range->first, range->second));
     CollectPending(range->first, range->second);
+    begin_ = range->first;
     end_ = std::move(range->second);
     it_ = db_->NewIterator(snapshot_);
     it_->Seek(range->first);
@@ -280,11 +353,27 @@ class TableSource : public RowSource {
   std::string point_row_key_;  // prefix_ + point_key_
   std::string point_value_;    // the row read, kept to reuse its buffer when run again
   std::unique_ptr<Iterator> it_;
+  std::string begin_;
   std::string end_;
   uint64_t rows_seen_ = 0;
 };
 
 }  // namespace
+
+bool ParallelSafe(const BoundExpr& e) {
+  switch (e.kind) {
+    case BoundKind::kFunction:
+    case BoundKind::kOuterColumn:
+    case BoundKind::kSubquery:
+      return false;
+    default:
+      break;
+  }
+  for (const BoundExprPtr& a : e.args) {
+    if (a != nullptr && !ParallelSafe(*a)) return false;
+  }
+  return true;
+}
 
 RowSourcePtr MakeTableSource(DB* db, std::shared_ptr<const TableDef> table,
                              std::optional<uint64_t> as_of, AccessPath path, BoundExprPtr filter,
