@@ -3,6 +3,7 @@
 #include <mutex>
 #include <set>
 
+#include "common/coding.h"
 #include "engine/write_batch.h"
 #include "sql/catalog/catalog_codec.h"
 #include "sql/types/key_codec.h"
@@ -289,9 +290,24 @@ std::vector<std::shared_ptr<const RoleDef>> Catalog::Roles() const {
   return out;
 }
 
+namespace {
+
+// Every key of a relation starts with varint(id) (docs/format/catalog.md, Reserved ids). The ids
+// whose varint starts with the engine's reserved byte 0xff (128 and up with their low seven bits
+// all set: 1023, 1151, 1279...) could hold no row, so they are never handed out.
+bool UsableRelationId(uint64_t id) {
+  std::string prefix;
+  PutVarint64(&prefix, id);
+  return !IsInternalKey(prefix);
+}
+
+}  // namespace
+
 uint64_t Catalog::NextRelationId() const {
   std::shared_lock lock(mu_);
-  return max_relation_id_ + 1;
+  uint64_t id = max_relation_id_ + 1;
+  while (!UsableRelationId(id)) ++id;
+  return id;
 }
 
 }  // namespace blockdb::sql
