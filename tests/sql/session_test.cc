@@ -2,6 +2,7 @@
 // blocks, settings and the extended protocol.
 #include <doctest/doctest.h>
 
+#include "common/coding.h"
 #include "session_test_util.h"
 
 namespace blockdb::sql::session_test {
@@ -199,6 +200,53 @@ TEST_CASE("session: ledger statements") {
   Rows blocks = f.Query("SELECT index, first_leaf FROM blockdb_blocks ORDER BY index");
   CHECK(blocks.size() >= 2);
   CHECK(f.Query("SELECT count(*) FROM t AS OF BLOCK 0") == Rows{"0"});
+}
+
+// The transaction id of the ledger entry of t's row `id` (bytes 9..16 of the entry, little-endian;
+// docs/format/ledger.md).
+uint64_t EntryTxnId(SessionFixture& f, int id) {
+  Rows entry =
+      f.Query("SELECT entry FROM blockdb_inclusion_proof('t', " + std::to_string(id) + ")");
+  REQUIRE(entry.size() == 1);
+  std::string_view hex = entry[0];
+  if (hex.starts_with("\\x")) hex.remove_prefix(2);
+  std::optional<std::string> bytes = FromHex(hex);
+  REQUIRE_MESSAGE(bytes.has_value(), entry[0]);
+  REQUIRE(bytes->size() >= 17);
+  return DecodeFixed64(bytes->data() + 9);
+}
+
+TEST_CASE("session: ledger entries carry the SQL transaction id, one per transaction block") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE t (id INT PRIMARY KEY, v TEXT)");
+  f.Exec("BEGIN");
+  f.Exec("INSERT INTO t VALUES (1, 'a')");
+  f.Exec("INSERT INTO t VALUES (2, 'b')");
+  f.Exec("COMMIT");
+  f.Exec("INSERT INTO t VALUES (3, 'c')");
+  f.Exec("INSERT INTO t VALUES (4, 'd'), (5, 'e')");
+  std::unique_ptr<Session> other = f.NewSession();
+  Outcome o = f.Run("BEGIN; INSERT INTO t VALUES (6, 'f'); INSERT INTO t VALUES (7, 'g'); COMMIT",
+                    other.get());
+  REQUIRE_MESSAGE(o.status.ok(), o.status.ToString());
+
+  const uint64_t block = EntryTxnId(f, 1);
+  CHECK(block != 0);
+  CHECK(EntryTxnId(f, 2) == block);  // one block, one id
+  const uint64_t single = EntryTxnId(f, 3);
+  CHECK(single != 0);
+  CHECK(single != block);
+  const uint64_t multi = EntryTxnId(f, 4);
+  CHECK(EntryTxnId(f, 5) == multi);  // one statement, one id
+  CHECK(multi != single);
+  CHECK(multi != block);
+  const uint64_t other_block = EntryTxnId(f, 6);
+  CHECK(EntryTxnId(f, 7) == other_block);
+  CHECK(other_block != 0);
+  CHECK(other_block != block);
+  CHECK(other_block != single);
+  CHECK(other_block != multi);
+  CHECK(f.Query("VERIFY CHAIN")[0].rfind("ok|", 0) == 0);
 }
 
 }  // namespace blockdb::sql::session_test

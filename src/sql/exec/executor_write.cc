@@ -208,6 +208,10 @@ Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& tabl
     own = std::make_unique<TableWriter>(db_->ledger()->db(), table, indexes);
     writer = own.get();
   }
+  // The ledger's transaction id (docs/format/write_batch.md): the lock manager's id of the block,
+  // or of this statement outside one. LockRowsForWrite above took it, and a block keeps it from
+  // its first lock to COMMIT, so all the rows of one block carry one id.
+  writer->set_txn_id(LockOwner());
   uint64_t count = rows.size();
   for (auto& row : rows) {
     std::string null_column;  // the column a 23502 is about

@@ -204,6 +204,7 @@ Result<uint64_t> TableWriter::Commit(std::string* detail, std::string* table,
   WriteBatch batch;
   std::vector<Origin> origins;
   BuildBatch(/*stand_in_row_ids=*/false, &batch, &origins);
+  batch.set_txn_id(txn_id_);
   Result<uint64_t> written = db_->Write(batch);
   if (written.ok()) {
     for (Target& t : targets_) t.rows.clear();

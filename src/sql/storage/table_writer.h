@@ -39,6 +39,12 @@ class TableWriter {
                    std::vector<std::shared_ptr<const IndexDef>> indexes);
   // The target number of table_id, or nullopt.
   std::optional<size_t> FindTarget(uint64_t table_id) const;
+  // The transaction id every batch this writer commits carries into the log and the ledger
+  // (docs/format/write_batch.md): the session's lock-manager transaction id, so that the rows
+  // of one transaction block share it. 0 (the default) means none.
+  void set_txn_id(uint64_t txn_id) { txn_id_ = txn_id; }
+  uint64_t txn_id() const { return txn_id_; }
+
   // Replaces the index list of target `target` (a CREATE INDEX since it was added): index
   // entries are built at Commit, so the queued rows get entries in every index of the list.
   void SetIndexes(size_t target, std::vector<std::shared_ptr<const IndexDef>> indexes);
@@ -114,6 +120,7 @@ class TableWriter {
   DB* const db_;
   std::vector<Target> targets_;
   size_t pending_bytes_ = 0;
+  uint64_t txn_id_ = 0;
 };
 
 }  // namespace blockdb::sql
