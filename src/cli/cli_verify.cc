@@ -277,6 +277,12 @@ int VerifyDirectory(const VerifyArgs& args, const Config& config) {
     }
     return Unusable("cannot open " + args.data_dir + ": " + ldb.status().ToString());
   }
+  const uint64_t newest_block = (*ldb)->GetDigest().last_block_index;
+  if (args.from_block > newest_block) {
+    (void)(*ldb)->Close();
+    return Usage("--from-block " + std::to_string(args.from_block) +
+                 " is beyond the newest block " + std::to_string(newest_block));
+  }
   ledger::VerifyOptions options;
   options.start_block = args.from_block;
   options.trusted_digest = args.digest;

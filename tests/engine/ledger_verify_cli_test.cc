@@ -173,7 +173,10 @@ TEST_CASE("ledger verify cli: usage errors, missing, empty and locked directorie
   CHECK(Cli({"verify", "--no-such-option"}).code == 2);
   CHECK(Cli({"verify", "--data-dir"}).code == 2);
   CHECK(Cli(f.Verify(f.dir(), {"--from-block", "x"})).code == 2);
-  CHECK(Cli(f.Verify(f.dir(), {"--from-block", "1000"})).code == 2);  // beyond the newest block
+  Run beyond = Cli(f.Verify(f.dir(), {"--from-block", "1000"}));
+  CHECK(beyond.code == 2);
+  CHECK(Contains(beyond.output, "--from-block 1000 is beyond the newest block " +
+                                    std::to_string(f.digest().last_block_index)));
   CHECK(Cli(f.Verify(f.dir(), {"--digest", "{\"type\":\"digest\"}"})).code == 2);
   CHECK(Cli(f.Verify(f.dir(), {"--digest", f.tmp() + "/no-such-file"})).code == 2);
   CHECK(Cli(f.Verify(f.dir(), {"stray"})).code == 2);

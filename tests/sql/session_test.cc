@@ -202,6 +202,25 @@ TEST_CASE("session: ledger statements") {
   CHECK(f.Query("SELECT count(*) FROM t AS OF BLOCK 0") == Rows{"0"});
 }
 
+TEST_CASE("session: VERIFY CHAIN FROM BLOCK past the newest block names the block given") {
+  SessionFixture f(2);
+  f.Exec("CREATE TABLE t (id INT PRIMARY KEY, v TEXT)");
+  for (int i = 1; i <= 8; ++i) f.Exec("INSERT INTO t VALUES (" + std::to_string(i) + ", 'x')");
+  Rows newest = f.Query("SELECT block_index FROM blockdb_digest()");
+  REQUIRE(newest.size() == 1);
+  const uint64_t last = std::stoull(newest[0]);
+  REQUIRE(last >= 2);
+  const std::string given = std::to_string(last + 95);
+  std::string message = f.Fail("VERIFY CHAIN FROM BLOCK " + given, "22023");
+  CHECK(message ==
+        "verify: block " + given + " is beyond the newest block " + std::to_string(last));
+  // The newest block itself, and the one after it (nothing sealed yet), still verify.
+  CHECK(f.Query("VERIFY CHAIN FROM BLOCK " + std::to_string(last))[0].rfind("ok|", 0) == 0);
+  CHECK(f.Query("VERIFY CHAIN FROM BLOCK " + std::to_string(last + 1))[0].rfind("ok|", 0) == 0);
+  message = f.Fail("VERIFY CHAIN FROM BLOCK " + std::to_string(last + 2), "22023");
+  CHECK(message.find("block " + std::to_string(last + 2) + " is beyond") != std::string::npos);
+}
+
 // The transaction id of the ledger entry of t's row `id` (bytes 9..16 of the entry, little-endian;
 // docs/format/ledger.md).
 uint64_t EntryTxnId(SessionFixture& f, int id) {

@@ -167,7 +167,8 @@ Status Verifier::Prepare() {
   last_block_ = blocks_end - 1;
   const uint64_t start = options_.start_block;
   if (start > last_block_) {
-    return Status::InvalidArgument("verify: start block " + std::to_string(start) +
+    // Named as the first block to verify (SQL's FROM BLOCK n), not the trusted one before it.
+    return Status::InvalidArgument("verify: block " + std::to_string(start + 1) +
                                    " is beyond the newest block " + std::to_string(last_block_));
   }
   if (const auto& trusted = options_.trusted_digest) {

@@ -85,7 +85,7 @@ struct VerifyReport {
 
 // Returns the report (ok or the first failure), or an error when the store could not be read
 // (an I/O error from the lookup or an iterator), or InvalidArgument for a start_block beyond the
-// newest block.
+// newest block (the message names start_block + 1, the first block that would be verified).
 Result<VerifyReport> VerifyLedger(const RecordSource& source, const VerifyOptions& options);
 
 }  // namespace blockdb::ledger
