@@ -9,9 +9,9 @@
 // terminal, plain lines otherwise); the verdict goes to standard output.
 //
 // Exit codes: 0 the ledger verifies; 1 it does not (the first failing block and entry are
-// printed), which includes a directory whose files are damaged so that the engine cannot open it
-// (Corruption naming file and offset); 2 usage errors, a missing or locked directory, an
-// unreadable --digest, and I/O errors.
+// printed), which includes a directory whose files are damaged so that the engine cannot open or
+// read it (Corruption naming file and offset, or a data file the MANIFEST names that is missing);
+// 2 usage errors, a missing or locked directory, an unreadable --digest, and I/O errors.
 #include <unistd.h>
 
 #include <algorithm>
@@ -275,6 +275,14 @@ int VerifyDirectory(const VerifyArgs& args, const Config& config) {
                   args.data_dir.c_str(), ldb.status().ToString().c_str());
       return kExitFailed;
     }
+    // The directory exists and has a MANIFEST (Run checked), so a file it names that is not
+    // there is damage, not a usage error. The engine's message names the file.
+    if (ldb.status().IsNotFound()) {
+      std::printf(
+          "FAILED: the data directory %s cannot be opened, a file it needs is missing: %s\n",
+          args.data_dir.c_str(), ldb.status().ToString().c_str());
+      return kExitFailed;
+    }
     return Unusable("cannot open " + args.data_dir + ": " + ldb.status().ToString());
   }
   const uint64_t newest_block = (*ldb)->GetDigest().last_block_index;
@@ -292,8 +300,9 @@ int VerifyDirectory(const VerifyArgs& args, const Config& config) {
   progress.Finish();
   const Status closed = (*ldb)->Close();
   if (!report.ok()) {
-    if (report.status().IsCorruption()) {
-      std::printf("FAILED: the data cannot be read, it is damaged: %s\n",
+    // A data file the MANIFEST names that is gone (NotFound) is damage too.
+    if (report.status().IsCorruption() || report.status().IsNotFound()) {
+      std::printf("FAILED: the data cannot be read, it is damaged or missing: %s\n",
                   report.status().ToString().c_str());
       return kExitFailed;
     }

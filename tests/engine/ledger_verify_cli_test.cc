@@ -166,6 +166,23 @@ TEST_CASE("ledger verify cli: tampered data fails naming the first bad block and
   }
 }
 
+TEST_CASE("ledger verify cli: a data file the MANIFEST names that is missing is damage (exit 1)") {
+  Fixture f;
+  Result<std::vector<std::string>> children = Env::Default()->GetChildren(f.dir());
+  REQUIRE(children.ok());
+  std::string table;
+  for (const std::string& name : *children) {
+    if (name.ends_with(".sst")) table = name;
+  }
+  REQUIRE_FALSE(table.empty());
+  REQUIRE(Env::Default()->RemoveFile(JoinPath(f.dir(), table)).ok());
+  Run run = Cli(f.Verify(f.dir()));
+  INFO(run.output);
+  CHECK(run.code == 1);
+  CHECK(Contains(run.output, "FAILED"));
+  CHECK(Contains(run.output, table));
+}
+
 TEST_CASE("ledger verify cli: usage errors, missing, empty and locked directories exit 2") {
   Fixture f;
   CHECK(Cli({"verify", "--help"}).code == 0);
