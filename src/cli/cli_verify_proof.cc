@@ -6,6 +6,10 @@
 //                --path HEX[,HEX...]
 //   verify-proof [inclusion|consistency] --json FILE      (FILE "-" reads standard input)
 //
+// The JSON is one proof (docs/format/ledger.md, "Proof JSON") or the whole output of
+// `blockdb-cli prove --json`, whose "inclusion_proof" (or, for `consistency`, "consistency_proof")
+// is checked.
+//
 // Prints "OK" and exits 0 when the proof holds; prints "FAIL: why" and exits 1 when it does not;
 // exits 2 on malformed input. The verification trusts nothing but the arguments: the caller must
 // compare the root(s) with a digest it kept itself (docs/VERIFICATION.md).
@@ -46,9 +50,11 @@ constexpr const char* kUsage =
     "  blockdb-cli verify-proof [inclusion|consistency] --json FILE   (FILE - for stdin)\n"
     "\n"
     "Hashes are 64 hex digits; --path \"\" is an empty proof. --leaf-data is the entry's bytes,\n"
-    "hashed as an RFC 6962 leaf. Prints OK and exits 0 when the proof holds, prints why and\n"
-    "exits 1 when it does not, exits 2 on malformed input. Check the root(s) against a digest\n"
-    "you kept yourself: the proof only ties the leaf or old tree to the root given here.\n";
+    "hashed as an RFC 6962 leaf. --json takes one proof, or the output of blockdb-cli prove\n"
+    "--json (its inclusion proof; its consistency proof with 'consistency'). Prints OK and\n"
+    "exits 0 when the proof holds, prints why and exits 1 when it does not, exits 2 on\n"
+    "malformed input. Check the root(s) against a digest you kept yourself: the proof only\n"
+    "ties the leaf or old tree to the root given here.\n";
 
 cxxopts::Options MakeOptions() {
   cxxopts::Options options("blockdb-cli verify-proof", "Check a Merkle proof offline");
@@ -187,7 +193,95 @@ Parsed<AnyProof> ConsistencyFromArgs(const cxxopts::ParseResult& args) {
   return AnyProof(std::move(proof));
 }
 
-Parsed<AnyProof> ProofFromJsonFile(const std::string& file) {
+size_t SkipSpace(std::string_view json, size_t pos) {
+  while (pos < json.size() && std::strchr(" \t\r\n", json[pos]) != nullptr) ++pos;
+  return pos;
+}
+
+// The end of the string that starts at json[pos] ('"'), or npos when it does not end.
+size_t SkipString(std::string_view json, size_t pos) {
+  for (++pos; pos < json.size(); ++pos) {
+    if (json[pos] == '\\') {
+      ++pos;
+    } else if (json[pos] == '"') {
+      return pos + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// The end of the JSON value that starts at json[pos], or npos. Only the nesting is followed: the
+// value found is checked by the parser it is given to.
+size_t SkipValue(std::string_view json, size_t pos) {
+  if (pos >= json.size()) return std::string_view::npos;
+  if (json[pos] == '"') return SkipString(json, pos);
+  if (json[pos] != '{' && json[pos] != '[') {
+    while (pos < json.size() && std::strchr(",}] \t\r\n", json[pos]) == nullptr) ++pos;
+    return pos;
+  }
+  int depth = 0;
+  while (pos < json.size()) {
+    const char c = json[pos];
+    if (c == '"') {
+      pos = SkipString(json, pos);
+      if (pos == std::string_view::npos) return pos;
+      continue;
+    }
+    if (c == '{' || c == '[') ++depth;
+    if ((c == '}' || c == ']') && --depth == 0) return pos + 1;
+    ++pos;
+  }
+  return std::string_view::npos;
+}
+
+// The text of member `name` of the JSON object `json` (not of objects nested in it), or nullopt
+// when json is not an object holding it. This is how a `blockdb-cli prove --json` document, which
+// carries the proofs as members "inclusion_proof" and "consistency_proof", is read.
+std::optional<std::string_view> TopLevelMember(std::string_view json, std::string_view name) {
+  size_t pos = SkipSpace(json, 0);
+  if (pos >= json.size() || json[pos] != '{') return std::nullopt;
+  pos = SkipSpace(json, pos + 1);
+  while (pos < json.size() && json[pos] == '"') {
+    const size_t key_end = SkipString(json, pos);
+    if (key_end == std::string_view::npos) return std::nullopt;
+    const std::string_view key = json.substr(pos + 1, key_end - pos - 2);
+    pos = SkipSpace(json, key_end);
+    if (pos >= json.size() || json[pos] != ':') return std::nullopt;
+    pos = SkipSpace(json, pos + 1);
+    const size_t value_end = SkipValue(json, pos);
+    if (value_end == std::string_view::npos) return std::nullopt;
+    if (key == name) return json.substr(pos, value_end - pos);
+    pos = SkipSpace(json, value_end);
+    if (pos >= json.size() || json[pos] != ',') return std::nullopt;
+    pos = SkipSpace(json, pos + 1);
+  }
+  return std::nullopt;
+}
+
+// A proof, or the output of `blockdb-cli prove --json` holding one: its inclusion proof, or its
+// consistency proof when `kind` is "consistency".
+Parsed<AnyProof> ParseProofOrProveOutput(std::string_view json, std::string_view kind) {
+  Result<AnyProof> proof = ledger::ParseProofJson(json);
+  if (proof.ok()) {
+    return std::move(*proof);
+  }
+  const std::string member = kind == "consistency" ? "consistency_proof" : "inclusion_proof";
+  std::optional<std::string_view> inner = TopLevelMember(json, member);
+  if (!inner) {
+    return UsageError{proof.status().message()};
+  }
+  if (*inner == "null") {
+    return UsageError{"the prove output holds no " + member +
+                      " (the proof and the digest were of the same tree)"};
+  }
+  Result<AnyProof> nested = ledger::ParseProofJson(*inner);
+  if (!nested.ok()) {
+    return UsageError{member + ": " + nested.status().message()};
+  }
+  return std::move(*nested);
+}
+
+Parsed<AnyProof> ProofFromJsonFile(const std::string& file, std::string_view kind) {
   std::string json;
   if (file == "-") {
     json.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
@@ -198,11 +292,7 @@ Parsed<AnyProof> ProofFromJsonFile(const std::string& file) {
     }
     json = std::move(*contents);
   }
-  Result<AnyProof> proof = ledger::ParseProofJson(json);
-  if (!proof.ok()) {
-    return UsageError{proof.status().message()};
-  }
-  return std::move(*proof);
+  return ParseProofOrProveOutput(json, kind);
 }
 
 // The options that describe a proof on the command line (not allowed together with --json).
@@ -217,7 +307,7 @@ Parsed<AnyProof> ProofFrom(std::string_view kind, const cxxopts::ParseResult& ar
       }
     }
     AnyProof proof;
-    TAKE_OR_RETURN(proof, ProofFromJsonFile(*file));
+    TAKE_OR_RETURN(proof, ProofFromJsonFile(*file, kind));
     const bool is_inclusion = std::holds_alternative<InclusionProof>(proof);
     if ((kind == "inclusion" && !is_inclusion) || (kind == "consistency" && is_inclusion)) {
       return UsageError{"the JSON holds a proof of another type than '" + std::string(kind) + "'"};

@@ -349,6 +349,51 @@ TEST_CASE("cli online: a saved digest is tied to the newer tree by a consistency
   CHECK(Contains(bigger.output, "entries were removed"));
 }
 
+TEST_CASE("cli online: verify-proof --json checks the proofs in prove --json's output") {
+  Fixture f;
+  f.CreateAccounts(4);
+  Run saved = Cli(f.Pg({"digest", "--json"}));
+  REQUIRE(saved.code == 0);
+  const std::string old_size = JsonValue(saved.output, "tree_size");
+  const std::string old_root = JsonValue(saved.output, "root_hash");
+  f.Sql("INSERT INTO acc VALUES (10, 'ten'), (11, 'eleven')");
+
+  // The whole document, as prove printed it: its inclusion proof, and with 'consistency' the
+  // consistency proof from the saved digest to the proof's tree.
+  Run prove = Cli(f.Pg({"prove", "acc", "2", "--digest", old_size + ":" + old_root, "--json"}));
+  INFO(prove.output);
+  REQUIRE(prove.code == 0);
+  const std::string file = f.tmp().Write("prove.json", prove.output);
+  for (const char* kind : {"", "inclusion", "consistency"}) {
+    std::vector<std::string> args = {"verify-proof", "--json", file};
+    if (*kind != '\0') args.insert(args.begin() + 1, kind);
+    Run run = Cli(args);
+    INFO(kind << ": " << run.output);
+    CHECK(run.code == 0);
+    CHECK(run.output == "OK\n");
+  }
+
+  // The proof is checked, not just found: a changed root in the inclusion proof fails.
+  const std::string root = JsonValue(prove.output, "root_hash");
+  std::string changed = prove.output;
+  const size_t at = changed.find(root, changed.find("\"inclusion_proof\""));
+  REQUIRE(at != std::string::npos);
+  changed.replace(at, root.size(), FlipFirstDigit(root));
+  Run bad = Cli({"verify-proof", "--json", f.tmp().Write("bad.json", changed)});
+  INFO(bad.output);
+  CHECK(bad.code == 1);
+  CHECK(Contains(bad.output, "FAIL: "));
+
+  // Without a digest of another size prove has no consistency proof to give.
+  Run same = Cli(f.Pg({"prove", "acc", "2", "--json"}));
+  REQUIRE(same.code == 0);
+  Run none =
+      Cli({"verify-proof", "consistency", "--json", f.tmp().Write("same.json", same.output)});
+  INFO(none.output);
+  CHECK(none.code == 2);
+  CHECK(Contains(none.output, "no consistency_proof"));
+}
+
 TEST_CASE("cli online: a proof tampered in transit fails, the same proof passed through holds") {
   Fixture f;
   f.CreateAccounts(9);
