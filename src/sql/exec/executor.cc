@@ -130,7 +130,7 @@ std::unique_ptr<Execution> Executor::NewExecution(
   exec->eval.setting = [this](std::string_view name) { return settings_->Get(name); };
   exec->eval.catalog = &db_->catalog();
   exec->control.cancel = cancel_;
-  exec->control.work_mem = db_->options().work_mem;
+  exec->control.work_mem = settings_->WorkMemBytes();
   exec->control.parallel_workers = settings_->ParallelWorkers();
   exec->control.parallel_min_bytes = settings_->ParallelMinBytes();
   exec->control.parallel_aggregates = &db_->stats().parallel_aggregates;

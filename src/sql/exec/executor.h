@@ -44,6 +44,9 @@ class Settings {
   int ParallelWorkers() const { return parallel_workers_; }
   // min_parallel_table_scan_size in bytes: smaller scans read on the statement's thread.
   uint64_t ParallelMinBytes() const { return parallel_min_bytes_; }
+  // work_mem in bytes: what one sort, hash or buffered input may hold before the statement fails
+  // with 53200.
+  uint64_t WorkMemBytes() const { return work_mem_bytes_; }
   // The zone the TimeZone setting names. Kept at a fixed address and updated in place, so a
   // ScopedSessionTimeZone pointing at it follows SET TimeZone at once.
   const TimeZone& time_zone() const { return zone_; }
@@ -71,6 +74,7 @@ class Settings {
   uint64_t statement_timeout_ms_ = 0;
   int parallel_workers_ = 2;
   uint64_t parallel_min_bytes_ = 8ull << 20;
+  uint64_t work_mem_bytes_ = 64ull << 20;
 };
 
 // The transaction block of a session.

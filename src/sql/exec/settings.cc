@@ -96,6 +96,25 @@ Result<std::string> Canonical(const std::string& name, const std::string& value)
     }
     return BadValue(name, value);
   }
+  if (name == "work_mem") {
+    // Kilobytes, or a number with a unit (kB, MB, GB, TB), 64kB to 2147483647kB as PostgreSQL.
+    try {
+      size_t used = 0;
+      long long n = std::stoll(v, &used);
+      std::string unit = v.substr(used);
+      while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+      long long kb = unit.empty() || unit == "kb" ? 1
+                     : unit == "mb"               ? 1024
+                     : unit == "gb"               ? 1024 * 1024
+                     : unit == "tb"               ? 1024ll * 1024 * 1024
+                                                  : -1;
+      if (kb > 0 && n >= 0 && n <= 2147483647ll / kb && n * kb >= 64) {
+        return FormatKilobytes(n * kb);
+      }
+    } catch (...) {
+    }
+    return BadValue(name, value);
+  }
   if (name == "min_parallel_table_scan_size") {
     // 8 kB blocks, or a number with a unit (kB, MB, GB), as PostgreSQL takes it.
     try {
@@ -167,12 +186,16 @@ void Settings::Changed() {
   statement_timeout_ms_ = v ? static_cast<uint64_t>(ParseMillis(*v)) : 0;
   std::optional<std::string> workers = Get("max_parallel_workers_per_gather");
   parallel_workers_ = workers ? std::atoi(workers->c_str()) : 2;
-  // The canonical form: digits, then GB, MB or kB.
-  std::optional<std::string> size = Get("min_parallel_table_scan_size");
-  if (size) {
-    long long n = std::atoll(size->c_str());
-    uint64_t unit = size->ends_with("GB") ? 1ull << 30 : size->ends_with("MB") ? 1ull << 20 : 1024;
-    parallel_min_bytes_ = static_cast<uint64_t>(n) * unit;
+  // Canonical forms: digits, then GB, MB or kB (FormatKilobytes).
+  auto bytes = [](const std::string& size) {
+    uint64_t unit = size.ends_with("GB") ? 1ull << 30 : size.ends_with("MB") ? 1ull << 20 : 1024;
+    return static_cast<uint64_t>(std::atoll(size.c_str())) * unit;
+  };
+  if (std::optional<std::string> size = Get("min_parallel_table_scan_size")) {
+    parallel_min_bytes_ = bytes(*size);
+  }
+  if (std::optional<std::string> size = Get("work_mem")) {
+    work_mem_bytes_ = bytes(*size);
   }
 }
 
@@ -218,7 +241,7 @@ Settings::Settings(const DatabaseOptions& db, const SessionOptions& session) {
   add("lock_timeout", "0", false, "Sets the maximum allowed duration of any wait for a lock.");
   add("idle_in_transaction_session_timeout", "0", false,
       "Sets the maximum allowed idle time between queries, when in a transaction.");
-  add("work_mem", std::to_string(db.work_mem / 1024) + "kB", false,
+  add("work_mem", FormatKilobytes(static_cast<long long>(db.work_mem / 1024)), false,
       "Sets the maximum memory to be used for query workspaces.");
   add("max_parallel_workers_per_gather", "2", false,
       "Sets the maximum number of parallel processes per executor node.");
