@@ -338,8 +338,11 @@ TEST_CASE("catalog concurrency: creators of different names get distinct ids") {
   auto reloaded = OpenCatalog(test.db());
   auto tables = reloaded->Tables();
   REQUIRE(tables.size() == 2 * kPerThread);
-  for (size_t i = 0; i < tables.size(); ++i) {
-    CHECK(tables[i]->id == kFirstUserRelationId + i);  // dense: no id lost, none shared
+  // Dense: no id lost, none shared; only 1023, whose key prefix would start with 0xff, skipped.
+  uint64_t expected = kFirstUserRelationId;
+  for (size_t i = 0; i < tables.size(); ++i, ++expected) {
+    if (expected == 1023) ++expected;
+    CHECK(tables[i]->id == expected);
   }
 }
 
