@@ -251,6 +251,12 @@ void PrintReport(const ledger::VerifyReport& report, const VerifyArgs& args) {
                 static_cast<unsigned long long>(report.entries_checked));
     std::printf("digest:  %s\n", ledger::DigestToJson(report.digest).c_str());
     std::printf("elapsed: %s s\n", seconds);
+    if (!args.digest) {
+      // A prefix of a valid ledger is a valid, smaller ledger (docs/VERIFICATION.md).
+      std::printf(
+          "note:    without a saved digest (--digest) removed history cannot be detected: "
+          "a log cut short verifies as fewer writes\n");
+    }
     return;
   }
   const ledger::VerifyFailure& failure = *report.failure;
