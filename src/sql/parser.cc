@@ -77,19 +77,85 @@ struct RejectedToken {
   antlr4::Token* token;
 };
 
+// Infix operators and keywords after which an expression must follow.
+bool IsInfixOperator(size_t type) {
+  switch (type) {
+    case P::AND_:
+    case P::OR_:
+    case P::IS_:
+    case P::EQ:
+    case P::NOT_EQUALS:
+    case P::BANG_EQUALS:
+    case P::LT:
+    case P::GT:
+    case P::LESS_EQUALS:
+    case P::GREATER_EQUALS:
+    case P::PLUS:
+    case P::MINUS:
+    case P::STAR:
+    case P::SLASH:
+    case P::PERCENT:
+    case P::CARET:
+    case P::CONCAT:
+    case P::OTHER_OP:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Tokens that cannot continue an expression after an infix operator.
+bool EndsOperand(size_t type) {
+  switch (type) {
+    case antlr4::Token::EOF:
+    case P::SEMI:
+    case P::RPAREN:
+    case P::COMMA:
+    case P::AND_:
+    case P::OR_:
+    case P::IS_:
+    case P::THEN_:
+    case P::ELSE_:
+    case P::END_:
+    case P::FROM_:
+    case P::WHERE_:
+    case P::GROUP_:
+    case P::ORDER_:
+    case P::LIMIT_:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The token PostgreSQL names for an error the parser found at `token`. The generated parser,
+// seeing "a AND;" ends the expression before AND and rejects AND itself; PostgreSQL's parser takes
+// AND and rejects what follows (";", or end of input). So when `token` is an infix operator and
+// the next token cannot start its right operand, the next token is the one to name.
+antlr4::Token* ReportedToken(antlr4::Parser* parser, antlr4::Token* token) {
+  if (token == nullptr || !IsInfixOperator(token->getType())) return token;
+  antlr4::TokenStream* stream = parser->getTokenStream();
+  for (size_t i = token->getTokenIndex() + 1; i < stream->size(); ++i) {
+    antlr4::Token* next = stream->get(i);
+    if (next->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+    return EndsOperand(next->getType()) ? next : token;
+  }
+  return token;
+}
+
 // Stops at the first syntax error instead of recovering: PostgreSQL reports exactly one error,
 // and recovery would only cost time on garbage input.
 class FirstErrorStrategy : public antlr4::DefaultErrorStrategy {
  public:
   void reportError(antlr4::Parser* parser, const antlr4::RecognitionException& e) override {
     antlr4::Token* token = e.getOffendingToken();
-    throw RejectedToken{token != nullptr ? token : parser->getCurrentToken()};
+    throw RejectedToken{ReportedToken(parser, token != nullptr ? token : parser->getCurrentToken())};
   }
   void recover(antlr4::Parser* parser, std::exception_ptr) override {
-    throw RejectedToken{parser->getCurrentToken()};
+    throw RejectedToken{ReportedToken(parser, parser->getCurrentToken())};
   }
   antlr4::Token* recoverInline(antlr4::Parser* parser) override {
-    throw RejectedToken{parser->getCurrentToken()};
+    throw RejectedToken{ReportedToken(parser, parser->getCurrentToken())};
   }
   void sync(antlr4::Parser*) override {}
 };
