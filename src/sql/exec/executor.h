@@ -200,7 +200,8 @@ class Executor {
   // With skip_conflicts (ON CONFLICT DO NOTHING), *written receives the rows written.
   Result<uint64_t> WriteRows(const std::shared_ptr<const TableDef>& table,
                              std::vector<std::vector<Value>> rows, bool skip_conflicts,
-                             ErrorInfo* error, std::vector<std::vector<Value>>* written = nullptr);
+                             ErrorInfo* error, std::vector<std::vector<Value>>* written = nullptr,
+                             const TableWriter::ConflictArbiter* arbiter = nullptr);
   // Full rows for `table` from values of `columns` (defaults, identity values, casts).
   Result<std::vector<Value>> CompleteRow(const TableDef& table,
                                          const std::vector<uint32_t>& columns,

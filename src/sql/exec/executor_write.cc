@@ -30,17 +30,25 @@ Status CheckIdentityOverride(const ColumnSchema& col, OverridingKind overriding,
 }
 
 // ON CONFLICT (cols) must name the columns of the primary key or of a unique index, and ON
-// CONFLICT ON CONSTRAINT an existing one, as in PostgreSQL.
+// CONFLICT ON CONSTRAINT an existing one, as in PostgreSQL; *arbiter receives it (nothing
+// without a target: every unique constraint arbitrates).
 Status CheckConflictTarget(const InsertStmt& stmt, const TableDef& table, Binder& binder,
-                           const Catalog& catalog) {
+                           const Catalog& catalog,
+                           std::optional<TableWriter::ConflictArbiter>* arbiter) {
   const OnConflict& oc = stmt.on_conflict;
   if (oc.action == OnConflictAction::kNone) return Status::OK();
   auto indexes = catalog.IndexesOf(table.id);
   if (!oc.constraint.empty()) {
-    bool found = oc.constraint == table.name + "_pkey" && !table.primary_key.empty();
-    for (const auto& index : indexes)
-      found = found || (index->unique && index->name == oc.constraint);
-    if (found) return Status::OK();
+    if (oc.constraint == table.name + "_pkey" && !table.primary_key.empty()) {
+      *arbiter = TableWriter::ConflictArbiter{true, 0};
+      return Status::OK();
+    }
+    for (const auto& index : indexes) {
+      if (index->unique && index->name == oc.constraint) {
+        *arbiter = TableWriter::ConflictArbiter{false, index->id};
+        return Status::OK();
+      }
+    }
     return binder.ErrorAt(
         Status::InvalidArgument("constraint \"" + oc.constraint + "\" for table \"" + table.name +
                                 "\" does not exist")
@@ -63,9 +71,16 @@ Status CheckConflictTarget(const InsertStmt& stmt, const TableDef& table, Binder
     for (const KeyPart& p : parts) cols.insert(p.column);
     return !parts.empty() && cols == target;
   };
-  bool found = same(table.primary_key);
-  for (const auto& index : indexes) found = found || (index->unique && same(index->columns));
-  if (found) return Status::OK();
+  if (same(table.primary_key)) {
+    *arbiter = TableWriter::ConflictArbiter{true, 0};
+    return Status::OK();
+  }
+  for (const auto& index : indexes) {
+    if (index->unique && same(index->columns)) {
+      *arbiter = TableWriter::ConflictArbiter{false, index->id};
+      return Status::OK();
+    }
+  }
   return binder.ErrorAt(Status::InvalidArgument("there is no unique or exclusion constraint "
                                                 "matching the ON CONFLICT specification")
                             .WithSqlState("42P10"),
@@ -179,7 +194,8 @@ Result<std::vector<Value>> Executor::CompleteRow(const TableDef& table,
 Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& table,
                                      std::vector<std::vector<Value>> rows, bool skip_conflicts,
                                      ErrorInfo* error,
-                                     std::vector<std::vector<Value>>* written_rows) {
+                                     std::vector<std::vector<Value>>* written_rows,
+                                     const TableWriter::ConflictArbiter* arbiter) {
   auto indexes = db_->catalog().IndexesOf(table->id);
   RETURN_IF_ERROR(LockRowsForWrite(*table, indexes, rows));
   // A CREATE INDEX holds the whole table shared from before its back-fill scan to its end, so a
@@ -252,12 +268,11 @@ Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& tabl
     return count;
   }
   RETURN_IF_ERROR(StartCommit());
-  if (skip_conflicts) {
-    ASSIGN_OR_RETURN(size_t n, writer->CommitSkippingConflicts(written_rows));
-    return static_cast<uint64_t>(n);
-  }
   std::string detail, table_name, constraint;
-  Result<uint64_t> written = writer->Commit(&detail, &table_name, &constraint);
+  Result<uint64_t> written = skip_conflicts
+                                 ? writer->CommitSkippingConflicts(written_rows, arbiter, &detail,
+                                                                   &table_name, &constraint)
+                                 : writer->Commit(&detail, &table_name, &constraint);
   if (!written.ok()) {
     if (error != nullptr && !constraint.empty()) {
       error->detail = detail;
@@ -267,7 +282,7 @@ Result<uint64_t> Executor::WriteRows(const std::shared_ptr<const TableDef>& tabl
     }
     return written.TakeStatus();
   }
-  return count;
+  return skip_conflicts ? *written : count;
 }
 
 Status Executor::RunInsert(const InsertStmt& stmt, Execution& exec, bool describe_only) {
@@ -282,7 +297,8 @@ Status Executor::RunInsert(const InsertStmt& stmt, Execution& exec, bool describ
   }
   ASSIGN_OR_RETURN(std::shared_ptr<const TableDef> table, FindTableOrError(stmt.table, binder));
   if (!describe_only) RETURN_IF_ERROR(CheckWritable("INSERT"));
-  RETURN_IF_ERROR(CheckConflictTarget(stmt, *table, binder, db_->catalog()));
+  std::optional<TableWriter::ConflictArbiter> arbiter;
+  RETURN_IF_ERROR(CheckConflictTarget(stmt, *table, binder, db_->catalog(), &arbiter));
   ASSIGN_OR_RETURN(
       std::vector<uint32_t> columns,
       TargetColumns(*table, stmt.columns, binder, stmt.table.position, stmt.column_positions));
@@ -419,7 +435,8 @@ Status Executor::RunInsert(const InsertStmt& stmt, Execution& exec, bool describ
   if (!returning.empty() && !skip) RETURN_IF_ERROR(add_returning(full_rows));
   std::vector<std::vector<Value>> written;
   ASSIGN_OR_RETURN(uint64_t inserted, WriteRows(table, std::move(full_rows), skip, error_,
-                                                returning.empty() ? nullptr : &written));
+                                                returning.empty() ? nullptr : &written,
+                                                arbiter.has_value() ? &*arbiter : nullptr));
   if (!returning.empty() && skip) RETURN_IF_ERROR(add_returning(written));
   db_->stats().rows_inserted.fetch_add(inserted, std::memory_order_relaxed);
   result.tag = "INSERT 0 " + std::to_string(inserted);

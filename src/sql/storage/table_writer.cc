@@ -211,6 +211,13 @@ Result<uint64_t> TableWriter::Commit(std::string* detail, std::string* table,
     pending_bytes_ = 0;
     return written;
   }
+  if (written.status().IsInvalidArgument()) {
+    // The engine refused the batch before logging it: a key or the whole batch is over its
+    // limits (docs/format/write_batch.md). Nothing was written; the statement is too large.
+    return Status::InvalidArgument(written.status().message() +
+                                   "; insert fewer or smaller rows per statement")
+        .WithSqlState("54000");
+  }
   if (!written.status().IsDuplicateKey()) {
     return written.TakeStatus();
   }
@@ -222,7 +229,8 @@ Result<uint64_t> TableWriter::Commit(std::string* detail, std::string* table,
   return UniqueViolation(origins[*conflict], detail, table, constraint);
 }
 
-Status TableWriter::DropConflictingRows() {
+Status TableWriter::DropConflictingRows(const ConflictArbiter* arbiter, bool* other_conflict) {
+  *other_conflict = false;
   std::set<std::string> seen;
   std::string value;
   for (Target& target : targets_) {
@@ -231,32 +239,42 @@ Status TableWriter::DropConflictingRows() {
     std::vector<std::vector<Value>> kept;
     for (auto& row : target.rows) {
       // The keys that can conflict: the primary key and unique index entries (not a hidden
-      // row id, which is fresh).
-      std::vector<std::string> keys;
+      // row id, which is fresh), each marked when it belongs to the arbiter (every one without).
+      std::vector<std::pair<std::string, bool>> keys;
       std::string pk = PrimaryKeyBytes(table, row, 0);
-      if (!table.has_hidden_row_id()) keys.push_back(prefix + pk);
+      if (!table.has_hidden_row_id()) {
+        keys.emplace_back(prefix + pk, arbiter == nullptr || arbiter->primary_key);
+      }
       for (const auto& index : target.indexes) {
         bool any_null = false;
         for (const KeyPart& part : index->columns) any_null = any_null || row[part.column].is_null();
         if (index->unique && !any_null) {
-          keys.push_back(EncodeIndexEntry(*index, table, row, pk).key);
+          keys.emplace_back(
+              EncodeIndexEntry(*index, table, row, pk).key,
+              arbiter == nullptr || (!arbiter->primary_key && arbiter->index_id == index->id));
         }
       }
-      bool conflict = false;
-      for (const std::string& k : keys) {
-        if (seen.count(k) > 0) {
-          conflict = true;
-          break;
-        }
+      auto conflicts = [&](const std::string& k) -> Result<bool> {
+        if (seen.count(k) > 0) return true;
         Status s = db_->Get(k, &value);
-        if (s.ok()) {
-          conflict = true;
-          break;
-        }
+        if (s.ok()) return true;
         if (!s.IsNotFound()) return s;
+        return false;
+      };
+      // The arbiter decides first: a row it rejects is skipped whatever else it collides with.
+      bool skip = false;
+      for (const auto& [k, is_arbiter] : keys) {
+        if (!is_arbiter) continue;
+        ASSIGN_OR_RETURN(skip, conflicts(k));
+        if (skip) break;
       }
-      if (conflict) continue;
-      for (std::string& k : keys) seen.insert(std::move(k));
+      if (skip) continue;
+      for (const auto& [k, is_arbiter] : keys) {
+        if (is_arbiter) continue;
+        ASSIGN_OR_RETURN(bool other, conflicts(k));
+        *other_conflict = *other_conflict || other;
+      }
+      for (auto& key : keys) seen.insert(std::move(key.first));
       kept.push_back(std::move(row));
     }
     target.rows = std::move(kept);
@@ -264,23 +282,30 @@ Status TableWriter::DropConflictingRows() {
   return Status::OK();
 }
 
-Result<size_t> TableWriter::CommitSkippingConflicts(std::vector<std::vector<Value>>* written_rows) {
+Result<size_t> TableWriter::CommitSkippingConflicts(std::vector<std::vector<Value>>* written_rows,
+                                                    const ConflictArbiter* arbiter,
+                                                    std::string* detail, std::string* table,
+                                                    std::string* constraint) {
   // Attempts at a batch whose keys other writers took between the check and the write.
   constexpr int kMaxAttempts = 8;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    RETURN_IF_ERROR(DropConflictingRows());
+    bool other_conflict = false;
+    RETURN_IF_ERROR(DropConflictingRows(arbiter, &other_conflict));
     size_t n = pending();
     if (n == 0) return size_t{0};
     std::vector<std::vector<Value>> copies;
     if (written_rows != nullptr) {
       for (const Target& t : targets_) copies.insert(copies.end(), t.rows.begin(), t.rows.end());
     }
-    Result<uint64_t> written = Commit();
+    // With a conflict outside the arbiter this fails with that constraint's 23505.
+    Result<uint64_t> written = Commit(detail, table, constraint);
     if (written.ok()) {
       if (written_rows != nullptr) *written_rows = std::move(copies);
       return n;
     }
-    if (written.status().sqlstate() != kSqlStateUniqueViolation) return written.TakeStatus();
+    if (other_conflict || written.status().sqlstate() != kSqlStateUniqueViolation) {
+      return written.TakeStatus();
+    }
     // A concurrent writer took one of the keys after the check: check again.
   }
   return Status::Busy("too many concurrent conflicts for ON CONFLICT DO NOTHING")

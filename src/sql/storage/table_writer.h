@@ -86,12 +86,25 @@ class TableWriter {
   Result<uint64_t> Commit(std::string* detail = nullptr, std::string* table = nullptr,
                           std::string* constraint = nullptr);
 
-  // ON CONFLICT DO NOTHING: drops the queued rows whose primary key or unique index entry
-  // exists or repeats an earlier queued row's, then commits the rest (retrying when a
-  // concurrent writer takes a key meanwhile). Returns the rows written; when none remain,
-  // nothing is logged.
+  // The constraint an ON CONFLICT (columns) or ON CONFLICT ON CONSTRAINT names: conflicts on it
+  // skip the row; a conflict on another unique constraint is still an error, as in PostgreSQL.
+  struct ConflictArbiter {
+    bool primary_key = false;
+    uint64_t index_id = 0;  // when not primary_key
+  };
+
+  // ON CONFLICT DO NOTHING: drops the queued rows whose primary key or unique index entry (only
+  // the arbiter's, when `arbiter` is non-null) exists or repeats an earlier queued row's, then
+  // commits the rest (retrying when a concurrent writer takes a key meanwhile). Returns the rows
+  // written; when none remain, nothing is logged. A row that conflicts on a constraint other than
+  // the arbiter fails the whole statement with 23505, as Commit reports it (*detail, *table,
+  // *constraint).
   // *written, when non-null, receives the rows written (for RETURNING).
-  Result<size_t> CommitSkippingConflicts(std::vector<std::vector<Value>>* written = nullptr);
+  Result<size_t> CommitSkippingConflicts(std::vector<std::vector<Value>>* written = nullptr,
+                                         const ConflictArbiter* arbiter = nullptr,
+                                         std::string* detail = nullptr,
+                                         std::string* table = nullptr,
+                                         std::string* constraint = nullptr);
 
  private:
   struct Target {
@@ -114,8 +127,9 @@ class TableWriter {
   Result<std::optional<size_t>> FindConflict(const WriteBatch& batch) const;
   Status UniqueViolation(const Origin& origin, std::string* detail, std::string* table,
                          std::string* constraint) const;
-  // Removes rows with a conflicting unique key (CommitSkippingConflicts).
-  Status DropConflictingRows();
+  // Removes rows with a conflicting unique key (CommitSkippingConflicts); with an arbiter, only
+  // rows that conflict on it, and sets *other_conflict when a kept row conflicts on another.
+  Status DropConflictingRows(const ConflictArbiter* arbiter, bool* other_conflict);
 
   DB* const db_;
   std::vector<Target> targets_;
