@@ -163,12 +163,17 @@ class SelectPlanner {
       exprs.push_back(std::move(t.expr));
     }
     for (BoundExprPtr& h : hidden_) exprs.push_back(std::move(h));
+    const bool sorted_by_scan = ScanOrderSatisfies(sort_keys, exprs);
     source = MakeProjectSource(std::move(source), std::move(exprs), ctx_.eval);
     if (body_.distinct) {
       source = MakeDistinctSource(std::move(source), targets_.size(), ctx_.control);
     }
     ASSIGN_OR_RETURN(std::optional<int64_t> lim, EvalCount(limit, ctx_, "LIMIT"));
     ASSIGN_OR_RETURN(std::optional<int64_t> off, EvalCount(offset, ctx_, "OFFSET"));
+    if (!sort_keys.empty() && sorted_by_scan) {
+      // The scan already delivers this order: LIMIT stops it after the rows it needs.
+      sort_keys.clear();
+    }
     if (!sort_keys.empty()) {
       // ORDER BY ... LIMIT n OFFSET m needs only the first n + m rows of the order.
       std::optional<uint64_t> top;
@@ -197,6 +202,43 @@ class SelectPlanner {
   bool ReadsOneStoredTable() const {
     return from_.table != nullptr && body_.from.size() == 1 && body_.from[0]->Is<TableRef>() &&
            body_.from[0]->As<TableRef>().as_of_block == nullptr;
+  }
+
+  // Whether the single stored table's scan already returns rows in the order of `keys` (over
+  // the projected `exprs`): each key, in turn, is a plain column of the primary key's next
+  // part, in the part's direction. Primary-key columns are NOT NULL, so NULLS FIRST/LAST does
+  // not matter, and their key encoding orders values as ORDER BY does for the types allowed
+  // here (text compares bytewise under the C collation). Not after grouping, window
+  // functions, set-returning functions or DISTINCT, which do not keep the scan's order.
+  bool ScanOrderSatisfies(const std::vector<SortKey>& keys,
+                          const std::vector<BoundExprPtr>& exprs) const {
+    if (keys.empty() || keys.size() > from_.row_order.size() || grouped_ ||
+        !window_.calls.empty() || !srf_.calls.empty() || body_.distinct || from_.table == nullptr) {
+      return false;
+    }
+    for (size_t i = 0; i < keys.size(); ++i) {
+      const KeyPart& part = from_.row_order[i];
+      const BoundExpr& e = *exprs[static_cast<size_t>(keys[i].column)];
+      if (e.kind != BoundKind::kColumn || e.index != static_cast<int>(part.column) ||
+          keys[i].descending != part.descending) {
+        return false;
+      }
+      switch (from_.table->columns[part.column].type.id()) {
+        case TypeId::kInt2:
+        case TypeId::kInt4:
+        case TypeId::kInt8:
+        case TypeId::kText:
+        case TypeId::kVarchar:
+        case TypeId::kDate:
+        case TypeId::kTimestamp:
+        case TypeId::kTimestamptz:
+        case TypeId::kUuid:
+          break;
+        default:
+          return false;
+      }
+    }
+    return true;
   }
 
   static bool IsCountLiteral(const Expr* e) {

@@ -208,6 +208,7 @@ Result<FromPlan> PlanTable(const TableRef& ref, PlanContext& ctx, const Expr* wh
     plan.where_consumed = true;
   }
   AccessPath path = ChooseAccessPath(*table, ctx.database->catalog(), filter.get());
+  if (path.kind != AccessPath::Kind::kIndexScan) plan.row_order = table->primary_key;
   plan.table = table;
   plan.filter_columns.assign(table->columns.size(), false);
   if (filter != nullptr) MarkColumns(*filter, &plan.filter_columns);

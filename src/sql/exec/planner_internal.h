@@ -20,6 +20,10 @@ struct FromPlan {
   // SELECT reading it fills it in, from filter_columns and its own expressions.
   std::shared_ptr<std::vector<bool>> needed_columns;
   std::vector<bool> filter_columns;  // read by the pushed-down WHERE
+  // For a single stored table read along its primary key (full scan, key range or point): the
+  // rows come in the order of these key parts (empty otherwise), so an ORDER BY on a prefix of
+  // them needs no sort.
+  std::vector<KeyPart> row_order;
 };
 
 // Marks in *columns the row positions `e` reads; marks everything when `e` holds a correlated
