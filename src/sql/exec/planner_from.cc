@@ -102,12 +102,36 @@ AccessPath ChooseAccessPath(const TableDef& table, const Catalog& catalog,
                             const BoundExpr* filter) {
   AccessPath path;
   std::map<int, ColumnConditions> conds = AnalyzeFilter(filter);
-  if (conds.empty()) return path;
   std::vector<KeyPart> pk = RowKeyParts(table);
   size_t eq = 0;
   std::vector<KeyCondition> key = KeyConditionsFor(pk, conds, &eq);
+  if (!key.empty() && eq == pk.size()) {
+    path.kind = AccessPath::Kind::kPointLookup;
+    path.key = std::move(key);
+    return path;
+  }
+  // pk IN (values) on a one-column primary key: a get per value beats any range or index.
+  if (pk.size() == 1 && pk[0].column != kHiddenRowIdColumn && filter != nullptr) {
+    std::vector<const BoundExpr*> conjuncts;
+    CollectConjuncts(*filter, &conjuncts);
+    for (const BoundExpr* c : conjuncts) {
+      if (c->kind != BoundKind::kInList || c->negated || c->args.size() < 2 ||
+          c->args[0]->kind != BoundKind::kColumn ||
+          c->args[0]->index != static_cast<int>(pk[0].column)) {
+        continue;
+      }
+      bool constant = true;
+      for (size_t i = 1; i < c->args.size(); ++i) {
+        constant = constant && c->args[i]->IsRowIndependent();
+      }
+      if (!constant) continue;
+      path.kind = AccessPath::Kind::kPointList;
+      for (size_t i = 1; i < c->args.size(); ++i) path.in_list.push_back(CloneBound(*c->args[i]));
+      return path;
+    }
+  }
   if (!key.empty()) {
-    path.kind = eq == pk.size() ? AccessPath::Kind::kPointLookup : AccessPath::Kind::kKeyRange;
+    path.kind = AccessPath::Kind::kKeyRange;
     path.key = std::move(key);
     return path;
   }

@@ -103,8 +103,15 @@ struct KeyCondition {
 
 // How a table is read.
 struct AccessPath {
-  enum class Kind { kFullScan, kPointLookup, kKeyRange, kIndexScan } kind = Kind::kFullScan;
+  enum class Kind {
+    kFullScan,
+    kPointLookup,
+    kPointList,  // key IN (list) on a one-column primary key: one get per listed value
+    kKeyRange,
+    kIndexScan
+  } kind = Kind::kFullScan;
   std::shared_ptr<const IndexDef> index;  // kIndexScan
+  std::vector<BoundExprPtr> in_list;      // kPointList: the listed values
   // Conditions on a prefix of the key columns (primary key or index): equalities, then at most
   // one range.
   std::vector<KeyCondition> key;

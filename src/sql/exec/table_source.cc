@@ -128,6 +128,7 @@ class TableSource : public RowSource {
     std::vector<RowSourcePtr> pieces;
     if (path_.kind == AccessPath::Kind::kIndexScan ||
         path_.kind == AccessPath::Kind::kPointLookup ||
+        path_.kind == AccessPath::Kind::kPointList ||
         (filter_ != nullptr && !ParallelSafe(*filter_))) {
       return pieces;
     }
@@ -147,6 +148,9 @@ class TableSource : public RowSource {
   }
 
   void Rewind() override {
+    point_list_ = false;
+    point_keys_.clear();
+    point_next_ = 0;
     opened_ = false;
     done_ = false;
     point_ = false;
@@ -164,6 +168,10 @@ class TableSource : public RowSource {
         break;
       case AccessPath::Kind::kPointLookup:
         line = "Point Lookup on " + table_->name + " using " + table_->name + "_pkey";
+        break;
+      case AccessPath::Kind::kPointList:
+        line = "Point Lookups on " + table_->name + " using " + table_->name + "_pkey (" +
+               std::to_string(path_.in_list.size()) + " values)";
         break;
       case AccessPath::Kind::kKeyRange:
         line = "Primary Key Range Scan on " + table_->name + " using " + table_->name + "_pkey";
@@ -225,6 +233,7 @@ class TableSource : public RowSource {
     if (needed_ != nullptr && needed_->size() == table_->columns.size()) {
       decoder_.SetNeededColumns(*needed_);
     }
+    if (path_.kind == AccessPath::Kind::kPointList) return OpenPointList();
     KeyBound lower, upper;
     const std::vector<KeyPart>& parts = parts_;
     ASSIGN_OR_RETURN(bool any, ComputeBounds(parts, &lower, &upper));
@@ -260,6 +269,52 @@ class TableSource : public RowSource {
     return Status::OK();
   }
 
+  // kPointList: the row keys of the listed values, sorted and without repeats (a scan's key
+  // order), each locked and with the transaction's own rows collected. A value that does not
+  // convert exactly to the key's type, or is NULL, can equal no key and is left out.
+  Status OpenPointList() {
+    point_list_ = true;
+    const Type type = KeyPartType(*table_, parts_[0]);
+    std::vector<std::string> keys;
+    for (const BoundExprPtr& e : path_.in_list) {
+      ASSIGN_OR_RETURN(std::optional<Value> v, ExactKeyValue(*e, type, *ctx_));
+      if (!v || v->is_null()) continue;
+      std::string pk;
+      RETURN_IF_ERROR(AppendKeyValues(*table_, parts_, std::span<const Value>(&*v, 1), &pk));
+      keys.push_back(std::move(pk));
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    for (const std::string& pk : keys) {
+      const std::string row_key = prefix_ + pk;
+      if (locks_ != nullptr || pending_rows_ != nullptr) {
+        std::string end = row_key + '\0';
+        RETURN_IF_ERROR(LockRange(row_key, end));
+        CollectPending(row_key, end);
+      }
+    }
+    point_keys_ = std::move(keys);
+    return Status::OK();
+  }
+
+  // kPointList: the next listed key's row, from the transaction's own rows or the engine.
+  Result<bool> NextPoint(Row* row) {
+    while (point_next_ < point_keys_.size()) {
+      const std::string& pk = point_keys_[point_next_++];
+      const std::string row_key = prefix_ + pk;
+      if (pending_next_ < pending_.size() && pending_[pending_next_].first == row_key) {
+        return TakePending(row);
+      }
+      Status s = db_->Get(row_key, &point_value_, snapshot_);
+      if (s.IsNotFound()) continue;
+      RETURN_IF_ERROR(s);
+      RETURN_IF_ERROR(decoder_.Decode(pk, point_value_, row));
+      return true;
+    }
+    done_ = true;
+    return false;
+  }
+
   // Locks [begin, end) shared for the transaction, before anything in it is read (rows the
   // transaction itself queued need no lock: nobody else sees them).
   Status LockRange(const std::string& begin, const std::string& end) {
@@ -292,6 +347,7 @@ class TableSource : public RowSource {
 
   Result<bool> NextUnfiltered(Row* row) {
     if (done_) return false;
+    if (point_list_) return NextPoint(row);
     if (point_) {
       done_ = true;
       if (!pending_.empty()) return TakePending(row);
@@ -352,6 +408,9 @@ class TableSource : public RowSource {
   std::string point_key_;      // the primary key's bytes (kPointLookup)
   std::string point_row_key_;  // prefix_ + point_key_
   std::string point_value_;    // the row read, kept to reuse its buffer when run again
+  bool point_list_ = false;    // kPointList, opened
+  std::vector<std::string> point_keys_;  // kPointList: primary-key bytes, sorted
+  size_t point_next_ = 0;
   std::unique_ptr<Iterator> it_;
   std::string begin_;
   std::string end_;
