@@ -1,8 +1,9 @@
 // The catalog functions (format_type, pg_get_indexdef, regclass input and output...) and the
 // regular-expression operators ~ ~* !~ !~*. Regular expressions are POSIX extended syntax as
-// std::regex reads it (PostgreSQL's ARE is a superset; back-references and lookahead are not
-// supported).
+// std::regex reads it, plus the class shorthands \d \s \w \D \S \W and character escapes of
+// PostgreSQL's ARE (a superset; back-references, lookahead and \m \M \y are not supported).
 #include <algorithm>
+#include <cctype>
 #include <regex>
 
 #include "sql/ast.h"
@@ -17,6 +18,152 @@ namespace {
 constexpr char kSqlStateInvalidRegex[] = "2201B";
 constexpr char kSqlStateUndefinedObject[] = "42704";
 
+// PostgreSQL's class shorthands, as the bracket-expression classes they name (C locale:
+// ASCII), or nullptr.
+const char* ShorthandClass(char c) {
+  switch (c) {
+    case 'd':
+    case 'D':
+      return "[:digit:]";
+    case 's':
+    case 'S':
+      return "[:space:]";
+    case 'w':
+    case 'W':
+      return "[:alnum:]_";
+    default:
+      return nullptr;
+  }
+}
+
+// The character a control escape (\t \n \r \f \v) stands for, or nullptr.
+const char* ControlEscape(char c) {
+  switch (c) {
+    case 't':
+      return "\t";
+    case 'n':
+      return "\n";
+    case 'r':
+      return "\r";
+    case 'f':
+      return "\f";
+    case 'v':
+      return "\v";
+    default:
+      return nullptr;
+  }
+}
+
+// Translates the bracket expression of `p` starting at p[*i] == '['; on return p[*i] is its
+// closing ']'. nullopt when it is not closed (std::regex reports it).
+Result<std::optional<std::string>> TranslateBracket(std::string_view p, size_t* i) {
+  size_t j = *i + 1;
+  const bool negate = j < p.size() && p[j] == '^';
+  if (negate) ++j;
+  std::string body;
+  if (j < p.size() && p[j] == ']') body += p[j++];  // a leading ] is a member
+  bool close = false, caret = false, dash = false;
+  std::vector<std::string> excluded;  // classes named by \D \S \W: members are outside them
+  for (; j < p.size() && p[j] != ']'; ++j) {
+    const char c = p[j];
+    const char next = j + 1 < p.size() ? p[j + 1] : '\0';
+    if (c == '[' && (next == ':' || next == '.' || next == '=')) {
+      // [:alpha:], [.x.] and [=x=] are copied whole: a ']' inside does not end the bracket.
+      const size_t end = p.find(std::string{next, ']'}, j + 2);
+      const size_t stop = end == std::string_view::npos ? p.size() : end + 2;
+      body += p.substr(j, stop - j);
+      j = stop - 1;
+      continue;
+    }
+    if (c != '\\' || next == '\0') {
+      body += c;
+      continue;
+    }
+    ++j;
+    if (const char* cls = ShorthandClass(next)) {
+      if (std::isupper(static_cast<unsigned char>(next))) {
+        excluded.emplace_back(cls);
+      } else {
+        body += cls;
+      }
+    } else if (const char* ctl = ControlEscape(next)) {
+      body += ctl;
+    } else if (next == ']' || next == '^' || next == '-') {
+      // Placed where POSIX reads them as members: ] first, ^ not first, - last.
+      (next == ']' ? close : next == '^' ? caret : dash) = true;
+    } else if (std::isalnum(static_cast<unsigned char>(next))) {
+      body += c;  // other letter escapes: kept, as before
+      body += next;
+    } else {
+      body += next;  // POSIX brackets take a backslash literally
+    }
+  }
+  if (j >= p.size()) return std::optional<std::string>();
+  *i = j;
+  std::string members = (close ? "]" : "") + body + (caret ? "^" : "") + (dash ? "-" : "");
+  if (!negate && !members.empty() && members[0] == '^') {
+    members = members.substr(1) + "^";
+    if (members == "^") members = "\\^";  // a lone caret, outside brackets
+  }
+  const std::string set =
+      members == "\\^" ? members : "[" + std::string(negate ? "^" : "") + members + "]";
+  if (excluded.empty()) return std::optional<std::string>(set);
+  if (!negate) {
+    // [x\D]: x, or any character outside [:digit:].
+    std::string alternatives = members.empty() ? "" : set;
+    for (const std::string& cls : excluded) {
+      alternatives += (alternatives.empty() ? "[^" : "|[^") + cls + "]";
+    }
+    return std::optional<std::string>("(" + alternatives + ")");
+  }
+  if (members.empty() && excluded.size() == 1) {
+    return std::optional<std::string>("[" + excluded[0] + "]");  // [^\D] is [[:digit:]]
+  }
+  return FeatureNotSupported(
+      "\\D, \\S and \\W in a negated bracket expression with other members are not supported");
+}
+
+// Rewrites the escapes of PostgreSQL's advanced regular expressions that POSIX extended syntax
+// lacks: the class shorthands \d \s \w \D \S \W (also inside brackets) become bracket
+// expressions, \t \n \r \f \v their characters, and an escaped punctuation character itself
+// (outside brackets POSIX allows escaping only its own operators).
+Result<std::string> TranslateAreEscapes(std::string_view p) {
+  static constexpr std::string_view kOperators = ".[]\\*+?{}|()^$";
+  std::string out;
+  for (size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    const char next = i + 1 < p.size() ? p[i + 1] : '\0';
+    if (c == '[') {
+      ASSIGN_OR_RETURN(std::optional<std::string> set, TranslateBracket(p, &i));
+      if (!set) {
+        out += p.substr(i);
+        break;
+      }
+      out += *set;
+      continue;
+    }
+    if (c != '\\' || next == '\0') {
+      out += c;
+      continue;
+    }
+    ++i;
+    if (const char* cls = ShorthandClass(next)) {
+      out += std::isupper(static_cast<unsigned char>(next)) ? "[^" : "[";
+      out += cls;
+      out += ']';
+    } else if (const char* ctl = ControlEscape(next)) {
+      out += ctl;
+    } else if (std::isalnum(static_cast<unsigned char>(next)) ||
+               kOperators.find(next) != std::string_view::npos) {
+      out += c;  // an operator escaped, or a letter escape std::regex rejects, as before
+      out += next;
+    } else {
+      out += next;
+    }
+  }
+  return out;
+}
+
 Result<bool> RegexMatch(std::string_view text, const std::string& pattern, bool icase) {
   // One compiled pattern per thread: catalog queries compare many rows with one pattern.
   thread_local std::string cached_pattern;
@@ -25,8 +172,9 @@ Result<bool> RegexMatch(std::string_view text, const std::string& pattern, bool 
   if (!cached || cached_pattern != pattern || cached_icase != icase) {
     auto flags = std::regex::extended | std::regex::nosubs;
     if (icase) flags |= std::regex::icase;
+    ASSIGN_OR_RETURN(std::string posix, TranslateAreEscapes(pattern));
     try {
-      cached.emplace(pattern, flags);
+      cached.emplace(posix, flags);
     } catch (const std::regex_error& e) {
       cached.reset();
       return Status::InvalidArgument("invalid regular expression: " + std::string(e.what()))
