@@ -506,6 +506,9 @@ Result<BoundExprPtr> Binder::BindBinary(const BinaryExpr& e, const Scope& scope)
       return BindArith(arith, std::move(l), std::move(r), e.position);
     }
   }
+  if (op == "->" || op == "->>") {
+    return BindJsonGet(op, std::move(l), std::move(r), e.position);
+  }
   if (op == "~" || op == "~*" || op == "!~" || op == "!~*") {
     bool text_operands = true;
     for (BoundExprPtr* side : {&l, &r}) {
@@ -535,6 +538,40 @@ Result<BoundExprPtr> Binder::BindBinary(const BinaryExpr& e, const Scope& scope)
                                          e.op.ToString() + " " + TypeLabel(r->type))
                      .WithSqlState(kSqlStateUndefinedFunction),
                  e.position);
+}
+
+Result<BoundExprPtr> Binder::BindJsonGet(const std::string& op, BoundExprPtr l, BoundExprPtr r,
+                                         int pos) {
+  // json -> text|integer, jsonb -> text|integer and their ->> forms. An untyped left operand
+  // could be json or jsonb: PostgreSQL finds the operator not unique.
+  const TypeId lt = l->type.id();
+  const TypeId rt = r->type.id();
+  const std::string signature = TypeLabel(l->type) + " " + op + " " + TypeLabel(r->type);
+  if (lt == TypeId::kUnknown || lt == TypeId::kNull) {
+    return ErrorAt(
+        Status::InvalidArgument("operator is not unique: " + signature).WithSqlState("42725"), pos);
+  }
+  const bool string_key = rt == TypeId::kText || rt == TypeId::kVarchar || rt == TypeId::kUnknown ||
+                          rt == TypeId::kNull;
+  const bool index = rt == TypeId::kInt2 || rt == TypeId::kInt4;
+  if ((lt != TypeId::kJson && lt != TypeId::kJsonb) || (!string_key && !index)) {
+    return ErrorAt(Status::InvalidArgument("operator does not exist: " + signature)
+                       .WithSqlState(kSqlStateUndefinedFunction),
+                   pos);
+  }
+  if (r->kind == BoundKind::kParam && rt == TypeId::kUnknown) {
+    InferParam(r.get(), Type::Of(TypeId::kText));
+  } else if (rt != TypeId::kText && rt != TypeId::kInt4) {
+    ASSIGN_OR_RETURN(
+        r, CoerceImplicit(std::move(r), Type::Of(index ? TypeId::kInt4 : TypeId::kText), pos));
+  }
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = BoundKind::kFunction;
+  b->func = op == "->" ? Func::kJsonGet : Func::kJsonGetText;
+  b->type = Type::Of(op == "->" ? lt : TypeId::kText);
+  b->args.push_back(std::move(l));
+  b->args.push_back(std::move(r));
+  return b;
 }
 
 Result<BoundExprPtr> Binder::CompareColumns(int left, const Type& left_type, int right,

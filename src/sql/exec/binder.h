@@ -205,6 +205,9 @@ class Binder {
   // Integer `l & r`, `l | r`, `l # r` on the wider operand type (binder_srf.cc).
   Result<BoundExprPtr> BindBitwise(const std::string& op, BoundExprPtr l, BoundExprPtr r,
                                    int position);
+  // json/jsonb `l -> r` and `l ->> r` (r a key or an array position).
+  Result<BoundExprPtr> BindJsonGet(const std::string& op, BoundExprPtr l, BoundExprPtr r,
+                                   int position);
   // ScopeColumn::type_oid of `b` when it reads a column of `scope` directly, else 0.
   static uint32_t ColumnTypeOid(const BoundExpr& b, const Scope& scope);
   Result<BoundExprPtr> BindQuantified(const QuantifiedExpr& e, const Scope& scope);

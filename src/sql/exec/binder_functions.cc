@@ -40,6 +40,7 @@ constexpr FunctionInfo kFunctions[] = {
     {"substring", Func::kSubstring, 2, 3, ResultRule::kFixed, TypeId::kText, TypeId::kNull},
     {"substr", Func::kSubstring, 2, 3, ResultRule::kFixed, TypeId::kText, TypeId::kNull},
     {"abs", Func::kAbs, 1, 1, ResultRule::kFirstArg, TypeId::kNull, TypeId::kFloat8},
+    {"sign", Func::kSign, 1, 1, ResultRule::kRound, TypeId::kNull, TypeId::kNull},
     {"round", Func::kRound, 1, 2, ResultRule::kRound, TypeId::kNull, TypeId::kNull},
     {"trunc", Func::kTrunc, 1, 2, ResultRule::kRound, TypeId::kNull, TypeId::kNull},
     {"floor", Func::kFloor, 1, 1, ResultRule::kRound, TypeId::kNull, TypeId::kNull},
@@ -394,6 +395,11 @@ Result<BoundExprPtr> Binder::BindFunction(const FunctionExpr& e, const Scope& sc
   }
   const FunctionInfo* info = FindFunction(name);
   ASSIGN_OR_RETURN(std::vector<BoundExprPtr> args, BindArgs(e.args, scope));
+  if (name == "pg_typeof" && args.size() == 1 && !e.star && !e.distinct) {
+    // PostgreSQL returns regtype, printed as the type's name; BlockDB returns that name as text.
+    // The argument's type is known now, so the call is a constant (the argument is not run).
+    return MakeConst(Value::Text(std::string(TypeIdName(args[0]->type.id()))));
+  }
   auto signature = [&]() {
     std::string s = name + "(";
     for (size_t i = 0; i < args.size(); ++i) s += (i > 0 ? ", " : "") + TypeLabel(args[i]->type);
@@ -430,6 +436,11 @@ Result<BoundExprPtr> Binder::BindFunction(const FunctionExpr& e, const Scope& sc
       want = i == 0 ? TypeId::kNumeric : TypeId::kInt4;
     } else if (info->func == Func::kFloor || info->func == Func::kCeil) {
       want = TypeId::kNumeric;
+    } else if (info->func == Func::kSign) {
+      // sign(float8) and sign(numeric): an unknown literal is double precision, PostgreSQL's
+      // preferred type of the two.
+      const TypeId t = args[i]->type.id();
+      want = t == TypeId::kUnknown || t == TypeId::kNull ? TypeId::kFloat8 : TypeId::kNumeric;
     } else if ((info->func == Func::kDateTrunc || info->func == Func::kExtract) && i == 1) {
       want = TypeId::kTimestamptz;
     }
@@ -661,6 +672,11 @@ Result<BoundExprPtr> Binder::BindAggregate(const FunctionExpr& e) {
       spec.result_type = Type::Of(r == TypeId::kNull ? TypeId::kNumeric : r);
     } else if (name == "min" || name == "max") {
       spec.func = name == "min" ? AggFunc::kMin : AggFunc::kMax;
+      // PostgreSQL 15 has no min/max for these types (bool_and/bool_or serve booleans).
+      if (t == TypeId::kBool || t == TypeId::kJson || t == TypeId::kJsonb || t == TypeId::kBytea ||
+          t == TypeId::kUuid) {
+        return no_function();
+      }
       spec.result_type = spec.arg->type.id() == TypeId::kNull ? Type::Of(TypeId::kText)
                                                               : Type::Of(t);
     } else if (name == "bool_and" || name == "every" || name == "bool_or") {

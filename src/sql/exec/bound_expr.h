@@ -106,6 +106,9 @@ enum class Func : uint8_t {
   kCurrentSetting,
   kPgBackendPid,
   kToHex,
+  kSign,
+  kJsonGet,      // json/jsonb -> text|int
+  kJsonGetText,  // json/jsonb ->> text|int
   // Catalog functions and regular expressions (catalog_functions.cc) from here on.
   kRegexMatch,  // ~ ~* !~ !~* (case_insensitive, negated)
   kFormatType,

@@ -11,6 +11,7 @@
 #include "sql/types/cast.h"
 #include "sql/types/compare.h"
 #include "sql/types/errors.h"
+#include "sql/types/json.h"
 #include "sql/types/numeric.h"
 #include "sql/types/operators.h"
 #include "sql/types/timezone.h"
@@ -116,6 +117,24 @@ Result<Value> Numeric1(Func f, const Value& v, std::optional<int32_t> scale) {
       break;
   }
   return Status::InvalidArgument("bad numeric function").WithSqlState("XX000");
+}
+
+// sign(): -1, 0 or 1 of the argument's type (numeric with scale 0); NaN stays NaN for numeric
+// and is 0 for double precision, as in PostgreSQL.
+Result<Value> Sign(const Value& v) {
+  if (v.type() == TypeId::kNumeric) {
+    const Numeric& n = v.numeric_value();
+    if (n.is_nan()) return v;
+    const int s = n.kind == Numeric::Kind::kPosInfinity   ? 1
+                  : n.kind == Numeric::Kind::kNegInfinity ? -1
+                  : n.is_zero()                           ? 0
+                  : n.negative                            ? -1
+                                                          : 1;
+    return Value::Numeric(NumericFromInt64(s));
+  }
+  ASSIGN_OR_RETURN(Value d, CastValue(v, Type::Of(TypeId::kFloat8), CastContext::kImplicit));
+  const double x = d.float_value();
+  return Value::Float8(x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0);
 }
 
 std::string Md5Hex(std::string_view data) {
@@ -302,6 +321,21 @@ Result<Value> EvalFunction(const BoundExpr& e, std::vector<Value>& args, const E
     }
     case Func::kAbs:
       return EvalAbs(args[0]);
+    case Func::kSign:
+      return Sign(args[0]);
+    case Func::kJsonGet:
+    case Func::kJsonGetText: {
+      JsonStep step = args[1].type() == TypeId::kText || args[1].type() == TypeId::kVarchar
+                          ? JsonStep(args[1].bytes())
+                          : JsonStep(args[1].int_value());
+      const bool as_text = e.func == Func::kJsonGetText;
+      ASSIGN_OR_RETURN(std::optional<std::string> got,
+                       JsonGet(args[0].bytes(), args[0].type() == TypeId::kJsonb, step, as_text));
+      if (!got) return Value::Null(result);
+      if (as_text) return Value::Text(std::move(*got));
+      return result == TypeId::kJsonb ? Value::Jsonb(std::move(*got))
+                                      : Value::Json(std::move(*got));
+    }
     case Func::kRound:
     case Func::kTrunc:
     case Func::kFloor:

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdio>
 #include <memory>
+#include <variant>
 #include <vector>
 
 #include "sql/types/errors.h"
@@ -29,6 +30,7 @@ struct JsonNode {
   bool boolean = false;
   std::vector<JsonNode> elements;
   std::vector<std::pair<std::string, JsonNode>> members;  // jsonb order, unique keys
+  std::string_view raw;                                   // the value's text in the parsed document
 };
 
 // `detail` is what PostgreSQL sends as the error's DETAIL ("Token \"01\" is invalid."); a Status
@@ -40,8 +42,11 @@ Status Invalid(std::string_view detail) {
 
 class Parser {
  public:
-  // `build` false: validate only (json); true: build the tree (jsonb).
-  Parser(std::string_view text, bool build) : s_(text), build_(build) {}
+  // `build` false: validate only (json); true: build the tree (jsonb). `navigate`: build the
+  // tree for -> and ->> on json or jsonb text, where numbers stay text (json allows numbers
+  // numeric cannot hold).
+  Parser(std::string_view text, bool build, bool navigate = false)
+      : s_(text), build_(build || navigate), navigate_(navigate) {}
 
   Status ParseDocument(JsonNode* out) {
     SkipSpace();
@@ -79,6 +84,13 @@ class Parser {
   }
 
   Status ParseValue(JsonNode* out, int depth) {
+    const size_t start = pos_;
+    RETURN_IF_ERROR(ParseValueText(out, depth));
+    out->raw = s_.substr(start, pos_ - start);
+    return Status::OK();
+  }
+
+  Status ParseValueText(JsonNode* out, int depth) {
     if (depth >= kMaxJsonDepth) {
       return Status::InvalidArgument("stack depth limit exceeded").WithSqlState("54001");
     }
@@ -157,7 +169,7 @@ class Parser {
     }
     pos_ = i;
     out->kind = JsonNode::Kind::kNumber;
-    if (build_) {
+    if (build_ && !navigate_) {
       ASSIGN_OR_RETURN(out->number, ParseNumericText(token));
       out->text = FormatNumericText(out->number);
     }
@@ -373,6 +385,7 @@ class Parser {
 
   std::string_view s_;
   bool build_;
+  bool navigate_;
   size_t pos_ = 0;
 };
 
@@ -456,13 +469,13 @@ void AppendJsonb(std::string* out, const JsonNode& n, bool minimal_numbers = fal
   }
 }
 
-Result<JsonNode> ParseTree(std::string_view text, bool build) {
+Result<JsonNode> ParseTree(std::string_view text, bool build, bool navigate = false) {
   if (!IsValidUtf8Text(text)) {
     return Status::InvalidArgument("invalid byte sequence for encoding \"UTF8\"")
         .WithSqlState(kSqlStateCharacterNotInRepertoire);
   }
   JsonNode root;
-  Parser parser(text, build);
+  Parser parser(text, build, navigate);
   RETURN_IF_ERROR(parser.ParseDocument(&root));
   return root;
 }
@@ -573,6 +586,44 @@ std::string JsonbHashKey(std::string_view normal) {
   std::string out;
   AppendJsonb(&out, *root, /*minimal_numbers=*/true);
   return out;
+}
+
+Result<std::optional<std::string>> JsonGet(std::string_view doc, bool jsonb, const JsonStep& step,
+                                           bool as_text) {
+  ASSIGN_OR_RETURN(JsonNode root, ParseTree(doc, false, /*navigate=*/true));
+  if (jsonb && IsScalar(root) && std::holds_alternative<int64_t>(step)) {
+    // PostgreSQL stores a top-level jsonb scalar as a one-element array, and its -> int reads it
+    // as one: '3'::jsonb -> 0 is 3.
+    JsonNode array;
+    array.kind = JsonNode::Kind::kArray;
+    array.elements.push_back(std::move(root));
+    root = std::move(array);
+  }
+  const JsonNode* found = nullptr;
+  if (const auto* key = std::get_if<std::string_view>(&step)) {
+    if (root.kind == JsonNode::Kind::kObject) {
+      // Members are sorted and unique (of duplicate keys in json text the last one stayed, which
+      // is the one PostgreSQL's json -> finds).
+      for (const auto& [name, value] : root.members) {
+        if (name == *key) found = &value;
+      }
+    }
+  } else if (root.kind == JsonNode::Kind::kArray) {
+    const int64_t n = static_cast<int64_t>(root.elements.size());
+    int64_t i = std::get<int64_t>(step);
+    if (i < 0) i += n;
+    if (i >= 0 && i < n) found = &root.elements[static_cast<size_t>(i)];
+  }
+  if (found == nullptr) return std::optional<std::string>();
+  if (!as_text) return std::optional<std::string>(std::string(found->raw));
+  switch (found->kind) {
+    case JsonNode::Kind::kNull:
+      return std::optional<std::string>();
+    case JsonNode::Kind::kString:
+      return std::optional<std::string>(found->text);
+    default:
+      return std::optional<std::string>(std::string(found->raw));
+  }
 }
 
 JsonbTopLevel InspectJsonb(std::string_view normal) {

@@ -10,9 +10,11 @@
 // Pure functions.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "common/status.h"
 #include "sql/types/numeric.h"
@@ -43,6 +45,20 @@ struct JsonbTopLevel {
   std::optional<bool> boolean;
 };
 JsonbTopLevel InspectJsonb(std::string_view normal);
+
+// One step of the -> and ->> operators: an object member's key, or an array element's 0-based
+// position (negative counts back from the end: -1 is the last element).
+using JsonStep = std::variant<std::string_view, int64_t>;
+
+// PostgreSQL's json and jsonb -> (as_text false) and ->> (as_text true) on `doc`, a valid json
+// text or (`jsonb`) a jsonb normal form; a top-level jsonb scalar is a one-element array to a
+// position, as in PostgreSQL. The result is the member's or element's text: as written in a
+// json, in normal form in a jsonb; for ->> a string is its unescaped text. nullopt (SQL NULL)
+// when `doc` is not an object (for a key) or an array (for a position), when the key or position
+// is missing, and for ->> of JSON null. Of duplicate keys in a json text the last one counts.
+// 22P05 when a json text holds \u0000 (PostgreSQL cannot navigate it either).
+Result<std::optional<std::string>> JsonGet(std::string_view doc, bool jsonb, const JsonStep& step,
+                                           bool as_text);
 
 // A string equal for exactly the jsonb values CompareJsonb finds equal (numbers lose their
 // display scale), for hashing. REQUIRES: NormalizeJsonb output.
