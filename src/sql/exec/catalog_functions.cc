@@ -55,8 +55,9 @@ const char* ControlEscape(char c) {
 }
 
 // Translates the bracket expression of `p` starting at p[*i] == '['; on return p[*i] is its
-// closing ']'. nullopt when it is not closed (std::regex reports it).
-Result<std::optional<std::string>> TranslateBracket(std::string_view p, size_t* i) {
+// closing ']'. nullopt when it is not closed (std::regex reports it). `flags`: the pattern's.
+Result<std::optional<std::string>> TranslateBracket(std::string_view p, size_t* i,
+                                                    std::regex::flag_type flags) {
   size_t j = *i + 1;
   const bool negate = j < p.size() && p[j] == '^';
   if (negate) ++j;
@@ -116,25 +117,45 @@ Result<std::optional<std::string>> TranslateBracket(std::string_view p, size_t* 
     }
     return std::optional<std::string>("(" + alternatives + ")");
   }
-  if (members.empty() && excluded.size() == 1) {
-    return std::optional<std::string>("[" + excluded[0] + "]");  // [^\D] is [[:digit:]]
+  // [^x\D] is the digits outside x: POSIX cannot intersect sets, but the shorthand classes are
+  // small (C locale: ASCII), so their members are listed, less those [x] matches.
+  std::string listed;
+  for (int ch = 1; ch < 128; ++ch) {
+    const char c = static_cast<char>(ch);
+    bool in_all = true;
+    const bool digit = c >= '0' && c <= '9';
+    const bool space = c == ' ' || (c >= '\t' && c <= '\r');
+    const bool word = digit || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    for (const std::string& cls : excluded) {
+      in_all = in_all && (cls == "[:digit:]" ? digit : cls == "[:space:]" ? space : word);
+    }
+    if (!in_all) continue;
+    if (!members.empty()) {
+      try {
+        if (std::regex_match(std::string(1, c), std::regex("[" + members + "]", flags))) continue;
+      } catch (const std::regex_error& e) {
+        return Status::InvalidArgument("invalid regular expression: " + std::string(e.what()))
+            .WithSqlState(kSqlStateInvalidRegex);
+      }
+    }
+    listed += c;
   }
-  return FeatureNotSupported(
-      "\\D, \\S and \\W in a negated bracket expression with other members are not supported");
+  // No character at all: an expression that never matches (a character after the end).
+  return std::optional<std::string>(listed.empty() ? "($.)" : "[" + listed + "]");
 }
 
 // Rewrites the escapes of PostgreSQL's advanced regular expressions that POSIX extended syntax
 // lacks: the class shorthands \d \s \w \D \S \W (also inside brackets) become bracket
 // expressions, \t \n \r \f \v their characters, and an escaped punctuation character itself
 // (outside brackets POSIX allows escaping only its own operators).
-Result<std::string> TranslateAreEscapes(std::string_view p) {
+Result<std::string> TranslateAreEscapes(std::string_view p, std::regex::flag_type flags) {
   static constexpr std::string_view kOperators = ".[]\\*+?{}|()^$";
   std::string out;
   for (size_t i = 0; i < p.size(); ++i) {
     const char c = p[i];
     const char next = i + 1 < p.size() ? p[i + 1] : '\0';
     if (c == '[') {
-      ASSIGN_OR_RETURN(std::optional<std::string> set, TranslateBracket(p, &i));
+      ASSIGN_OR_RETURN(std::optional<std::string> set, TranslateBracket(p, &i, flags));
       if (!set) {
         out += p.substr(i);
         break;
@@ -172,7 +193,7 @@ Result<bool> RegexMatch(std::string_view text, const std::string& pattern, bool 
   if (!cached || cached_pattern != pattern || cached_icase != icase) {
     auto flags = std::regex::extended | std::regex::nosubs;
     if (icase) flags |= std::regex::icase;
-    ASSIGN_OR_RETURN(std::string posix, TranslateAreEscapes(pattern));
+    ASSIGN_OR_RETURN(std::string posix, TranslateAreEscapes(pattern, flags));
     try {
       cached.emplace(posix, flags);
     } catch (const std::regex_error& e) {
