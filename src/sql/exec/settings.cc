@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "sql/exec/executor.h"
 #include "sql/types/errors.h"
@@ -24,6 +27,20 @@ std::string Lower(std::string_view s) {
 Status BadValue(std::string_view name, std::string_view value) {
   return InvalidParameterValue("invalid value for parameter \"" + std::string(name) + "\": \"" +
                                std::string(value) + "\"");
+}
+
+// A setting's number and its unit, as PostgreSQL reads "64kB" or "5 s": a leading integer, then
+// the rest without leading spaces (lower-cased like `v`). nullopt without a leading integer.
+std::optional<std::pair<long long, std::string>> NumberAndUnit(const std::string& v) {
+  try {
+    size_t used = 0;
+    long long n = std::stoll(v, &used);
+    std::string unit = v.substr(used);
+    while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+    return std::make_pair(n, std::move(unit));
+  } catch (...) {
+    return std::nullopt;
+  }
 }
 
 // Canonical value of `name` set to `value`, or an error. Settings not listed take any value.
@@ -72,18 +89,14 @@ Result<std::string> Canonical(const std::string& name, const std::string& value)
   if (name == "statement_timeout" || name == "lock_timeout" ||
       name == "idle_in_transaction_session_timeout") {
     // Milliseconds, or a number with a unit (ms, s, min, h).
-    try {
-      size_t used = 0;
-      long long n = std::stoll(v, &used);
-      std::string unit = v.substr(used);
-      while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+    if (auto nu = NumberAndUnit(v)) {
+      const auto& [n, unit] = *nu;
       long long mult = unit.empty() || unit == "ms" ? 1
                        : unit == "s"                ? 1000
                        : unit == "min"              ? 60000
                        : unit == "h"                ? 3600000
                                                     : -1;
       if (n >= 0 && mult > 0) return FormatMillis(n * mult);
-    } catch (...) {
     }
     return BadValue(name, value);
   }
@@ -98,11 +111,8 @@ Result<std::string> Canonical(const std::string& name, const std::string& value)
   }
   if (name == "work_mem") {
     // Kilobytes, or a number with a unit (kB, MB, GB, TB), 64kB to 2147483647kB as PostgreSQL.
-    try {
-      size_t used = 0;
-      long long n = std::stoll(v, &used);
-      std::string unit = v.substr(used);
-      while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+    if (auto nu = NumberAndUnit(v)) {
+      const auto& [n, unit] = *nu;
       long long kb = unit.empty() || unit == "kb" ? 1
                      : unit == "mb"               ? 1024
                      : unit == "gb"               ? 1024 * 1024
@@ -111,24 +121,19 @@ Result<std::string> Canonical(const std::string& name, const std::string& value)
       if (kb > 0 && n >= 0 && n <= 2147483647ll / kb && n * kb >= 64) {
         return FormatKilobytes(n * kb);
       }
-    } catch (...) {
     }
     return BadValue(name, value);
   }
   if (name == "min_parallel_table_scan_size") {
     // 8 kB blocks, or a number with a unit (kB, MB, GB), as PostgreSQL takes it.
-    try {
-      size_t used = 0;
-      long long n = std::stoll(v, &used);
-      std::string unit = v.substr(used);
-      while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+    if (auto nu = NumberAndUnit(v)) {
+      const auto& [n, unit] = *nu;
       long long kb = unit.empty()   ? 8
                      : unit == "kb" ? 1
                      : unit == "mb" ? 1024
                      : unit == "gb" ? 1024 * 1024
                                     : -1;
       if (n >= 0 && kb > 0 && n <= (1ll << 40) / kb) return FormatKilobytes(n * kb);
-    } catch (...) {
     }
     return BadValue(name, value);
   }

@@ -279,14 +279,13 @@ class TableSource : public RowSource {
     for (const BoundExprPtr& e : path_.in_list) {
       ASSIGN_OR_RETURN(std::optional<Value> v, ExactKeyValue(*e, type, *ctx_));
       if (!v || v->is_null()) continue;
-      std::string pk;
-      RETURN_IF_ERROR(AppendKeyValues(*table_, parts_, std::span<const Value>(&*v, 1), &pk));
-      keys.push_back(std::move(pk));
+      std::string row_key = prefix_;
+      RETURN_IF_ERROR(AppendKeyValues(*table_, parts_, std::span<const Value>(&*v, 1), &row_key));
+      keys.push_back(std::move(row_key));
     }
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    for (const std::string& pk : keys) {
-      const std::string row_key = prefix_ + pk;
+    for (const std::string& row_key : keys) {
       if (locks_ != nullptr || pending_rows_ != nullptr) {
         std::string end = row_key + '\0';
         RETURN_IF_ERROR(LockRange(row_key, end));
@@ -300,15 +299,15 @@ class TableSource : public RowSource {
   // kPointList: the next listed key's row, from the transaction's own rows or the engine.
   Result<bool> NextPoint(Row* row) {
     while (point_next_ < point_keys_.size()) {
-      const std::string& pk = point_keys_[point_next_++];
-      const std::string row_key = prefix_ + pk;
+      const std::string& row_key = point_keys_[point_next_++];
       if (pending_next_ < pending_.size() && pending_[pending_next_].first == row_key) {
         return TakePending(row);
       }
       Status s = db_->Get(row_key, &point_value_, snapshot_);
       if (s.IsNotFound()) continue;
       RETURN_IF_ERROR(s);
-      RETURN_IF_ERROR(decoder_.Decode(pk, point_value_, row));
+      RETURN_IF_ERROR(
+          decoder_.Decode(std::string_view(row_key).substr(prefix_size_), point_value_, row));
       return true;
     }
     done_ = true;
@@ -409,7 +408,7 @@ class TableSource : public RowSource {
   std::string point_row_key_;  // prefix_ + point_key_
   std::string point_value_;    // the row read, kept to reuse its buffer when run again
   bool point_list_ = false;    // kPointList, opened
-  std::vector<std::string> point_keys_;  // kPointList: primary-key bytes, sorted
+  std::vector<std::string> point_keys_;  // kPointList: row keys (prefix_ + primary key), sorted
   size_t point_next_ = 0;
   std::unique_ptr<Iterator> it_;
   std::string begin_;
