@@ -56,6 +56,12 @@ TEST_CASE("parallel aggregate: the same results as on one thread, and it does ru
       "SELECT count(*) FROM t WHERE id > 100000",
       "SELECT sum(f), avg(f) FROM t",
       "SELECT sum(amount) FROM t GROUP BY k ORDER BY 1",
+      // Without ORDER BY the groups come out in first-seen order, which the pieces keep.
+      "SELECT k, count(*), sum(amount), avg(big), min(name), max(at) FROM t GROUP BY k",
+      "SELECT id % 1000, count(*), max(amount) FROM t GROUP BY 1",
+      "SELECT amount IS NULL, flag, count(*) FROM t GROUP BY 1, 2 HAVING count(*) > 1",
+      "SELECT name, count(*) FROM t WHERE id % 2 = 0 GROUP BY name",
+      "SELECT k, sum(f) FROM t GROUP BY k",
   };
   std::vector<Rows> serial;
   f.Exec("SET max_parallel_workers_per_gather = 0");
@@ -67,8 +73,8 @@ TEST_CASE("parallel aggregate: the same results as on one thread, and it does ru
     CAPTURE(queries[i]);
     CHECK(f.Query(queries[i]) == serial[i]);
   }
-  // All but four split: count(DISTINCT), float sums and GROUP BY stay on one thread, and the
-  // range of id > 100000 holds no data to divide.
+  // All but four split: count(DISTINCT) and float sums (twice) stay on one thread, and the range
+  // of id > 100000 holds no data to divide.
   CHECK(f.db().stats().parallel_aggregates.load() - before == queries.size() - 4);
   CHECK(f.Query(queries[0]) ==
         Rows{"6000|5938|" + f.Query("SELECT sum(amount) FROM t WHERE id >= 0")[0] + "|" +
@@ -120,7 +126,17 @@ TEST_CASE("parallel aggregate: an error in one piece is the statement's error") 
   // Division by zero only for rows late in the key range (in the last piece).
   f.Fail("SELECT sum(amount / (id - 5500)) FROM t", "22012");
   f.Fail("SELECT count(*) FROM t WHERE 1 / (id - 5500) > 0", "22012");
-  CHECK(f.db().stats().parallel_aggregates.load() == start + 2);
+  f.Fail("SELECT id % 100, sum(amount / (id - 5500)) FROM t GROUP BY 1", "22012");
+  // Groups past work_mem in a piece, and in the combined groups of pieces that each fit.
+  f.Exec("SET work_mem = '64kB'");
+  f.Fail("SELECT name, count(*) FROM t GROUP BY name", "53200");
+  // 2000 groups need about 550kB, each piece's 1000 about half of it.
+  f.Exec("SET work_mem = 450");
+  f.Fail("SELECT id / 3, count(*) FROM t GROUP BY 1", "53200");
+  CHECK(f.db().stats().parallel_aggregates.load() == start + 5);
+  f.Exec("SET work_mem = 600");
+  CHECK(f.Query("SELECT count(*) FROM (SELECT id / 3, count(*) FROM t GROUP BY 1) g") ==
+        Rows{"2000"});
   CHECK(f.Query("SELECT count(*) FROM t") == Rows{"6000"});
 }
 

@@ -262,7 +262,6 @@ class AggregateSource : public RowSource {
     groups_.clear();
     next_ = 0;
     done_ = false;
-    bytes_ = 0;
   }
 
  private:
@@ -283,53 +282,28 @@ class AggregateSource : public RowSource {
     return g;
   }
 
+  // The groups of the rows seen so far, in first-seen order, and the memory they hold.
+  struct GroupTable {
+    std::unordered_map<Row, size_t, KeyHash, KeyEq> index;  // unused without GROUP BY keys
+    std::vector<Group> groups;
+    size_t bytes = 0;
+  };
+
   Status Consume() {
     done_ = true;
-    if (keys_.empty()) {
-      ASSIGN_OR_RETURN(bool consumed, ConsumeInParallel());
-      if (consumed) return Status::OK();
-    }
-    Row input;
-    Row key;
-    std::unordered_map<Row, size_t, KeyHash, KeyEq> index;
-    uint64_t rows = 0;
-    while (true) {
-      ASSIGN_OR_RETURN(bool more, child_->Next(&input));
-      if (!more) break;
-      if (++rows % 256 == 0) RETURN_IF_ERROR(control_->Check());
-      if (keys_.empty()) {  // one group: no key to hash
-        if (groups_.empty()) groups_.push_back(NewGroup(Row()));
-        for (size_t i = 0; i < aggs_.size(); ++i) {
-          if (!AccumulateFast(aggs_[i], input, &groups_[0].states[i])) {
-            RETURN_IF_ERROR(Accumulate(aggs_[i], input, &groups_[0].states[i]));
-          }
-        }
-        continue;
+    ASSIGN_OR_RETURN(bool consumed, ConsumeInParallel());
+    if (!consumed) {
+      GroupTable table;
+      Row input;
+      Row key;
+      uint64_t rows = 0;
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, child_->Next(&input));
+        if (!more) break;
+        if (++rows % 256 == 0) RETURN_IF_ERROR(control_->Check());
+        RETURN_IF_ERROR(AddRow(input, &key, &table));
       }
-      key.clear();  // reused: a row of an existing group allocates no key
-      for (const BoundExprPtr& k : keys_) {
-        ASSIGN_OR_RETURN(Value v, Eval(*k, input, *ctx_));
-        key.push_back(std::move(v));
-      }
-      auto it = index.find(key);
-      size_t g;
-      if (it == index.end()) {
-        bytes_ += RowBytes(key) + aggs_.size() * sizeof(AggState) + 64;
-        if (bytes_ > control_->work_mem) {
-          return Status::Busy("GROUP BY needs more than work_mem; raise work_mem")
-              .WithSqlState("53200");
-        }
-        g = groups_.size();
-        index.emplace(key, g);
-        groups_.push_back(NewGroup(key));
-      } else {
-        g = it->second;
-      }
-      for (size_t i = 0; i < aggs_.size(); ++i) {
-        if (!AccumulateFast(aggs_[i], input, &groups_[g].states[i])) {
-          RETURN_IF_ERROR(Accumulate(aggs_[i], input, &groups_[g].states[i]));
-        }
-      }
+      groups_ = std::move(table.groups);
     }
     if (keys_.empty() && groups_.empty()) {
       groups_.push_back(NewGroup(Row()));
@@ -337,10 +311,54 @@ class AggregateSource : public RowSource {
     return Status::OK();
   }
 
-  // One group of aggregates over a source that splits (a large table scan): each piece is
-  // aggregated on a thread of its own and the partial states are combined in key order, as
-  // PostgreSQL's parallel workers do. Handing rows to one aggregating thread instead costs more
-  // than it saves: each row's memory then moves between the cores' caches. True when consumed.
+  // Accumulates one input row into its group of *table, creating the group when it is new.
+  // `key` is scratch space, reused so that a row of an existing group allocates nothing.
+  Status AddRow(const Row& input, Row* key, GroupTable* table) {
+    size_t g = 0;
+    if (keys_.empty()) {  // one group: no key to hash
+      if (table->groups.empty()) table->groups.push_back(NewGroup(Row()));
+    } else {
+      key->clear();
+      for (const BoundExprPtr& k : keys_) {
+        ASSIGN_OR_RETURN(Value v, Eval(*k, input, *ctx_));
+        key->push_back(std::move(v));
+      }
+      auto it = table->index.find(*key);
+      if (it == table->index.end()) {
+        RETURN_IF_ERROR(ChargeGroup(*key, &table->bytes));
+        g = table->groups.size();
+        table->index.emplace(*key, g);
+        table->groups.push_back(NewGroup(*key));
+      } else {
+        g = it->second;
+      }
+    }
+    std::vector<AggState>& states = table->groups[g].states;
+    for (size_t i = 0; i < aggs_.size(); ++i) {
+      if (!AccumulateFast(aggs_[i], input, &states[i])) {
+        RETURN_IF_ERROR(Accumulate(aggs_[i], input, &states[i], &table->bytes));
+      }
+    }
+    return Status::OK();
+  }
+
+  // Counts a new group's memory against work_mem.
+  Status ChargeGroup(const Row& key, size_t* bytes) const {
+    *bytes += RowBytes(key) + aggs_.size() * sizeof(AggState) + 64;
+    if (*bytes > control_->work_mem) {
+      return Status::Busy("GROUP BY needs more than work_mem; raise work_mem")
+          .WithSqlState("53200");
+    }
+    return Status::OK();
+  }
+
+  // Aggregates over a source that splits (a large table scan): each piece is aggregated into a
+  // group table of its own on a thread of its own, and the tables are combined in key order, as
+  // PostgreSQL's parallel workers do. Combining the pieces in order keeps the groups in the
+  // first-seen order of a single pass. Each piece may use work_mem, as each PostgreSQL worker
+  // may; the combined table is held to work_mem again. Handing rows to one aggregating thread
+  // instead costs more than it saves: each row's memory then moves between the cores' caches.
+  // True when consumed.
   Result<bool> ConsumeInParallel() {
     if (control_->parallel_workers < 2) return false;
     for (const AggregateSpec& a : aggs_) {
@@ -348,20 +366,22 @@ class AggregateSource : public RowSource {
         return false;
       }
     }
+    for (const BoundExprPtr& k : keys_) {
+      if (!ParallelSafe(*k)) return false;
+    }
     ASSIGN_OR_RETURN(std::vector<RowSourcePtr> pieces,
                      child_->SplitForParallel(control_->parallel_workers));
     if (pieces.empty()) return false;
     if (control_->parallel_aggregates != nullptr) {
       control_->parallel_aggregates->fetch_add(1, std::memory_order_relaxed);
     }
-    std::vector<std::vector<AggState>> states(pieces.size());
-    for (auto& piece_states : states) piece_states.resize(aggs_.size());
+    std::vector<GroupTable> tables(pieces.size());
     std::vector<Status> results(pieces.size());
     std::atomic<bool> stop{false};
     const TimeZone* zone = &SessionTimeZone();
     auto run = [&](size_t p) {
       ScopedSessionTimeZone session_zone(zone);
-      results[p] = AggregatePiece(*pieces[p], &states[p], stop);
+      results[p] = AggregatePiece(*pieces[p], &tables[p], stop);
       if (!results[p].ok()) stop = true;
     };
     std::vector<std::thread> threads;
@@ -369,20 +389,37 @@ class AggregateSource : public RowSource {
     run(0);
     for (std::thread& t : threads) t.join();
     for (const Status& s : results) RETURN_IF_ERROR(s);
-    groups_.push_back(NewGroup(Row()));
-    for (size_t i = 0; i < aggs_.size(); ++i) {
-      for (auto& piece_states : states) {
-        RETURN_IF_ERROR(Combine(aggs_[i], &piece_states[i], &groups_[0].states[i]));
+    GroupTable& out = tables[0];
+    for (size_t p = 1; p < tables.size(); ++p) {
+      for (Group& g : tables[p].groups) {
+        size_t into = 0;
+        if (keys_.empty()) {
+          if (out.groups.empty()) out.groups.push_back(NewGroup(Row()));
+        } else {
+          auto it = out.index.find(g.key);
+          if (it == out.index.end()) {
+            RETURN_IF_ERROR(ChargeGroup(g.key, &out.bytes));
+            out.index.emplace(g.key, out.groups.size());
+            out.groups.push_back(std::move(g));
+            continue;
+          }
+          into = it->second;
+        }
+        for (size_t i = 0; i < aggs_.size(); ++i) {
+          RETURN_IF_ERROR(Combine(aggs_[i], &g.states[i], &out.groups[into].states[i]));
+        }
       }
+      tables[p] = GroupTable();  // its memory is not needed any more
     }
+    groups_ = std::move(out.groups);
     return true;
   }
 
-  // Accumulates every row of `piece` into *states (one per aggregate); stops early, with OK,
-  // once `stop` is set (another piece failed).
-  Status AggregatePiece(RowSource& piece, std::vector<AggState>* states,
-                        const std::atomic<bool>& stop) {
+  // Accumulates every row of `piece` into *table; stops early, with OK, once `stop` is set
+  // (another piece failed).
+  Status AggregatePiece(RowSource& piece, GroupTable* table, const std::atomic<bool>& stop) {
     Row input;
+    Row key;
     uint64_t rows = 0;
     while (true) {
       ASSIGN_OR_RETURN(bool more, piece.Next(&input));
@@ -391,11 +428,7 @@ class AggregateSource : public RowSource {
         RETURN_IF_ERROR(control_->Check());
         if (stop.load(std::memory_order_relaxed)) return Status::OK();
       }
-      for (size_t i = 0; i < aggs_.size(); ++i) {
-        if (!AccumulateFast(aggs_[i], input, &(*states)[i])) {
-          RETURN_IF_ERROR(Accumulate(aggs_[i], input, &(*states)[i]));
-        }
-      }
+      RETURN_IF_ERROR(AddRow(input, &key, table));
     }
   }
 
@@ -452,7 +485,8 @@ class AggregateSource : public RowSource {
     }
   }
 
-  Status Accumulate(const AggregateSpec& spec, const Row& input, AggState* st) {
+  // Adds one row to an aggregate's state; *bytes counts what DISTINCT sets and string_agg hold.
+  Status Accumulate(const AggregateSpec& spec, const Row& input, AggState* st, size_t* bytes) {
     if (spec.func == AggFunc::kCountStar) {
       ++st->count;
       return Status::OK();
@@ -467,8 +501,8 @@ class AggregateSource : public RowSource {
     if (v.is_null()) return Status::OK();
     if (st->seen) {
       if (!st->seen->insert(v).second) return Status::OK();
-      bytes_ += RowBytes(Row{v});
-      if (bytes_ > control_->work_mem) {
+      *bytes += RowBytes(Row{v});
+      if (*bytes > control_->work_mem) {
         return Status::Busy("DISTINCT aggregate needs more than work_mem").WithSqlState("53200");
       }
     }
@@ -549,8 +583,8 @@ class AggregateSource : public RowSource {
                                           : std::string(st->acc.bytes()) +
                                                 std::string(sep.is_null() ? "" : sep.bytes());
         s += v.bytes();
-        bytes_ += v.bytes().size();
-        if (bytes_ > control_->work_mem) {
+        *bytes += v.bytes().size();
+        if (*bytes > control_->work_mem) {
           return Status::Busy("string_agg needs more than work_mem").WithSqlState("53200");
         }
         st->acc = Value::Text(std::move(s));
@@ -590,7 +624,6 @@ class AggregateSource : public RowSource {
   std::vector<Group> groups_;
   size_t next_ = 0;
   bool done_ = false;
-  size_t bytes_ = 0;
 };
 
 }  // namespace
