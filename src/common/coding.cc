@@ -35,17 +35,6 @@ const char* DecodeVarint(const char* p, const char* limit, T* v) {
   return nullptr;  // truncated, or too many bytes
 }
 
-template <typename T>
-bool GetVarint(std::string_view* in, T* v) {
-  const char* end = in->data() + in->size();
-  const char* q = DecodeVarint<T>(in->data(), end, v);
-  if (q == nullptr) {
-    return false;
-  }
-  in->remove_prefix(static_cast<size_t>(q - in->data()));
-  return true;
-}
-
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') {
     return c - '0';
@@ -71,22 +60,6 @@ void EncodeFixed64(char* dst, uint64_t v) {
   for (int i = 0; i < 8; ++i) {
     dst[i] = static_cast<char>(v >> (8 * i));
   }
-}
-
-uint32_t DecodeFixed32(const char* p) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) {
-    v |= static_cast<uint32_t>(static_cast<uint8_t>(p[i])) << (8 * i);
-  }
-  return v;
-}
-
-uint64_t DecodeFixed64(const char* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) {
-    v |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
-  }
-  return v;
 }
 
 void PutFixed32(std::string* dst, uint32_t v) {
@@ -143,19 +116,6 @@ bool GetFixed64(std::string_view* in, uint64_t* v) {
   }
   *v = DecodeFixed64(in->data());
   in->remove_prefix(8);
-  return true;
-}
-
-bool GetVarint32(std::string_view* in, uint32_t* v) { return GetVarint<uint32_t>(in, v); }
-bool GetVarint64(std::string_view* in, uint64_t* v) { return GetVarint<uint64_t>(in, v); }
-
-bool GetLengthPrefixed(std::string_view* in, std::string_view* value) {
-  uint64_t len = 0;
-  if (!GetVarint64(in, &len) || len > in->size()) {
-    return false;
-  }
-  *value = in->substr(0, static_cast<size_t>(len));
-  in->remove_prefix(static_cast<size_t>(len));
   return true;
 }
 

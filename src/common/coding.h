@@ -20,8 +20,21 @@ void PutLengthPrefixed(std::string* dst, std::string_view value);
 
 void EncodeFixed32(char* dst, uint32_t v);
 void EncodeFixed64(char* dst, uint64_t v);
-uint32_t DecodeFixed32(const char* p);
-uint64_t DecodeFixed64(const char* p);
+// Little-endian loads, inline: they run for every block entry and row column a scan reads.
+inline uint32_t DecodeFixed32(const char* p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) {
+    v |= static_cast<uint32_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+  }
+  return v;
+}
+inline uint64_t DecodeFixed64(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) {
+    v |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+  }
+  return v;
+}
 
 // Number of bytes PutVarint64 would write for v (1..10).
 int VarintLength(uint64_t v);
@@ -30,9 +43,9 @@ int VarintLength(uint64_t v);
 // malformed input return false and leave *in unspecified.
 bool GetFixed32(std::string_view* in, uint32_t* v);
 bool GetFixed64(std::string_view* in, uint64_t* v);
-bool GetVarint32(std::string_view* in, uint32_t* v);
-bool GetVarint64(std::string_view* in, uint64_t* v);
-bool GetLengthPrefixed(std::string_view* in, std::string_view* value);
+inline bool GetVarint32(std::string_view* in, uint32_t* v);
+inline bool GetVarint64(std::string_view* in, uint64_t* v);
+inline bool GetLengthPrefixed(std::string_view* in, std::string_view* value);
 
 // Pointer-range varint decoder for hot loops: returns the byte after the varint, or nullptr if
 // [p, limit) does not hold a complete, valid varint.
@@ -53,6 +66,26 @@ inline const char* DecodeVarint64(const char* p, const char* limit, uint64_t* v)
     return p + 1;
   }
   return DecodeVarint64Slow(p, limit, v);
+}
+
+inline bool GetVarint32(std::string_view* in, uint32_t* v) {
+  const char* q = DecodeVarint32(in->data(), in->data() + in->size(), v);
+  if (q == nullptr) return false;
+  in->remove_prefix(static_cast<size_t>(q - in->data()));
+  return true;
+}
+inline bool GetVarint64(std::string_view* in, uint64_t* v) {
+  const char* q = DecodeVarint64(in->data(), in->data() + in->size(), v);
+  if (q == nullptr) return false;
+  in->remove_prefix(static_cast<size_t>(q - in->data()));
+  return true;
+}
+inline bool GetLengthPrefixed(std::string_view* in, std::string_view* value) {
+  uint64_t len = 0;
+  if (!GetVarint64(in, &len) || len > in->size()) return false;
+  *value = in->substr(0, static_cast<size_t>(len));
+  in->remove_prefix(static_cast<size_t>(len));
+  return true;
 }
 
 // Lowercase hex of bytes, and back (nullopt on odd length or a non-hex digit).

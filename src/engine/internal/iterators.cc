@@ -1,5 +1,7 @@
 #include "engine/internal/iterators.h"
 
+#include <vector>
+
 #include "common/check.h"
 
 namespace blockdb {
@@ -38,23 +40,27 @@ class MergingIterator : public Iterator {
     for (auto& child : children_) {
       child->SeekToFirst();
     }
-    FindSmallest();
+    CollectLive();
   }
   void Seek(std::string_view target) override {
     for (auto& child : children_) {
       child->Seek(target);
     }
-    FindSmallest();
+    CollectLive();
   }
   void Next() override {
     BLOCKDB_CHECK(Valid());
-    // Advance every child sitting on the current key, so that duplicates are returned once.
-    current_key_.assign(current_->key());
-    for (auto& child : children_) {
-      if (child->Valid() && child->key() == current_key_) {
+    // Other children sitting on the current key (a key written twice) step past it too, so
+    // that it is returned once. They are compared before the current child moves: its key()
+    // is only valid until then.
+    const std::string_view key = current_->key();
+    for (Iterator* child : live_) {
+      if (child != current_ && child->key() == key) {
         child->Next();
       }
     }
+    current_->Next();
+    DropExhausted();
     FindSmallest();
   }
   std::string_view key() const override {
@@ -68,26 +74,42 @@ class MergingIterator : public Iterator {
   Status status() const override { return status_; }
 
  private:
+  // Rebuilds live_ from every child after a seek.
+  void CollectLive() {
+    live_.clear();
+    for (auto& child : children_) {
+      live_.push_back(child.get());
+    }
+    DropExhausted();
+    FindSmallest();
+  }
+
+  // Removes the children that ran out from live_, keeping the first error among them. A scan
+  // over compacted data usually has one live child left, and then a step costs no comparison.
+  void DropExhausted() {
+    std::erase_if(live_, [this](Iterator* child) {
+      if (child->Valid()) return false;
+      Status s = child->status();
+      if (!s.ok() && status_.ok()) {
+        status_ = s;
+      }
+      return true;
+    });
+  }
+
   void FindSmallest() {
     current_ = nullptr;
-    for (auto& child : children_) {
-      if (!child->Valid()) {
-        Status s = child->status();
-        if (!s.ok() && status_.ok()) {
-          status_ = s;
-        }
-        continue;
-      }
+    for (Iterator* child : live_) {
       if (current_ == nullptr || child->key() < current_->key()) {
-        current_ = child.get();
+        current_ = child;
       }
     }
   }
 
   std::vector<std::unique_ptr<Iterator>> children_;
+  std::vector<Iterator*> live_;  // the valid children, in children_'s order
   Iterator* current_ = nullptr;
   Status status_;
-  std::string current_key_;  // reused buffer (Next must not allocate per step)
 };
 
 }  // namespace
