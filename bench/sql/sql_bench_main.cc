@@ -273,6 +273,13 @@ int Main(int argc, char** argv) {
       {"full-scan GROUP BY account % 10",
        "SELECT account % 10, count(*), sum(amount) FROM ledger_rows GROUP BY account % 10"},
   };
+  // One untimed run of each query on each system first, so that both are measured warm: the
+  // compaction above left BlockDB's block cache cold, and PostgreSQL's first scan after a bulk
+  // load sets hint bits on every page.
+  for (const Named& q : kAggregates) {
+    Run(s, q.sql);
+    if (pg) pg->Exec(q.sql);
+  }
   for (const Named& q : kAggregates) {
     // Both with their default settings: BlockDB's parallel scan and PostgreSQL's parallel
     // workers (max_parallel_workers_per_gather = 2) where the query allows them.
