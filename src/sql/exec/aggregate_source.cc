@@ -72,7 +72,14 @@ T ScaledDigits(const Numeric& n, int scale, const std::array<T, N>& pow10) {
   T acc = 0;
   for (size_t i = 0; i < n.digits.size(); ++i) {
     int e = 4 * (n.weight - static_cast<int>(i)) + scale;
-    acc += e >= 0 ? n.digits[i] * pow10[e] : n.digits[i] / pow10[-e];
+    const T d = n.digits[i];
+    // The last group often ends past `scale` (an amount's cents): constant divisors there,
+    // which compile to multiplications.
+    acc += e >= 0    ? d * pow10[e]
+           : e == -2 ? d / 100
+           : e == -1 ? d / 10
+           : e == -3 ? d / 1000
+                     : d / pow10[-e];
   }
   return n.negative ? -acc : acc;
 }

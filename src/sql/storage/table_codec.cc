@@ -160,7 +160,12 @@ TableRowDecoder::TableRowDecoder(const TableDef& table)
     : table_(table),
       value_columns_(ValueColumns(table)),
       value_types_(TypesOf(table, value_columns_)),
-      key_parts_(table.has_hidden_row_id() ? std::vector<KeyPart>() : RowKeyParts(table)) {}
+      key_parts_(table.has_hidden_row_id() ? std::vector<KeyPart>() : RowKeyParts(table)) {
+  for (const KeyPart& p : key_parts_) {
+    key_types_.push_back(KeyPartType(table, p));
+    key_orders_.push_back(OrderOf(p));
+  }
+}
 
 void TableRowDecoder::SetNeededColumns(std::vector<bool> needed) {
   needed_ = std::move(needed);
@@ -187,8 +192,9 @@ Status TableRowDecoder::Decode(std::string_view pk_bytes, std::string_view value
     }
   } else if (!key_parts_.empty()) {
     KeyDecoder decoder(pk_bytes);
-    for (const KeyPart& p : key_parts_) {
-      ASSIGN_OR_RETURN(Value key, DecodeKeyColumn(&decoder, KeyPartType(table_, p), OrderOf(p)));
+    for (size_t i = 0; i < key_parts_.size(); ++i) {
+      const KeyPart& p = key_parts_[i];
+      ASSIGN_OR_RETURN(Value key, DecodeKeyColumn(&decoder, key_types_[i], key_orders_[i]));
       const bool decoded = needed_.empty() || needed_[p.column];
       RETURN_IF_ERROR(PlaceKeyColumn(table_, p.column, decoded, std::move(key), &(*row)[p.column]));
     }

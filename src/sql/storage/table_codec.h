@@ -73,6 +73,8 @@ class TableRowDecoder {
   std::vector<uint32_t> value_columns_;
   std::vector<Type> value_types_;
   std::vector<KeyPart> key_parts_;
+  std::vector<Type> key_types_;  // per key part, worked out once: they are read per row
+  std::vector<KeyOrder> key_orders_;
   std::vector<bool> needed_;  // empty: all columns
   bool key_needed_ = true;    // some primary-key column is read
 };

@@ -198,19 +198,4 @@ std::string FormatNumericText(const Numeric& n) {
   return s;
 }
 
-uint16_t NumericMinimalScale(const Numeric& n) {
-  if (!n.is_finite() || n.digits.empty()) {
-    return 0;
-  }
-  const int64_t last_exp = int64_t{n.weight} - static_cast<int64_t>(n.digits.size()) + 1;
-  if (last_exp >= 0) {
-    return 0;
-  }
-  int trailing = 0;
-  for (int d = n.digits.back(); d % 10 == 0 && trailing < 3; d /= 10) {
-    ++trailing;
-  }
-  return static_cast<uint16_t>(-last_exp * kDecDigits - trailing);
-}
-
 }  // namespace blockdb::sql

@@ -62,7 +62,19 @@ std::string FormatNumericText(const Numeric& n);
 bool StripNumeric(Numeric* n);
 
 // The smallest display scale that shows n exactly (1.50 -> 1, 2.00 -> 0).
-uint16_t NumericMinimalScale(const Numeric& n);
+// Inline: a scan checks it for every numeric it decodes.
+inline uint16_t NumericMinimalScale(const Numeric& n) {
+  if (!n.is_finite() || n.digits.empty()) {
+    return 0;
+  }
+  const int64_t last_exp = int64_t{n.weight} - static_cast<int64_t>(n.digits.size()) + 1;
+  if (last_exp >= 0) {
+    return 0;
+  }
+  const int last = n.digits.back();  // 1..9999: four decimal digits, less its trailing zeros
+  const int trailing = last % 1000 == 0 ? 3 : last % 100 == 0 ? 2 : last % 10 == 0 ? 1 : 0;
+  return static_cast<uint16_t>(-last_exp * 4 - trailing);
+}
 
 // --- Conversions -------------------------------------------------------------------------------
 
