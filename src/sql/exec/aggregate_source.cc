@@ -120,6 +120,9 @@ struct AggState {
   __int128 scaled_sum = 0;  // kScaled: the sum in units of 10^-scale
   int scale = 0;
   std::unique_ptr<std::unordered_set<Value, ValueHash, ValueEq>> seen;  // DISTINCT
+  // An aggregate with ORDER BY keeps its rows until the group is finished: the argument, the
+  // separator and the sort keys of each.
+  std::vector<Row> ordered;
 };
 
 bool IsIntegerType(TypeId t) {
@@ -173,6 +176,7 @@ void AddIntExtreme(AggFunc func, int64_t x, AggState* st) {
 // Accumulate, whose cost per call is a large part of a scan's. True when the row was
 // accumulated; false, with *st unchanged, when Accumulate must handle it.
 inline bool AccumulateFast(const AggregateSpec& spec, const Row& input, AggState* st) {
+  if (spec.filter != nullptr || !spec.order.empty()) return false;
   if (spec.func == AggFunc::kCountStar) {
     ++st->count;
     return true;
@@ -218,6 +222,7 @@ inline bool AccumulateFast(const AggregateSpec& spec, const Row& input, AggState
 // smaller or larger one, so the first in key order wins, as in one pass). Not float sums (their
 // rounding depends on the grouping), DISTINCT or string_agg.
 bool CombinesExactly(const AggregateSpec& spec) {
+  if (!spec.order.empty()) return false;
   if (spec.func == AggFunc::kCountStar) return true;
   if (spec.distinct) return false;
   const TypeId t = spec.arg->type.id();
@@ -369,7 +374,8 @@ class AggregateSource : public RowSource {
   Result<bool> ConsumeInParallel() {
     if (control_->parallel_workers < 2) return false;
     for (const AggregateSpec& a : aggs_) {
-      if (!CombinesExactly(a) || (a.arg != nullptr && !ParallelSafe(*a.arg))) {
+      if (!CombinesExactly(a) || (a.arg != nullptr && !ParallelSafe(*a.arg)) ||
+          (a.filter != nullptr && !ParallelSafe(*a.filter))) {
         return false;
       }
     }
@@ -494,6 +500,36 @@ class AggregateSource : public RowSource {
 
   // Adds one row to an aggregate's state; *bytes counts what DISTINCT sets and string_agg hold.
   Status Accumulate(const AggregateSpec& spec, const Row& input, AggState* st, size_t* bytes) {
+    if (spec.filter != nullptr) {
+      ASSIGN_OR_RETURN(Value keep, Eval(*spec.filter, input, *ctx_));
+      if (keep.is_null() || !keep.bool_value()) return Status::OK();
+    }
+    if (!spec.order.empty()) {
+      Row kept;
+      kept.reserve(2 + spec.order.size());
+      if (spec.arg != nullptr) {
+        ASSIGN_OR_RETURN(Value v, Eval(*spec.arg, input, *ctx_));
+        kept.push_back(std::move(v));
+      } else {
+        kept.push_back(Value::Null());
+      }
+      if (spec.separator != nullptr) {
+        ASSIGN_OR_RETURN(Value sep, Eval(*spec.separator, input, *ctx_));
+        kept.push_back(std::move(sep));
+      } else {
+        kept.push_back(Value::Null());
+      }
+      for (const BoundExprPtr& o : spec.order) {
+        ASSIGN_OR_RETURN(Value k, Eval(*o, input, *ctx_));
+        kept.push_back(std::move(k));
+      }
+      *bytes += RowBytes(kept) + sizeof(Row);
+      if (*bytes > control_->work_mem) {
+        return Status::Busy("aggregate ORDER BY needs more than work_mem").WithSqlState("53200");
+      }
+      st->ordered.push_back(std::move(kept));
+      return Status::OK();
+    }
     if (spec.func == AggFunc::kCountStar) {
       ++st->count;
       return Status::OK();
@@ -604,6 +640,7 @@ class AggregateSource : public RowSource {
   }
 
   Result<Value> Final(const AggregateSpec& spec, AggState& st) {
+    if (!spec.order.empty()) RETURN_IF_ERROR(AggregateInOrder(spec, &st));
     RETURN_IF_ERROR(Normalize(spec, st));
     switch (spec.func) {
       case AggFunc::kCountStar:
@@ -621,6 +658,40 @@ class AggregateSource : public RowSource {
         if (st.acc.is_null()) return Value::Null(spec.result_type.id());
         return st.acc;
     }
+  }
+
+  // Sorts the rows an aggregate with ORDER BY kept (stable: equal keys stay in input order, as
+  // PostgreSQL's sort of them keeps no other order either) and aggregates them in that order
+  // into a fresh state.
+  Status AggregateInOrder(const AggregateSpec& spec, AggState* st) {
+    std::vector<Row> rows = std::move(st->ordered);
+    std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+      for (size_t i = 0; i < spec.order.size(); ++i) {
+        const Value& x = a[2 + i];
+        const Value& y = b[2 + i];
+        if (x.is_null() || y.is_null()) {
+          if (x.is_null() && y.is_null()) continue;
+          return x.is_null() == static_cast<bool>(spec.order_nulls_first[i]);
+        }
+        const int c = CompareForSort(x, y);
+        if (c != 0) return spec.order_desc[i] ? c > 0 : c < 0;
+      }
+      return false;
+    });
+    AggregateSpec plain;  // the same aggregate over the kept values: column 0, separator 1
+    plain.func = spec.func;
+    plain.distinct = spec.distinct;
+    plain.result_type = spec.result_type;
+    if (spec.arg != nullptr) plain.arg = MakeColumn(0, spec.arg->type);
+    if (spec.separator != nullptr) plain.separator = MakeColumn(1, spec.separator->type);
+    AggState fresh;
+    if (spec.distinct) {
+      fresh.seen = std::make_unique<std::unordered_set<Value, ValueHash, ValueEq>>();
+    }
+    size_t bytes = 0;
+    for (const Row& r : rows) RETURN_IF_ERROR(Accumulate(plain, r, &fresh, &bytes));
+    *st = std::move(fresh);
+    return Status::OK();
   }
 
   RowSourcePtr child_;

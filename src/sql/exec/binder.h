@@ -55,6 +55,12 @@ struct AggregateSpec {
   bool distinct = false;
   BoundExprPtr arg;        // null for count(*)
   BoundExprPtr separator;  // string_agg's second argument
+  BoundExprPtr filter;     // FILTER (WHERE ...): only rows for which it is true are aggregated
+  // ORDER BY inside the call (string_agg(x, ',' ORDER BY y)): the rows are kept and aggregated
+  // in this order when the group is finished.
+  std::vector<BoundExprPtr> order;
+  std::vector<bool> order_desc;
+  std::vector<bool> order_nulls_first;
   Type result_type;
 };
 

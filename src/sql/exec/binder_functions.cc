@@ -559,6 +559,9 @@ Result<BoundExprPtr> Binder::BindWindow(const FunctionExpr& e, const Scope& scop
       Result<BoundExprPtr> r = BindAggregate(e);
       agg_ = nullptr;
       RETURN_IF_ERROR(r.status());
+      if (!temp.aggregates[0].order.empty()) {
+        return FeatureNotSupported("aggregate ORDER BY is not implemented for window functions");
+      }
       call.func = WindowFunc::kAggregate;
       call.aggregate = std::move(temp.aggregates[0]);
       call.type = call.aggregate.result_type;
@@ -595,11 +598,58 @@ Result<BoundExprPtr> Binder::BindAggregate(const FunctionExpr& e) {
                        .WithSqlState(kSqlStateGroupingError),
                    e.position);
   }
-  if (e.filter != nullptr || !e.order_by.empty()) {
-    return ErrorAt(FeatureNotSupported("FILTER and ORDER BY in aggregates are not supported yet"),
-                   e.position);
+  if (e.distinct) {
+    // PostgreSQL: with DISTINCT, ORDER BY may only sort by the arguments.
+    for (const SortItem& o : e.order_by) {
+      bool in_args = false;
+      for (const ExprPtr& a : e.args) in_args = in_args || ToSexp(*a) == ToSexp(*o.expr);
+      if (!in_args) {
+        return ErrorAt(Status::InvalidArgument("in an aggregate with DISTINCT, ORDER BY "
+                                               "expressions must appear in argument list")
+                           .WithSqlState("42P10"),
+                       o.expr->position);
+      }
+    }
   }
   AggregateSpec spec;
+  // FILTER and the call's ORDER BY are evaluated on input rows, like the arguments: bound before
+  // grouping, and no aggregate inside them.
+  if (e.filter != nullptr || !e.order_by.empty()) {
+    AggregateScope* outer = agg_;
+    agg_ = nullptr;
+    std::string_view saved_clause = clause_;
+    Status status = [&]() -> Status {
+      if (e.filter != nullptr) {
+        clause_ = "FILTER";
+        ASSIGN_OR_RETURN(spec.filter, BindNode(*e.filter, *outer->input));
+        const TypeId t = spec.filter->type.id();
+        if (t == TypeId::kUnknown || t == TypeId::kNull) {
+          ASSIGN_OR_RETURN(spec.filter, CoerceImplicit(std::move(spec.filter),
+                                                       Type::Of(TypeId::kBool), e.position));
+        } else if (t != TypeId::kBool) {
+          return ErrorAt(DatatypeMismatch("argument of FILTER must be type boolean, not type " +
+                                          TypeLabel(spec.filter->type)),
+                         e.filter->position);
+        }
+      }
+      clause_ = "aggregate function calls";
+      for (const SortItem& o : e.order_by) {
+        ASSIGN_OR_RETURN(BoundExprPtr b, BindNode(*o.expr, *outer->input));
+        if (b->type.id() == TypeId::kUnknown) {
+          ASSIGN_OR_RETURN(b, CoerceImplicit(std::move(b), Type::Of(TypeId::kText), e.position));
+        }
+        spec.order.push_back(std::move(b));
+        const bool desc = o.order == SortOrder::kDesc;
+        spec.order_desc.push_back(desc);
+        spec.order_nulls_first.push_back(
+            o.nulls == NullsOrder::kDefault ? desc : o.nulls == NullsOrder::kFirst);
+      }
+      return Status::OK();
+    }();
+    clause_ = saved_clause;
+    agg_ = outer;
+    RETURN_IF_ERROR(status);
+  }
   spec.distinct = e.distinct;
   if (e.star) {
     if (name != "count") {

@@ -287,6 +287,8 @@ class SelectPlanner {
       for (const AggregateSpec& a : agg_.aggregates) {
         mark(a.arg.get());
         mark(a.separator.get());
+        mark(a.filter.get());
+        for (const BoundExprPtr& o : a.order) mark(o.get());
       }
       // Targets, HAVING and ORDER BY read the grouped row, not the table's.
     } else {
@@ -301,6 +303,7 @@ class SelectPlanner {
         for (const BoundExprPtr& a : w.partition) mark(a.get());
         for (const BoundExprPtr& a : w.order) mark(a.get());
         mark(w.aggregate.arg.get());
+        mark(w.aggregate.filter.get());
       }
     }
     // Expressions over the grouped row can still hold correlated subqueries reading table rows:

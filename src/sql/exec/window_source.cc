@@ -197,6 +197,10 @@ class WindowSource : public RowSource {
       rank = static_cast<int64_t>(g - start) + 1;
       if (call.func == WindowFunc::kAggregate) {
         for (size_t i = g; i < h; ++i) {
+          if (call.aggregate.filter != nullptr) {
+            ASSIGN_OR_RETURN(Value keep, exec::Eval(*call.aggregate.filter, rows_[idx[i]], *ctx_));
+            if (keep.is_null() || !keep.bool_value()) continue;
+          }
           Value v;
           if (call.aggregate.arg != nullptr) {
             ASSIGN_OR_RETURN(v, exec::Eval(*call.aggregate.arg, rows_[idx[i]], *ctx_));
