@@ -469,6 +469,10 @@ Result<BoundExprPtr> Binder::BindArith(BinaryOp op, BoundExprPtr l, BoundExprPtr
 }
 
 Result<BoundExprPtr> Binder::BindBinary(const BinaryExpr& e, const Scope& scope) {
+  if (e.left->kind == ExprKind::kRow && e.right->kind == ExprKind::kRow) {
+    return BindRowComparison(e.op.name, e.left->As<RowExpr>(), e.right->As<RowExpr>(), e.position,
+                             scope);
+  }
   ASSIGN_OR_RETURN(BoundExprPtr l, BindNode(*e.left, scope));
   ASSIGN_OR_RETURN(BoundExprPtr r, BindNode(*e.right, scope));
   const std::string& op = e.op.name;
@@ -609,6 +613,74 @@ Result<BoundExprPtr> Binder::BindComparison(CompareOp op, BoundExprPtr l, BoundE
   return b;
 }
 
+// (a, b) op (x, y), as PostgreSQL compares row constructors: = and <> field by field (all equal,
+// any different), and <, <=, >, >= in order, the first pair that is unequal or NULL deciding.
+// Written out as scalar comparisons: (a < x) OR (a = x AND b < y) for <, which gives NULL where
+// PostgreSQL does. For the orderings a bound on the first fields is added as well
+// (a <= x AND ...), which the planner turns into a primary-key range: keyset pagination with
+// WHERE (k1, k2) > ($1, $2) seeks to its start instead of scanning from the first row.
+Result<BoundExprPtr> Binder::BindRowComparison(const std::string& op_name, const RowExpr& l,
+                                               const RowExpr& r, int position, const Scope& scope) {
+  const auto& left = l.fields;
+  const auto& right = r.fields;
+  static const std::pair<const char*, CompareOp> kCompares[] = {
+      {"=", CompareOp::kEq},  {"<>", CompareOp::kNe}, {"<", CompareOp::kLt},
+      {"<=", CompareOp::kLe}, {">", CompareOp::kGt},  {">=", CompareOp::kGe}};
+  std::optional<CompareOp> op;
+  for (const auto& [symbol, cmp] : kCompares) {
+    if (op_name == symbol) op = cmp;
+  }
+  if (!op) {
+    return ErrorAt(
+        Status::InvalidArgument("operator " + op_name + " is not supported for row expressions")
+            .WithSqlState(kSqlStateUndefinedFunction),
+        position);
+  }
+  if (left.size() != right.size() || left.empty()) {
+    return ErrorAt(Status::InvalidArgument("unequal number of entries in row expressions")
+                       .WithSqlState("42601"),
+                   position);
+  }
+  auto compare = [&](CompareOp cmp, size_t i) -> Result<BoundExprPtr> {
+    ASSIGN_OR_RETURN(BoundExprPtr l, BindNode(*left[i], scope));
+    ASSIGN_OR_RETURN(BoundExprPtr r, BindNode(*right[i], scope));
+    return BindComparison(cmp, std::move(l), std::move(r), position);
+  };
+  auto junction = [](BoundKind kind, BoundExprPtr a, BoundExprPtr b) {
+    auto j = std::make_unique<BoundExpr>();
+    j->kind = kind;
+    j->type = Type::Of(TypeId::kBool);
+    j->args.push_back(std::move(a));
+    j->args.push_back(std::move(b));
+    return j;
+  };
+  const size_t n = left.size();
+  if (*op == CompareOp::kEq || *op == CompareOp::kNe) {
+    ASSIGN_OR_RETURN(BoundExprPtr out, compare(*op, 0));
+    for (size_t i = 1; i < n; ++i) {
+      ASSIGN_OR_RETURN(BoundExprPtr next, compare(*op, i));
+      out = junction(*op == CompareOp::kEq ? BoundKind::kAnd : BoundKind::kOr, std::move(out),
+                     std::move(next));
+    }
+    return out;
+  }
+  const bool less = *op == CompareOp::kLt || *op == CompareOp::kLe;
+  const CompareOp strict = less ? CompareOp::kLt : CompareOp::kGt;
+  // Built from the last pair back: R(n-1) = a op x; R(i) = (a strict x) OR (a = x AND R(i+1)).
+  ASSIGN_OR_RETURN(BoundExprPtr out, compare(*op, n - 1));
+  for (size_t i = n - 1; i-- > 0;) {
+    ASSIGN_OR_RETURN(BoundExprPtr lt, compare(strict, i));
+    ASSIGN_OR_RETURN(BoundExprPtr eq, compare(CompareOp::kEq, i));
+    out = junction(BoundKind::kOr, std::move(lt),
+                   junction(BoundKind::kAnd, std::move(eq), std::move(out)));
+  }
+  if (n > 1) {
+    ASSIGN_OR_RETURN(BoundExprPtr bound, compare(less ? CompareOp::kLe : CompareOp::kGe, 0));
+    out = junction(BoundKind::kAnd, std::move(bound), std::move(out));
+  }
+  return out;
+}
+
 Result<BoundExprPtr> Binder::BindBool(const BoolExpr& e, const Scope& scope) {
   auto b = std::make_unique<BoundExpr>();
   b->kind = e.op == BoolOp::kAnd ? BoundKind::kAnd
@@ -698,6 +770,36 @@ Result<BoundExprPtr> Binder::BindBetween(const BetweenExpr& e, const Scope& scop
 }
 
 Result<BoundExprPtr> Binder::BindInList(const InListExpr& e, const Scope& scope) {
+  if (e.arg->kind == ExprKind::kRow) {
+    // (a, b) [NOT] IN ((1, 2), (3, 4)): row equalities joined by OR (NOT IN: the negation).
+    BoundExprPtr any;
+    for (const ExprPtr& item : e.list) {
+      if (item->kind != ExprKind::kRow) {
+        return ErrorAt(
+            Status::InvalidArgument("row IN list needs row constructors").WithSqlState("42601"),
+            item->position);
+      }
+      ASSIGN_OR_RETURN(
+          BoundExprPtr eq,
+          BindRowComparison("=", e.arg->As<RowExpr>(), item->As<RowExpr>(), item->position, scope));
+      if (any == nullptr) {
+        any = std::move(eq);
+        continue;
+      }
+      auto j = std::make_unique<BoundExpr>();
+      j->kind = BoundKind::kOr;
+      j->type = Type::Of(TypeId::kBool);
+      j->args.push_back(std::move(any));
+      j->args.push_back(std::move(eq));
+      any = std::move(j);
+    }
+    if (!e.negated) return any;
+    auto n = std::make_unique<BoundExpr>();
+    n->kind = BoundKind::kNot;
+    n->type = Type::Of(TypeId::kBool);
+    n->args.push_back(std::move(any));
+    return n;
+  }
   auto b = std::make_unique<BoundExpr>();
   b->kind = BoundKind::kInList;
   b->type = Type::Of(TypeId::kBool);

@@ -187,6 +187,8 @@ class Binder {
   Result<BoundExprPtr> BindUnary(const UnaryExpr& e, const Scope& scope);
   Result<BoundExprPtr> BindBinary(const BinaryExpr& e, const Scope& scope);
   Result<BoundExprPtr> BindComparison(CompareOp op, BoundExprPtr l, BoundExprPtr r, int pos);
+  Result<BoundExprPtr> BindRowComparison(const std::string& op, const RowExpr& l, const RowExpr& r,
+                                         int position, const Scope& scope);
   // `l op r` for + - * / % || ^ (ResolveOperator's types); also power(l, r).
   Result<BoundExprPtr> BindArith(BinaryOp op, BoundExprPtr l, BoundExprPtr r, int pos);
   Result<BoundExprPtr> BindBool(const BoolExpr& e, const Scope& scope);
