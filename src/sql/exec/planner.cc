@@ -100,9 +100,6 @@ class SelectPlanner {
 
   Result<QueryPlan> Plan(const std::vector<SortItem>& order_by, const Expr* limit,
                          const Expr* offset) {
-    if (!body_.distinct_on.empty()) {
-      return Err(FeatureNotSupported("DISTINCT ON is not supported yet"), body_.position);
-    }
     if (!body_.windows.empty()) {
       return Err(FeatureNotSupported("WINDOW is not supported yet"), body_.position);
     }
@@ -128,6 +125,8 @@ class SelectPlanner {
     binder().set_srf_scope(nullptr);
     std::vector<SortKey> sort_keys;
     if (bound.ok()) bound = BindOrderBy(order_by, &sort_keys);
+    std::vector<int> distinct_on_columns;
+    if (bound.ok() && distinct_on()) bound = BindDistinctOn(&sort_keys, &distinct_on_columns);
     binder().set_window_scope(nullptr);
     RETURN_IF_ERROR(bound);
     // Window function results are columns after the input row's: now that the input width is
@@ -165,7 +164,7 @@ class SelectPlanner {
     for (BoundExprPtr& h : hidden_) exprs.push_back(std::move(h));
     const bool sorted_by_scan = ScanOrderSatisfies(sort_keys, exprs);
     source = MakeProjectSource(std::move(source), std::move(exprs), ctx_.eval);
-    if (body_.distinct) {
+    if (plain_distinct()) {
       source = MakeDistinctSource(std::move(source), targets_.size(), ctx_.control);
     }
     ASSIGN_OR_RETURN(std::optional<int64_t> lim, EvalCount(limit, ctx_, "LIMIT"));
@@ -178,8 +177,13 @@ class SelectPlanner {
       // ORDER BY ... LIMIT n OFFSET m needs only the first n + m rows of the order.
       std::optional<uint64_t> top;
       constexpr int64_t kMaxTop = int64_t{1} << 40;
-      if (lim && *lim < kMaxTop && off.value_or(0) < kMaxTop) top = *lim + off.value_or(0);
+      if (lim && *lim < kMaxTop && off.value_or(0) < kMaxTop && !distinct_on()) {
+        top = *lim + off.value_or(0);
+      }
       source = MakeSortSource(std::move(source), std::move(sort_keys), ctx_.control, top);
+    }
+    if (distinct_on()) {
+      source = MakeDistinctOnSource(std::move(source), std::move(distinct_on_columns));
     }
     if (lim || off) {
       std::optional<uint64_t> l;
@@ -213,7 +217,8 @@ class SelectPlanner {
   bool ScanOrderSatisfies(const std::vector<SortKey>& keys,
                           const std::vector<BoundExprPtr>& exprs) const {
     if (keys.empty() || keys.size() > from_.row_order.size() || grouped_ ||
-        !window_.calls.empty() || !srf_.calls.empty() || body_.distinct || from_.table == nullptr) {
+        !window_.calls.empty() || !srf_.calls.empty() || plain_distinct() ||
+        from_.table == nullptr) {
       return false;
     }
     for (size_t i = 0; i < keys.size(); ++i) {
@@ -443,46 +448,90 @@ class SelectPlanner {
       key.descending = item.order == SortOrder::kDesc;
       key.nulls_first =
           item.nulls == NullsOrder::kDefault ? key.descending : item.nulls == NullsOrder::kFirst;
-      int64_t ordinal;
-      int column = -1;
-      if (IsIntegerLiteral(*item.expr, &ordinal)) {
-        if (ordinal < 1 || ordinal > static_cast<int64_t>(targets_.size())) {
-          return Err(Status::InvalidArgument("ORDER BY position " + std::to_string(ordinal) +
-                                             " is not in select list")
-                         .WithSqlState("42P10"),
-                     item.expr->position);
-        }
-        column = static_cast<int>(ordinal - 1);
-      } else if (item.expr->Is<ColumnRefExpr>() &&
-                 item.expr->As<ColumnRefExpr>().names.size() == 1) {
-        const std::string& n = item.expr->As<ColumnRefExpr>().names[0];
-        for (size_t i = 0; i < targets_.size() && column < 0; ++i) {
-          if (targets_[i].name == n) column = static_cast<int>(i);
-        }
-      }
-      if (column < 0) {
-        std::string sexp = ToSexp(*item.expr);
-        for (size_t i = 0; i < targets_.size() && column < 0; ++i) {
-          if (targets_[i].sexp == sexp) column = static_cast<int>(i);
-        }
-      }
-      if (column < 0) {
-        if (body_.distinct) {
-          return Err(Status::InvalidArgument(
-                         "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
-                         .WithSqlState("42P10"),
-                     item.expr->position);
-        }
-        ASSIGN_OR_RETURN(BoundExprPtr b, binder().Bind(*item.expr, from_.scope, "ORDER BY",
-                                                       grouped_ ? &agg_ : nullptr));
-        column = static_cast<int>(targets_.size() + hidden_.size());
-        hidden_.push_back(std::move(b));
-      }
-      key.column = column;
+      ASSIGN_OR_RETURN(key.column, OutputColumn(*item.expr, "ORDER BY"));
       keys->push_back(key);
     }
     return Status::OK();
   }
+
+  // The projected row's column for an ORDER BY or DISTINCT ON item, as PostgreSQL resolves
+  // them: an output position, an output name, the same expression as a target, or else a hidden
+  // column evaluated from the input.
+  Result<int> OutputColumn(const Expr& e, const char* clause) {
+    int64_t ordinal;
+    if (IsIntegerLiteral(e, &ordinal)) {
+      if (ordinal < 1 || ordinal > static_cast<int64_t>(targets_.size())) {
+        return Err(Status::InvalidArgument(std::string(clause) + " position " +
+                                           std::to_string(ordinal) + " is not in select list")
+                       .WithSqlState("42P10"),
+                   e.position);
+      }
+      return static_cast<int>(ordinal - 1);
+    }
+    if (e.Is<ColumnRefExpr>() && e.As<ColumnRefExpr>().names.size() == 1) {
+      const std::string& n = e.As<ColumnRefExpr>().names[0];
+      for (size_t i = 0; i < targets_.size(); ++i) {
+        if (targets_[i].name == n) return static_cast<int>(i);
+      }
+    }
+    const std::string sexp = ToSexp(e);
+    for (size_t i = 0; i < targets_.size(); ++i) {
+      if (targets_[i].sexp == sexp) return static_cast<int>(i);
+    }
+    for (size_t i = 0; i < hidden_sexps_.size(); ++i) {
+      if (hidden_sexps_[i] == sexp) return static_cast<int>(targets_.size() + i);
+    }
+    if (plain_distinct()) {
+      return Err(Status::InvalidArgument(
+                     "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+                     .WithSqlState("42P10"),
+                 e.position);
+    }
+    ASSIGN_OR_RETURN(BoundExprPtr b,
+                     binder().Bind(e, from_.scope, clause, grouped_ ? &agg_ : nullptr));
+    const int column = static_cast<int>(targets_.size() + hidden_.size());
+    hidden_.push_back(std::move(b));
+    hidden_sexps_.push_back(sexp);
+    return column;
+  }
+
+  // DISTINCT ON (...): its columns in *columns, and the sort that brings equal rows together.
+  // As in PostgreSQL, the leading ORDER BY items must be DISTINCT ON expressions until every one
+  // of them has appeared (42P10 otherwise); those that have not are sorted on after the ORDER BY.
+  Status BindDistinctOn(std::vector<SortKey>* keys, std::vector<int>* columns) {
+    for (const ExprPtr& e : body_.distinct_on) {
+      ASSIGN_OR_RETURN(int c, OutputColumn(*e, "DISTINCT ON"));
+      columns->push_back(c);
+    }
+    std::vector<bool> covered(columns->size(), false);
+    size_t remaining = columns->size();
+    for (const SortKey& k : *keys) {
+      if (remaining == 0) break;
+      auto it = std::find(columns->begin(), columns->end(), k.column);
+      if (it == columns->end()) {
+        return Err(Status::InvalidArgument(
+                       "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
+                       .WithSqlState("42P10"),
+                   body_.distinct_on[0]->position);
+      }
+      const size_t j = static_cast<size_t>(it - columns->begin());
+      if (!covered[j]) {
+        covered[j] = true;
+        --remaining;
+      }
+    }
+    for (size_t j = 0; j < columns->size(); ++j) {
+      if (covered[j]) continue;
+      covered[j] = true;
+      SortKey key;
+      key.column = (*columns)[j];
+      keys->push_back(key);
+    }
+    return Status::OK();
+  }
+
+  bool distinct_on() const { return !body_.distinct_on.empty(); }
+  bool plain_distinct() const { return body_.distinct && body_.distinct_on.empty(); }
 
   const SelectBody& body_;
   PlanContext& ctx_;
@@ -492,6 +541,7 @@ class SelectPlanner {
   std::vector<BoundExprPtr> group_exprs_;
   std::vector<Target> targets_;
   std::vector<BoundExprPtr> hidden_;
+  std::vector<std::string> hidden_sexps_;  // of each hidden column's expression
   WindowScope window_;
   SrfScope srf_;
 };

@@ -279,6 +279,51 @@ class DistinctSource : public RowSource {
   size_t bytes_ = 0;
 };
 
+class DistinctOnSource : public RowSource {
+ public:
+  DistinctOnSource(RowSourcePtr child, std::vector<int> columns)
+      : child_(std::move(child)), columns_(std::move(columns)) {}
+  Result<bool> Next(Row* row) override {
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, child_->Next(row));
+      if (!more) return false;
+      if (have_last_ && SameKey(*row)) continue;
+      last_.clear();
+      for (int c : columns_) last_.push_back((*row)[static_cast<size_t>(c)]);
+      have_last_ = true;
+      return true;
+    }
+  }
+  void Explain(int indent, std::vector<std::string>* lines) const override {
+    lines->push_back(Pad(indent) + "Unique (DISTINCT ON)");
+    child_->Explain(indent + 2, lines);
+  }
+  void Rewind() override {
+    child_->Rewind();
+    have_last_ = false;
+    last_.clear();
+  }
+
+ private:
+  bool SameKey(const Row& row) const {
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      const Value& a = row[static_cast<size_t>(columns_[i])];
+      const Value& b = last_[i];
+      if (a.is_null() || b.is_null()) {
+        if (a.is_null() != b.is_null()) return false;
+        continue;
+      }
+      if (CompareForSort(a, b) != 0) return false;
+    }
+    return true;
+  }
+
+  RowSourcePtr child_;
+  std::vector<int> columns_;
+  Row last_;
+  bool have_last_ = false;
+};
+
 class LimitSource : public RowSource {
  public:
   LimitSource(RowSourcePtr child, std::optional<uint64_t> limit, uint64_t offset)
@@ -547,6 +592,10 @@ RowSourcePtr MakeSortSource(RowSourcePtr child, std::vector<SortKey> keys,
 RowSourcePtr MakeDistinctSource(RowSourcePtr child, size_t columns, const ExecControl* control) {
   return std::make_unique<DistinctSource>(std::move(child), columns, control);
 }
+RowSourcePtr MakeDistinctOnSource(RowSourcePtr child, std::vector<int> columns) {
+  return std::make_unique<DistinctOnSource>(std::move(child), std::move(columns));
+}
+
 RowSourcePtr MakeLimitSource(RowSourcePtr child, std::optional<uint64_t> limit, uint64_t offset) {
   return std::make_unique<LimitSource>(std::move(child), limit, offset);
 }

@@ -155,6 +155,9 @@ RowSourcePtr MakeSortSource(RowSourcePtr child, std::vector<SortKey> keys,
                             std::optional<uint64_t> top = std::nullopt);
 // Drops rows equal (in the first `columns` columns) to one seen before.
 RowSourcePtr MakeDistinctSource(RowSourcePtr child, size_t columns, const ExecControl* control);
+// SELECT DISTINCT ON: of each run of consecutive rows equal in `columns` (NULLs equal), only the
+// first. The child is sorted so that equal rows are consecutive.
+RowSourcePtr MakeDistinctOnSource(RowSourcePtr child, std::vector<int> columns);
 // Skips `offset` rows, then passes at most `limit` (nullopt: all).
 RowSourcePtr MakeLimitSource(RowSourcePtr child, std::optional<uint64_t> limit, uint64_t offset);
 
