@@ -2,6 +2,8 @@
 // blocks, settings and the extended protocol.
 #include <doctest/doctest.h>
 
+#include <regex>
+
 #include "common/coding.h"
 #include "session_test_util.h"
 
@@ -460,6 +462,28 @@ TEST_CASE("session: window functions with PostgreSQL's default frames") {
                 "ORDER BY id") == Rows{"1|NULL|20", "2|10|5", "3|20|NULL", "4|20|NULL", "5|5|NULL"});
   f.Fail("SELECT id FROM s WHERE row_number() OVER () > 1", "42P20");
   f.Fail("SELECT g, sum(v) OVER () FROM s GROUP BY g", "0A000");
+}
+
+TEST_CASE("session: EXPLAIN ANALYZE runs a SELECT and reports its rows and times") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE ea (id INT PRIMARY KEY, g INT)");
+  f.Exec("INSERT INTO ea SELECT i, i % 3 FROM generate_series(1, 50) AS i");
+  const Rows plan = f.Query("EXPLAIN ANALYZE SELECT g, count(*) FROM ea WHERE id > 10 GROUP BY g");
+  REQUIRE(plan.size() >= 4);
+  CHECK(plan[0] == "HashAggregate  (actual rows=3 loops=1)");
+  const std::regex time(R"((Planning|Execution) Time: [0-9]+\.[0-9]{3} ms)");
+  CHECK(std::regex_match(plan[plan.size() - 2], time));
+  CHECK(plan[plan.size() - 2].starts_with("Planning"));
+  CHECK(std::regex_match(plan.back(), time));
+  CHECK(plan.back().starts_with("Execution"));
+  // Without ANALYZE, or with ANALYZE off: the plan alone, nothing run.
+  const Rows plain = f.Query("EXPLAIN (ANALYZE false) SELECT * FROM ea");
+  CHECK(plain == f.Query("EXPLAIN SELECT * FROM ea"));
+  CHECK(plain.back().find("Time") == std::string::npos);
+  // Errors of the query are the statement's; writes are not run.
+  f.Fail("EXPLAIN ANALYZE SELECT 1 / (id - 20) FROM ea", "22012");
+  f.Fail("EXPLAIN ANALYZE INSERT INTO ea VALUES (100, 1)", "0A000");
+  CHECK(f.Query("SELECT count(*) FROM ea") == Rows{"50"});
 }
 
 }  // namespace blockdb::sql::session_test
