@@ -1,12 +1,15 @@
 #include "sql/session.h"
 
+#include "common/check.h"
 #include "engine/ledger_db.h"
 #include "sql/catalog/catalog.h"
+#include "sql/exec/binder.h"
 #include "sql/exec/executor.h"
 #include "sql/exec/identity.h"
 #include "sql/parser.h"
 #include "sql/storage/table_writer.h"
 #include "sql/txn/lock_manager.h"
+#include "sql/types/cast.h"
 
 namespace blockdb::sql {
 
@@ -292,13 +295,16 @@ Status Session::ResumeSimple(const ResultCallback& on_result, ErrorInfo* error) 
       state_->statements.clear();
       state_->portals.clear();
     }
+    Statement& owned = *state_->simple_rest[state_->simple_next - 1];
     Result<StatementResult> r =
         IsCursorStatement(stmt)
             ? RunCursorStatement(stmt,
                                  std::shared_ptr<const void>(
                                      std::move(state_->simple_rest[state_->simple_next - 1])),
                                  {}, nullptr, error)
-            : RunToEnd(state_->executor, stmt, error);
+        : stmt.Is<PrepareStmt>() ? RunSqlPrepare(static_cast<PrepareStmt&>(owned), error)
+        : stmt.Is<ExecuteStmt>() ? RunSqlExecute(static_cast<ExecuteStmt&>(owned), error)
+                                 : RunToEnd(state_->executor, stmt, error);
     EndTransactionCursors();
     if (!r.ok()) {
       state_->simple_rest.clear();
@@ -315,6 +321,80 @@ Status Session::ResumeSimple(const ResultCallback& on_result, ErrorInfo* error) 
   }
   state_->simple_rest.clear();
   return Status::OK();
+}
+
+Result<StatementResult> Session::RunSqlPrepare(PrepareStmt& stmt, ErrorInfo* error) {
+  if (state_->statements.count(stmt.name) > 0) {
+    return Status::InvalidArgument("prepared statement \"" + stmt.name + "\" already exists")
+        .WithSqlState(kSqlStateDuplicatePreparedStatement);
+  }
+  std::vector<std::optional<Type>> types;
+  for (const TypeName& t : stmt.param_types) {
+    ASSIGN_OR_RETURN(Type type, exec::ResolveTypeName(t));
+    types.push_back(type);
+  }
+  std::vector<StatementPtr> statements;
+  statements.push_back(std::move(stmt.statement));
+  RETURN_IF_ERROR(PrepareParsed(stmt.name, std::move(statements), types, error));
+  return CommandResult("PREPARE");
+}
+
+Result<StatementResult> Session::RunSqlExecute(ExecuteStmt& stmt, ErrorInfo* error) {
+  auto it = state_->statements.find(stmt.name);
+  if (it == state_->statements.end()) {
+    return Status::InvalidArgument("prepared statement \"" + stmt.name + "\" does not exist")
+        .WithSqlState(kSqlStateUndefinedPreparedStatement);
+  }
+  const std::vector<Type>& types = it->second->description.param_types;
+  if (stmt.params.size() != types.size()) {
+    if (error != nullptr) {
+      error->detail = "Expected " + std::to_string(types.size()) + " parameters but got " +
+                      std::to_string(stmt.params.size()) + ".";
+    }
+    return Status::InvalidArgument("wrong number of parameters for prepared statement \"" +
+                                   stmt.name + "\"")
+        .WithSqlState("42601");
+  }
+  // The arguments are expressions without a FROM: evaluated as the targets of a SELECT, then
+  // converted to the parameter types as a cast would.
+  std::vector<Value> params;
+  if (!stmt.params.empty()) {
+    Query args;
+    auto body = std::make_unique<SelectBody>(stmt.position);
+    for (ExprPtr& e : stmt.params) {
+      const int position = e->position;
+      body->targets.push_back(TargetItem{std::move(e), "", position});
+    }
+    args.body = std::move(body);
+    ASSIGN_OR_RETURN(std::unique_ptr<exec::Execution> e,
+                     state_->executor.StartQuery(args, {}, nullptr, error));
+    std::vector<std::vector<Value>> rows;
+    ASSIGN_OR_RETURN(bool done, state_->executor.Fetch(*e, 0, &rows));
+    (void)done;
+    BLOCKDB_CHECK(rows.size() == 1 && rows[0].size() == types.size());
+    for (size_t i = 0; i < types.size(); ++i) {
+      ASSIGN_OR_RETURN(Value v, CastValue(rows[0][i], types[i], CastContext::kExplicit));
+      params.push_back(std::move(v));
+    }
+  }
+  // Through a portal of its own, so that the client's unnamed portal is left alone.
+  const std::string portal = "\x01execute";
+  std::vector<ResultColumn> columns = it->second->description.columns;
+  state_->portals.erase(portal);
+  RETURN_IF_ERROR(Bind(portal, stmt.name, std::move(params), error));
+  Result<ExecuteResult> run = Execute(portal, 0, error);
+  state_->portals.erase(portal);
+  ASSIGN_OR_RETURN(ExecuteResult out, std::move(run));
+  StatementResult r;
+  r.kind = out.kind;
+  r.tag = std::move(out.tag);
+  r.columns = std::move(columns);
+  r.rows = std::move(out.rows);
+  r.notices = std::move(out.notices);
+  r.copy_data = std::move(out.copy_data);
+  r.copy_columns = out.copy_columns;
+  r.copy_csv = out.copy_csv;
+  return r;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,8 +463,23 @@ Status Session::Prepare(const std::string& name, std::string_view sql,
     return fail(Status::InvalidArgument("cannot insert multiple commands into a prepared statement")
                     .WithSqlState("42601"));
   }
+  return PrepareParsed(name, std::move(parsed).value(), param_types, error);
+}
+
+Status Session::PrepareParsed(const std::string& name, std::vector<StatementPtr> statements,
+                              const std::vector<std::optional<Type>>& param_types,
+                              ErrorInfo* error) {
+  auto fail = [&](Status s) {
+    if (state_->txn.status == TxnStatus::kInBlock) state_->txn.status = TxnStatus::kFailed;
+    db_->stats().errors.fetch_add(1, std::memory_order_relaxed);
+    return s;
+  };
+  if (!name.empty() && state_->statements.count(name) > 0) {
+    return fail(Status::InvalidArgument("prepared statement \"" + name + "\" already exists")
+                    .WithSqlState(kSqlStateDuplicatePreparedStatement));
+  }
   auto prepared = std::make_shared<PreparedStatement>();
-  prepared->statements = std::move(parsed).value();
+  prepared->statements = std::move(statements);
   prepared->param_types = param_types;
   if (!prepared->statements.empty() && IsCursorStatement(*prepared->statements[0])) {
     // FETCH returns the cursor's columns (when it exists now); DECLARE and CLOSE return none.

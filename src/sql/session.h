@@ -43,6 +43,8 @@ class LockManager;
 }
 
 struct Statement;
+struct PrepareStmt;
+struct ExecuteStmt;
 class Catalog;
 class IdentityAllocator;
 struct PreparedStatement;
@@ -284,6 +286,14 @@ class Session {
                                              ErrorInfo* error);
   // Closes the cursors WITHOUT HOLD once no transaction block is open.
   void EndTransactionCursors();
+  // Prepare after parsing: the named statement from `statements` (at most one).
+  Status PrepareParsed(const std::string& name, std::vector<std::unique_ptr<Statement>> statements,
+                       const std::vector<std::optional<Type>>& param_types, ErrorInfo* error);
+  // SQL-level PREPARE name [(types)] AS statement and EXECUTE name [(args)], in the simple
+  // protocol; they share the names of the extended protocol's statements, as in PostgreSQL.
+  // `stmt` is taken apart (its statement or arguments move out).
+  Result<StatementResult> RunSqlPrepare(PrepareStmt& stmt, ErrorInfo* error);
+  Result<StatementResult> RunSqlExecute(ExecuteStmt& stmt, ErrorInfo* error);
 
   Database* const db_;
   SessionOptions options_;
