@@ -881,7 +881,10 @@ NUMERIC_LITERAL
 // PostgreSQL 15 rejects a number running into letters (123abc, 1e): "trailing junk".
 NUMERIC_JUNK: (DIGIT+ | DIGIT+ '.' DIGIT* | '.' DIGIT+) EXPONENT? IDENT_START IDENT_CONT*;
 
-STRING_LITERAL: '\'' (~'\'' | '\'\'')* '\'';
+// Segments separated by whitespace that holds a newline are one literal ('foo'
+// 'bar' is 'foobar'), as in the SQL standard and PostgreSQL.
+STRING_LITERAL: '\'' (~'\'' | '\'\'')* '\'' (QUOTE_CONTINUE '\'' (~'\'' | '\'\'')* '\'')*;
+fragment QUOTE_CONTINUE: ([ \t\f\r] | '--' ~[\r\n]*)* '\n' ([ \t\f\r\n] | '--' ~[\r\n]*)*;
 ESCAPE_STRING_LITERAL: [eE] '\'' (~['\\] | '\\' . | '\'\'')* '\'';
 BIT_STRING_LITERAL: [bB] '\'' ~'\''* '\'';
 HEX_STRING_LITERAL: [xX] '\'' ~'\''* '\'';

@@ -151,8 +151,11 @@ Status Binder::UnifyTypes(std::vector<BoundExprPtr*> items, std::string_view con
   for (size_t i = 0; i < items.size(); ++i) {
     BoundExprPtr* item = items[i];
     TypeId t = (*item)->type.id();
-    if (((*item)->kind == BoundKind::kParam && t == TypeId::kUnknown) || t == TypeId::kNull) {
-      continue;  // takes the common type of the others
+    if (t == TypeId::kUnknown || t == TypeId::kNull) {
+      // An untyped literal or parameter takes the common type of the others (text when all are
+      // untyped), as in PostgreSQL's select_common_type: CASE WHEN c THEN 1 ELSE '2' END is an
+      // integer.
+      continue;
     }
     Result<TypeId> c = CommonType(common, t, context);
     if (!c.ok()) {

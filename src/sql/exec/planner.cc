@@ -75,6 +75,12 @@ Result<std::optional<int64_t>> EvalCount(const Expr* e, PlanContext& ctx, const 
   if (e == nullptr) return std::optional<int64_t>();
   Scope empty;
   ASSIGN_OR_RETURN(BoundExprPtr b, ctx.binder->Bind(*e, empty, what));
+  // As PostgreSQL: numerics and floats are rounded to a bigint (LIMIT 1.5 is LIMIT 2).
+  const TypeId t = b->type.id();
+  if (t == TypeId::kNumeric || t == TypeId::kFloat4 || t == TypeId::kFloat8) {
+    ASSIGN_OR_RETURN(b, ctx.binder->CoerceForAssignment(std::move(b), Type::Of(TypeId::kInt8), what,
+                                                        e->position));
+  }
   ASSIGN_OR_RETURN(b,
                    ctx.binder->CoerceImplicit(std::move(b), Type::Of(TypeId::kInt8), e->position));
   // Without parameter values (Describe, EXPLAIN) only a count that needs none is known.

@@ -1,4 +1,6 @@
 // The FROM clause: tables with their access path, subqueries, joins and ledger relations.
+#include <set>
+
 #include "engine/ledger_db.h"
 #include "sql/catalog/catalog.h"
 #include "sql/exec/catalog_relations.h"
@@ -349,9 +351,28 @@ Status BindUsing(const JoinRef& join, const std::vector<std::string>& columns, F
   return Status::OK();
 }
 
+// 42712 when a relation name of `right` is already one of `left`'s: two FROM items (or the
+// two sides of a join) may not share a name, as in PostgreSQL.
+Status CheckDistinctNames(const Scope& left, const Scope& right, PlanContext& ctx, int position) {
+  std::set<std::string_view> names;
+  for (const ScopeColumn& c : left.columns) {
+    if (!c.table.empty()) names.insert(c.table);
+  }
+  for (const ScopeColumn& c : right.columns) {
+    if (!c.table.empty() && names.count(c.table) > 0) {
+      return ctx.binder->ErrorAt(
+          Status::InvalidArgument("table name \"" + c.table + "\" specified more than once")
+              .WithSqlState("42712"),
+          position);
+    }
+  }
+  return Status::OK();
+}
+
 Result<FromPlan> PlanJoin(const JoinRef& join, PlanContext& ctx) {
   ASSIGN_OR_RETURN(FromPlan left, PlanFromItem(*join.left, ctx, nullptr));
   ASSIGN_OR_RETURN(FromPlan right, PlanFromItem(*join.right, ctx, nullptr));
+  RETURN_IF_ERROR(CheckDistinctNames(left.scope, right.scope, ctx, join.right->position));
   FromPlan plan;
   size_t left_width = left.scope.columns.size();
   plan.scope = left.scope;
@@ -424,6 +445,7 @@ Result<FromPlan> PlanFrom(const std::vector<FromItemPtr>& items, PlanContext& ct
   ASSIGN_OR_RETURN(FromPlan plan, PlanFromItem(*items[0], ctx, nullptr));
   for (size_t i = 1; i < items.size(); ++i) {
     ASSIGN_OR_RETURN(FromPlan right, PlanFromItem(*items[i], ctx, nullptr));
+    RETURN_IF_ERROR(CheckDistinctNames(plan.scope, right.scope, ctx, items[i]->position));
     size_t left_width = plan.scope.columns.size();
     size_t width = right.scope.columns.size();
     plan.scope.columns.insert(plan.scope.columns.end(), right.scope.columns.begin(),

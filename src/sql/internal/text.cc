@@ -296,10 +296,26 @@ Result<std::string> UnquoteIdentifier(std::string_view quoted) {
 std::string UnquoteString(std::string_view quoted) {
   std::string out;
   out.reserve(quoted.size());
-  for (size_t i = 1; i + 1 < quoted.size(); ++i) {
-    out += quoted[i];
-    if (quoted[i] == '\'') {
-      ++i;
+  size_t i = 1;  // after the opening quote
+  while (i < quoted.size()) {
+    if (quoted[i] != '\'') {
+      out += quoted[i++];
+    } else if (i + 1 < quoted.size() && quoted[i + 1] == '\'') {
+      out += '\'';  // '' inside the literal
+      i += 2;
+    } else {
+      // The end of a segment; the next one (if any) starts after the whitespace and -- comments
+      // between them.
+      size_t j = i + 1;
+      while (j < quoted.size() && quoted[j] != '\'') {
+        if (quoted.substr(j, 2) == "--") {
+          j = quoted.find('\n', j);
+          if (j == std::string_view::npos) return out;
+        } else {
+          ++j;
+        }
+      }
+      i = j + 1;
     }
   }
   return out;
