@@ -106,6 +106,8 @@ class SelectPlanner {
 
   Result<QueryPlan> Plan(const std::vector<SortItem>& order_by, const Expr* limit,
                          const Expr* offset) {
+    keep_untyped_outputs_ = ctx_.set_operation_branch;
+    ctx_.set_operation_branch = false;
     if (!body_.windows.empty()) {
       return Err(FeatureNotSupported("WINDOW is not supported yet"), body_.position);
     }
@@ -436,7 +438,9 @@ class SelectPlanner {
       }
       ASSIGN_OR_RETURN(BoundExprPtr b,
                        binder().Bind(*t.expr, from_.scope, "SELECT", grouped_ ? &agg_ : nullptr));
-      ASSIGN_OR_RETURN(b, ResolveOutputType(binder(), std::move(b), t.expr->position));
+      if (!keep_untyped_outputs_) {
+        ASSIGN_OR_RETURN(b, ResolveOutputType(binder(), std::move(b), t.expr->position));
+      }
       std::string name = t.alias.empty() ? FigureColumnName(*t.expr) : t.alias;
       targets_.push_back(Target{std::move(b), name, ToSexp(*t.expr)});
     }
@@ -548,6 +552,7 @@ class SelectPlanner {
   std::vector<Target> targets_;
   std::vector<BoundExprPtr> hidden_;
   std::vector<std::string> hidden_sexps_;  // of each hidden column's expression
+  bool keep_untyped_outputs_ = false;      // PlanContext::set_operation_branch
   WindowScope window_;
   SrfScope srf_;
 };
@@ -555,6 +560,7 @@ class SelectPlanner {
 Result<QueryPlan> PlanBody(const QueryBody& body, PlanContext& ctx);
 
 Result<QueryPlan> PlanValues(const ValuesBody& values, PlanContext& ctx) {
+  ctx.set_operation_branch = false;
   std::vector<std::vector<BoundExprPtr>> rows;
   Scope empty;
   for (const auto& row : values.rows) {
@@ -595,8 +601,14 @@ Result<QueryPlan> PlanSetOperation(const SetOperationBody& op, PlanContext& ctx)
   const char* name = op.op == SetOpKind::kUnion       ? "UNION"
                      : op.op == SetOpKind::kIntersect ? "INTERSECT"
                                                       : "EXCEPT";
-  ASSIGN_OR_RETURN(QueryPlan left, PlanBody(*op.left, ctx));
-  ASSIGN_OR_RETURN(QueryPlan right, PlanBody(*op.right, ctx));
+  ctx.set_operation_branch = true;
+  Result<QueryPlan> left_plan = PlanBody(*op.left, ctx);
+  ctx.set_operation_branch = false;
+  ASSIGN_OR_RETURN(QueryPlan left, std::move(left_plan));
+  ctx.set_operation_branch = true;
+  Result<QueryPlan> right_plan = PlanBody(*op.right, ctx);
+  ctx.set_operation_branch = false;
+  ASSIGN_OR_RETURN(QueryPlan right, std::move(right_plan));
   if (left.columns.size() != right.columns.size()) {
     return ctx.binder->ErrorAt(
         Status::InvalidArgument(std::string("each ") + name +

@@ -48,6 +48,10 @@ struct PlanContext {
   const ReadLocks* read_locks = nullptr;
   // The WITH queries in scope, by name (inner WITH clauses shadow outer ones); may be null.
   std::shared_ptr<const std::map<std::string, std::shared_ptr<const CommonTableResult>>> ctes;
+  // Set for the SELECT that is a branch of UNION / INTERSECT / EXCEPT: its untyped outputs
+  // ('2', NULL) stay untyped, to take the other branch's type (SELECT 1 UNION SELECT '2').
+  // The SELECT planner clears it before planning anything inside.
+  bool set_operation_branch = false;
 };
 
 struct QueryPlan {
