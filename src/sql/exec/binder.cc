@@ -516,6 +516,10 @@ Result<BoundExprPtr> Binder::BindBinary(const BinaryExpr& e, const Scope& scope)
   if (op == "->" || op == "->>") {
     return BindJsonGet(op, std::move(l), std::move(r), e.position);
   }
+  if (op == "#>" || op == "#>>" || op == "@>" || op == "<@" || op == "?" || op == "?|" ||
+      op == "?&") {
+    return BindJsonbOperator(op, std::move(l), std::move(r), e.position);
+  }
   if (op == "~" || op == "~*" || op == "!~" || op == "!~*") {
     bool text_operands = true;
     for (BoundExprPtr* side : {&l, &r}) {
@@ -576,6 +580,48 @@ Result<BoundExprPtr> Binder::BindJsonGet(const std::string& op, BoundExprPtr l, 
   b->kind = BoundKind::kFunction;
   b->func = op == "->" ? Func::kJsonGet : Func::kJsonGetText;
   b->type = Type::Of(op == "->" ? lt : TypeId::kText);
+  b->args.push_back(std::move(l));
+  b->args.push_back(std::move(r));
+  return b;
+}
+
+// json/jsonb #> and #>> text[] (a path), and jsonb's @>, <@ (containment), ? text, ?| text[]
+// and ?& text[] (key existence). Arrays are in their text form ('{a,b}').
+Result<BoundExprPtr> Binder::BindJsonbOperator(const std::string& op, BoundExprPtr l,
+                                               BoundExprPtr r, int pos) {
+  const bool path = op == "#>" || op == "#>>";
+  const bool contain = op == "@>" || op == "<@";
+  auto untyped = [](const BoundExprPtr& x) {
+    return x->type.id() == TypeId::kUnknown || x->type.id() == TypeId::kNull;
+  };
+  if (contain && untyped(l) && !untyped(r)) {
+    ASSIGN_OR_RETURN(l, CoerceImplicit(std::move(l), r->type, pos));
+  }
+  const TypeId lt = l->type.id();
+  const bool json_left = lt == TypeId::kJsonb || (path && lt == TypeId::kJson);
+  if (!json_left) {
+    return ErrorAt(Status::InvalidArgument("operator does not exist: " + TypeLabel(l->type) + " " +
+                                           op + " " + TypeLabel(r->type))
+                       .WithSqlState(kSqlStateUndefinedFunction),
+                   pos);
+  }
+  const Type right_type = Type::Of(contain ? TypeId::kJsonb : TypeId::kText);
+  if (r->kind == BoundKind::kParam && r->type.id() == TypeId::kUnknown) {
+    InferParam(r.get(), right_type);
+  } else if (r->type.id() != right_type.id() &&
+             !(r->type.id() == TypeId::kVarchar && right_type.id() == TypeId::kText)) {
+    ASSIGN_OR_RETURN(r, CoerceImplicit(std::move(r), right_type, pos));
+  }
+  auto b = std::make_unique<BoundExpr>();
+  b->kind = BoundKind::kFunction;
+  b->func = op == "#>"    ? Func::kJsonGetPath
+            : op == "#>>" ? Func::kJsonGetPathText
+            : contain     ? Func::kJsonbContains
+            : op == "?"   ? Func::kJsonbExists
+            : op == "?|"  ? Func::kJsonbExistsAny
+                          : Func::kJsonbExistsAll;
+  b->type = Type::Of(op == "#>" ? lt : op == "#>>" ? TypeId::kText : TypeId::kBool);
+  if (op == "<@") std::swap(l, r);
   b->args.push_back(std::move(l));
   b->args.push_back(std::move(r));
   return b;

@@ -214,6 +214,8 @@ class Binder {
   Result<BoundExprPtr> BindBitwise(const std::string& op, BoundExprPtr l, BoundExprPtr r,
                                    int position);
   // json/jsonb `l -> r` and `l ->> r` (r a key or an array position).
+  Result<BoundExprPtr> BindJsonbOperator(const std::string& op, BoundExprPtr l, BoundExprPtr r,
+                                         int pos);
   Result<BoundExprPtr> BindJsonGet(const std::string& op, BoundExprPtr l, BoundExprPtr r,
                                    int position);
   // ScopeColumn::type_oid of `b` when it reads a column of `scope` directly, else 0.

@@ -79,7 +79,7 @@ enum class Func : uint8_t {
   kExtract,
   // timezone(zone, ts): x AT TIME ZONE zone
   kAtTimeZone,
-  kNow,          // now(), current_timestamp, transaction_timestamp()
+  kNow,  // now(), current_timestamp, transaction_timestamp()
   kClockTimestamp,
   kCurrentDate,
   kLocalTimestamp,
@@ -107,15 +107,21 @@ enum class Func : uint8_t {
   kPgBackendPid,
   kToHex,
   kSign,
-  kJsonGet,      // json/jsonb -> text|int
-  kJsonGetText,  // json/jsonb ->> text|int
+  kJsonGet,          // json/jsonb -> text|int
+  kJsonGetText,      // json/jsonb ->> text|int
+  kJsonGetPath,      // json/jsonb #> text[]
+  kJsonGetPathText,  // json/jsonb #>> text[]
+  kJsonbContains,    // jsonb @> jsonb (<@ with the arguments swapped)
+  kJsonbExists,      // jsonb ? text
+  kJsonbExistsAny,   // jsonb ?| text[]
+  kJsonbExistsAll,   // jsonb ?& text[]
   // Catalog functions and regular expressions (catalog_functions.cc) from here on.
   kRegexMatch,  // ~ ~* !~ !~* (case_insensitive, negated)
   kFormatType,
   kPgGetExpr,
   kAlwaysTrue,  // pg_table_is_visible, has_*_privilege...
   kAlwaysFalse,
-  kNullText,    // obj_description, col_description...
+  kNullText,  // obj_description, col_description...
   kPgGetUserById,
   kCurrentSchemas,
   kQuoteIdent,
@@ -131,7 +137,7 @@ enum class Func : uint8_t {
   kArraySubscript,  // a[i] of a text-form array, as an unknown literal
   kArrayUpper,
   kArrayContains,  // x = ANY (text-form array); negated: x <> ALL (...)
-  kArrayCat,  // a || ARRAY(...) over text-form arrays (NULL is the empty array)
+  kArrayCat,       // a || ARRAY(...) over text-form arrays (NULL is the empty array)
   kPgGetFunctionResult,
   kPgGetFunctionArguments,
   kJsonBuildObject,  // json_build_object(key, value, ...)

@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "sql/exec/catalog_relations.h"
 #include "sql/exec/eval.h"
 #include "sql/types/cast.h"
 #include "sql/types/compare.h"
@@ -335,6 +336,29 @@ Result<Value> EvalFunction(const BoundExpr& e, std::vector<Value>& args, const E
       if (as_text) return Value::Text(std::move(*got));
       return result == TypeId::kJsonb ? Value::Jsonb(std::move(*got))
                                       : Value::Json(std::move(*got));
+    }
+    case Func::kJsonGetPath:
+    case Func::kJsonGetPathText: {
+      const bool as_text = e.func == Func::kJsonGetPathText;
+      ASSIGN_OR_RETURN(std::optional<std::string> got,
+                       JsonGetPath(args[0].bytes(), args[0].type() == TypeId::kJsonb,
+                                   ArrayTextItems(args[1].bytes()), as_text));
+      if (!got) return Value::Null(result);
+      if (as_text) return Value::Text(std::move(*got));
+      return result == TypeId::kJsonb ? Value::Jsonb(std::move(*got))
+                                      : Value::Json(std::move(*got));
+    }
+    case Func::kJsonbContains:
+      return Value::Bool(JsonbContains(args[0].bytes(), args[1].bytes()));
+    case Func::kJsonbExists:
+      return Value::Bool(JsonbExists(args[0].bytes(), args[1].bytes()));
+    case Func::kJsonbExistsAny:
+    case Func::kJsonbExistsAll: {
+      const bool all = e.func == Func::kJsonbExistsAll;
+      for (const std::string& key : ArrayTextItems(args[1].bytes())) {
+        if (JsonbExists(args[0].bytes(), key) != all) return Value::Bool(!all);
+      }
+      return Value::Bool(all);
     }
     case Func::kRound:
     case Func::kTrunc:

@@ -626,6 +626,131 @@ Result<std::optional<std::string>> JsonGet(std::string_view doc, bool jsonb, con
   }
 }
 
+namespace {
+
+// The output of ->, #> and their text forms for a found value.
+std::optional<std::string> FoundText(const JsonNode& found, bool as_text) {
+  if (!as_text) return std::string(found.raw);
+  switch (found.kind) {
+    case JsonNode::Kind::kNull:
+      return std::nullopt;
+    case JsonNode::Kind::kString:
+      return found.text;
+    default:
+      return std::string(found.raw);
+  }
+}
+
+// An array position as #> reads it: optional sign and digits only.
+std::optional<int64_t> PathPosition(std::string_view step) {
+  size_t i = step.size() > 0 && (step[0] == '-' || step[0] == '+') ? 1 : 0;
+  if (i == step.size() || step.size() - i > 18) return std::nullopt;
+  int64_t v = 0;
+  for (size_t k = i; k < step.size(); ++k) {
+    if (!IsDigit(step[k])) return std::nullopt;
+    v = v * 10 + (step[k] - '0');
+  }
+  return step[0] == '-' ? -v : v;
+}
+
+bool ScalarEqual(const JsonNode& a, const JsonNode& b) {
+  return a.kind == b.kind && CompareNodes(a, b) == 0;
+}
+
+// a @> b for two containers or two scalars (JsonbDeepContains).
+bool DeepContains(const JsonNode& a, const JsonNode& b) {
+  if (IsScalar(a) || IsScalar(b)) return ScalarEqual(a, b);
+  if (a.kind != b.kind) return false;
+  if (a.kind == JsonNode::Kind::kObject) {
+    for (const auto& [key, want] : b.members) {
+      const JsonNode* have = nullptr;
+      for (const auto& [k, v] : a.members) {
+        if (k == key) have = &v;
+      }
+      if (have == nullptr) return false;
+      if (IsScalar(want) ? !ScalarEqual(*have, want)
+                         : (have->kind != want.kind || !DeepContains(*have, want))) {
+        return false;
+      }
+    }
+    return true;
+  }
+  for (const JsonNode& want : b.elements) {
+    bool found = false;
+    for (const JsonNode& have : a.elements) {
+      if (IsScalar(want) ? ScalarEqual(have, want)
+                         : (have.kind == want.kind && DeepContains(have, want))) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> JsonGetPath(std::string_view doc, bool jsonb,
+                                               const std::vector<std::string>& path, bool as_text) {
+  ASSIGN_OR_RETURN(JsonNode root, ParseTree(doc, false, /*navigate=*/true));
+  (void)jsonb;
+  const JsonNode* cur = &root;
+  for (const std::string& step : path) {
+    const JsonNode* next = nullptr;
+    if (cur->kind == JsonNode::Kind::kObject) {
+      for (const auto& [name, value] : cur->members) {
+        if (name == step) next = &value;
+      }
+    } else if (cur->kind == JsonNode::Kind::kArray) {
+      std::optional<int64_t> i = PathPosition(step);
+      const int64_t n = static_cast<int64_t>(cur->elements.size());
+      if (i && *i < 0) *i += n;
+      if (i && *i >= 0 && *i < n) next = &cur->elements[static_cast<size_t>(*i)];
+    }
+    if (next == nullptr) return std::optional<std::string>();
+    cur = next;
+  }
+  return FoundText(*cur, as_text);
+}
+
+bool JsonbContains(std::string_view a, std::string_view b) {
+  Result<JsonNode> x = ParseTree(a, true);
+  Result<JsonNode> y = ParseTree(b, true);
+  if (!x.ok() || !y.ok()) return false;
+  // Top-level scalars are one-element arrays in PostgreSQL's storage, marked as such: an array
+  // contains a top-level scalar among its elements, a top-level scalar contains no real array.
+  if (IsScalar(*x) && !IsScalar(*y)) return false;
+  if (x->kind == JsonNode::Kind::kArray && IsScalar(*y)) {
+    for (const JsonNode& e : x->elements) {
+      if (ScalarEqual(e, *y)) return true;
+    }
+    return false;
+  }
+  return DeepContains(*x, *y);
+}
+
+bool JsonbExists(std::string_view doc, std::string_view key) {
+  Result<JsonNode> root = ParseTree(doc, false, /*navigate=*/true);
+  if (!root.ok()) return false;
+  switch (root->kind) {
+    case JsonNode::Kind::kObject:
+      for (const auto& [name, value] : root->members) {
+        if (name == key) return true;
+      }
+      return false;
+    case JsonNode::Kind::kArray:
+      for (const JsonNode& e : root->elements) {
+        if (e.kind == JsonNode::Kind::kString && e.text == key) return true;
+      }
+      return false;
+    case JsonNode::Kind::kString:
+      return root->text == key;
+    default:
+      return false;
+  }
+}
+
 JsonbTopLevel InspectJsonb(std::string_view normal) {
   JsonbTopLevel top;
   Result<JsonNode> root = ParseTree(normal, true);

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "common/status.h"
 #include "sql/types/numeric.h"
@@ -59,6 +60,24 @@ using JsonStep = std::variant<std::string_view, int64_t>;
 // 22P05 when a json text holds \u0000 (PostgreSQL cannot navigate it either).
 Result<std::optional<std::string>> JsonGet(std::string_view doc, bool jsonb, const JsonStep& step,
                                            bool as_text);
+
+// #> (as_text false) and #>> (as_text true): the value at `path`, each step an object key or, in
+// an array, a position written as an integer (negative counts back from the end). nullopt where a
+// step does not exist, for a position that is not an integer, and for #>> of JSON null. The
+// empty path is the whole document.
+Result<std::optional<std::string>> JsonGetPath(std::string_view doc, bool jsonb,
+                                               const std::vector<std::string>& path, bool as_text);
+
+// jsonb @>: whether `a` contains `b` as PostgreSQL defines it. Scalars contain equal scalars; an
+// object contains an object whose every key it has, with a value that contains the other's; an
+// array contains an array whose every element is contained in one of its elements (order and
+// duplicates do not matter), and a top-level scalar equal to one of its elements. A top-level
+// scalar contains no array. REQUIRES: both are NormalizeJsonb output.
+bool JsonbContains(std::string_view a, std::string_view b);
+
+// jsonb ?: whether `key` is a key of the top-level object, a string element of the top-level
+// array, or the top-level string itself. REQUIRES: NormalizeJsonb output.
+bool JsonbExists(std::string_view doc, std::string_view key);
 
 // A string equal for exactly the jsonb values CompareJsonb finds equal (numbers lose their
 // display scale), for hashing. REQUIRES: NormalizeJsonb output.
