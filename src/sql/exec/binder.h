@@ -261,5 +261,9 @@ std::string FigureColumnName(const Expr& expr);
 // Type from a TypeName (resolving PostgreSQL's names and pg_catalog qualification).
 Result<Type> ResolveTypeName(const TypeName& name);
 
+// generate_series's arguments: integers (the widest type; int4 for literals, left as they are)
+// or timestamps (timestamptz when one is a timestamptz or a date) with an interval step, which
+// are converted to those types here. The series' type, or its error.
+Result<Type> ResolveSeriesArgs(Binder& binder, std::vector<BoundExprPtr>* args, int position);
 
 }  // namespace blockdb::sql::exec

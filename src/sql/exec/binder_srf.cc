@@ -97,21 +97,12 @@ Result<BoundExprPtr> Binder::BindSetReturning(const FunctionExpr& e, const Scope
         e.position);
   }
   if (call.func == SrfFunc::kGenerateSeries) {
-    // Integers; the widest argument's type (int4 for literals).
-    TypeId type = TypeId::kInt4;
-    for (BoundExprPtr& a : call.args) {
-      TypeId t = a->type.id();
-      if (t == TypeId::kInt8) type = TypeId::kInt8;
-      if (t != TypeId::kInt2 && t != TypeId::kInt4 && t != TypeId::kInt8 && t != TypeId::kUnknown &&
-          t != TypeId::kNull) {
-        return ErrorAt(FeatureNotSupported("generate_series is supported over integers only"),
-                       e.position);
+    ASSIGN_OR_RETURN(call.type, ResolveSeriesArgs(*this, &call.args, e.position));
+    if (call.type.id() == TypeId::kInt4 || call.type.id() == TypeId::kInt8) {
+      for (BoundExprPtr& a : call.args) {
+        ASSIGN_OR_RETURN(a, CoerceImplicit(std::move(a), Type::Of(TypeId::kInt8), e.position));
       }
     }
-    for (BoundExprPtr& a : call.args) {
-      ASSIGN_OR_RETURN(a, CoerceImplicit(std::move(a), Type::Of(TypeId::kInt8), e.position));
-    }
-    call.type = Type::Of(type);
   } else {
     // An array in text form: a catalog array column, a literal or an ARRAY(...).
     TypeId t = call.args[0]->type.id();
@@ -197,6 +188,50 @@ Result<BoundExprPtr> Binder::BindBitwise(const std::string& op, BoundExprPtr l, 
   b->args.push_back(std::move(l));
   b->args.push_back(std::move(r));
   return b;
+}
+
+Result<Type> ResolveSeriesArgs(Binder& binder, std::vector<BoundExprPtr>* args, int position) {
+  auto is_time = [](TypeId t) {
+    return t == TypeId::kTimestamp || t == TypeId::kTimestamptz || t == TypeId::kDate;
+  };
+  bool time = false;
+  bool zoned = false;
+  for (size_t i = 0; i < args->size() && i < 2; ++i) {
+    const TypeId t = (*args)[i]->type.id();
+    time = time || is_time(t);
+    zoned = zoned || t == TypeId::kTimestamptz || t == TypeId::kDate;
+  }
+  if (time) {
+    // As PostgreSQL: timestamp or timestamptz (dates convert to timestamptz) with an interval
+    // step, which must be given.
+    const Type type = Type::Of(zoned ? TypeId::kTimestamptz : TypeId::kTimestamp);
+    if (args->size() != 3) {
+      return binder.ErrorAt(
+          Status::InvalidArgument("function generate_series(" + std::string(TypeIdName(type.id())) +
+                                  ", " + std::string(TypeIdName(type.id())) + ") does not exist")
+              .WithSqlState(kSqlStateUndefinedFunction),
+          position);
+    }
+    for (size_t i = 0; i < 2; ++i) {
+      ASSIGN_OR_RETURN((*args)[i], binder.CoerceImplicit(std::move((*args)[i]), type, position));
+    }
+    ASSIGN_OR_RETURN((*args)[2], binder.CoerceImplicit(std::move((*args)[2]),
+                                                       Type::Of(TypeId::kInterval), position));
+    return type;
+  }
+  // Integers; the widest argument's type (int4 for literals).
+  TypeId type = TypeId::kInt4;
+  for (const BoundExprPtr& a : *args) {
+    const TypeId t = a->type.id();
+    if (t == TypeId::kInt8) type = TypeId::kInt8;
+    if (t != TypeId::kInt2 && t != TypeId::kInt4 && t != TypeId::kInt8 && t != TypeId::kUnknown &&
+        t != TypeId::kNull) {
+      return binder.ErrorAt(
+          FeatureNotSupported("generate_series is supported over integers and timestamps only"),
+          position);
+    }
+  }
+  return Type::Of(type);
 }
 
 }  // namespace blockdb::sql::exec

@@ -303,6 +303,12 @@ class SeriesSource : public RowSource {
       RETURN_IF_ERROR(Start());
       started_ = true;
     }
+    if (time_) {
+      ASSIGN_OR_RETURN(std::optional<Value> v, time_->Next());
+      if (!v) return false;
+      *row = {std::move(*v)};
+      return true;
+    }
     if (done_ || (step_ > 0 ? next_ > stop_ : next_ < stop_)) return false;
     *row = {Value::Integer(type_, next_)};
     if (__builtin_add_overflow(next_, step_, &next_)) done_ = true;
@@ -315,6 +321,16 @@ class SeriesSource : public RowSource {
 
  private:
   Status Start() {
+    if (type_ != TypeId::kInt4 && type_ != TypeId::kInt8) {
+      std::vector<Value> a;
+      for (const BoundExprPtr& e : args_) {
+        ASSIGN_OR_RETURN(Value x, Eval(*e, {}, *ctx_));
+        a.push_back(std::move(x));
+      }
+      ASSIGN_OR_RETURN(TimestampSeries series, TimestampSeries::Start(a[0], a[1], a[2]));
+      time_ = std::move(series);
+      return Status::OK();
+    }
     int64_t v[3] = {0, 0, 1};
     done_ = false;
     for (size_t i = 0; i < args_.size(); ++i) {
@@ -337,6 +353,7 @@ class SeriesSource : public RowSource {
   const EvalContext* ctx_;
   bool started_ = false, done_ = false;
   int64_t next_ = 0, stop_ = 0, step_ = 1;
+  std::optional<TimestampSeries> time_;  // over timestamps
 };
 
 class UnnestSource : public RowSource {
@@ -409,21 +426,21 @@ Result<std::optional<SeriesScan>> GenerateSeries(const FunctionExpr& call, PlanC
         call.position);
   }
   std::vector<BoundExprPtr> args;
-  TypeId type = TypeId::kInt4;
   Scope empty;
   for (const ExprPtr& a : call.args) {
     ASSIGN_OR_RETURN(BoundExprPtr b, ctx.binder->Bind(*a, empty, "FROM"));
-    TypeId t = b->type.id();
-    if (t == TypeId::kUnknown || t == TypeId::kNull) {
-      ASSIGN_OR_RETURN(
-          b, ctx.binder->CoerceImplicit(std::move(b), Type::Of(TypeId::kInt4), call.position));
-    } else if (t == TypeId::kInt8) {
-      type = TypeId::kInt8;
-    } else if (t != TypeId::kInt2 && t != TypeId::kInt4) {
-      return ctx.binder->ErrorAt(
-          FeatureNotSupported("generate_series is supported over integers only"), call.position);
-    }
     args.push_back(std::move(b));
+  }
+  ASSIGN_OR_RETURN(Type series_type, ResolveSeriesArgs(*ctx.binder, &args, call.position));
+  const TypeId type = series_type.id();
+  if (type == TypeId::kInt4 || type == TypeId::kInt8) {
+    for (BoundExprPtr& b : args) {
+      const TypeId t = b->type.id();
+      if (t == TypeId::kUnknown || t == TypeId::kNull) {
+        ASSIGN_OR_RETURN(
+            b, ctx.binder->CoerceImplicit(std::move(b), Type::Of(TypeId::kInt4), call.position));
+      }
+    }
   }
   SeriesScan scan{ScopeColumn{"", "generate_series", Type::Of(type)},
                   std::make_unique<SeriesSource>(std::move(args), type, ctx.eval)};

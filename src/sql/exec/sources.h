@@ -155,6 +155,22 @@ RowSourcePtr MakeSortSource(RowSourcePtr child, std::vector<SortKey> keys,
                             std::optional<uint64_t> top = std::nullopt);
 // Drops rows equal (in the first `columns` columns) to one seen before.
 RowSourcePtr MakeDistinctSource(RowSourcePtr child, size_t columns, const ExecControl* control);
+// generate_series(start, stop, step) over timestamp or timestamptz with an interval step: the
+// values start, start + step, ... up to stop (down to it for a negative step). The step is
+// added as `+` adds it (months, days and time; in the session's time zone for timestamptz).
+class TimestampSeries {
+ public:
+  // 22023 for a zero step. Empty when an argument is NULL.
+  static Result<TimestampSeries> Start(const Value& start, const Value& stop, const Value& step);
+  // The next value; nullopt once past stop.
+  Result<std::optional<Value>> Next();
+
+ private:
+  Value next_, stop_, step_;
+  bool up_ = true;
+  bool done_ = false;
+};
+
 // SELECT DISTINCT ON: of each run of consecutive rows equal in `columns` (NULLs equal), only the
 // first. The child is sorted so that equal rows are consecutive.
 RowSourcePtr MakeDistinctOnSource(RowSourcePtr child, std::vector<int> columns);

@@ -1,7 +1,9 @@
 // The project-set source: set-returning functions of a SELECT list (binder.h, SrfCall).
 #include "sql/exec/catalog_relations.h"
 #include "sql/exec/sources.h"
+#include "sql/types/compare.h"
 #include "sql/types/errors.h"
+#include "sql/types/operators.h"
 
 namespace blockdb::sql::exec {
 namespace {
@@ -24,6 +26,16 @@ Result<Value> IntArg(const Value& v) {
 Result<std::vector<Value>> Expand(const SrfCall& call, const std::vector<Value>& args,
                                   const ExecControl& control) {
   std::vector<Value> out;
+  if (call.func == SrfFunc::kGenerateSeries && call.type.id() != TypeId::kInt4 &&
+      call.type.id() != TypeId::kInt8) {
+    ASSIGN_OR_RETURN(TimestampSeries series, TimestampSeries::Start(args[0], args[1], args[2]));
+    while (true) {
+      ASSIGN_OR_RETURN(std::optional<Value> v, series.Next());
+      if (!v) return out;
+      if (out.size() % 1024 == 1023) RETURN_IF_ERROR(control.Check());
+      out.push_back(std::move(*v));
+    }
+  }
   if (call.func == SrfFunc::kGenerateSeries) {
     std::vector<int64_t> n;
     for (const Value& a : args) {
@@ -122,6 +134,40 @@ class ProjectSetSource : public RowSource {
 };
 
 }  // namespace
+
+Result<TimestampSeries> TimestampSeries::Start(const Value& start, const Value& stop,
+                                               const Value& step) {
+  TimestampSeries series;
+  if (start.is_null() || stop.is_null() || step.is_null()) {
+    series.done_ = true;
+    return series;
+  }
+  ASSIGN_OR_RETURN(Value after, EvalBinary(BinaryOp::kAdd, start, step));
+  const int direction = CompareForSort(after, start);
+  if (direction == 0) return InvalidParameterValue("step size cannot equal zero");
+  series.up_ = direction > 0;
+  series.next_ = start;
+  series.stop_ = stop;
+  series.step_ = step;
+  return series;
+}
+
+Result<std::optional<Value>> TimestampSeries::Next() {
+  if (done_) return std::optional<Value>();
+  const int c = CompareForSort(next_, stop_);
+  if (up_ ? c > 0 : c < 0) {
+    done_ = true;
+    return std::optional<Value>();
+  }
+  Value out = next_;
+  Result<Value> following = EvalBinary(BinaryOp::kAdd, next_, step_);
+  if (following.ok()) {
+    next_ = std::move(following).value();
+  } else {
+    done_ = true;  // past the end of the timestamp range: the series stops there
+  }
+  return std::optional<Value>(std::move(out));
+}
 
 RowSourcePtr MakeProjectSetSource(RowSourcePtr child, std::vector<SrfCall> calls,
                                   const EvalContext* ctx, const ExecControl* control) {
