@@ -1,5 +1,7 @@
 #include "sql/exec/planner.h"
 
+#include <unordered_set>
+
 #include "sql/exec/planner_internal.h"
 #include "sql/types/cast.h"
 #include "sql/types/compare.h"
@@ -792,18 +794,124 @@ void EnableSubqueries(BindContext* bind, const PlanContext& ctx) {
 // PlanQuery for a query whose WITH clause (if any) is in ctx.ctes already.
 Result<QueryPlan> PlanQueryWithoutWith(const Query& query, PlanContext& ctx);
 
+using CteMap = std::map<std::string, std::shared_ptr<const CommonTableResult>>;
+
+// A WITH RECURSIVE query of the form `non-recursive term UNION [ALL] recursive term`, evaluated
+// as PostgreSQL does: the non-recursive term's rows are the result so far and the first working
+// table; the recursive term, reading the working table under the query's name, gives the next
+// one (for UNION, less the rows already in the result), until it is empty. The column types are
+// the non-recursive term's. The result is held to work_mem (53200 past it: a recursion that
+// does not end fails instead of exhausting memory), and statement_timeout applies. Null when the
+// second term does not read the query's own rows: then it is an ordinary WITH query.
+Result<std::shared_ptr<CommonTableResult>> PlanRecursiveCte(const CommonTableExpr& cte,
+                                                            const SetOperationBody& body,
+                                                            std::shared_ptr<CteMap> ctes,
+                                                            PlanContext& inner) {
+  inner.ctes = ctes;
+  ASSIGN_OR_RETURN(QueryPlan first, PlanBody(*body.left, inner));
+  if (cte.columns.size() > first.columns.size()) {
+    return inner.binder->ErrorAt(
+        Status::InvalidArgument("WITH query \"" + cte.name + "\" has " +
+                                std::to_string(first.columns.size()) + " columns available but " +
+                                std::to_string(cte.columns.size()) + " columns specified")
+            .WithSqlState("42P10"),
+        cte.position);
+  }
+  auto result = std::make_shared<CommonTableResult>();
+  for (size_t i = 0; i < first.columns.size(); ++i) {
+    result->columns.push_back(
+        ScopeColumn{cte.name, i < cte.columns.size() ? cte.columns[i] : first.columns[i].name,
+                    first.columns[i].type});
+  }
+  const std::string what = "WITH RECURSIVE query \"" + cte.name + "\"";
+  std::vector<Row> working;
+  if (inner.has_params) RETURN_IF_ERROR(ReadAllRows(*first.source, *inner.control, what, &working));
+  struct RowHash {
+    size_t operator()(const Row& r) const {
+      uint64_t h = 0x9e3779b97f4a7c15ull;
+      for (const Value& v : r) h = (h ^ HashValue(v)) * 0x100000001b3ull;
+      return static_cast<size_t>(h);
+    }
+  };
+  struct RowEq {
+    bool operator()(const Row& a, const Row& b) const {
+      for (size_t i = 0; i < a.size(); ++i) {
+        if (a[i].is_null() != b[i].is_null()) return false;
+        if (!a[i].is_null() && CompareForSort(a[i], b[i]) != 0) return false;
+      }
+      return true;
+    }
+  };
+  std::unordered_set<Row, RowHash, RowEq> seen;  // UNION: every row of the result
+  size_t bytes = 0;
+  // Keeps the rows of `batch` that are new (UNION) and counts them against work_mem.
+  auto admit = [&](std::vector<Row> batch) -> Result<std::vector<Row>> {
+    std::vector<Row> fresh;
+    for (Row& r : batch) {
+      if (!body.all && !seen.insert(r).second) continue;
+      bytes += RowBytes(r) * (body.all ? 1 : 2);
+      if (bytes > inner.control->work_mem) {
+        return Status::Busy(what + " needs more than work_mem").WithSqlState("53200");
+      }
+      fresh.push_back(std::move(r));
+    }
+    return fresh;
+  };
+  ASSIGN_OR_RETURN(working, admit(std::move(working)));
+  result->rows = working;
+  bool recursive = false;
+  while (true) {
+    RETURN_IF_ERROR(inner.control->Check());
+    auto table = std::make_shared<CommonTableResult>();
+    table->columns = result->columns;
+    table->rows = std::move(working);
+    (*ctes)[cte.name] = table;
+    ASSIGN_OR_RETURN(QueryPlan step, PlanBody(*body.right, inner));
+    ctes->erase(cte.name);
+    recursive = recursive || table->referenced;
+    if (!recursive) return std::shared_ptr<CommonTableResult>();
+    if (step.columns.size() != result->columns.size()) {
+      return inner.binder->ErrorAt(Status::InvalidArgument("each UNION query must have the same "
+                                                           "number of columns")
+                                       .WithSqlState("42601"),
+                                   body.position);
+    }
+    if (!inner.has_params) break;  // Describe: the columns are known
+    std::vector<Row> rows;
+    RETURN_IF_ERROR(ReadAllRows(*step.source, *inner.control, what, &rows));
+    for (Row& r : rows) {
+      for (size_t i = 0; i < r.size(); ++i) {
+        if (r[i].is_null() || r[i].type() == result->columns[i].type.id()) continue;
+        ASSIGN_OR_RETURN(r[i], CastValue(r[i], result->columns[i].type, CastContext::kAssignment));
+      }
+    }
+    ASSIGN_OR_RETURN(working, admit(std::move(rows)));
+    if (working.empty()) break;
+    result->rows.insert(result->rows.end(), working.begin(), working.end());
+  }
+  return result;
+}
+
 Result<QueryPlan> PlanQuery(const Query& query, PlanContext& ctx) {
   if (query.with != nullptr) {
     // Each WITH query is planned with the ones before it in scope and run once; the main query
     // then reads its rows under its name.
-    if (query.with->recursive) {
-      return ctx.binder->ErrorAt(FeatureNotSupported("WITH RECURSIVE is not supported yet"),
-                                 query.with->position);
-    }
-    auto ctes = std::make_shared<std::map<std::string, std::shared_ptr<const CommonTableResult>>>();
+    auto ctes = std::make_shared<CteMap>();
     if (ctx.ctes != nullptr) *ctes = *ctx.ctes;
     PlanContext inner = ctx;
     for (const CommonTableExpr& cte : query.with->ctes) {
+      inner.ctes = ctes;
+      const Query& q = *cte.query;
+      if (query.with->recursive && q.with == nullptr && q.order_by.empty() && q.limit == nullptr &&
+          q.offset == nullptr && q.body->Is<SetOperationBody>() &&
+          q.body->As<SetOperationBody>().op == SetOpKind::kUnion) {
+        ASSIGN_OR_RETURN(std::shared_ptr<CommonTableResult> result,
+                         PlanRecursiveCte(cte, q.body->As<SetOperationBody>(), ctes, inner));
+        if (result != nullptr) {
+          (*ctes)[cte.name] = std::move(result);
+          continue;
+        }
+      }
       inner.ctes = ctes;
       ASSIGN_OR_RETURN(QueryPlan plan, PlanQuery(*cte.query, inner));
       if (cte.columns.size() > plan.columns.size()) {

@@ -30,6 +30,9 @@ namespace blockdb::sql::exec {
 struct CommonTableResult {
   std::vector<ScopeColumn> columns;
   std::vector<Row> rows;
+  // Set when a FROM item reads this result: how WITH RECURSIVE tells a recursive term (one that
+  // reads its own query's rows) from a plain one.
+  mutable bool referenced = false;
 };
 
 // What planning and execution of one statement may use. Owned by the statement's caller; the

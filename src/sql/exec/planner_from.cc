@@ -166,6 +166,7 @@ Result<FromPlan> PlanTable(const TableRef& ref, PlanContext& ctx, const Expr* wh
   if (name.schema.empty() && ctx.ctes != nullptr) {
     auto cte = ctx.ctes->find(name.name);
     if (cte != ctx.ctes->end()) {
+      cte->second->referenced = true;
       for (size_t i = 0; i < cte->second->columns.size(); ++i) {
         ScopeColumn c = cte->second->columns[i];
         c.table = qualifier;
