@@ -75,15 +75,35 @@ struct AggregateScope {
 // A window function call of a SELECT list or ORDER BY: row_number() OVER (...), sum(x) OVER
 // (PARTITION BY ... ORDER BY ...). Its value is computed by the window source and read by the
 // expression as a column after the input row's columns.
-enum class WindowFunc : uint8_t { kRowNumber, kRank, kDenseRank, kAggregate, kLag, kLead };
+enum class WindowFunc : uint8_t {
+  kRowNumber,
+  kRank,
+  kDenseRank,
+  kAggregate,
+  kLag,
+  kLead,
+  kFirstValue,
+  kLastValue,
+  kNthValue,
+};
+// An explicit frame: ROWS with any bounds, or RANGE with UNBOUNDED and CURRENT ROW bounds (a
+// CURRENT ROW in RANGE mode extends to the row's peers). Offsets are constant expressions.
+struct WindowFrameSpec {
+  bool rows = false;
+  FrameBoundKind start = FrameBoundKind::kUnboundedPreceding;
+  FrameBoundKind end = FrameBoundKind::kCurrentRow;
+  BoundExprPtr start_offset;  // n PRECEDING / FOLLOWING
+  BoundExprPtr end_offset;
+};
 struct WindowCall {
   WindowFunc func = WindowFunc::kRowNumber;
   AggregateSpec aggregate;            // kAggregate
-  std::vector<BoundExprPtr> args;     // kLag / kLead: value [, offset]
+  std::vector<BoundExprPtr> args;     // kLag / kLead: value [, offset]; kNthValue: value, n
   std::vector<BoundExprPtr> partition;
   std::vector<BoundExprPtr> order;
   std::vector<bool> order_desc;
   std::vector<bool> order_nulls_first;
+  std::optional<WindowFrameSpec> frame;  // unset: PostgreSQL's default frame
   Type type;
 };
 struct WindowScope {
@@ -165,6 +185,8 @@ class Binder {
   // Window functions met by later Bind calls are collected here (null: not allowed). Their
   // expressions read column -(k + 1) for call k until the planner knows the input width.
   void set_window_scope(WindowScope* window) { window_ = window; }
+  // The SELECT's WINDOW clause, which OVER name refers to (null: none).
+  void set_named_windows(const std::vector<WindowDef>* windows) { named_windows_ = windows; }
 
   // Set-returning functions met by later Bind calls are collected here (null: not allowed,
   // 0A000 "set-returning functions are not allowed in WHERE").
@@ -238,6 +260,7 @@ class Binder {
   BindContext* ctx_;
   AggregateScope* agg_ = nullptr;
   WindowScope* window_ = nullptr;
+  const std::vector<WindowDef>* named_windows_ = nullptr;
   SrfScope* srf_ = nullptr;
   std::string_view clause_;
   int error_position_ = 0;

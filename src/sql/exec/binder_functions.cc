@@ -520,11 +520,89 @@ Result<BoundExprPtr> Binder::BindWindow(const FunctionExpr& e, const Scope& scop
                        .WithSqlState(agg_ != nullptr ? "0A000" : "42P20"),
                    e.position);
   }
-  const WindowSpec& spec = *e.over;
-  if (!spec.ref_name.empty() || spec.frame.has_value()) {
-    return ErrorAt(FeatureNotSupported("named windows and explicit window frames are not "
-                                       "supported yet"),
-                   e.position);
+  const WindowSpec& own = *e.over;
+  // OVER name / OVER (name ORDER BY ...): the named window's PARTITION BY, its ORDER BY unless
+  // this one adds one, and this one's frame or else the named one's (PostgreSQL's rules for
+  // what may be added are checked: 42P20).
+  const std::vector<ExprPtr>* partition_by = &own.partition_by;
+  const std::vector<SortItem>* order_by = &own.order_by;
+  const std::optional<WindowFrame>* frame_clause = &own.frame;
+  if (!own.ref_name.empty()) {
+    const WindowDef* named = nullptr;
+    for (size_t i = 0; named_windows_ != nullptr && i < named_windows_->size(); ++i) {
+      if ((*named_windows_)[i].name == own.ref_name) named = &(*named_windows_)[i];
+    }
+    if (named == nullptr) {
+      return ErrorAt(Status::InvalidArgument("window \"" + own.ref_name + "\" does not exist")
+                         .WithSqlState("42704"),
+                     e.position);
+    }
+    const WindowSpec& base = named->spec;
+    if (!base.ref_name.empty()) {
+      return ErrorAt(FeatureNotSupported("a named window based on another is not supported yet"),
+                     e.position);
+    }
+    if (!own.partition_by.empty()) {
+      return ErrorAt(Status::InvalidArgument("cannot override PARTITION BY clause of window \"" +
+                                             own.ref_name + "\"")
+                         .WithSqlState("42P20"),
+                     e.position);
+    }
+    if (!own.order_by.empty() && !base.order_by.empty()) {
+      return ErrorAt(Status::InvalidArgument("cannot override ORDER BY clause of window \"" +
+                                             own.ref_name + "\"")
+                         .WithSqlState("42P20"),
+                     e.position);
+    }
+    partition_by = &base.partition_by;
+    if (own.order_by.empty()) order_by = &base.order_by;
+    if (!own.frame.has_value()) frame_clause = &base.frame;
+  }
+  std::optional<WindowFrameSpec> frame;
+  if (frame_clause->has_value()) {
+    const WindowFrame& f = **frame_clause;
+    const bool offsets =
+        f.start.kind == FrameBoundKind::kPreceding || f.start.kind == FrameBoundKind::kFollowing ||
+        f.end.kind == FrameBoundKind::kPreceding || f.end.kind == FrameBoundKind::kFollowing;
+    if (f.mode == FrameMode::kGroups || (f.mode == FrameMode::kRange && offsets) ||
+        f.exclusion != FrameExclusion::kNoOthers) {
+      return ErrorAt(FeatureNotSupported("window frames in GROUPS mode, RANGE with an offset and "
+                                         "EXCLUDE are not supported yet"),
+                     e.position);
+    }
+    if (f.start.kind == FrameBoundKind::kUnboundedFollowing) {
+      return ErrorAt(Status::InvalidArgument("frame start cannot be UNBOUNDED FOLLOWING")
+                         .WithSqlState("42P20"),
+                     e.position);
+    }
+    if (f.end.kind == FrameBoundKind::kUnboundedPreceding) {
+      return ErrorAt(
+          Status::InvalidArgument("frame end cannot be UNBOUNDED PRECEDING").WithSqlState("42P20"),
+          e.position);
+    }
+    if ((f.start.kind == FrameBoundKind::kCurrentRow && f.end.kind == FrameBoundKind::kPreceding) ||
+        (f.start.kind == FrameBoundKind::kFollowing &&
+         (f.end.kind == FrameBoundKind::kPreceding || f.end.kind == FrameBoundKind::kCurrentRow))) {
+      return ErrorAt(Status::InvalidArgument(
+                         f.start.kind == FrameBoundKind::kCurrentRow
+                             ? "frame starting from current row cannot have preceding rows"
+                             : "frame starting from following row cannot have preceding rows")
+                         .WithSqlState("42P20"),
+                     e.position);
+    }
+    WindowFrameSpec fs;
+    fs.rows = f.mode == FrameMode::kRows;
+    fs.start = f.start.kind;
+    fs.end = f.end.kind;
+    Scope empty;  // offsets read no column, as in PostgreSQL
+    for (auto [bound, out] : {std::pair{&f.start, &fs.start_offset}, {&f.end, &fs.end_offset}}) {
+      if (bound->offset == nullptr) continue;
+      ASSIGN_OR_RETURN(BoundExprPtr o, BindNode(*bound->offset, empty));
+      ASSIGN_OR_RETURN(
+          o, CoerceImplicit(std::move(o), Type::Of(TypeId::kInt8), bound->offset->position));
+      *out = std::move(o);
+    }
+    frame = std::move(fs);
   }
   WindowScope* window = window_;
   window_ = nullptr;  // no window function inside another
@@ -539,6 +617,23 @@ Result<BoundExprPtr> Binder::BindWindow(const FunctionExpr& e, const Scope& scop
                   : name == "rank"     ? WindowFunc::kRank
                                        : WindowFunc::kDenseRank;
       call.type = Type::Of(TypeId::kInt8);
+    } else if (name == "first_value" || name == "last_value" || name == "nth_value") {
+      const size_t want = name == "nth_value" ? 2 : 1;
+      if (e.args.size() != want) {
+        return Status::InvalidArgument("function " + name + " takes " +
+                                       (want == 2 ? "two arguments" : "one argument"))
+            .WithSqlState(kSqlStateUndefinedFunction);
+      }
+      call.func = name == "first_value"  ? WindowFunc::kFirstValue
+                  : name == "last_value" ? WindowFunc::kLastValue
+                                         : WindowFunc::kNthValue;
+      ASSIGN_OR_RETURN(call.args, BindArgs(e.args, scope));
+      if (call.args.size() == 2) {
+        ASSIGN_OR_RETURN(call.args[1], CoerceImplicit(std::move(call.args[1]),
+                                                      Type::Of(TypeId::kInt8), e.position));
+      }
+      call.type = call.args[0]->type.id() == TypeId::kUnknown ? Type::Of(TypeId::kText)
+                                                              : call.args[0]->type;
     } else if (name == "lag" || name == "lead") {
       if (e.args.empty() || e.args.size() > 2) {
         return Status::InvalidArgument("function " + name + " takes one or two arguments")
@@ -569,11 +664,11 @@ Result<BoundExprPtr> Binder::BindWindow(const FunctionExpr& e, const Scope& scop
       return Status::InvalidArgument("window function " + name + " does not exist")
           .WithSqlState(kSqlStateUndefinedFunction);
     }
-    for (const ExprPtr& p : spec.partition_by) {
+    for (const ExprPtr& p : *partition_by) {
       ASSIGN_OR_RETURN(BoundExprPtr b, BindNode(*p, scope));
       call.partition.push_back(std::move(b));
     }
-    for (const SortItem& o : spec.order_by) {
+    for (const SortItem& o : *order_by) {
       ASSIGN_OR_RETURN(BoundExprPtr b, BindNode(*o.expr, scope));
       call.order.push_back(std::move(b));
       bool desc = o.order == SortOrder::kDesc;
@@ -585,6 +680,7 @@ Result<BoundExprPtr> Binder::BindWindow(const FunctionExpr& e, const Scope& scop
   }();
   window_ = window;
   if (!status.ok()) return ErrorAt(std::move(status), e.position);
+  call.frame = std::move(frame);
   Type type = call.type;
   window->calls.push_back(std::move(call));
   return MakeColumn(-static_cast<int>(window->calls.size()), type);

@@ -110,9 +110,6 @@ class SelectPlanner {
                          const Expr* offset) {
     keep_untyped_outputs_ = ctx_.set_operation_branch;
     ctx_.set_operation_branch = false;
-    if (!body_.windows.empty()) {
-      return Err(FeatureNotSupported("WINDOW is not supported yet"), body_.position);
-    }
     ASSIGN_OR_RETURN(from_, PlanFrom(body_.from, ctx_, body_.where.get()));
     RowSourcePtr source = std::move(from_.source);
     if (body_.where != nullptr && !from_.where_consumed) {
@@ -130,6 +127,7 @@ class SelectPlanner {
       ASSIGN_OR_RETURN(having, binder().BindCondition(*body_.having, from_.scope, "HAVING", &agg_));
     }
     binder().set_window_scope(&window_);
+    binder().set_named_windows(&body_.windows);
     binder().set_srf_scope(&srf_);
     Status bound = BindTargets();
     binder().set_srf_scope(nullptr);
@@ -138,6 +136,7 @@ class SelectPlanner {
     std::vector<int> distinct_on_columns;
     if (bound.ok() && distinct_on()) bound = BindDistinctOn(&sort_keys, &distinct_on_columns);
     binder().set_window_scope(nullptr);
+    binder().set_named_windows(nullptr);
     RETURN_IF_ERROR(bound);
     // Window function results are columns after the input row's: now that the input width is
     // known, point the expressions at them.

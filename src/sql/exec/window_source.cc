@@ -1,7 +1,8 @@
 // Window functions: the input is read into memory (within work_mem); for each call the rows are
-// ordered by (PARTITION BY, ORDER BY) and its value computed per row, with PostgreSQL's default
+// ordered by (PARTITION BY, ORDER BY) and its value computed per row, over PostgreSQL's default
 // frame (the whole partition without ORDER BY; from the partition's start to the current row's
-// last peer with it). Rows come out in input order with one column per call appended.
+// last peer with it) or an explicit ROWS / RANGE frame. Rows come out in input order with one
+// column per call appended.
 #include <algorithm>
 #include <numeric>
 
@@ -183,9 +184,137 @@ class WindowSource : public RowSource {
     return out;
   }
 
+  // A frame offset: a constant expression, not NULL or negative (22004, 22013).
+  Result<int64_t> FrameOffset(const BoundExprPtr& e, const char* which) {
+    if (e == nullptr) return int64_t{0};
+    ASSIGN_OR_RETURN(Value v, exec::Eval(*e, Row(), *ctx_));
+    if (v.is_null()) {
+      return Status::InvalidArgument(std::string("frame ") + which + " offset must not be null")
+          .WithSqlState("22004");
+    }
+    if (v.int_value() < 0) {
+      return Status::InvalidArgument(std::string("frame ") + which + " offset must not be negative")
+          .WithSqlState("22013");
+    }
+    return v.int_value();
+  }
+
+  // A call with an explicit frame, or first_value / last_value / nth_value (which read the
+  // default frame when none is given): for each row of the partition [start, end) of `idx`, its
+  // frame [fs, fe] is worked out and the call's value computed over it. An aggregate whose frame
+  // starts at the partition's start adds the rows its end passes; another is recomputed per row.
+  template <typename Cmp>
+  Status ComputeFramed(const WindowCall& call, const std::vector<size_t>& idx, size_t start,
+                       size_t end, const Cmp& cmp_ord, std::vector<Value>* out) {
+    WindowFrameSpec fallback;
+    fallback.end =
+        call.order.empty() ? FrameBoundKind::kUnboundedFollowing : FrameBoundKind::kCurrentRow;
+    const WindowFrameSpec& f = call.frame ? *call.frame : fallback;
+    ASSIGN_OR_RETURN(const int64_t so, FrameOffset(f.start_offset, "starting"));
+    ASSIGN_OR_RETURN(const int64_t eo, FrameOffset(f.end_offset, "ending"));
+    // Peer groups (RANGE mode): first and last position of the group of each position.
+    std::vector<size_t> first(end - start), last(end - start);
+    for (size_t g = start; g < end;) {
+      size_t h = g + 1;
+      while (h < end && !call.order.empty() && cmp_ord(idx[g], idx[h]) == 0) ++h;
+      if (call.order.empty()) h = end;
+      for (size_t i = g; i < h; ++i) {
+        first[i - start] = g;
+        last[i - start] = h - 1;
+      }
+      g = h;
+    }
+    const int64_t lo = static_cast<int64_t>(start), hi = static_cast<int64_t>(end) - 1;
+    auto bound = [&](FrameBoundKind kind, int64_t offset, size_t i, bool is_start) -> int64_t {
+      const int64_t pos = static_cast<int64_t>(i);
+      switch (kind) {
+        case FrameBoundKind::kUnboundedPreceding:
+          return lo;
+        case FrameBoundKind::kUnboundedFollowing:
+          return hi;
+        case FrameBoundKind::kPreceding:
+          return pos - offset;
+        case FrameBoundKind::kFollowing:
+          return pos > INT64_MAX - offset ? INT64_MAX : pos + offset;
+        case FrameBoundKind::kCurrentRow:
+          if (f.rows) return pos;
+          return static_cast<int64_t>(is_start ? first[i - start] : last[i - start]);
+      }
+      return pos;
+    };
+    Running running;
+    int64_t added = lo - 1;  // the running aggregate holds positions lo..added
+    const bool running_frame = f.start == FrameBoundKind::kUnboundedPreceding;
+    auto add = [&](int64_t p) -> Status {
+      const Row& row = rows_[idx[static_cast<size_t>(p)]];
+      if (call.aggregate.filter != nullptr) {
+        ASSIGN_OR_RETURN(Value keep, exec::Eval(*call.aggregate.filter, row, *ctx_));
+        if (keep.is_null() || !keep.bool_value()) return Status::OK();
+      }
+      Value v;
+      if (call.aggregate.arg != nullptr) {
+        ASSIGN_OR_RETURN(v, exec::Eval(*call.aggregate.arg, row, *ctx_));
+      }
+      return Accumulate(call.aggregate, v, &running);
+    };
+    for (size_t i = start; i < end; ++i) {
+      if ((i - start) % 1024 == 1023) RETURN_IF_ERROR(control_->Check());
+      const int64_t fs = std::max(lo, bound(f.start, so, i, true));
+      const int64_t fe = std::min(hi, bound(f.end, eo, i, false));
+      Value& dst = (*out)[idx[i]];
+      switch (call.func) {
+        case WindowFunc::kAggregate: {
+          if (!running_frame) {
+            running = Running();
+            added = fs - 1;
+          }
+          for (; added < fe; ++added) RETURN_IF_ERROR(add(added + 1));
+          if (fs > fe) {
+            ASSIGN_OR_RETURN(dst, Current(call.aggregate, Running()));
+          } else {
+            ASSIGN_OR_RETURN(dst, Current(call.aggregate, running));
+          }
+          break;
+        }
+        case WindowFunc::kFirstValue:
+        case WindowFunc::kLastValue:
+        case WindowFunc::kNthValue: {
+          int64_t at = call.func == WindowFunc::kFirstValue ? fs : fe;
+          if (call.func == WindowFunc::kNthValue) {
+            ASSIGN_OR_RETURN(Value n, exec::Eval(*call.args[1], rows_[idx[i]], *ctx_));
+            if (n.is_null()) {
+              dst = Value::Null(call.type.id());
+              break;
+            }
+            if (n.int_value() <= 0) {
+              return Status::InvalidArgument("argument of nth_value must be greater than zero")
+                  .WithSqlState("22016");
+            }
+            at = n.int_value() - 1 > fe - fs ? fe + 1 : fs + n.int_value() - 1;
+          }
+          if (fs > fe || at < fs || at > fe) {
+            dst = Value::Null(call.type.id());
+          } else {
+            ASSIGN_OR_RETURN(dst,
+                             exec::Eval(*call.args[0], rows_[idx[static_cast<size_t>(at)]], *ctx_));
+          }
+          break;
+        }
+        default:
+          return Status::InvalidArgument("window function without a frame").WithSqlState("XX000");
+      }
+    }
+    return Status::OK();
+  }
+
   template <typename Cmp>
   Status ComputePartition(const WindowCall& call, const std::vector<size_t>& idx, size_t start,
                           size_t end, const Cmp& cmp_ord, std::vector<Value>* out) {
+    if ((call.frame && call.func == WindowFunc::kAggregate) ||
+        call.func == WindowFunc::kFirstValue || call.func == WindowFunc::kLastValue ||
+        call.func == WindowFunc::kNthValue) {
+      return ComputeFramed(call, idx, start, end, cmp_ord, out);
+    }
     Running running;
     int64_t rank = 0, dense = 0;
     for (size_t g = start; g < end;) {
@@ -224,6 +353,10 @@ class WindowSource : public RowSource {
             ASSIGN_OR_RETURN(dst, Current(call.aggregate, running));
             break;
           }
+          case WindowFunc::kFirstValue:
+          case WindowFunc::kLastValue:
+          case WindowFunc::kNthValue:
+            break;  // ComputeFramed
           case WindowFunc::kLag:
           case WindowFunc::kLead: {
             int64_t offset = 1;
