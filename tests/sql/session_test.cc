@@ -486,6 +486,17 @@ TEST_CASE("session: EXPLAIN ANALYZE runs a SELECT and reports its rows and times
   f.Fail("EXPLAIN ANALYZE SELECT 1 / (id - 20) FROM ea", "22012");
   f.Fail("EXPLAIN ANALYZE INSERT INTO ea VALUES (100, 1)", "0A000");
   CHECK(f.Query("SELECT count(*) FROM ea") == Rows{"50"});
+  // WITH queries run as in the query itself.
+  CHECK(f.Query("EXPLAIN ANALYZE WITH w AS (SELECT * FROM ea WHERE g = 0) SELECT * FROM w")[0]
+            .ends_with("(actual rows=16 loops=1)"));
+  // Through the extended protocol: Parse plans only; Execute runs with the parameter's value.
+  Session& s = f.session();
+  REQUIRE(s.Prepare("e", "EXPLAIN ANALYZE SELECT * FROM ea WHERE id > $1", {std::nullopt}).ok());
+  REQUIRE(s.Bind("", "e", {Value::Int4(45)}).ok());
+  Result<ExecuteResult> r = s.Execute("", 0);
+  REQUIRE(r.ok());
+  REQUIRE(!r->rows.empty());
+  CHECK(FormatValue(r->rows[0][0]).ends_with("(actual rows=5 loops=1)"));
 }
 
 }  // namespace blockdb::sql::session_test

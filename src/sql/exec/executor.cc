@@ -206,7 +206,7 @@ Status Executor::Dispatch(const Statement& stmt, Execution& exec, bool describe_
     case StatementKind::kShow:
       return RunShow(stmt.As<ShowStmt>(), exec);
     case StatementKind::kExplain:
-      return RunExplain(stmt.As<ExplainStmt>(), exec);
+      return RunExplain(stmt.As<ExplainStmt>(), exec, describe_only);
     default:
       break;
   }
@@ -588,7 +588,7 @@ Status Executor::RunVerify(const VerifyChainStmt& stmt, Execution& exec, bool de
   return Status::OK();
 }
 
-Status Executor::RunExplain(const ExplainStmt& stmt, Execution& exec) {
+Status Executor::RunExplain(const ExplainStmt& stmt, Execution& exec, bool describe_only) {
   bool analyze = false;
   for (const OptionItem& o : stmt.options) {
     if (o.name == "analyze") analyze = o.value.value_or("true") != "false";
@@ -607,10 +607,13 @@ Status Executor::RunExplain(const ExplainStmt& stmt, Execution& exec) {
   std::vector<std::string> lines;
   if (stmt.statement->Is<SelectStmt>()) {
     const auto planning = std::chrono::steady_clock::now();
-    PlanContext ctx = MakePlanContext(exec, true);
+    // Plain EXPLAIN plans as Describe does (no parameter values needed, WITH queries not run);
+    // EXPLAIN ANALYZE plans for execution: parameters, WITH queries and read locks as the query
+    // itself would have them.
+    PlanContext ctx = MakePlanContext(exec, !analyze || describe_only);
     ASSIGN_OR_RETURN(QueryPlan plan, PlanQuery(*stmt.statement->As<SelectStmt>().query, ctx));
     plan.source->Explain(0, &lines);
-    if (analyze) {
+    if (analyze && !describe_only) {
       // EXPLAIN ANALYZE runs the query to its end and discards the rows: their count and the
       // planning and execution times follow the plan, as in PostgreSQL's text format.
       const auto running = std::chrono::steady_clock::now();

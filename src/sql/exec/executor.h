@@ -191,7 +191,7 @@ class Executor {
   Status RunSet(const SetStmt& stmt, Execution& exec);
   Status RunShow(const ShowStmt& stmt, Execution& exec);
   Status RunVerify(const VerifyChainStmt& stmt, Execution& exec, bool describe_only);
-  Status RunExplain(const ExplainStmt& stmt, Execution& exec);
+  Status RunExplain(const ExplainStmt& stmt, Execution& exec, bool describe_only);
   Status RunCopy(const CopyStmt& stmt, Execution& exec, bool describe_only);
   Status RunOpaque(const OpaqueStmt& stmt, Execution& exec);
 
