@@ -347,6 +347,7 @@ Result<uint64_t> DecodeRelationIdKey(std::string_view key) {
 
 bool TableDef::HasScaleFreeNumericKey() const {
   for (const KeyPart& p : primary_key) {
+    if (p.column >= columns.size()) continue;  // a malformed definition: its decoder rejects it
     const Type& t = columns[p.column].type;
     if (t.id() == TypeId::kNumeric && !t.has_modifier()) {
       return true;
