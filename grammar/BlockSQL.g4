@@ -308,7 +308,7 @@ literal
   | NULL_
   ;
 
-stringLiteral: STRING_LITERAL | ESCAPE_STRING_LITERAL | DOLLAR_STRING;
+stringLiteral: STRING_LITERAL | ESCAPE_STRING_LITERAL | DOLLAR_STRING | UNICODE_ESCAPE_LITERAL;
 
 typedLiteral
   : constTypeName stringLiteral                                          # constTypedLiteral
@@ -889,7 +889,8 @@ ESCAPE_STRING_LITERAL: [eE] '\'' (~['\\] | '\\' . | '\'\'')* '\'';
 BIT_STRING_LITERAL: [bB] '\'' ~'\''* '\'';
 HEX_STRING_LITERAL: [xX] '\'' ~'\''* '\'';
 NATIONAL_STRING_LITERAL: [nN] '\'' (~'\'' | '\'\'')* '\'';
-// U&'...' and U&"..." (Unicode escapes) are not supported: one token that no rule accepts.
+// U&'...' (Unicode escapes, a string literal) and U&"..." (an identifier, not supported: the
+// AST builder rejects it).
 UNICODE_ESCAPE_LITERAL: [uU] '&' ('\'' (~'\'' | '\'\'')* '\'' | '"' (~'"' | '""')* '"');
 DOLLAR_STRING: '$' DOLLAR_TAG? '$' { ConsumeDollarQuotedBody(); };
 

@@ -55,7 +55,8 @@ TEST_CASE("parser errors: lexical errors") {
                "unterminated /* comment at or near \"/* a /* b */\"", 10);
   CheckFailure("SELECT B'01", "42601", "unterminated bit string literal at or near \"B'01\"", 8);
   CheckFailure("SELECT N'01", "42601", "unterminated quoted string at or near \"N'01\"", 8);
-  CheckFailure("SELECT U&'d\\0061t'", "42601", "syntax error at or near \"U&'d\\0061t'\"", 8);
+  CheckFailure("SELECT U&'d\\zz'", "42601", "invalid Unicode escape", 12);
+  CheckFailure("SELECT U&\"x\" FROM t", "42601", "syntax error at or near \"U&\"x\"\"", 8);
   CheckFailure("SELECT x'1f", "42601",
                "unterminated hexadecimal string literal at or near \"x'1f\"", 8);
   CheckFailure("SELECT 1e", "42601", "trailing junk after numeric literal at or near \"1e\"", 8);

@@ -205,6 +205,17 @@ std::string AstBuilder::StringValue(P::StringLiteralContext* ctx) {
     }
     case P::DOLLAR_STRING:
       return DecodeDollarString(text);
+    case P::UNICODE_ESCAPE_LITERAL: {
+      if (text[2] != '\'') SyntaxErrorAt(token);  // U&"..." is an identifier, not a string
+      size_t error_offset = 0;
+      Result<std::string> decoded = DecodeUnicodeString(text, &error_offset);
+      if (!decoded.ok()) {
+        const Status& st = decoded.status();
+        ThrowSqlError(st.sqlstate(), st.message(),
+                      Pos(token) + CountCharacters(std::string_view(text).substr(0, error_offset)));
+      }
+      return std::move(decoded).value();
+    }
     default:
       return UnquoteString(text);
   }

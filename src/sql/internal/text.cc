@@ -321,6 +321,57 @@ std::string UnquoteString(std::string_view quoted) {
   return out;
 }
 
+Result<std::string> DecodeUnicodeString(std::string_view literal, size_t* error_offset) {
+  const std::string_view body = literal.substr(3, literal.size() - 4);  // U&'...'
+  std::string out;
+  auto fail = [&](const char* msg, size_t at) {
+    *error_offset = 3 + at;
+    return Status::InvalidArgument(msg).WithSqlState("42601");
+  };
+  // A code point escape at body[i] (the backslash): its value and length, or 0 digits.
+  auto escape = [&](size_t i, char32_t* cp) -> size_t {
+    if (i + 1 < body.size() && body[i + 1] == '+') {
+      return ReadHex(body, i + 2, 6, cp) ? 8 : 0;
+    }
+    return ReadHex(body, i + 1, 4, cp) ? 5 : 0;
+  };
+  for (size_t i = 0; i < body.size();) {
+    if (body[i] == '\'') {  // '' inside the literal
+      out += '\'';
+      i += 2;
+      continue;
+    }
+    if (body[i] != '\\') {
+      out += body[i++];
+      continue;
+    }
+    if (i + 1 < body.size() && body[i + 1] == '\\') {
+      out += '\\';
+      i += 2;
+      continue;
+    }
+    char32_t cp = 0;
+    const size_t len = escape(i, &cp);
+    if (len == 0) return fail("invalid Unicode escape", i);
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      char32_t low = 0;
+      const size_t low_len =
+          i + len < body.size() && body[i + len] == '\\' ? escape(i + len, &low) : 0;
+      if (low_len == 0 || low < 0xDC00 || low > 0xDFFF) {
+        return fail("invalid Unicode surrogate pair", i + len);
+      }
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+      i += low_len;
+    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+      return fail("invalid Unicode surrogate pair", i);
+    }
+    if (cp == 0 || cp > 0x10FFFF) return fail("invalid Unicode escape value", i);
+    AppendUtf8(cp, &out);
+    i += len;
+  }
+  return out;
+}
+
 Result<std::string> DecodeEscapeString(std::string_view literal, size_t* error_offset) {
   const std::string_view body = literal.substr(2, literal.size() - 3);  // E'...'
   std::string out;

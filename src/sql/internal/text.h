@@ -48,6 +48,11 @@ std::string UnquoteString(std::string_view quoted);
 // then *error_offset (if given) is the byte offset in `literal` PostgreSQL's error points at.
 Result<std::string> DecodeEscapeString(std::string_view literal, size_t* error_offset = nullptr);
 
+// U&'...': '' is a quote, \\ a backslash, \XXXX and \+XXXXXX code points (a UTF-16 surrogate
+// pair as two escapes). 42601 as PostgreSQL for a bad escape, with *error_offset the offset in
+// `literal` it points at. UESCAPE is not supported.
+Result<std::string> DecodeUnicodeString(std::string_view literal, size_t* error_offset);
+
 // $tag$body$tag$ -> body.
 std::string DecodeDollarString(std::string_view literal);
 
