@@ -463,20 +463,17 @@ Status Session::Prepare(const std::string& name, std::string_view sql,
     return fail(Status::InvalidArgument("cannot insert multiple commands into a prepared statement")
                     .WithSqlState("42601"));
   }
-  return PrepareParsed(name, std::move(parsed).value(), param_types, error);
+  Status prepared = PrepareParsed(name, std::move(parsed).value(), param_types, error);
+  if (!prepared.ok()) return fail(std::move(prepared));
+  return Status::OK();
 }
 
 Status Session::PrepareParsed(const std::string& name, std::vector<StatementPtr> statements,
                               const std::vector<std::optional<Type>>& param_types,
                               ErrorInfo* error) {
-  auto fail = [&](Status s) {
-    if (state_->txn.status == TxnStatus::kInBlock) state_->txn.status = TxnStatus::kFailed;
-    db_->stats().errors.fetch_add(1, std::memory_order_relaxed);
-    return s;
-  };
   if (!name.empty() && state_->statements.count(name) > 0) {
-    return fail(Status::InvalidArgument("prepared statement \"" + name + "\" already exists")
-                    .WithSqlState(kSqlStateDuplicatePreparedStatement));
+    return Status::InvalidArgument("prepared statement \"" + name + "\" already exists")
+        .WithSqlState(kSqlStateDuplicatePreparedStatement);
   }
   auto prepared = std::make_shared<PreparedStatement>();
   prepared->statements = std::move(statements);
@@ -494,7 +491,7 @@ Status Session::PrepareParsed(const std::string& name, std::vector<StatementPtr>
   } else if (!prepared->statements.empty()) {
     Result<std::unique_ptr<exec::Execution>> e =
         state_->executor.Start(*prepared->statements[0], {}, &prepared->param_types, true, error);
-    if (!e.ok()) return fail(e.TakeStatus());
+    if (!e.ok()) return e.TakeStatus();
     prepared->param_types = (*e)->bind.param_types;
     for (auto& t : prepared->param_types) {
       if (!t || t->id() == TypeId::kUnknown) t = Type::Of(TypeId::kText);

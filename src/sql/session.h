@@ -286,7 +286,8 @@ class Session {
                                              ErrorInfo* error);
   // Closes the cursors WITHOUT HOLD once no transaction block is open.
   void EndTransactionCursors();
-  // Prepare after parsing: the named statement from `statements` (at most one).
+  // Prepare after parsing: the named statement from `statements` (at most one). The caller
+  // marks a failure (the transaction block, the error count).
   Status PrepareParsed(const std::string& name, std::vector<std::unique_ptr<Statement>> statements,
                        const std::vector<std::optional<Type>>& param_types, ErrorInfo* error);
   // SQL-level PREPARE name [(types)] AS statement and EXECUTE name [(args)], in the simple

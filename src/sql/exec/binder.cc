@@ -28,6 +28,16 @@ std::string TypeLabel(const Type& t) {
   return t.id() == TypeId::kNull ? std::string("unknown") : t.Name();
 }
 
+// A boolean AND, OR (two arguments) or NOT (b null) node over bound arguments.
+BoundExprPtr BoolNode(BoundKind kind, BoundExprPtr a, BoundExprPtr b = nullptr) {
+  auto node = std::make_unique<BoundExpr>();
+  node->kind = kind;
+  node->type = Type::Of(TypeId::kBool);
+  node->args.push_back(std::move(a));
+  if (b != nullptr) node->args.push_back(std::move(b));
+  return node;
+}
+
 }  // namespace
 
 Status Binder::ErrorAt(Status s, int position) {
@@ -695,20 +705,12 @@ Result<BoundExprPtr> Binder::BindRowComparison(const std::string& op_name, const
     ASSIGN_OR_RETURN(BoundExprPtr r, BindNode(*right[i], scope));
     return BindComparison(cmp, std::move(l), std::move(r), position);
   };
-  auto junction = [](BoundKind kind, BoundExprPtr a, BoundExprPtr b) {
-    auto j = std::make_unique<BoundExpr>();
-    j->kind = kind;
-    j->type = Type::Of(TypeId::kBool);
-    j->args.push_back(std::move(a));
-    j->args.push_back(std::move(b));
-    return j;
-  };
   const size_t n = left.size();
   if (*op == CompareOp::kEq || *op == CompareOp::kNe) {
     ASSIGN_OR_RETURN(BoundExprPtr out, compare(*op, 0));
     for (size_t i = 1; i < n; ++i) {
       ASSIGN_OR_RETURN(BoundExprPtr next, compare(*op, i));
-      out = junction(*op == CompareOp::kEq ? BoundKind::kAnd : BoundKind::kOr, std::move(out),
+      out = BoolNode(*op == CompareOp::kEq ? BoundKind::kAnd : BoundKind::kOr, std::move(out),
                      std::move(next));
     }
     return out;
@@ -720,12 +722,12 @@ Result<BoundExprPtr> Binder::BindRowComparison(const std::string& op_name, const
   for (size_t i = n - 1; i-- > 0;) {
     ASSIGN_OR_RETURN(BoundExprPtr lt, compare(strict, i));
     ASSIGN_OR_RETURN(BoundExprPtr eq, compare(CompareOp::kEq, i));
-    out = junction(BoundKind::kOr, std::move(lt),
-                   junction(BoundKind::kAnd, std::move(eq), std::move(out)));
+    out = BoolNode(BoundKind::kOr, std::move(lt),
+                   BoolNode(BoundKind::kAnd, std::move(eq), std::move(out)));
   }
   if (n > 1) {
     ASSIGN_OR_RETURN(BoundExprPtr bound, compare(less ? CompareOp::kLe : CompareOp::kGe, 0));
-    out = junction(BoundKind::kAnd, std::move(bound), std::move(out));
+    out = BoolNode(BoundKind::kAnd, std::move(bound), std::move(out));
   }
   return out;
 }
@@ -831,23 +833,10 @@ Result<BoundExprPtr> Binder::BindInList(const InListExpr& e, const Scope& scope)
       ASSIGN_OR_RETURN(
           BoundExprPtr eq,
           BindRowComparison("=", e.arg->As<RowExpr>(), item->As<RowExpr>(), item->position, scope));
-      if (any == nullptr) {
-        any = std::move(eq);
-        continue;
-      }
-      auto j = std::make_unique<BoundExpr>();
-      j->kind = BoundKind::kOr;
-      j->type = Type::Of(TypeId::kBool);
-      j->args.push_back(std::move(any));
-      j->args.push_back(std::move(eq));
-      any = std::move(j);
+      any =
+          any == nullptr ? std::move(eq) : BoolNode(BoundKind::kOr, std::move(any), std::move(eq));
     }
-    if (!e.negated) return any;
-    auto n = std::make_unique<BoundExpr>();
-    n->kind = BoundKind::kNot;
-    n->type = Type::Of(TypeId::kBool);
-    n->args.push_back(std::move(any));
-    return n;
+    return e.negated ? BoolNode(BoundKind::kNot, std::move(any)) : std::move(any);
   }
   auto b = std::make_unique<BoundExpr>();
   b->kind = BoundKind::kInList;

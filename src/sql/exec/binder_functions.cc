@@ -617,29 +617,25 @@ Result<BoundExprPtr> Binder::BindWindow(const FunctionExpr& e, const Scope& scop
                   : name == "rank"     ? WindowFunc::kRank
                                        : WindowFunc::kDenseRank;
       call.type = Type::Of(TypeId::kInt8);
-    } else if (name == "first_value" || name == "last_value" || name == "nth_value") {
-      const size_t want = name == "nth_value" ? 2 : 1;
-      if (e.args.size() != want) {
+    } else if (name == "lag" || name == "lead" || name == "first_value" || name == "last_value" ||
+               name == "nth_value") {
+      // A value of another row: lag/lead(value [, offset]), first/last_value(value),
+      // nth_value(value, n); an offset or n is a bigint.
+      const bool shift = name == "lag" || name == "lead";
+      const size_t min_args = name == "nth_value" ? 2 : 1;
+      const size_t max_args = shift || name == "nth_value" ? 2 : 1;
+      if (e.args.size() < min_args || e.args.size() > max_args) {
         return Status::InvalidArgument("function " + name + " takes " +
-                                       (want == 2 ? "two arguments" : "one argument"))
+                                       (shift           ? "one or two arguments"
+                                        : min_args == 2 ? "two arguments"
+                                                        : "one argument"))
             .WithSqlState(kSqlStateUndefinedFunction);
       }
-      call.func = name == "first_value"  ? WindowFunc::kFirstValue
-                  : name == "last_value" ? WindowFunc::kLastValue
-                                         : WindowFunc::kNthValue;
-      ASSIGN_OR_RETURN(call.args, BindArgs(e.args, scope));
-      if (call.args.size() == 2) {
-        ASSIGN_OR_RETURN(call.args[1], CoerceImplicit(std::move(call.args[1]),
-                                                      Type::Of(TypeId::kInt8), e.position));
-      }
-      call.type = call.args[0]->type.id() == TypeId::kUnknown ? Type::Of(TypeId::kText)
-                                                              : call.args[0]->type;
-    } else if (name == "lag" || name == "lead") {
-      if (e.args.empty() || e.args.size() > 2) {
-        return Status::InvalidArgument("function " + name + " takes one or two arguments")
-            .WithSqlState(kSqlStateUndefinedFunction);
-      }
-      call.func = name == "lag" ? WindowFunc::kLag : WindowFunc::kLead;
+      call.func = name == "lag"           ? WindowFunc::kLag
+                  : name == "lead"        ? WindowFunc::kLead
+                  : name == "first_value" ? WindowFunc::kFirstValue
+                  : name == "last_value"  ? WindowFunc::kLastValue
+                                          : WindowFunc::kNthValue;
       ASSIGN_OR_RETURN(call.args, BindArgs(e.args, scope));
       if (call.args.size() == 2) {
         ASSIGN_OR_RETURN(call.args[1], CoerceImplicit(std::move(call.args[1]),

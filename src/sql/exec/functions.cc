@@ -341,8 +341,7 @@ Result<Value> EvalFunction(const BoundExpr& e, std::vector<Value>& args, const E
     case Func::kJsonGetPathText: {
       const bool as_text = e.func == Func::kJsonGetPathText;
       ASSIGN_OR_RETURN(std::optional<std::string> got,
-                       JsonGetPath(args[0].bytes(), args[0].type() == TypeId::kJsonb,
-                                   ArrayTextItems(args[1].bytes()), as_text));
+                       JsonGetPath(args[0].bytes(), ArrayTextItems(args[1].bytes()), as_text));
       if (!got) return Value::Null(result);
       if (as_text) return Value::Text(std::move(*got));
       return result == TypeId::kJsonb ? Value::Jsonb(std::move(*got))

@@ -795,6 +795,27 @@ Result<QueryPlan> PlanQueryWithoutWith(const Query& query, PlanContext& ctx);
 
 using CteMap = std::map<std::string, std::shared_ptr<const CommonTableResult>>;
 
+// The columns of WITH query `cte` whose query has output `columns`: its own column names where
+// it gives them (42P10 when it gives more than there are), qualified by its name.
+Result<std::shared_ptr<CommonTableResult>> CteResult(const CommonTableExpr& cte,
+                                                     const std::vector<ResultColumn>& columns,
+                                                     PlanContext& ctx) {
+  if (cte.columns.size() > columns.size()) {
+    return ctx.binder->ErrorAt(
+        Status::InvalidArgument("WITH query \"" + cte.name + "\" has " +
+                                std::to_string(columns.size()) + " columns available but " +
+                                std::to_string(cte.columns.size()) + " columns specified")
+            .WithSqlState("42P10"),
+        cte.position);
+  }
+  auto result = std::make_shared<CommonTableResult>();
+  for (size_t i = 0; i < columns.size(); ++i) {
+    result->columns.push_back(ScopeColumn{
+        cte.name, i < cte.columns.size() ? cte.columns[i] : columns[i].name, columns[i].type});
+  }
+  return result;
+}
+
 // A WITH RECURSIVE query of the form `non-recursive term UNION [ALL] recursive term`, evaluated
 // as PostgreSQL does: the non-recursive term's rows are the result so far and the first working
 // table; the recursive term, reading the working table under the query's name, gives the next
@@ -808,40 +829,31 @@ Result<std::shared_ptr<CommonTableResult>> PlanRecursiveCte(const CommonTableExp
                                                             PlanContext& inner) {
   inner.ctes = ctes;
   ASSIGN_OR_RETURN(QueryPlan first, PlanBody(*body.left, inner));
-  if (cte.columns.size() > first.columns.size()) {
+  ASSIGN_OR_RETURN(std::shared_ptr<CommonTableResult> result, CteResult(cte, first.columns, inner));
+  // Plans the second term over `table` under the query's name.
+  auto plan_step = [&](const std::shared_ptr<CommonTableResult>& table) -> Result<QueryPlan> {
+    (*ctes)[cte.name] = table;
+    Result<QueryPlan> step = PlanBody(*body.right, inner);
+    ctes->erase(cte.name);
+    return step;
+  };
+  // Whether the second term reads the query at all: planned once over an empty working table,
+  // before any row is read.
+  auto probe = std::make_shared<CommonTableResult>();
+  probe->columns = result->columns;
+  ASSIGN_OR_RETURN(QueryPlan probe_plan, plan_step(probe));
+  if (!probe->referenced) return std::shared_ptr<CommonTableResult>();
+  if (probe_plan.columns.size() != result->columns.size()) {
     return inner.binder->ErrorAt(
-        Status::InvalidArgument("WITH query \"" + cte.name + "\" has " +
-                                std::to_string(first.columns.size()) + " columns available but " +
-                                std::to_string(cte.columns.size()) + " columns specified")
-            .WithSqlState("42P10"),
-        cte.position);
+        Status::InvalidArgument("each UNION query must have the same number of columns")
+            .WithSqlState("42601"),
+        body.position);
   }
-  auto result = std::make_shared<CommonTableResult>();
-  for (size_t i = 0; i < first.columns.size(); ++i) {
-    result->columns.push_back(
-        ScopeColumn{cte.name, i < cte.columns.size() ? cte.columns[i] : first.columns[i].name,
-                    first.columns[i].type});
-  }
+  if (!inner.has_params) return result;  // Describe: the columns are known
   const std::string what = "WITH RECURSIVE query \"" + cte.name + "\"";
-  std::vector<Row> working;
-  if (inner.has_params) RETURN_IF_ERROR(ReadAllRows(*first.source, *inner.control, what, &working));
-  struct RowHash {
-    size_t operator()(const Row& r) const {
-      uint64_t h = 0x9e3779b97f4a7c15ull;
-      for (const Value& v : r) h = (h ^ HashValue(v)) * 0x100000001b3ull;
-      return static_cast<size_t>(h);
-    }
-  };
-  struct RowEq {
-    bool operator()(const Row& a, const Row& b) const {
-      for (size_t i = 0; i < a.size(); ++i) {
-        if (a[i].is_null() != b[i].is_null()) return false;
-        if (!a[i].is_null() && CompareForSort(a[i], b[i]) != 0) return false;
-      }
-      return true;
-    }
-  };
-  std::unordered_set<Row, RowHash, RowEq> seen;  // UNION: every row of the result
+  const size_t width = result->columns.size();
+  std::unordered_set<Row, RowPrefixHash, RowPrefixEq> seen(16, RowPrefixHash{width},
+                                                           RowPrefixEq{width});  // UNION
   size_t bytes = 0;
   // Keeps the rows of `batch` that are new (UNION) and counts them against work_mem.
   auto admit = [&](std::vector<Row> batch) -> Result<std::vector<Row>> {
@@ -856,36 +868,25 @@ Result<std::shared_ptr<CommonTableResult>> PlanRecursiveCte(const CommonTableExp
     }
     return fresh;
   };
-  ASSIGN_OR_RETURN(working, admit(std::move(working)));
+  std::vector<Row> rows;
+  RETURN_IF_ERROR(ReadAllRows(*first.source, *inner.control, what, &rows));
+  ASSIGN_OR_RETURN(std::vector<Row> working, admit(std::move(rows)));
   result->rows = working;
-  bool recursive = false;
-  while (true) {
+  while (!working.empty()) {
     RETURN_IF_ERROR(inner.control->Check());
     auto table = std::make_shared<CommonTableResult>();
     table->columns = result->columns;
     table->rows = std::move(working);
-    (*ctes)[cte.name] = table;
-    ASSIGN_OR_RETURN(QueryPlan step, PlanBody(*body.right, inner));
-    ctes->erase(cte.name);
-    recursive = recursive || table->referenced;
-    if (!recursive) return std::shared_ptr<CommonTableResult>();
-    if (step.columns.size() != result->columns.size()) {
-      return inner.binder->ErrorAt(Status::InvalidArgument("each UNION query must have the same "
-                                                           "number of columns")
-                                       .WithSqlState("42601"),
-                                   body.position);
-    }
-    if (!inner.has_params) break;  // Describe: the columns are known
-    std::vector<Row> rows;
+    ASSIGN_OR_RETURN(QueryPlan step, plan_step(table));
+    rows.clear();
     RETURN_IF_ERROR(ReadAllRows(*step.source, *inner.control, what, &rows));
     for (Row& r : rows) {
-      for (size_t i = 0; i < r.size(); ++i) {
+      for (size_t i = 0; i < width; ++i) {
         if (r[i].is_null() || r[i].type() == result->columns[i].type.id()) continue;
         ASSIGN_OR_RETURN(r[i], CastValue(r[i], result->columns[i].type, CastContext::kAssignment));
       }
     }
     ASSIGN_OR_RETURN(working, admit(std::move(rows)));
-    if (working.empty()) break;
     result->rows.insert(result->rows.end(), working.begin(), working.end());
   }
   return result;
@@ -913,21 +914,8 @@ Result<QueryPlan> PlanQuery(const Query& query, PlanContext& ctx) {
       }
       inner.ctes = ctes;
       ASSIGN_OR_RETURN(QueryPlan plan, PlanQuery(*cte.query, inner));
-      if (cte.columns.size() > plan.columns.size()) {
-        return ctx.binder->ErrorAt(
-            Status::InvalidArgument("WITH query \"" + cte.name + "\" has " +
-                                    std::to_string(plan.columns.size()) +
-                                    " columns available but " + std::to_string(cte.columns.size()) +
-                                    " columns specified")
-                .WithSqlState("42P10"),
-            cte.position);
-      }
-      auto result = std::make_shared<CommonTableResult>();
-      for (size_t i = 0; i < plan.columns.size(); ++i) {
-        result->columns.push_back(
-            ScopeColumn{cte.name, i < cte.columns.size() ? cte.columns[i] : plan.columns[i].name,
-                        plan.columns[i].type});
-      }
+      ASSIGN_OR_RETURN(std::shared_ptr<CommonTableResult> result,
+                       CteResult(cte, plan.columns, ctx));
       if (ctx.has_params) {
         RETURN_IF_ERROR(ReadAllRows(*plan.source, *ctx.control, "WITH query \"" + cte.name + "\"",
                                     &result->rows));

@@ -227,24 +227,6 @@ class SortSource : public RowSource {
 
 // Hash and equality of the first `n` values of rows, as GROUP BY and DISTINCT compare them
 // (NULLs equal each other).
-struct RowPrefixHash {
-  size_t n;
-  size_t operator()(const Row& r) const {
-    uint64_t h = 0x9e3779b97f4a7c15ull;
-    for (size_t i = 0; i < n; ++i) h = (h ^ HashValue(r[i])) * 0x100000001b3ull;
-    return static_cast<size_t>(h);
-  }
-};
-struct RowPrefixEq {
-  size_t n;
-  bool operator()(const Row& a, const Row& b) const {
-    for (size_t i = 0; i < n; ++i) {
-      if (CompareForSort(a[i], b[i]) != 0) return false;
-    }
-    return true;
-  }
-};
-
 class DistinctSource : public RowSource {
  public:
   DistinctSource(RowSourcePtr child, size_t columns, const ExecControl* control)
@@ -307,13 +289,7 @@ class DistinctOnSource : public RowSource {
  private:
   bool SameKey(const Row& row) const {
     for (size_t i = 0; i < columns_.size(); ++i) {
-      const Value& a = row[static_cast<size_t>(columns_[i])];
-      const Value& b = last_[i];
-      if (a.is_null() || b.is_null()) {
-        if (a.is_null() != b.is_null()) return false;
-        continue;
-      }
-      if (CompareForSort(a, b) != 0) return false;
+      if (CompareForSort(row[static_cast<size_t>(columns_[i])], last_[i]) != 0) return false;
     }
     return true;
   }

@@ -21,6 +21,7 @@
 #include "sql/exec/binder.h"
 #include "sql/exec/eval.h"
 #include "sql/txn/lock_manager.h"
+#include "sql/types/compare.h"
 
 namespace blockdb::sql::exec {
 
@@ -78,6 +79,26 @@ using RowSourcePtr = std::unique_ptr<RowSource>;
 // evaluations: no subquery, outer reference or function call (whose state this does not know).
 // Another thread must install the statement's session time zone (ScopedSessionTimeZone).
 bool ParallelSafe(const BoundExpr& e);
+
+// Hashing and equality of a row's first n columns as DISTINCT and UNION see them (NULLs equal),
+// for hash sets of rows.
+struct RowPrefixHash {
+  size_t n;
+  size_t operator()(const Row& r) const {
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (size_t i = 0; i < n; ++i) h = (h ^ HashValue(r[i])) * 0x100000001b3ull;
+    return static_cast<size_t>(h);
+  }
+};
+struct RowPrefixEq {
+  size_t n;
+  bool operator()(const Row& a, const Row& b) const {
+    for (size_t i = 0; i < n; ++i) {
+      if (CompareForSort(a[i], b[i]) != 0) return false;
+    }
+    return true;
+  }
+};
 
 // Approximate bytes a row holds (for work_mem).
 size_t RowBytes(const Row& row);

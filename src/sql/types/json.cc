@@ -539,6 +539,19 @@ bool IsScalar(const JsonNode& n) {
   return n.kind != JsonNode::Kind::kArray && n.kind != JsonNode::Kind::kObject;
 }
 
+// The output of ->, #> and their text forms for a found value.
+std::optional<std::string> FoundText(const JsonNode& found, bool as_text) {
+  if (!as_text) return std::string(found.raw);
+  switch (found.kind) {
+    case JsonNode::Kind::kNull:
+      return std::nullopt;
+    case JsonNode::Kind::kString:
+      return found.text;
+    default:
+      return std::string(found.raw);
+  }
+}
+
 }  // namespace
 
 Status ValidateJson(std::string_view text) { return ParseTree(text, false).TakeStatus(); }
@@ -615,31 +628,10 @@ Result<std::optional<std::string>> JsonGet(std::string_view doc, bool jsonb, con
     if (i >= 0 && i < n) found = &root.elements[static_cast<size_t>(i)];
   }
   if (found == nullptr) return std::optional<std::string>();
-  if (!as_text) return std::optional<std::string>(std::string(found->raw));
-  switch (found->kind) {
-    case JsonNode::Kind::kNull:
-      return std::optional<std::string>();
-    case JsonNode::Kind::kString:
-      return std::optional<std::string>(found->text);
-    default:
-      return std::optional<std::string>(std::string(found->raw));
-  }
+  return FoundText(*found, as_text);
 }
 
 namespace {
-
-// The output of ->, #> and their text forms for a found value.
-std::optional<std::string> FoundText(const JsonNode& found, bool as_text) {
-  if (!as_text) return std::string(found.raw);
-  switch (found.kind) {
-    case JsonNode::Kind::kNull:
-      return std::nullopt;
-    case JsonNode::Kind::kString:
-      return found.text;
-    default:
-      return std::string(found.raw);
-  }
-}
 
 // An array position as #> reads it: optional sign and digits only.
 std::optional<int64_t> PathPosition(std::string_view step) {
@@ -691,10 +683,9 @@ bool DeepContains(const JsonNode& a, const JsonNode& b) {
 
 }  // namespace
 
-Result<std::optional<std::string>> JsonGetPath(std::string_view doc, bool jsonb,
+Result<std::optional<std::string>> JsonGetPath(std::string_view doc,
                                                const std::vector<std::string>& path, bool as_text) {
   ASSIGN_OR_RETURN(JsonNode root, ParseTree(doc, false, /*navigate=*/true));
-  (void)jsonb;
   const JsonNode* cur = &root;
   for (const std::string& step : path) {
     const JsonNode* next = nullptr;

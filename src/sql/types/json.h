@@ -65,7 +65,8 @@ Result<std::optional<std::string>> JsonGet(std::string_view doc, bool jsonb, con
 // an array, a position written as an integer (negative counts back from the end). nullopt where a
 // step does not exist, for a position that is not an integer, and for #>> of JSON null. The
 // empty path is the whole document.
-Result<std::optional<std::string>> JsonGetPath(std::string_view doc, bool jsonb,
+// `doc` is json text or a jsonb normal form (a top-level scalar is not an array here).
+Result<std::optional<std::string>> JsonGetPath(std::string_view doc,
                                                const std::vector<std::string>& path, bool as_text);
 
 // jsonb @>: whether `a` contains `b` as PostgreSQL defines it. Scalars contain equal scalars; an
