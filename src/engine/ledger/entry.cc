@@ -1,9 +1,11 @@
 #include "engine/ledger/entry.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/check.h"
 #include "common/coding.h"
+#include "common/sha256_lanes.h"
 #include "engine/ledger/merkle.h"
 
 namespace blockdb::ledger {
@@ -75,6 +77,53 @@ Hash256 EntryLeafHash(const EntryView& entry) {
   }
   return Sha256({std::string_view(head, sizeof(head)), entry.key,
                  std::string_view(value_len, sizeof(value_len)), entry.value});
+}
+
+namespace {
+
+// HashLeaf's input for the entry: 0x00 || EncodeEntry(entry), into *dst (cleared first).
+void EncodeLeafData(const EntryView& entry, std::string* dst) {
+  dst->clear();
+  dst->push_back(static_cast<char>(kLeafHashPrefix));
+  EncodeEntry(entry, dst);
+}
+
+}  // namespace
+
+void EntryLeafHashes(std::span<const EntryView> entries, std::span<Hash256> out) {
+  BLOCKDB_CHECK(out.size() >= entries.size());
+  std::string leaf_data[kSha256Lanes];
+  std::string_view messages[kSha256Lanes];
+  for (size_t first = 0; first < entries.size(); first += kSha256Lanes) {
+    const size_t n = std::min(kSha256Lanes, entries.size() - first);
+    for (size_t i = 0; i < n; ++i) {
+      EncodeLeafData(entries[first + i], &leaf_data[i]);
+      messages[i] = leaf_data[i];
+    }
+    Sha256Many(std::span<const std::string_view>(messages, n), out.subspan(first, n));
+  }
+}
+
+bool LeafHashChecker::Add(const EntryView& entry, const char* expected) {
+  EncodeLeafData(entry, &leaf_data_[queued_]);
+  expected_[queued_] = expected;
+  return ++queued_ < kQueue || Flush();
+}
+
+bool LeafHashChecker::Flush() {
+  std::string_view messages[kQueue];
+  for (size_t i = 0; i < queued_; ++i) {
+    messages[i] = leaf_data_[i];
+  }
+  Hash256 hashes[kQueue];
+  Sha256Many(std::span<const std::string_view>(messages, queued_),
+             std::span<Hash256>(hashes, queued_));
+  bool all = true;
+  for (size_t i = 0; i < queued_; ++i) {
+    all = all && std::memcmp(hashes[i].data(), expected_[i], hashes[i].size()) == 0;
+  }
+  queued_ = 0;
+  return all;
 }
 
 }  // namespace blockdb::ledger

@@ -9,7 +9,9 @@
 // table, row and content.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -51,5 +53,26 @@ void EncodeEntry(const EntryView& entry, std::string* dst);
 Status DecodeEntry(std::string_view in, Entry* entry);
 // HashLeaf(EncodeEntry(entry)): the entry's leaf hash in the ledger's Merkle tree.
 Hash256 EntryLeafHash(const EntryView& entry);
+// out[i] = EntryLeafHash(entries[i]) for every i, several entries hashed at once (Sha256Many).
+// REQUIRES: out.size() >= entries.size().
+void EntryLeafHashes(std::span<const EntryView> entries, std::span<Hash256> out);
+
+// Checks entries against expected leaf hashes, hashing several at once (Sha256Many). Add copies
+// the entry's bytes, so its key and value may change after the call; the expected hashes must
+// stay readable until the check that covers them (an Add that fills the queue, or Flush).
+class LeafHashChecker {
+ public:
+  // Queues `entry` against the 32 bytes at `expected`. False when the queue was full and a
+  // queued entry (this one or an earlier one) did not match.
+  bool Add(const EntryView& entry, const char* expected);
+  // Checks the queued entries; false when one does not match.
+  bool Flush();
+
+ private:
+  static constexpr size_t kQueue = 9;          // a multiple of Sha256Many's lanes (3)
+  std::array<std::string, kQueue> leaf_data_;  // 0x00 || entry, capacity kept between uses
+  std::array<const char*, kQueue> expected_{};
+  size_t queued_ = 0;
+};
 
 }  // namespace blockdb::ledger

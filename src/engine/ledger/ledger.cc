@@ -104,9 +104,17 @@ Status Ledger::OnApply(uint64_t log_index, uint64_t txn_id, int64_t timestamp_mi
   group.log_index = log_index;
   group.txn_id = txn_id;
   group.timestamp_micros = timestamp_micros;
+  // The batch's leaf hashes first, several at once (they do not depend on the tree).
+  std::vector<EntryView> entries;
+  entries.reserve(inserts.size());
   for (const auto& [key, value] : inserts) {
-    const Hash256 leaf_hash = AppendEntry(
-        EntryView{log_index, txn_id, timestamp_micros, key, value}, &group, internal_writes);
+    entries.push_back(EntryView{log_index, txn_id, timestamp_micros, key, value});
+  }
+  std::vector<Hash256> leaf_hashes(entries.size());
+  EntryLeafHashes(entries, leaf_hashes);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const Hash256& leaf_hash = leaf_hashes[i];
+    AppendLeaf(entries[i].key, leaf_hash, &group, internal_writes);
     if (sealer_.AddLeaf(leaf_hash)) {
       SealBlock(log_index, timestamp_micros, internal_writes);
     }
@@ -120,15 +128,14 @@ Status Ledger::OnApply(uint64_t log_index, uint64_t txn_id, int64_t timestamp_mi
   return Status::OK();
 }
 
-Hash256 Ledger::AppendEntry(const EntryView& entry, LeafGroup* group, RecordWrites* writes) {
+void Ledger::AppendLeaf(std::string_view key, const Hash256& leaf_hash, LeafGroup* group,
+                        RecordWrites* writes) {
   const uint64_t leaf_index = tree_->size();
-  const Hash256 leaf_hash = EntryLeafHash(entry);
   if (group->leaves.empty()) {
     group->first_leaf = leaf_index;
   }
-  group->leaves.push_back(LeafGroup::Leaf{leaf_hash, std::string(entry.key)});
+  group->leaves.push_back(LeafGroup::Leaf{leaf_hash, std::string(key)});
   tree_->Append(leaf_hash, writes);
-  return leaf_hash;
 }
 
 void Ledger::SealBlock(uint64_t log_index, int64_t timestamp_micros, RecordWrites* writes) {

@@ -103,9 +103,10 @@ class Ledger {
          BlockSealer sealer, std::optional<uint64_t> last_log_index);
 
   Status ValidateBatch(uint64_t log_index, const std::vector<Insert>& inserts) const;
-  // Appends one entry's leaf to the tree and to *group; adds the node records it completes.
-  // Returns its leaf hash.
-  Hash256 AppendEntry(const EntryView& entry, LeafGroup* group, RecordWrites* writes);
+  // Appends one entry's leaf (its row key and leaf hash) to the tree and to *group; adds the node
+  // records it completes.
+  void AppendLeaf(std::string_view key, const Hash256& leaf_hash, LeafGroup* group,
+                  RecordWrites* writes);
   void SealBlock(uint64_t log_index, int64_t timestamp_micros, RecordWrites* writes);
   uint64_t TreeSize() const;
   uint64_t LastBlockIndex() const;

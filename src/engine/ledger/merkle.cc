@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <string>
 
 #include "common/check.h"
 #include "common/coding.h"
+#include "common/sha256_lanes.h"
 
 namespace blockdb::ledger {
 namespace {
@@ -38,6 +40,47 @@ Hash256 HashChildren(const Hash256& left, const Hash256& right) {
 Hash256 EmptyTreeRoot() {
   static const Hash256 kEmpty = Sha256(std::string_view());
   return kEmpty;
+}
+
+namespace {
+
+// out[i] = HashChildren(*children[2 * i], *children[2 * i + 1]) for i < nodes, kSha256Lanes at a
+// time. REQUIRES: nodes <= kMaxNodes (the level-1 nodes of kSha256Lanes octets).
+constexpr size_t kMaxNodes = 4 * kSha256Lanes;
+void HashNodes(const Hash256* const* children, size_t nodes, Hash256* out) {
+  BLOCKDB_CHECK(nodes <= kMaxNodes);
+  char bytes[kMaxNodes][65];
+  std::string_view messages[kMaxNodes];
+  for (size_t i = 0; i < nodes; ++i) {
+    bytes[i][0] = static_cast<char>(kNodeHashPrefix);
+    std::memcpy(&bytes[i][1], children[2 * i]->data(), 32);
+    std::memcpy(&bytes[i][33], children[2 * i + 1]->data(), 32);
+    messages[i] = std::string_view(bytes[i], 65);
+  }
+  Sha256Many(std::span<const std::string_view>(messages, nodes), std::span<Hash256>(out, nodes));
+}
+
+}  // namespace
+
+void OctetRoots(const Hash256* const* leaves, size_t count, Hash256* out) {
+  // Up to kSha256Lanes octets per round, so that every level fills the lanes: 4, 2 and 1 nodes
+  // per octet.
+  constexpr size_t kPerRound = kSha256Lanes;
+  for (size_t first = 0; first < count; first += kPerRound) {
+    const size_t n = std::min(kPerRound, count - first);
+    Hash256 level1[kMaxNodes];
+    Hash256 level2[kMaxNodes / 2];
+    const Hash256* children[kMaxNodes];
+    HashNodes(leaves + 8 * first, 4 * n, level1);
+    for (size_t i = 0; i < 4 * n; ++i) {
+      children[i] = &level1[i];
+    }
+    HashNodes(children, 2 * n, level2);
+    for (size_t i = 0; i < 2 * n; ++i) {
+      children[i] = &level2[i];
+    }
+    HashNodes(children, n, out + first);
+  }
 }
 
 uint64_t SplitPoint(uint64_t n) {

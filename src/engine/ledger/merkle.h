@@ -34,6 +34,10 @@ Hash256 HashChildren(const Hash256& left, const Hash256& right);
 // SHA-256 of the empty string: the root of a tree with no leaves.
 Hash256 EmptyTreeRoot();
 
+// Roots of perfect subtrees of 8 leaves: out[i] = the root over *leaves[8 * i] ... *leaves[8 * i +
+// 7], for i < count. The same hashes as HashChildren, kSha256Lanes nodes at a time.
+void OctetRoots(const Hash256* const* leaves, size_t count, Hash256* out);
+
 // The largest power of two strictly smaller than n. REQUIRES: n >= 2.
 uint64_t SplitPoint(uint64_t n);
 

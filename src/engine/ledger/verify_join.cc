@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/huge_page_allocator.h"
 #include "engine/ledger/entry.h"
 #include "engine/ledger/verify_leaves.h"
 
@@ -23,6 +24,11 @@ constexpr size_t kPrefetchAhead = 16;
 
 // How often (in rows) a walk looks at the stop flag.
 constexpr uint64_t kStopCheckRows = 4096;
+
+// The join's large buffers, read in key order (so at random): on huge pages where the kernel has
+// them.
+template <typename T>
+using HugeVector = std::vector<T, HugePageAllocator<T>>;
 
 struct GroupFields {
   uint64_t log_index = 0;
@@ -49,7 +55,7 @@ SortKey MakeSortKey(std::string_view key, uint64_t offset) {
 struct LeafArena {
   static constexpr size_t kHeader = 32 + 4 + 4;
 
-  std::vector<char> bytes;
+  HugeVector<char> bytes;
   std::vector<GroupFields> groups;
 
   // Appends a leaf and returns its offset.
@@ -99,8 +105,8 @@ struct RangeLeaves {
 // once).
 struct JoinBuffers {
   RangeLeaves leaves;
-  std::vector<SortKey> halves[2];
-  std::vector<SortKey> sorted;
+  HugeVector<SortKey> halves[2];
+  HugeVector<SortKey> sorted;
 
   void Clear() {
     for (int part = 0; part < 2; ++part) {
@@ -194,7 +200,7 @@ struct GroupSpan {
 Result<bool> CollectRange(const RecordSource& source, uint64_t begin, uint64_t end,
                           std::string_view lo, const std::optional<std::string>& hi,
                           const std::atomic<bool>* stop, int part, RangeLeaves* leaves,
-                          std::vector<SortKey>* keys, GroupSpan* first_group,
+                          HugeVector<SortKey>* keys, GroupSpan* first_group,
                           GroupSpan* last_group) {
   LeafArena* out = &leaves->parts[part];
   const uint64_t part_bits = part == 0 ? 0 : RangeLeaves::kPartBit;
@@ -242,8 +248,8 @@ Result<bool> CollectSorted(const RecordSource& source, uint64_t begin, uint64_t 
                            const std::atomic<bool>* stop, JoinBuffers* buffers) {
   buffers->Clear();
   RangeLeaves* leaves = &buffers->leaves;
-  std::vector<SortKey>* halves = buffers->halves;
-  std::vector<SortKey>* sorted = &buffers->sorted;
+  HugeVector<SortKey>* halves = buffers->halves;
+  HugeVector<SortKey>* sorted = &buffers->sorted;
   bool fine[2] = {false, false};
   GroupSpan first[2];
   GroupSpan last[2];
@@ -285,6 +291,7 @@ Result<bool> WalkRows(const RecordSource& source, const RangeLeaves& leaves, con
                       size_t count, std::string_view lo, const std::optional<std::string>& hi,
                       const std::atomic<bool>* stop, uint64_t* rows) {
   std::unique_ptr<Iterator> it = source.new_iterator();
+  LeafHashChecker checker;  // the leaves' bytes stay put: the expected hashes point into them
   size_t n = 0;
   uint64_t seen = 0;
   for (it->Seek(lo); it->Valid(); it->Next()) {
@@ -313,16 +320,15 @@ Result<bool> WalkRows(const RecordSource& source, const RangeLeaves& leaves, con
         return false;  // the leaf's row is missing
       }
       const GroupFields& g = leaves.group(offset);
-      const Hash256 hash =
-          EntryLeafHash(EntryView{g.log_index, g.txn_id, g.timestamp_micros, key, it->value()});
-      if (std::memcmp(hash.data(), leaves.hash(offset), hash.size()) != 0) {
+      if (!checker.Add(EntryView{g.log_index, g.txn_id, g.timestamp_micros, key, it->value()},
+                       leaves.hash(offset))) {
         return false;
       }
     }
   }
   ASSIGN_OR_RETURN(bool fine, Finding(it->status(), "reading rows"));
   *rows += seen;
-  return fine && n == count;  // leaves left over: keys after the last row
+  return checker.Flush() && fine && n == count;  // leaves left over: keys after the last row
 }
 
 // Checks one key range: collects its leaves, sorts them and walks its rows on two threads (the
@@ -336,7 +342,7 @@ Result<bool> JoinRange(const RecordSource& source, uint64_t begin, uint64_t end,
     return false;
   }
   const RangeLeaves& leaves = buffers->leaves;
-  const std::vector<SortKey>& sorted = buffers->sorted;
+  const HugeVector<SortKey>& sorted = buffers->sorted;
   // The split leaf starts the second half's keys; leaves with the same key stay on one side.
   size_t mid = sorted.size() / 2;
   while (mid > 0 && mid < sorted.size() &&

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/coding.h"
+#include "common/sha256_lanes.h"
 #include "engine/ledger/entry.h"
 #include "engine/ledger/frontier.h"
 
@@ -466,6 +467,7 @@ void RowCounter::Count() {
 
 ChunkRoots BlockDataRoots(const std::vector<BlockHeader>& blocks, uint64_t begin,
                           const LeafOutcomes& outcomes) {
+  constexpr size_t kOctetBatch = kSha256Lanes;  // octets hashed together (OctetRoots)
   ChunkRoots out;
   out.data_roots.resize(blocks.size());
   if (!blocks.empty()) {
@@ -480,28 +482,41 @@ ChunkRoots BlockDataRoots(const std::vector<BlockHeader>& blocks, uint64_t begin
       bool complete = true;
       uint64_t leaf = first;
       while (leaf < end && complete) {
-        if (leaf % kOctetLeaves == 0 && end - leaf >= kOctetLeaves) {
-          const Hash256* h[kOctetLeaves];
+        // Up to kOctetBatch whole aligned octets, hashed together.
+        size_t octets = 0;
+        const Hash256* h[kOctetBatch * kOctetLeaves];
+        while (octets < kOctetBatch && leaf % kOctetLeaves == 0 &&
+               end - leaf >= (octets + 1) * kOctetLeaves) {
+          bool present = true;
           for (uint64_t i = 0; i < kOctetLeaves; ++i) {
-            h[i] = outcomes.hash(leaf + i - begin);
-            complete = complete && h[i] != nullptr;
+            const Hash256* hash = outcomes.hash(leaf + octets * kOctetLeaves + i - begin);
+            h[octets * kOctetLeaves + i] = hash;
+            present = present && hash != nullptr;
           }
-          if (!complete) {
+          if (!present) {
+            complete = false;  // after the whole octets before this one
             break;
           }
-          const Hash256 octet =
-              HashChildren(HashChildren(HashChildren(*h[0], *h[1]), HashChildren(*h[2], *h[3])),
-                           HashChildren(HashChildren(*h[4], *h[5]), HashChildren(*h[6], *h[7])));
-          out.octets[leaf / kOctetLeaves - begin / kOctetLeaves] = octet;
-          if (first % kOctetLeaves == 0) {
-            tree.AppendSubtree(kOctetLevel, octet);
-          } else {
-            for (const Hash256* hash : h) {
-              tree.Append(*hash);
+          ++octets;
+        }
+        if (octets > 0) {
+          Hash256 roots[kOctetBatch];
+          OctetRoots(h, octets, roots);
+          for (size_t o = 0; o < octets; ++o) {
+            out.octets[leaf / kOctetLeaves - begin / kOctetLeaves] = roots[o];
+            if (first % kOctetLeaves == 0) {
+              tree.AppendSubtree(kOctetLevel, roots[o]);
+            } else {
+              for (uint64_t i = 0; i < kOctetLeaves; ++i) {
+                tree.Append(*h[o * kOctetLeaves + i]);
+              }
             }
+            leaf += kOctetLeaves;
           }
-          leaf += kOctetLeaves;
           continue;
+        }
+        if (!complete) {
+          break;
         }
         const Hash256* hash = outcomes.hash(leaf - begin);
         complete = hash != nullptr;

@@ -22,7 +22,10 @@ std::string Hex(const Hash256& h) {
 std::string PathHex(const std::vector<Hash256>& path) {
   std::string out;
   for (size_t i = 0; i < path.size(); ++i) {
-    out += (i > 0 ? "," : "") + Hex(path[i]);
+    if (i > 0) {
+      out += ',';
+    }
+    out += Hex(path[i]);
   }
   return out;
 }
