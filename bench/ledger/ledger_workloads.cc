@@ -10,6 +10,7 @@
 
 #include "bench_util.h"
 #include "common/sha256.h"
+#include "common/sha256_lanes.h"
 #include "engine/ledger/proof.h"
 #include "engine/ledger/proof_json.h"
 
@@ -118,12 +119,61 @@ double HashRate(size_t message_bytes, double seconds) {
   return static_cast<double>(bytes) / elapsed / 1e6;
 }
 
+double LanesHashRate(size_t message_bytes, double seconds) {
+  constexpr size_t kBatch = 48;
+  std::vector<std::string> messages(kBatch, std::string(message_bytes, 'x'));
+  for (size_t i = 0; i < kBatch; ++i) {
+    messages[i][0] = static_cast<char>(i);
+  }
+  const std::vector<std::string_view> views(messages.begin(), messages.end());
+  std::vector<Hash256> out(kBatch);
+  uint64_t bytes = 0;
+  uint8_t sink = 0;
+  const uint64_t start = NowNanos();
+  const uint64_t budget = static_cast<uint64_t>(seconds * 1e9);
+  while (NowNanos() - start < budget) {
+    for (int i = 0; i < 16; ++i) {
+      Sha256Many(views, out);
+      sink ^= out[i][0];
+      bytes += message_bytes * kBatch;
+    }
+  }
+  const double elapsed = static_cast<double>(NowNanos() - start) / 1e9;
+  if (sink == 0xff) {
+    std::fprintf(stderr, " ");
+  }
+  return static_cast<double>(bytes) / elapsed / 1e6;
+}
+
 }  // namespace
 
 ShaFigures MeasureSha256(size_t entry_bytes, double seconds) {
   ShaFigures f;
   f.bulk_mb_per_s = HashRate(1 << 20, seconds);
   f.entry_mb_per_s = HashRate(entry_bytes, seconds);
+  f.entry_lanes_mb_per_s = LanesHashRate(entry_bytes, seconds);
+  f.node_lanes_mb_per_s = LanesHashRate(65, seconds);
+  return f;
+}
+
+ScanFigures ScanStore(DB* db, double (*process_cpu_seconds)()) {
+  ScanFigures f;
+  IteratorOptions options;
+  options.fill_cache = false;
+  std::unique_ptr<Iterator> it = db->NewIterator(kLatestSnapshot, options);
+  const double before = process_cpu_seconds();
+  uint64_t keys = 0;
+  size_t bytes = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++keys;
+    bytes += it->key().size() + it->value().size();
+  }
+  const double cpu = process_cpu_seconds() - before;
+  if (!it->status().ok() || bytes == 0) {
+    return f;
+  }
+  f.cpu_seconds = cpu;
+  f.keys = keys;
   return f;
 }
 

@@ -33,12 +33,24 @@ InsertFigures DurableInserts(DB* db, int writers, int rows_per_batch, double sec
 double Load(DB* db, uint64_t rows);
 
 struct ShaFigures {
-  double bulk_mb_per_s = 0;   // one core, 1 MiB messages
-  double entry_mb_per_s = 0;  // one core, messages the size of an entry
+  double bulk_mb_per_s = 0;         // one core, 1 MiB messages, OpenSSL
+  double entry_mb_per_s = 0;        // one core, messages the size of an entry, OpenSSL
+  double entry_lanes_mb_per_s = 0;  // the same through Sha256Many (batches of 48 messages)
+  double node_lanes_mb_per_s = 0;   // 65-byte messages (tree nodes) through Sha256Many
 };
 
-// Raw single-core SHA-256 throughput (the same library the ledger uses), each for ~`seconds`.
+// Raw single-core SHA-256 throughput, each figure for ~`seconds`: OpenSSL one message at a time
+// (the raw speed the VERIFY target refers to) and BlockDB's Sha256Many, which VERIFY uses.
 ShaFigures MeasureSha256(size_t entry_bytes, double seconds);
+
+// One forward scan of every key of the store (rows and ledger records) at the latest snapshot,
+// without filling the block cache, as VERIFY reads: the CPU seconds it took and the keys seen.
+// The least any VERIFY must read; negative seconds when the scan fails.
+struct ScanFigures {
+  double cpu_seconds = -1;
+  uint64_t keys = 0;
+};
+ScanFigures ScanStore(DB* db, double (*process_cpu_seconds)());
 
 struct ProofFigures {
   double inclusion_p50_us = 0;
