@@ -27,6 +27,9 @@ class BenchEngine {
   virtual bool Get(std::string_view key, std::string* value) = 0;
   // Reads up to n consecutive keys from start; returns how many were read.
   virtual int Scan(std::string_view start, int n) = 0;
+  // Reads every key and value once in order, without filling the block cache (a scan of the
+  // whole store, as VERIFY makes); returns the bytes of keys and values read, or -1 on error.
+  virtual int64_t ScanAll() = 0;
   // Flushes memory and compacts everything (before the read phases).
   virtual void CompactAll() = 0;
   virtual void Close() = 0;

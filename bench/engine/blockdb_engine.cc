@@ -64,6 +64,17 @@ class BlockDbEngine : public BenchEngine {
     return read;
   }
 
+  int64_t ScanAll() override {
+    IteratorOptions options;
+    options.fill_cache = false;
+    std::unique_ptr<Iterator> it = db_->NewIterator(kLatestSnapshot, options);
+    int64_t bytes = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      bytes += static_cast<int64_t>(it->key().size() + it->value().size());
+    }
+    return it->status().ok() ? bytes : -1;
+  }
+
   void CompactAll() override {
     Status s = db_->CompactAll();
     if (!s.ok()) {

@@ -75,6 +75,17 @@ class RocksDbEngine : public BenchEngine {
     return read;
   }
 
+  int64_t ScanAll() override {
+    rocksdb::ReadOptions options;
+    options.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options));
+    int64_t bytes = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      bytes += static_cast<int64_t>(it->key().size() + it->value().size());
+    }
+    return it->status().ok() ? bytes : -1;
+  }
+
   void CompactAll() override {
     db_->Flush(rocksdb::FlushOptions());
     db_->CompactRange(rocksdb::CompactRangeOptions(), nullptr, nullptr);
