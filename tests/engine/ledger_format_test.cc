@@ -274,5 +274,55 @@ TEST_CASE("ledger format: the block sealer closes at the batch size and chains h
   CHECK(sealer.last_hash() == BlockHash(blocks[1]));
 }
 
+TEST_CASE("ledger format: batched leaf hashes and LeafHashChecker agree with EntryLeafHash") {
+  const std::string long_value(70000, 'v');
+  std::vector<std::string> keys;
+  std::vector<EntryView> entries;
+  for (int i = 0; i < 14; ++i) {
+    keys.push_back("key" + std::to_string(i));
+  }
+  for (int i = 0; i < 14; ++i) {
+    // Lengths vary within one batch of lanes: short, entry-sized and a 70000-byte value.
+    const std::string_view value =
+        i == 5 ? std::string_view(long_value) : std::string_view(long_value).substr(0, 10 * i);
+    entries.push_back(EntryView{static_cast<uint64_t>(i), 42, kTs + i, keys[i], value});
+  }
+  for (size_t count = 0; count <= entries.size(); ++count) {
+    std::vector<Hash256> batched(count);
+    EntryLeafHashes(std::span<const EntryView>(entries.data(), count), batched);
+    for (size_t i = 0; i < count; ++i) {
+      CHECK(batched[i] == EntryLeafHash(entries[i]));
+    }
+  }
+  std::vector<Hash256> expected;
+  for (const EntryView& e : entries) {
+    expected.push_back(EntryLeafHash(e));
+  }
+  SUBCASE("all match") {
+    LeafHashChecker checker;
+    bool ok = true;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      ok = checker.Add(entries[i], reinterpret_cast<const char*>(expected[i].data())) && ok;
+    }
+    CHECK(ok);
+    CHECK(checker.Flush());
+    CHECK(checker.Flush());  // nothing queued
+  }
+  // One wrong expected hash, at each position: reported by the Add that fills the queue holding
+  // it, or by the final Flush.
+  for (size_t bad = 0; bad < entries.size(); ++bad) {
+    CAPTURE(bad);
+    std::vector<Hash256> wrong = expected;
+    wrong[bad][31] ^= 1;
+    LeafHashChecker checker;
+    bool ok = true;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      ok = checker.Add(entries[i], reinterpret_cast<const char*>(wrong[i].data())) && ok;
+    }
+    ok = checker.Flush() && ok;
+    CHECK_FALSE(ok);
+  }
+}
+
 }  // namespace
 }  // namespace blockdb::ledger

@@ -416,5 +416,30 @@ TEST_CASE("ledger merkle: tampered proofs fail for random trees up to 300 leaves
   }
 }
 
+TEST_CASE("ledger merkle: OctetRoots equals HashChildren over each 8 leaves") {
+  std::vector<Hash256> leaves;
+  for (int i = 0; i < 8 * 7; ++i) {
+    leaves.push_back(HashLeaf(std::string(1, static_cast<char>(i))));
+  }
+  std::vector<const Hash256*> pointers;
+  for (const Hash256& h : leaves) {
+    pointers.push_back(&h);
+  }
+  for (size_t count = 0; count <= 7; ++count) {
+    std::vector<Hash256> roots(count);
+    OctetRoots(pointers.data(), count, roots.data());
+    for (size_t o = 0; o < count; ++o) {
+      const Hash256* h = &leaves[8 * o];
+      const Hash256 want =
+          HashChildren(HashChildren(HashChildren(h[0], h[1]), HashChildren(h[2], h[3])),
+                       HashChildren(HashChildren(h[4], h[5]), HashChildren(h[6], h[7])));
+      CAPTURE(count);
+      CAPTURE(o);
+      CHECK(roots[o] == want);
+      CHECK(roots[o] == RootOf(std::span<const Hash256>(h, 8)));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace blockdb::ledger
