@@ -4,11 +4,14 @@
 
 #include <exception>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "BlockSQLLexer.h"
 #include "BlockSQLParser.h"
+#include "common/check.h"
 #include "sql/internal/ast_builder.h"
+#include "sql/internal/literal_insert.h"
 #include "sql/internal/sql_error.h"
 #include "sql/internal/text.h"
 
@@ -266,14 +269,8 @@ Status InternalError(std::string_view what) {
       .WithSqlState("XX000");
 }
 
-}  // namespace
-
-Result<std::vector<StatementPtr>> Parse(std::string_view sql) { return Parse(sql, nullptr); }
-
-Result<std::vector<StatementPtr>> Parse(std::string_view sql, int* error_position) {
-  if (error_position != nullptr) {
-    *error_position = 0;
-  }
+// Parse without the literal-INSERT fast path.
+Result<std::vector<StatementPtr>> ParseFull(std::string_view sql, int* error_position) {
   try {
     ASSIGN_OR_RETURN(internal::DecodedText decoded, internal::DecodeUtf8(sql));
     return ParseDecoded(sql, std::move(decoded));
@@ -287,6 +284,44 @@ Result<std::vector<StatementPtr>> Parse(std::string_view sql, int* error_positio
   } catch (...) {
     return InternalError("unknown exception");
   }
+}
+
+// Bulk loads send one INSERT of constant rows after another; those skip most of the ANTLR parse
+// (sql/internal/literal_insert.h). Everything else, and every error, comes from ParseFull.
+Result<std::vector<StatementPtr>> ParseWithFastPath(std::string_view sql, int* error_position) {
+  Result<internal::DecodedText> decoded = internal::DecodeUtf8(sql);
+  if (decoded.ok()) {
+    std::optional<StatementPtr> fast;
+    try {
+      fast = internal::ParseLiteralInsert(
+          sql, *decoded, [](std::string_view text) { return ParseFull(text, nullptr); });
+    } catch (...) {
+      fast.reset();  // e.g. out of memory: the full parser reports it
+    }
+    if (fast.has_value()) {
+      if (internal::LiteralInsertCrossCheck()) {
+        Result<std::vector<StatementPtr>> full = ParseFull(sql, nullptr);
+        BLOCKDB_CHECK_MSG(
+            full.ok() && full->size() == 1 && internal::SameLiteralInsert(*(*full)[0], **fast),
+            "the literal-INSERT fast path and the full parser disagree");
+      }
+      std::vector<StatementPtr> statements;
+      statements.push_back(std::move(*fast));
+      return statements;
+    }
+  }
+  return ParseFull(sql, error_position);
+}
+
+}  // namespace
+
+Result<std::vector<StatementPtr>> Parse(std::string_view sql) { return Parse(sql, nullptr); }
+
+Result<std::vector<StatementPtr>> Parse(std::string_view sql, int* error_position) {
+  if (error_position != nullptr) {
+    *error_position = 0;
+  }
+  return ParseWithFastPath(sql, error_position);
 }
 
 Result<std::vector<StatementText>> SplitStatements(std::string_view sql, int* error_position) {

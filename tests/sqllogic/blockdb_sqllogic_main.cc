@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/logging.h"
+#include "sql/internal/literal_insert.h"
 #include "sqllogic/backend.h"
 #include "sqllogic/runner.h"
 #include "sqllogic/test_file.h"
@@ -123,4 +124,9 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace blockdb::sqllogic
 
-int main(int argc, char** argv) { return blockdb::sqllogic::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // Statements the literal-INSERT fast path parses are parsed by the full parser too, and the run
+  // aborts if the two ASTs differ.
+  blockdb::sql::internal::SetLiteralInsertCrossCheck(true);
+  return blockdb::sqllogic::Main(argc, argv);
+}
