@@ -10,7 +10,9 @@
 //
 // Besides sanitizer reports, the target aborts when Parse or SplitStatements returns an error
 // without a SQLSTATE or with XX000 (an exception that reached the boundary), an error position
-// outside the input, or statements whose spans are not in order inside the input.
+// outside the input, or statements whose spans are not in order inside the input; and (the
+// literal-INSERT cross-check, turned on here) when the fast path for INSERTs of constant rows and
+// the full parser build different ASTs for the same text.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -18,6 +20,7 @@
 #include <string_view>
 
 #include "sql/ast.h"
+#include "sql/internal/literal_insert.h"
 #include "sql/parser.h"
 
 namespace {
@@ -30,6 +33,11 @@ void CheckError(const blockdb::Status& status, int position, size_t size) {
 }
 
 }  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  blockdb::sql::internal::SetLiteralInsertCrossCheck(true);
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view sql(reinterpret_cast<const char*>(data), size);
