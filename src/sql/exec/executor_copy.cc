@@ -54,63 +54,71 @@ Status BadCopy(std::string msg, size_t line) {
       .WithSqlState(kSqlStateBadCopyFormat);
 }
 
-// Splits one text-format line into fields (nullopt = NULL).
-Result<std::vector<std::optional<std::string>>> SplitText(std::string_view line, char delim,
-                                                          const std::string& null_string,
-                                                          size_t line_no) {
-  std::vector<std::optional<std::string>> fields;
-  std::string cur;
-  bool raw_null = true;
-  std::string raw;
-  auto finish = [&]() {
+// Splits one text-format line into *fields (nullopt = NULL), reusing the vector. A field is
+// NULL when its raw text equals null_string; otherwise its backslash escapes are decoded. Fields
+// without a backslash (nearly all) are copied in one piece.
+Status SplitText(std::string_view line, char delim, const std::string& null_string, size_t line_no,
+                 std::vector<std::optional<std::string>>* fields) {
+  fields->clear();
+  size_t start = 0;
+  while (true) {
+    size_t end = start;
+    bool escaped = false;
+    while (end < line.size() && line[end] != delim) {
+      if (line[end] == '\\') {
+        if (end + 1 >= line.size()) {
+          return BadCopy("end-of-copy marker corrupt", line_no);
+        }
+        escaped = true;
+        end += 2;  // the escaped character, even a delimiter, belongs to the field
+      } else {
+        ++end;
+      }
+    }
+    const std::string_view raw = line.substr(start, end - start);
     if (raw == null_string) {
-      fields.emplace_back(std::nullopt);
+      fields->emplace_back(std::nullopt);
+    } else if (!escaped) {
+      fields->emplace_back(std::string(raw));
     } else {
-      fields.emplace_back(cur);
+      std::string cur;
+      cur.reserve(raw.size());
+      for (size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] != '\\') {
+          cur += raw[i];
+          continue;
+        }
+        const char n = raw[++i];
+        switch (n) {
+          case 'n':
+            cur += '\n';
+            break;
+          case 'r':
+            cur += '\r';
+            break;
+          case 't':
+            cur += '\t';
+            break;
+          case 'b':
+            cur += '\b';
+            break;
+          case 'f':
+            cur += '\f';
+            break;
+          case 'v':
+            cur += '\v';
+            break;
+          default:
+            cur += n;
+        }
+      }
+      fields->emplace_back(std::move(cur));
     }
-    cur.clear();
-    raw.clear();
-  };
-  (void)raw_null;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (c == delim) {
-      finish();
-      continue;
+    if (end >= line.size()) {
+      return Status::OK();
     }
-    raw += c;
-    if (c != '\\') {
-      cur += c;
-      continue;
-    }
-    if (i + 1 >= line.size()) return BadCopy("end-of-copy marker corrupt", line_no);
-    char n = line[++i];
-    raw += n;
-    switch (n) {
-      case 'n':
-        cur += '\n';
-        break;
-      case 'r':
-        cur += '\r';
-        break;
-      case 't':
-        cur += '\t';
-        break;
-      case 'b':
-        cur += '\b';
-        break;
-      case 'f':
-        cur += '\f';
-        break;
-      case 'v':
-        cur += '\v';
-        break;
-      default:
-        cur += n;
-    }
+    start = end + 1;
   }
-  finish();
-  return fields;
 }
 
 // Splits CSV text into records of fields; quoted fields may span lines. Unquoted empty = NULL.
@@ -291,37 +299,22 @@ Status Executor::RunCopy(const CopyStmt& stmt, Execution& exec, bool describe_on
 Result<uint64_t> Executor::WriteCopyIn(ErrorInfo* error) {
   CopyIn copy = std::move(*copy_in_);
   copy_in_.reset();
-  std::vector<std::vector<std::optional<std::string>>> records;
-  if (copy.csv) {
-    ASSIGN_OR_RETURN(records, SplitCsv(copy.data, copy.delimiter));
-  } else {
-    size_t start = 0, line_no = 0;
-    while (start < copy.data.size()) {
-      size_t end = copy.data.find('\n', start);
-      if (end == std::string::npos) end = copy.data.size();
-      std::string_view line(copy.data.data() + start, end - start);
-      start = end + 1;
-      ++line_no;
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line == "\\.") break;
-      ASSIGN_OR_RETURN(auto fields, SplitText(line, copy.delimiter, copy.null_string, line_no));
-      records.push_back(std::move(fields));
-    }
-  }
-  if (copy.header && !records.empty()) records.erase(records.begin());
   Execution exec;
   exec.eval.statement_time = NowMicros();
   ASSIGN_OR_RETURN(ColumnDefaults defaults, ParseDefaults(*copy.table));
   uint64_t total = 0;
   std::vector<std::vector<Value>> batch;
-  for (size_t i = 0; i < records.size(); ++i) {
-    const auto& fields = records[i];
+  // One record's fields into a complete row of the batch; the batch is written every
+  // kCopyBatchRows rows. `line` is the record's line in the data (the header is line 1).
+  auto add_record = [&](const std::vector<std::optional<std::string>>& fields,
+                        size_t line) -> Status {
     if (fields.size() != copy.columns.size()) {
       return BadCopy(fields.size() < copy.columns.size() ? "missing data for a column"
                                                          : "extra data after last expected column",
-                     i + 1);
+                     line);
     }
     std::vector<Value> values;
+    values.reserve(fields.size());
     for (size_t f = 0; f < fields.size(); ++f) {
       const ColumnSchema& col = copy.table->columns[copy.columns[f]];
       if (!fields[f]) {
@@ -332,7 +325,7 @@ Result<uint64_t> Executor::WriteCopyIn(ErrorInfo* error) {
       if (!v.ok()) {
         Status s = v.TakeStatus();
         return Status::InvalidArgument(s.message() + " (COPY " + copy.table->name + ", line " +
-                                       std::to_string(i + 1) + ", column " + col.name + ")")
+                                       std::to_string(line) + ", column " + col.name + ")")
             .WithSqlState(s.sqlstate());
       }
       values.push_back(std::move(v).value());
@@ -344,6 +337,29 @@ Result<uint64_t> Executor::WriteCopyIn(ErrorInfo* error) {
       ASSIGN_OR_RETURN(uint64_t n, WriteRows(copy.table, std::move(batch), false, error));
       total += n;
       batch.clear();
+    }
+    return Status::OK();
+  };
+  if (copy.csv) {
+    ASSIGN_OR_RETURN(auto records, SplitCsv(copy.data, copy.delimiter));
+    for (size_t i = copy.header ? 1 : 0; i < records.size(); ++i) {
+      RETURN_IF_ERROR(add_record(records[i], i + 1));
+    }
+  } else {
+    // Line by line, so that only one batch of rows is held at a time besides the data.
+    std::vector<std::optional<std::string>> fields;
+    size_t start = 0, line_no = 0;
+    while (start < copy.data.size()) {
+      size_t end = copy.data.find('\n', start);
+      if (end == std::string::npos) end = copy.data.size();
+      std::string_view line(copy.data.data() + start, end - start);
+      start = end + 1;
+      ++line_no;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line == "\\.") break;
+      RETURN_IF_ERROR(SplitText(line, copy.delimiter, copy.null_string, line_no, &fields));
+      if (copy.header && line_no == 1) continue;
+      RETURN_IF_ERROR(add_record(fields, line_no));
     }
   }
   if (!batch.empty()) {
