@@ -10,7 +10,10 @@
 //      NUMERIC(12,2), note TEXT) loaded into both: full-scan aggregates and primary-key range
 //      scans of 100 rows, BlockDB through its Session API, PostgreSQL through libpq on a Unix
 //      socket (the client/server hop is part of PostgreSQL's figure; BlockDB's wire server adds
-//      its own, measured by the pgbench benchmark of the wire issue).
+//      its own, measured by the pgbench benchmark of the wire issue). The rows are loaded twice
+//      into each system: with 1000-row INSERT statements (the table the queries read), and with
+//      COPY FROM STDIN in text format into a second table (sent in 64 KiB pieces); both loads
+//      are timed.
 //
 //   blockdb-bench-sql [--rows N] [--ops N] [--no-postgres] [--pg-bindir DIR] [--point-only]
 //
@@ -73,6 +76,16 @@ std::string RowValues(uint64_t i) {
   return buf;
 }
 
+// The same row as a line of COPY's text format.
+std::string CopyLine(uint64_t i) {
+  char buf[160];
+  std::snprintf(buf, sizeof(buf), "%llu\t%llu\t%llu.%02llu\tnote %llu for the ledger row\n",
+                static_cast<unsigned long long>(i), static_cast<unsigned long long>(i % 1000),
+                static_cast<unsigned long long>(i % 10007),
+                static_cast<unsigned long long>(i % 100), static_cast<unsigned long long>(i));
+  return buf;
+}
+
 const char kCreate[] =
     "CREATE TABLE ledger_rows (id BIGINT PRIMARY KEY, account INT NOT NULL, "
     "amount NUMERIC(12,2) NOT NULL, note TEXT)";
@@ -84,7 +97,8 @@ double Load(uint64_t n, Exec exec) {
   for (uint64_t first = 0; first < n; first += 1000) {
     std::string sql = "INSERT INTO ledger_rows VALUES ";
     for (uint64_t i = first; i < std::min(n, first + 1000); ++i) {
-      sql += (i > first ? "," : "") + RowValues(i);
+      if (i > first) sql += ',';
+      sql += RowValues(i);
     }
     exec(sql);
   }
@@ -146,6 +160,23 @@ class Postgres {
     PGresult* r = PQprepare(conn_, name, sql, 0, nullptr);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) Die(PQresultErrorMessage(r));
     PQclear(r);
+  }
+  // COPY ... FROM STDIN with `data` sent in pieces of `chunk` bytes.
+  void CopyIn(const std::string& copy, const std::string& data, size_t chunk) {
+    PGresult* r = PQexec(conn_, copy.c_str());
+    if (PQresultStatus(r) != PGRES_COPY_IN) Die(PQresultErrorMessage(r));
+    PQclear(r);
+    for (size_t at = 0; at < data.size(); at += chunk) {
+      const size_t n = std::min(chunk, data.size() - at);
+      if (PQputCopyData(conn_, data.data() + at, static_cast<int>(n)) != 1) {
+        Die(PQerrorMessage(conn_));
+      }
+    }
+    if (PQputCopyEnd(conn_, nullptr) != 1) Die(PQerrorMessage(conn_));
+    while ((r = PQgetResult(conn_)) != nullptr) {
+      if (PQresultStatus(r) != PGRES_COMMAND_OK) Die(PQresultErrorMessage(r));
+      PQclear(r);
+    }
   }
   int ExecPrepared(const char* name, const std::vector<std::string>& params) {
     std::vector<const char*> values;
@@ -222,6 +253,36 @@ int Main(int argc, char** argv) {
     std::printf("   postgres %10.2f s   ratio %.2fx", pl, pl / bl);
   }
   std::printf("\n");
+  {
+    // The same rows through COPY FROM STDIN (text format) into a table of their own, in 64 KiB
+    // pieces as psql's \copy sends them.
+    const char kCreateCopy[] =
+        "CREATE TABLE copy_rows (id BIGINT PRIMARY KEY, account INT NOT NULL, "
+        "amount NUMERIC(12,2) NOT NULL, note TEXT)";
+    const char kCopy[] = "COPY copy_rows FROM STDIN";
+    constexpr size_t kChunk = 64 << 10;
+    std::string data;
+    for (uint64_t i = 0; i < args.rows; ++i) {
+      data += CopyLine(i);
+    }
+    Run(s, kCreateCopy);
+    const double c0 = NowSeconds();
+    Run(s, kCopy);
+    for (size_t at = 0; at < data.size(); at += kChunk) {
+      Check(s.CopyData(std::string_view(data).substr(at, kChunk)), "copy data");
+    }
+    Check(s.CopyDone().status(), "copy");
+    const double bc = NowSeconds() - c0;
+    std::printf("%-44s blockdb %10.2f s", "load (COPY FROM STDIN, text)", bc);
+    if (pg) {
+      pg->Exec(kCreateCopy);
+      const double p0 = NowSeconds();
+      pg->CopyIn(kCopy, data, kChunk);
+      const double pc = NowSeconds() - p0;
+      std::printf("   postgres %10.2f s   ratio %.2fx", pc, pc / bc);
+    }
+    std::printf("\n");
+  }
   Check((*ledger)->db()->CompactAll(), "compact");
 
   std::mt19937_64 rng(42);
