@@ -86,5 +86,32 @@ TEST_CASE("copy in: many rows in several batches, and a duplicate key in a later
   CHECK(f.Query("SELECT count(*) FROM t") == Rows{"2500"});
 }
 
+// docs/SQL.md: outside a transaction block a load is written in batches of 1000 rows, and the
+// batches before a failing line stay written; inside a block the COPY is part of the transaction.
+TEST_CASE("copy in: a failure in a later batch keeps the batches before it, unless in a block") {
+  SessionFixture f;
+  f.Exec("CREATE TABLE t (id INT PRIMARY KEY, s TEXT)");
+  f.Exec("INSERT INTO t VALUES (2400, 'there before')");
+  std::string data;
+  for (int i = 1; i <= 2500; ++i) {
+    data += std::to_string(i) + "\trow\n";  // 2400 repeats a key, in the third batch
+  }
+  f.Exec("BEGIN");
+  CHECK(CopyIn(f, "COPY t FROM STDIN", data).rfind("ERROR 23505", 0) == 0);
+  f.Exec("ROLLBACK");
+  CHECK(f.Query("SELECT count(*) FROM t") == Rows{"1"});
+  CHECK(CopyIn(f, "COPY t FROM STDIN", data).rfind("ERROR 23505", 0) == 0);
+  CHECK(f.Query("SELECT count(*), max(id) FROM t WHERE id < 2400") == Rows{"2000|2000"});
+
+  std::string bad_late;
+  for (int i = 3001; i <= 5500; ++i) {
+    bad_late += (i == 5200 ? std::string("x") : std::to_string(i)) + "\trow\n";
+  }
+  const std::string bad = CopyIn(f, "COPY t FROM STDIN", bad_late);
+  CHECK(bad.rfind("ERROR 22P02", 0) == 0);
+  CHECK(bad.find("line 2200, column id") != std::string::npos);
+  CHECK(f.Query("SELECT count(*) FROM t WHERE id > 3000") == Rows{"2000"});
+}
+
 }  // namespace
 }  // namespace blockdb::sql::session_test
