@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/db.h"
+
 namespace blockdb::bench {
 
 namespace {
@@ -95,6 +97,21 @@ uint64_t DirectoryBytes(const std::string& dir) {
     }
   }
   return total;
+}
+
+std::optional<StoreScan> ScanWholeStore(DB* db) {
+  IteratorOptions options;
+  options.fill_cache = false;
+  std::unique_ptr<Iterator> it = db->NewIterator(kLatestSnapshot, options);
+  StoreScan scan;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++scan.keys;
+    scan.bytes += it->key().size() + it->value().size();
+  }
+  if (!it->status().ok()) {
+    return std::nullopt;
+  }
+  return scan;
 }
 
 }  // namespace blockdb::bench

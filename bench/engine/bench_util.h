@@ -4,10 +4,15 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+namespace blockdb {
+class DB;
+}  // namespace blockdb
 
 namespace blockdb::bench {
 
@@ -52,6 +57,15 @@ struct Latencies {
 };
 
 uint64_t NowNanos();
+
+// One forward scan of every key of a BlockDB store at its latest snapshot, without filling the
+// block cache (as VERIFY reads): the keys seen and the bytes of keys and values, or nullopt when
+// the scan fails.
+struct StoreScan {
+  uint64_t keys = 0;
+  uint64_t bytes = 0;
+};
+std::optional<StoreScan> ScanWholeStore(DB* db);
 // Peak resident set size of this process in bytes (VmHWM).
 uint64_t PeakRssBytes();
 // Bytes this process caused to be sent to the storage layer (/proc/self/io write_bytes).

@@ -65,14 +65,8 @@ class BlockDbEngine : public BenchEngine {
   }
 
   int64_t ScanAll() override {
-    IteratorOptions options;
-    options.fill_cache = false;
-    std::unique_ptr<Iterator> it = db_->NewIterator(kLatestSnapshot, options);
-    int64_t bytes = 0;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      bytes += static_cast<int64_t>(it->key().size() + it->value().size());
-    }
-    return it->status().ok() ? bytes : -1;
+    const std::optional<StoreScan> scan = ScanWholeStore(db_.get());
+    return scan ? static_cast<int64_t>(scan->bytes) : -1;
   }
 
   void CompactAll() override {

@@ -100,16 +100,18 @@ double Load(DB* db, uint64_t rows) {
 
 namespace {
 
-double HashRate(size_t message_bytes, double seconds) {
-  const std::string message(message_bytes, 'x');
+// MB/s of `hash`, which hashes `bytes_per_call` bytes per call and returns a byte of a digest,
+// called for about `seconds` on this thread.
+template <typename Hash>
+double MeasureMbPerS(uint64_t bytes_per_call, double seconds, Hash hash) {
   uint64_t bytes = 0;
   uint8_t sink = 0;
   const uint64_t start = NowNanos();
   const uint64_t budget = static_cast<uint64_t>(seconds * 1e9);
   while (NowNanos() - start < budget) {
-    for (int i = 0; i < 256; ++i) {
-      sink ^= Sha256(message)[0];
-      bytes += message_bytes;
+    for (int i = 0; i < 64; ++i) {
+      sink ^= hash();
+      bytes += bytes_per_call;
     }
   }
   const double elapsed = static_cast<double>(NowNanos() - start) / 1e9;
@@ -119,6 +121,13 @@ double HashRate(size_t message_bytes, double seconds) {
   return static_cast<double>(bytes) / elapsed / 1e6;
 }
 
+// OpenSSL, one message at a time.
+double HashRate(size_t message_bytes, double seconds) {
+  const std::string message(message_bytes, 'x');
+  return MeasureMbPerS(message_bytes, seconds, [&] { return Sha256(message)[0]; });
+}
+
+// Sha256Many over batches of 48 distinct messages.
 double LanesHashRate(size_t message_bytes, double seconds) {
   constexpr size_t kBatch = 48;
   std::vector<std::string> messages(kBatch, std::string(message_bytes, 'x'));
@@ -127,22 +136,10 @@ double LanesHashRate(size_t message_bytes, double seconds) {
   }
   const std::vector<std::string_view> views(messages.begin(), messages.end());
   std::vector<Hash256> out(kBatch);
-  uint64_t bytes = 0;
-  uint8_t sink = 0;
-  const uint64_t start = NowNanos();
-  const uint64_t budget = static_cast<uint64_t>(seconds * 1e9);
-  while (NowNanos() - start < budget) {
-    for (int i = 0; i < 16; ++i) {
-      Sha256Many(views, out);
-      sink ^= out[i][0];
-      bytes += message_bytes * kBatch;
-    }
-  }
-  const double elapsed = static_cast<double>(NowNanos() - start) / 1e9;
-  if (sink == 0xff) {
-    std::fprintf(stderr, " ");
-  }
-  return static_cast<double>(bytes) / elapsed / 1e6;
+  return MeasureMbPerS(message_bytes * kBatch, seconds, [&] {
+    Sha256Many(views, out);
+    return out[0][0];
+  });
 }
 
 }  // namespace
@@ -158,22 +155,14 @@ ShaFigures MeasureSha256(size_t entry_bytes, double seconds) {
 
 ScanFigures ScanStore(DB* db, double (*process_cpu_seconds)()) {
   ScanFigures f;
-  IteratorOptions options;
-  options.fill_cache = false;
-  std::unique_ptr<Iterator> it = db->NewIterator(kLatestSnapshot, options);
   const double before = process_cpu_seconds();
-  uint64_t keys = 0;
-  size_t bytes = 0;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    ++keys;
-    bytes += it->key().size() + it->value().size();
-  }
+  const std::optional<StoreScan> scan = ScanWholeStore(db);
   const double cpu = process_cpu_seconds() - before;
-  if (!it->status().ok() || bytes == 0) {
+  if (!scan || scan->bytes == 0) {
     return f;
   }
   f.cpu_seconds = cpu;
-  f.keys = keys;
+  f.keys = scan->keys;
   return f;
 }
 

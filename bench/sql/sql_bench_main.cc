@@ -86,9 +86,12 @@ std::string CopyLine(uint64_t i) {
   return buf;
 }
 
-const char kCreate[] =
-    "CREATE TABLE ledger_rows (id BIGINT PRIMARY KEY, account INT NOT NULL, "
-    "amount NUMERIC(12,2) NOT NULL, note TEXT)";
+// The benchmark's table, created under `name`.
+std::string CreateTable(const std::string& name) {
+  return "CREATE TABLE " + name +
+         " (id BIGINT PRIMARY KEY, account INT NOT NULL, amount NUMERIC(12,2) NOT NULL, "
+         "note TEXT)";
+}
 
 // Loads rows [0, n) in statements of 1000 rows.
 template <typename Exec>
@@ -243,8 +246,8 @@ int Main(int argc, char** argv) {
   std::printf("blockdb-bench-sql: %llu rows, %llu operations per statement test\n",
               static_cast<unsigned long long>(args.rows),
               static_cast<unsigned long long>(args.ops));
-  Run(s, kCreate);
-  if (pg) pg->Exec(kCreate);
+  Run(s, CreateTable("ledger_rows"));
+  if (pg) pg->Exec(CreateTable("ledger_rows"));
   double bl = Load(args.rows, [&](const std::string& sql) { Run(s, sql); });
   std::printf("%-44s blockdb %10.2f s", "load (1000-row INSERTs)", bl);
   if (pg) {
@@ -256,16 +259,14 @@ int Main(int argc, char** argv) {
   {
     // The same rows through COPY FROM STDIN (text format) into a table of their own, in 64 KiB
     // pieces as psql's \copy sends them.
-    const char kCreateCopy[] =
-        "CREATE TABLE copy_rows (id BIGINT PRIMARY KEY, account INT NOT NULL, "
-        "amount NUMERIC(12,2) NOT NULL, note TEXT)";
+    const std::string create_copy = CreateTable("copy_rows");
     const char kCopy[] = "COPY copy_rows FROM STDIN";
     constexpr size_t kChunk = 64 << 10;
     std::string data;
     for (uint64_t i = 0; i < args.rows; ++i) {
       data += CopyLine(i);
     }
-    Run(s, kCreateCopy);
+    Run(s, create_copy);
     const double c0 = NowSeconds();
     Run(s, kCopy);
     for (size_t at = 0; at < data.size(); at += kChunk) {
@@ -275,7 +276,7 @@ int Main(int argc, char** argv) {
     const double bc = NowSeconds() - c0;
     std::printf("%-44s blockdb %10.2f s", "load (COPY FROM STDIN, text)", bc);
     if (pg) {
-      pg->Exec(kCreateCopy);
+      pg->Exec(create_copy);
       const double p0 = NowSeconds();
       pg->CopyIn(kCopy, data, kChunk);
       const double pc = NowSeconds() - p0;

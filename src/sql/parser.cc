@@ -269,10 +269,19 @@ Status InternalError(std::string_view what) {
       .WithSqlState("XX000");
 }
 
-// Parse without the literal-INSERT fast path.
-Result<std::vector<StatementPtr>> ParseFull(std::string_view sql, int* error_position) {
+Result<internal::DecodedText> Decode(std::string_view sql) {
   try {
-    ASSIGN_OR_RETURN(internal::DecodedText decoded, internal::DecodeUtf8(sql));
+    return internal::DecodeUtf8(sql);
+  } catch (const std::exception& e) {
+    return InternalError(e.what());
+  }
+}
+
+// ParseDecoded with its exceptions turned into a Status (and *error_position).
+Result<std::vector<StatementPtr>> ParseDecodedText(std::string_view sql,
+                                                   internal::DecodedText decoded,
+                                                   int* error_position) {
+  try {
     return ParseDecoded(sql, std::move(decoded));
   } catch (const internal::SqlError& e) {
     if (error_position != nullptr) {
@@ -286,31 +295,35 @@ Result<std::vector<StatementPtr>> ParseFull(std::string_view sql, int* error_pos
   }
 }
 
+// Parse without the literal-INSERT fast path.
+Result<std::vector<StatementPtr>> ParseFull(std::string_view sql) {
+  ASSIGN_OR_RETURN(internal::DecodedText decoded, Decode(sql));
+  return ParseDecodedText(sql, std::move(decoded), nullptr);
+}
+
 // Bulk loads send one INSERT of constant rows after another; those skip most of the ANTLR parse
-// (sql/internal/literal_insert.h). Everything else, and every error, comes from ParseFull.
+// (sql/internal/literal_insert.h). Everything else, and every error, comes from the full parser,
+// which reuses the text decoded here.
 Result<std::vector<StatementPtr>> ParseWithFastPath(std::string_view sql, int* error_position) {
-  Result<internal::DecodedText> decoded = internal::DecodeUtf8(sql);
-  if (decoded.ok()) {
-    std::optional<StatementPtr> fast;
-    try {
-      fast = internal::ParseLiteralInsert(
-          sql, *decoded, [](std::string_view text) { return ParseFull(text, nullptr); });
-    } catch (...) {
-      fast.reset();  // e.g. out of memory: the full parser reports it
-    }
-    if (fast.has_value()) {
-      if (internal::LiteralInsertCrossCheck()) {
-        Result<std::vector<StatementPtr>> full = ParseFull(sql, nullptr);
-        BLOCKDB_CHECK_MSG(
-            full.ok() && full->size() == 1 && internal::SameLiteralInsert(*(*full)[0], **fast),
-            "the literal-INSERT fast path and the full parser disagree");
-      }
-      std::vector<StatementPtr> statements;
-      statements.push_back(std::move(*fast));
-      return statements;
-    }
+  ASSIGN_OR_RETURN(internal::DecodedText decoded, Decode(sql));
+  std::optional<StatementPtr> fast;
+  try {
+    fast = internal::ParseLiteralInsert(sql, decoded, ParseFull);
+  } catch (...) {
+    fast.reset();  // e.g. out of memory: the full parser reports it
   }
-  return ParseFull(sql, error_position);
+  if (!fast.has_value()) {
+    return ParseDecodedText(sql, std::move(decoded), error_position);
+  }
+  if (internal::LiteralInsertCrossCheck()) {
+    Result<std::vector<StatementPtr>> full = ParseDecodedText(sql, decoded, nullptr);
+    BLOCKDB_CHECK_MSG(
+        full.ok() && full->size() == 1 && internal::SameLiteralInsert(*(*full)[0], **fast),
+        "the literal-INSERT fast path and the full parser disagree");
+  }
+  std::vector<StatementPtr> statements;
+  statements.push_back(std::move(*fast));
+  return statements;
 }
 
 }  // namespace

@@ -23,6 +23,15 @@ void ForBothPaths(F body) {
   SetSha256ManyInterleavedForTesting(true);
 }
 
+// `n` bytes drawn from `rng`.
+std::string RandomBytes(std::mt19937_64& rng, size_t n) {
+  std::string bytes(n, '\0');
+  for (char& c : bytes) {
+    c = static_cast<char>(rng());
+  }
+  return bytes;
+}
+
 std::vector<Hash256> HashAll(const std::vector<std::string_view>& messages) {
   std::vector<Hash256> out(messages.size());
   Sha256Many(messages, out);
@@ -49,13 +58,10 @@ TEST_CASE("Sha256Many: NIST vectors in every lane") {
 
 TEST_CASE("Sha256Many equals Sha256 for every length up to five blocks, in every lane") {
   std::mt19937_64 rng(20261206);
-  std::string bytes(400, '\0');
-  for (char& c : bytes) {
-    c = static_cast<char>(rng());
-  }
+  const std::string bytes = RandomBytes(rng, 400);
   ForBothPaths([&] {
-    // Four lanes of the same length: every padding case (a tail of 0..63 bytes, one or two
-    // padding blocks) in every lane.
+    // A full set of lanes of the same length: every padding case (a tail of 0..63 bytes, one or
+    // two padding blocks) in every lane.
     for (size_t len = 0; len <= 5 * 64; ++len) {
       std::vector<std::string_view> messages;
       for (size_t l = 0; l < kSha256Lanes; ++l) {
@@ -73,10 +79,7 @@ TEST_CASE("Sha256Many equals Sha256 for every length up to five blocks, in every
 
 TEST_CASE("Sha256Many: lanes of different lengths and batches of every size") {
   std::mt19937_64 rng(7);
-  std::string bytes(2000, '\0');
-  for (char& c : bytes) {
-    c = static_cast<char>(rng());
-  }
+  const std::string bytes = RandomBytes(rng, 2000);
   ForBothPaths([&] {
     for (size_t count = 0; count <= 11; ++count) {
       for (int trial = 0; trial < 50; ++trial) {

@@ -24,6 +24,16 @@ std::string CopyIn(SessionFixture& f, const std::string& copy, const std::string
   return *tag;
 }
 
+// Lines first..last of COPY text, line(i) each.
+template <typename Line>
+std::string Lines(int first, int last, Line line) {
+  std::string data;
+  for (int i = first; i <= last; ++i) {
+    data += line(i);
+  }
+  return data;
+}
+
 TEST_CASE("copy in: text format escapes, NULL and the end marker") {
   SessionFixture f;
   f.Exec("CREATE TABLE t (id INT PRIMARY KEY, s TEXT)");
@@ -75,10 +85,8 @@ TEST_CASE("copy in: bad data names its line and inserts nothing") {
 TEST_CASE("copy in: many rows in several batches, and a duplicate key in a later batch") {
   SessionFixture f;
   f.Exec("CREATE TABLE t (id INT PRIMARY KEY, s TEXT)");
-  std::string data;
-  for (int i = 1; i <= 2500; ++i) {
-    data += std::to_string(i) + "\trow " + std::to_string(i) + "\n";
-  }
+  const std::string data =
+      Lines(1, 2500, [](int i) { return std::to_string(i) + "\trow " + std::to_string(i) + "\n"; });
   CHECK(CopyIn(f, "COPY t FROM STDIN", data) == "COPY 2500");
   CHECK(f.Query("SELECT count(*), sum(id) FROM t") == Rows{"2500|3126250"});
   const std::string dup = CopyIn(f, "COPY t FROM STDIN", "3000\tnew\n2500\tagain\n");
@@ -92,10 +100,8 @@ TEST_CASE("copy in: a failure in a later batch keeps the batches before it, unle
   SessionFixture f;
   f.Exec("CREATE TABLE t (id INT PRIMARY KEY, s TEXT)");
   f.Exec("INSERT INTO t VALUES (2400, 'there before')");
-  std::string data;
-  for (int i = 1; i <= 2500; ++i) {
-    data += std::to_string(i) + "\trow\n";  // 2400 repeats a key, in the third batch
-  }
+  // 2400 repeats a key, in the third batch.
+  const std::string data = Lines(1, 2500, [](int i) { return std::to_string(i) + "\trow\n"; });
   f.Exec("BEGIN");
   CHECK(CopyIn(f, "COPY t FROM STDIN", data).rfind("ERROR 23505", 0) == 0);
   f.Exec("ROLLBACK");
@@ -103,10 +109,9 @@ TEST_CASE("copy in: a failure in a later batch keeps the batches before it, unle
   CHECK(CopyIn(f, "COPY t FROM STDIN", data).rfind("ERROR 23505", 0) == 0);
   CHECK(f.Query("SELECT count(*), max(id) FROM t WHERE id < 2400") == Rows{"2000|2000"});
 
-  std::string bad_late;
-  for (int i = 3001; i <= 5500; ++i) {
-    bad_late += (i == 5200 ? std::string("x") : std::to_string(i)) + "\trow\n";
-  }
+  const std::string bad_late = Lines(3001, 5500, [](int i) {
+    return (i == 5200 ? std::string("x") : std::to_string(i)) + "\trow\n";
+  });
   const std::string bad = CopyIn(f, "COPY t FROM STDIN", bad_late);
   CHECK(bad.rfind("ERROR 22P02", 0) == 0);
   CHECK(bad.find("line 2200, column id") != std::string::npos);

@@ -114,9 +114,8 @@ ExprPtr ScanCell(Scanner* s) {
         ++digits;
       }
     }
-    // Not a number, or followed by an exponent, more digits' junk or '.': declined.
-    if (digits == 0 || (!numeric && start == s->pos()) || IsWordChar(s->Peek()) ||
-        s->Peek() == '.') {
+    // Not a number, or followed by an exponent, junk or a second '.': declined.
+    if (digits == 0 || IsWordChar(s->Peek()) || s->Peek() == '.') {
       return nullptr;
     }
     std::string text(s->Bytes(start, s->pos()));
